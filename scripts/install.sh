@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install step shared by the README's two commands: Node >= 22.13 (scripts/node22.sh), then `npm ci`
+# under it, so that optional native packages needing Node 22 (Hardhat's EDR) are not skipped.
+# Skips `npm ci` when node_modules already matches package-lock.json.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+stamp="node_modules/.novanet-lock-hash"
+want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -z "${CI:-}" ]; then
+  echo '{"level":"info","msg":"node_modules is current; skipping npm ci"}'
+else
+  scripts/node22.sh npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+fi
