@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install step shared by the README's two commands: Node >= 22.13 (scripts/node22.sh), then `npm ci`
-# under it, so that optional native packages needing Node 22 (Hardhat's EDR) are not skipped.
+# Install step shared by the README's two commands: Node >= 22.13 (scripts/node22.sh), then `npm install`
+# (locked versions) under it, so that optional native packages needing Node 22 (Hardhat's EDR) are not skipped.
 # Skips `npm ci` when node_modules already matches package-lock.json.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,6 +10,9 @@ want="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -z "${CI:-}" ]; then
   echo '{"level":"info","msg":"node_modules is current; skipping npm ci"}'
 else
-  scripts/node22.sh npm ci --no-audit --no-fund
+  # `npm install` rather than `npm ci`: the registry reachable here serves only this platform's
+  # optional native packages, so the lock file cannot list the other platforms' ones and `npm ci`
+  # would refuse it as out of sync. With a lock file present, `npm install` installs the locked versions.
+  scripts/node22.sh npm install --no-audit --no-fund
   echo "$want" > "$stamp"
 fi
