@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install step shared by the README's two commands: Node >= 22.13 (scripts/node22.sh), then `npm install`
 # (locked versions) under it, so that optional native packages needing Node 22 (Hardhat's EDR) are not skipped.
-# Skips `npm ci` when node_modules already matches package-lock.json.
+# Skips the install when node_modules already matches package-lock.json.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
