@@ -1,0 +1,212 @@
+/**
+ * The structured reference string: powers `[τ^i]G1` (i < n) and `[τ]G2`, read from a snarkjs
+ * powers-of-tau (`.ptau`) file.
+ *
+ * G1 powers are kept in the representation the MSM backends consume: ffjavascript's affine
+ * little-endian Montgomery form (`LEM`, 64 bytes per point, exactly the bytes of the `.ptau` tauG1
+ * section), so a commitment never converts the bases. {@link srsG1} converts single points to
+ * affine bigints on demand (cost: two field multiplications).
+ *
+ * Loading reads only the header and the first `n` tauG1 points and `[τ]G2`, validates the header,
+ * the curve membership of the points it converts (`g0` must be the generator) and checks
+ * `e([τ]G1, G2) = e(G1, [τ]G2)`; it does not validate every G1 power (that would cost a pairing each).
+ */
+import { open } from "node:fs/promises";
+import { encodeAbiParameters, type Hex, keccak256 } from "viem";
+import {
+  G1_GENERATOR,
+  type G1Affine,
+  G2_GENERATOR,
+  type G2Affine,
+  g1Mul,
+  g1Neg,
+  g2Mul,
+  P,
+  pairingProductIsOne,
+  Q,
+} from "../curve/bn254.js";
+import { PtauFormatError, SrsTooSmallError } from "../errors/commitment.js";
+import { g1FromLem, g1ToLem, g2FromLem, readLe } from "../msm/lem.js";
+
+export type Srs = {
+  /** Number of G1 powers held: commitments may use vectors of length ≤ n (n − 1 with hiding). */
+  readonly n: number;
+  /** `[τ^i]G1` for i < n, affine LEM, 64 bytes each (what {@link MsmBackend} takes). */
+  readonly g1Lem: Uint8Array;
+  /** `[τ]G2`. */
+  readonly tauG2: G2Affine;
+};
+
+/** `[τ^i]G1` as an affine bigint point (validated). */
+export function srsG1(srs: Srs, i: number): G1Affine {
+  if (!Number.isInteger(i) || i < 0 || i >= srs.n) {
+    throw new SrsTooSmallError("SRS power index out of range", { details: `index ${i}, n ${srs.n}` });
+  }
+  return g1FromLem(srs.g1Lem, 64 * i);
+}
+
+/** Throws {@link SrsTooSmallError} unless a vector of `len` coefficients (+1 with hiding) fits. */
+export function assertSrsFits(srs: Srs, len: number, hiding: boolean, what = "vector"): void {
+  const need = len + (hiding ? 1 : 0);
+  if (need > srs.n) {
+    throw new SrsTooSmallError(`${what} needs more SRS powers than the SRS has`, {
+      details: `needs ${need} powers (length ${len}${hiding ? " + 1 hiding coefficient" : ""}), SRS has ${srs.n}; use a larger .ptau`,
+    });
+  }
+}
+
+/**
+ * Checks `e([τ]G1, G2) = e(G1, [τ]G2)` and `g0 = G1`: the SRS's G1 and G2 sides agree on one τ.
+ * Cost: one pairing product (two Miller loops).
+ */
+export function checkSrsConsistency(srs: Srs): void {
+  if (srs.n < 2) throw new SrsTooSmallError("an SRS needs at least 2 powers", { details: `n ${srs.n}` });
+  const g0 = srsG1(srs, 0);
+  if (g0.x !== G1_GENERATOR.x || g0.y !== G1_GENERATOR.y) {
+    throw new PtauFormatError("the first tauG1 point is not the generator");
+  }
+  const g1 = srsG1(srs, 1);
+  if (!pairingProductIsOne([g1, g1Neg(G1_GENERATOR)], [G2_GENERATOR, srs.tauG2])) {
+    throw new PtauFormatError("tauG1 and tauG2 do not share one τ: e([τ]G1, G2) ≠ e(G1, [τ]G2)");
+  }
+}
+
+const PTAU_MAGIC = "ptau";
+
+/**
+ * Reads the first `nPowers` G1 powers and `[τ]G2` from a snarkjs `.ptau` file (sections 1 header,
+ * 2 tauG1, 3 tauG2), reading only those bytes.
+ *
+ * @throws {PtauFormatError} not a ptau file, wrong curve, missing or short sections, inconsistent τ.
+ * @throws {SrsTooSmallError} the file holds fewer than `nPowers` G1 powers.
+ * @example
+ * const srs = await loadSrsFromPtau("dev.ptau", shape.m + 1);
+ */
+export async function loadSrsFromPtau(path: string, nPowers: number): Promise<Srs> {
+  if (!Number.isInteger(nPowers) || nPowers < 2) {
+    throw new SrsTooSmallError("nPowers must be an integer ≥ 2", { details: String(nPowers) });
+  }
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(path, "r");
+  } catch (cause) {
+    throw new PtauFormatError("cannot open the .ptau file", { details: path, cause });
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const readAt = async (pos: number, len: number): Promise<Uint8Array> => {
+      if (pos + len > size) throw new PtauFormatError("the .ptau file is truncated", { details: path });
+      const buf = new Uint8Array(len);
+      const { bytesRead } = await fh.read(buf, 0, len, pos);
+      if (bytesRead !== len) throw new PtauFormatError("the .ptau file is truncated", { details: path });
+      return buf;
+    };
+    const head = await readAt(0, 12);
+    const dv = new DataView(head.buffer);
+    if (new TextDecoder().decode(head.subarray(0, 4)) !== PTAU_MAGIC) {
+      throw new PtauFormatError("not a .ptau file (bad magic)", { details: path });
+    }
+    if (dv.getUint32(4, true) !== 1) {
+      throw new PtauFormatError("unsupported .ptau version", { details: String(dv.getUint32(4, true)) });
+    }
+    const nSections = dv.getUint32(8, true);
+    const sections = new Map<number, { pos: number; size: number }>();
+    let pos = 12;
+    for (let i = 0; i < nSections; i++) {
+      const sh = await readAt(pos, 12);
+      const sdv = new DataView(sh.buffer);
+      const id = sdv.getUint32(0, true);
+      const len = Number(sdv.getBigUint64(4, true));
+      if (sections.has(id)) throw new PtauFormatError("duplicate .ptau section", { details: String(id) });
+      sections.set(id, { pos: pos + 12, size: len });
+      pos += 12 + len;
+    }
+    const need = (id: number, what: string) => {
+      const s = sections.get(id);
+      if (!s) throw new PtauFormatError(`the .ptau file has no ${what} section`, { details: `section ${id}` });
+      return s;
+    };
+    const header = need(1, "header");
+    const hb = await readAt(header.pos, Math.min(header.size, 4 + 32 + 8));
+    const hdv = new DataView(hb.buffer);
+    const n8 = hdv.getUint32(0, true);
+    if (n8 !== 32 || readLe(hb, 4, 32) !== Q) {
+      throw new PtauFormatError("the .ptau file is not over BN254 (bn128)", { details: `n8 ${n8}` });
+    }
+    const power = hdv.getUint32(36, true);
+    const tauG1 = need(2, "tauG1");
+    const tauG2 = need(3, "tauG2");
+    const available = Math.floor(tauG1.size / 64);
+    if (tauG1.size % 64 !== 0) {
+      throw new PtauFormatError("tauG1 section size is not a whole number of points", { details: String(tauG1.size) });
+    }
+    if (nPowers > available) {
+      throw new SrsTooSmallError("the .ptau file holds fewer G1 powers than requested", {
+        details: `requested ${nPowers}, file has ${available} (power ${power}); use a larger .ptau`,
+      });
+    }
+    if (tauG2.size < 256) throw new PtauFormatError("tauG2 section is too short", { details: String(tauG2.size) });
+    const g1Lem = await readAt(tauG1.pos, nPowers * 64);
+    const g2b = await readAt(tauG2.pos + 128, 128);
+    const srs: Srs = { n: nPowers, g1Lem, tauG2: g2FromLem(g2b, 0) };
+    srsG1(srs, nPowers - 1);
+    checkSrsConsistency(srs);
+    return srs;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * An SRS from a known τ (tests and local development only: whoever knows τ can forge openings).
+ * Cost: n scalar multiplications in JS.
+ */
+export function srsFromTau(tau: bigint, n: number): Srs {
+  const g1Lem = new Uint8Array(64 * n);
+  let t = 1n;
+  for (let i = 0; i < n; i++) {
+    g1ToLem(g1Mul(G1_GENERATOR, t), g1Lem, 64 * i);
+    t = (t * tau) % P;
+  }
+  return { n, g1Lem, tauG2: g2Mul(G2_GENERATOR, tau) };
+}
+
+/** The first `n` powers of an SRS (same τ). */
+export function truncateSrs(srs: Srs, n: number): Srs {
+  assertSrsFits(srs, n, false, "truncation");
+  return { n, g1Lem: srs.g1Lem.subarray(0, 64 * n), tauG2: srs.tauG2 };
+}
+
+const G1_TUPLE = { type: "tuple", components: [{ type: "uint256" }, { type: "uint256" }] } as const;
+
+/**
+ * `srsDigest = keccak256(abi.encode(uint256 n, G1 g0, G1 g1, G1 g_{n−1}, G2 tauG2))` (docs/protocol.md §7),
+ * G2 in EIP-197 order `[x1, x0], [y1, y0]`.
+ */
+export function srsDigest(srs: Srs): Hex {
+  const g0 = srsG1(srs, 0);
+  const g1 = srsG1(srs, 1);
+  const gLast = srsG1(srs, srs.n - 1);
+  const t = srs.tauG2;
+  return keccak256(
+    encodeAbiParameters(
+      [
+        { type: "uint256" },
+        G1_TUPLE,
+        G1_TUPLE,
+        G1_TUPLE,
+        { type: "tuple", components: [{ type: "uint256[2]" }, { type: "uint256[2]" }] },
+      ],
+      [
+        BigInt(srs.n),
+        [g0.x, g0.y],
+        [g1.x, g1.y],
+        [gLast.x, gLast.y],
+        [
+          [t.x.c1, t.x.c0],
+          [t.y.c1, t.y.c0],
+        ],
+      ],
+    ),
+  );
+}

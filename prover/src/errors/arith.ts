@@ -1,0 +1,16 @@
+import { BaseError } from "./base.js";
+
+/** The `.r1cs` file could not be read or is malformed (wrong prime, bad wire index, custom gates). */
+export class R1csFormatError extends BaseError {
+  override name = "R1csFormatError";
+}
+
+/** The circuit's public signals are not `(z_out[0..s), z_in[0..s))`: `nOutputs !== nPubInputs` or `s = 0`. */
+export class StateConventionError extends BaseError {
+  override name = "StateConventionError";
+}
+
+/** A vector (z, x, W, E, Az, …) has the wrong length for the R1CS shape. */
+export class WitnessLengthError extends BaseError {
+  override name = "WitnessLengthError";
+}

@@ -1,0 +1,93 @@
+/**
+ * The fold transcript: domain separator, fold challenge `r` and instance hash, byte for byte as in
+ * docs/protocol.md §7 and the Solidity `Fold` library (pinned by test/vectors/fold-challenge.json).
+ *
+ * r = uint256(keccak256(abi.encode(bytes32 DOMAIN, uint256 jobId, uint256 nodeId, Instance U1, Instance U2, G1 cmT))) mod p
+ *
+ * The challenge absorbs everything the fold depends on (the public parameters through DOMAIN, the
+ * job, the position in the tree, both instances and the cross-term commitment), as Nova's
+ * Fiat–Shamir transform requires.
+ */
+import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
+import type { RelaxedInstance } from "../arith/relaxed.js";
+import type { G1Affine } from "../curve/bn254.js";
+import { P } from "../field/fr.js";
+
+export const DOMAIN_TAG = "NovaNet/fold/v1";
+
+export type DomainParameters = {
+  /** Chain id of the market, 0n for a local bundle. */
+  chainId: bigint;
+  /** Market address, the zero address for a local bundle. */
+  market: Address;
+  /** keccak256 of the .r1cs file bytes. */
+  r1csHash: Hex;
+  /** srsDigest(srs) of commitment/srs.ts. */
+  srsDigest: Hex;
+};
+
+const G1_TUPLE = {
+  type: "tuple",
+  components: [
+    { name: "x", type: "uint256" },
+    { name: "y", type: "uint256" },
+  ],
+} as const;
+
+/** The ABI type of `struct Instance { G1Point cmW; G1Point cmE; uint256 u; uint256[] x; }`. */
+export const INSTANCE_ABI = {
+  type: "tuple",
+  components: [
+    { name: "cmW", ...G1_TUPLE },
+    { name: "cmE", ...G1_TUPLE },
+    { name: "u", type: "uint256" },
+    { name: "x", type: "uint256[]" },
+  ],
+} as const;
+
+/** The instance as viem ABI values (matches {@link INSTANCE_ABI}). */
+export function instanceAbiValue(U: RelaxedInstance) {
+  return { cmW: { x: U.cmW.x, y: U.cmW.y }, cmE: { x: U.cmE.x, y: U.cmE.y }, u: U.u, x: [...U.x] };
+}
+
+/** `DOMAIN = keccak256(abi.encode(string "NovaNet/fold/v1", uint256 chainId, address market, bytes32 r1csHash, bytes32 srsDigest))`. */
+export function domainSeparator(params: DomainParameters): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [{ type: "string" }, { type: "uint256" }, { type: "address" }, { type: "bytes32" }, { type: "bytes32" }],
+      [DOMAIN_TAG, params.chainId, params.market, params.r1csHash, params.srsDigest],
+    ),
+  );
+}
+
+/** The exact bytes the fold challenge hashes: `abi.encode(DOMAIN, jobId, nodeId, U1, U2, cmT)`. */
+export function foldChallengeInput(
+  domain: Hex,
+  jobId: bigint,
+  nodeId: bigint,
+  U1: RelaxedInstance,
+  U2: RelaxedInstance,
+  cmT: G1Affine,
+): Hex {
+  return encodeAbiParameters(
+    [{ type: "bytes32" }, { type: "uint256" }, { type: "uint256" }, INSTANCE_ABI, INSTANCE_ABI, G1_TUPLE],
+    [domain, jobId, nodeId, instanceAbiValue(U1), instanceAbiValue(U2), { x: cmT.x, y: cmT.y }],
+  );
+}
+
+/** `r = uint256(keccak256(abi.encode(DOMAIN, jobId, nodeId, U1, U2, cmT))) mod p` (U1 left, U2 right, nodeId the parent's). */
+export function foldChallenge(
+  domain: Hex,
+  jobId: bigint,
+  nodeId: bigint,
+  U1: RelaxedInstance,
+  U2: RelaxedInstance,
+  cmT: G1Affine,
+): bigint {
+  return BigInt(keccak256(foldChallengeInput(domain, jobId, nodeId, U1, U2, cmT))) % P;
+}
+
+/** `keccak256(abi.encode(Instance))`: what the market stores per node. */
+export function instanceHash(U: RelaxedInstance): Hex {
+  return keccak256(encodeAbiParameters([INSTANCE_ABI], [instanceAbiValue(U)]));
+}

@@ -1,0 +1,57 @@
+/**
+ * The multi-scalar multiplication interface. Commitments are MSMs over a prefix of the SRS
+ * (`Σ s_i·[τ^i]G1`), and they dominate the prover's time, so backends are swappable: the baseline is
+ * ffjavascript's WebAssembly multi-threaded Pippenger ({@link createFfjavascriptBackend}); faster CPU
+ * and WebGPU backends implement the same interface.
+ *
+ * Formats (fixed so that no backend converts the SRS per call):
+ * - points: affine, little-endian Montgomery (ffjavascript `LEM`), 64 bytes per point — the bytes of a
+ *   snarkjs `.ptau` tauG1 section;
+ * - scalars: canonical F_p elements, little-endian, 32 bytes each (see {@link scalarsToLe}).
+ */
+import type { G1Affine } from "../curve/bn254.js";
+import { MsmInputError } from "../errors/commitment.js";
+import { P } from "../field/fr.js";
+
+export interface MsmBackend {
+  /** A short identifier, e.g. `"cpu-ffjavascript-wasm"`. */
+  readonly name: string;
+  /**
+   * `Σ scalars[i]·points[i]` as an affine bigint point ((0, 0) for the identity).
+   * `points.length / 64` must equal `scalars.length / 32`. Does not check that points are on the curve
+   * (SRS points are validated when loaded).
+   */
+  msm(points: Uint8Array, scalars: Uint8Array): Promise<G1Affine>;
+  /** Releases threads or devices; the backend is unusable afterwards. */
+  terminate(): Promise<void>;
+}
+
+/** Packs canonical F_p elements into 32-byte little-endian words. Throws {@link MsmInputError} on a value ∉ [0, p). */
+export function scalarsToLe(v: readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(32 * v.length);
+  const dv = new DataView(out.buffer);
+  const mask = (1n << 64n) - 1n;
+  for (let i = 0; i < v.length; i++) {
+    const s = v[i];
+    if (typeof s !== "bigint" || s < 0n || s >= P) {
+      throw new MsmInputError("MSM scalar is not a canonical element of F_p", { details: `index ${i}: ${String(s)}` });
+    }
+    if (s === 0n) continue;
+    const o = 32 * i;
+    dv.setBigUint64(o, s & mask, true);
+    dv.setBigUint64(o + 8, (s >> 64n) & mask, true);
+    dv.setBigUint64(o + 16, (s >> 128n) & mask, true);
+    dv.setBigUint64(o + 24, s >> 192n, true);
+  }
+  return out;
+}
+
+/** Throws {@link MsmInputError} unless the buffers hold the same number of points and scalars. */
+export function assertMsmInput(points: Uint8Array, scalars: Uint8Array): number {
+  if (points.length % 64 !== 0 || scalars.length % 32 !== 0 || points.length / 64 !== scalars.length / 32) {
+    throw new MsmInputError("MSM points and scalars do not match", {
+      details: `${points.length} point bytes (64 per point), ${scalars.length} scalar bytes (32 per scalar)`,
+    });
+  }
+  return scalars.length / 32;
+}
