@@ -1,0 +1,176 @@
+/**
+ * Nova's non-interactive folding scheme (NIFS) for two relaxed R1CS instances (Nova paper §4, Fig. 3
+ * "relaxed + relaxed", as in microsoft/Nova `src/nifs.rs` and sonobe's `nova/nifs.rs`).
+ *
+ * Notation is the paper's: `U` instances, `W` witnesses, `u`, `x`, `E`, cross term `T`, `cmT`, challenge `r`.
+ *
+ *   T   = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1
+ *   r   = keccak256(abi.encode(DOMAIN, jobId, nodeId, U1, U2, cmT)) mod p
+ *   U   = (cmW1 + r·cmW2, cmE1 + r·cmT + r²·cmE2, u1 + r·u2, x1 + r·x2)
+ *   W   = W1 + r·W2,  E = E1 + r·T + r²·E2   (blinds: rW = rW1 + r·rW2, rE = rE1 + r·rT + r²·rE2)
+ *
+ * Guarantee (completeness and knowledge soundness of Nova's NIFS): the folded witness satisfies the
+ * folded instance iff both inputs did, except with probability ≈ 2/p over `r` (the relation is a
+ * degree-2 polynomial in `r`). The prover and the verifier call the same {@link foldInstances} and
+ * {@link foldChallenge}; the Solidity `Fold` library reproduces both byte for byte.
+ */
+import type { Hex } from "viem";
+import type { AbcProducts, R1csShape } from "../arith/r1cs.js";
+import { isRelaxedSatisfied, type RelaxedInstance, type RelaxedWitness } from "../arith/relaxed.js";
+import { commit } from "../commitment/pedersen.js";
+import type { Srs } from "../commitment/srs.js";
+import { type G1Affine, g1Add, g1Equal, g1Mul } from "../curve/bn254.js";
+import { FoldShapeError } from "../errors/folding.js";
+import { assertFr, P, randomFr, vecAxpy } from "../field/fr.js";
+import type { MsmBackend } from "../msm/backend.js";
+import { foldChallenge } from "./transcript.js";
+
+/** Everything a fold depends on besides the two inputs. */
+export type FoldContext = {
+  shape: R1csShape;
+  srs: Srs;
+  /** `domainSeparator(...)` of transcript.ts. */
+  domain: Hex;
+  /** The job id (0n for a local bundle). */
+  jobId: bigint;
+  /** MSM backend for `cmT` (default: the process default backend). */
+  backend?: MsmBackend;
+  /** Blind `cmT` with a random coefficient (needs the SRS to hold m + 1 powers). Default false. */
+  hiding?: boolean;
+};
+
+/** A running instance with its witness and the products `Az, Bz, Cz` of its `z` (kept so folds reuse them). */
+export type RunningPair = { U: RelaxedInstance; W: RelaxedWitness; abc: AbcProducts };
+
+/**
+ * `T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1` from the children's products. Cost: 4m multiplications, one
+ * `%` per entry.
+ */
+export function crossTerm(abc1: AbcProducts, u1: bigint, abc2: AbcProducts, u2: bigint): bigint[] {
+  const m = abc1.Az.length;
+  if (abc2.Az.length !== m) {
+    throw new FoldShapeError("the two witnesses have different numbers of constraints", {
+      details: `${m} vs ${abc2.Az.length}`,
+    });
+  }
+  const { Az: A1, Bz: B1, Cz: C1 } = abc1;
+  const { Az: A2, Bz: B2, Cz: C2 } = abc2;
+  const nu1 = P - u1;
+  const nu2 = P - u2;
+  const T = new Array<bigint>(m);
+  for (let i = 0; i < m; i++) T[i] = (A1[i] * B2[i] + A2[i] * B1[i] + nu1 * C2[i] + nu2 * C1[i]) % P;
+  return T;
+}
+
+/**
+ * The verifier's fold: `U = (cmW1 + r·cmW2, cmE1 + r·cmT + r²·cmE2, u1 + r·u2, x1 + r·x2)`.
+ * Validates the points (on the curve) and scalars (canonical). Cost: 3 scalar multiplications.
+ */
+export function foldInstances(U1: RelaxedInstance, U2: RelaxedInstance, cmT: G1Affine, r: bigint): RelaxedInstance {
+  if (U1.x.length !== U2.x.length) {
+    throw new FoldShapeError("the two instances have different x lengths", {
+      details: `${U1.x.length} vs ${U2.x.length}`,
+    });
+  }
+  assertFr(r, "r");
+  assertFr(U1.u, "u1");
+  assertFr(U2.u, "u2");
+  U1.x.forEach((v, i) => assertFr(v, `x1[${i}]`));
+  U2.x.forEach((v, i) => assertFr(v, `x2[${i}]`));
+  const r2 = (r * r) % P;
+  return {
+    cmW: g1Add(U1.cmW, g1Mul(U2.cmW, r)),
+    cmE: g1Add(g1Add(U1.cmE, g1Mul(cmT, r)), g1Mul(U2.cmE, r2)),
+    u: (U1.u + r * U2.u) % P,
+    x: vecAxpy(U1.x, r, U2.x),
+  };
+}
+
+/** The prover's witness fold: `W = W1 + r·W2`, `E = E1 + r·T + r²·E2`, blinds alike. */
+export function foldWitnesses(W1: RelaxedWitness, W2: RelaxedWitness, T: readonly bigint[], rT: bigint, r: bigint) {
+  if (W1.W.length !== W2.W.length || W1.E.length !== W2.E.length || T.length !== W1.E.length) {
+    throw new FoldShapeError("the two witnesses do not have the same shape", {
+      details: `W ${W1.W.length}/${W2.W.length}, E ${W1.E.length}/${W2.E.length}, T ${T.length}`,
+    });
+  }
+  const r2 = (r * r) % P;
+  const m = T.length;
+  const E = new Array<bigint>(m);
+  const E1 = W1.E;
+  const E2 = W2.E;
+  for (let i = 0; i < m; i++) E[i] = (E1[i] + r * T[i] + r2 * E2[i]) % P;
+  const folded: RelaxedWitness = {
+    W: vecAxpy(W1.W, r, W2.W),
+    E,
+    rW: (W1.rW + r * W2.rW) % P,
+    rE: (W1.rE + r * rT + r2 * W2.rE) % P,
+  };
+  return folded;
+}
+
+/** `Az, Bz, Cz` of the folded `z = z1 + r·z2`, by linearity: `Az1 + r·Az2` etc. Cost: 3m multiplications. */
+export function foldProducts(abc1: AbcProducts, abc2: AbcProducts, r: bigint): AbcProducts {
+  return { Az: vecAxpy(abc1.Az, r, abc2.Az), Bz: vecAxpy(abc1.Bz, r, abc2.Bz), Cz: vecAxpy(abc1.Cz, r, abc2.Cz) };
+}
+
+/**
+ * The verifier's side of one fold: recomputes `r` from the transcript and folds the instances.
+ * Accepts any `cmT`; soundness comes from `r` binding it (a wrong `cmT` gives an unsatisfiable `U`).
+ */
+export function verifyFold(
+  domain: Hex,
+  jobId: bigint,
+  nodeId: bigint,
+  U1: RelaxedInstance,
+  U2: RelaxedInstance,
+  cmT: G1Affine,
+): { U: RelaxedInstance; r: bigint } {
+  const r = foldChallenge(domain, jobId, nodeId, U1, U2, cmT);
+  return { U: foldInstances(U1, U2, cmT, r), r };
+}
+
+export type FoldProof = { folded: RunningPair; cmT: G1Affine; r: bigint; T: bigint[] };
+
+/**
+ * Folds the left running pair (U1, W1) and the right one (U2, W2) into the parent `nodeId`'s pair.
+ * If both inputs satisfy their instances, so does the output; the verifier only needs `cmT`.
+ */
+export async function proveFold(
+  ctx: FoldContext,
+  nodeId: bigint,
+  left: RunningPair,
+  right: RunningPair,
+): Promise<FoldProof> {
+  const { U: U1, W: W1, abc: abc1 } = left;
+  const { U: U2, W: W2, abc: abc2 } = right;
+  // 1. Cross term T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1.
+  const T = crossTerm(abc1, U1.u, abc2, U2.u);
+  // 2. Commit to it: cmT = cm(T, rT) (rT = 0 without hiding).
+  const rT = ctx.hiding ? randomFr() : 0n;
+  const cmT = await commit(ctx.srs, T, rT, ctx.backend);
+  // 3. Challenge r = keccak256(abi.encode(DOMAIN, jobId, nodeId, U1, U2, cmT)) mod p, then fold the instances.
+  const { U, r } = verifyFold(ctx.domain, ctx.jobId, nodeId, U1, U2, cmT);
+  // 4. Fold the witnesses: W = W1 + r·W2, E = E1 + r·T + r²·E2.
+  const W = foldWitnesses(W1, W2, T, rT, r);
+  // 5. Fold the products by linearity, for the next fold up the tree.
+  const abc = foldProducts(abc1, abc2, r);
+  return { folded: { U, W, abc }, cmT, r, T };
+}
+
+/**
+ * Full check of a running pair: `Az∘Bz = u·Cz + E` for `z = (u, x, W)` and `cmW = cm(W, rW)`,
+ * `cmE = cm(E, rE)`. Cost: one matrix product and two MSMs. This is what the decider proves succinctly.
+ */
+export async function checkRelaxed(
+  shape: R1csShape,
+  srs: Srs,
+  U: RelaxedInstance,
+  W: RelaxedWitness,
+  backend?: MsmBackend,
+): Promise<boolean> {
+  if (!isRelaxedSatisfied(shape, U, W)) return false;
+  const cmW = await commit(srs, W.W, W.rW, backend);
+  if (!g1Equal(cmW, U.cmW)) return false;
+  const cmE = await commit(srs, W.E, W.rE, backend);
+  return g1Equal(cmE, U.cmE);
+}
