@@ -124,6 +124,26 @@ export function shapeFromRows(params: {
   };
 }
 
+/** Checks the iden3 binary container: magic `r1cs`, version 1, sections that exactly fill the file. */
+function checkSectionTable(bytes: Uint8Array): void {
+  const fail = (why: string, details?: string) => {
+    throw new R1csFormatError(`malformed .r1cs file: ${why}`, { details });
+  };
+  if (bytes.length < 12) fail("shorter than its header");
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (new TextDecoder().decode(bytes.subarray(0, 4)) !== "r1cs") fail("bad magic");
+  if (dv.getUint32(4, true) !== 1) fail("unsupported version", String(dv.getUint32(4, true)));
+  const nSections = dv.getUint32(8, true);
+  let pos = 12;
+  for (let i = 0; i < nSections; i++) {
+    if (pos + 12 > bytes.length) fail("truncated section table", `section ${i}`);
+    const size = dv.getBigUint64(pos + 4, true);
+    if (BigInt(pos + 12) + size > BigInt(bytes.length)) fail("truncated section", `section ${i}`);
+    pos += 12 + Number(size);
+  }
+  if (pos !== bytes.length) fail("trailing bytes after the last section", `${bytes.length - pos} bytes`);
+}
+
 /**
  * Reads a circom 2 `.r1cs` file (a path or its bytes) into a shape.
  *
@@ -141,6 +161,7 @@ export async function loadR1cs(pathOrBytes: string | Uint8Array): Promise<R1csSh
   } catch (cause) {
     throw new R1csFormatError("cannot read the .r1cs file", { details: String(pathOrBytes), cause });
   }
+  checkSectionTable(bytes);
   const r1csHash = keccak256(bytes);
   let file: Awaited<ReturnType<typeof readR1cs>>;
   try {
