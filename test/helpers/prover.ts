@@ -70,3 +70,30 @@ export async function witnessChain(source: WitnessSource, z0: readonly bigint[],
   }
   return out;
 }
+
+/**
+ * Every step circuit the completeness tests run on: the two fixtures of test/fixtures/circuits, and
+ * the project's example circuits (prover/circuits/*.circom, compiled by circuits/compile.ts and cached
+ * under .novanet/circuits). Circuits whose W or E does not fit in the test SRS are skipped by the caller.
+ */
+export async function exampleCircuits(): Promise<TestCircuit[]> {
+  const out: TestCircuit[] = [await testCircuit("cubic"), await testCircuit("mix2")];
+  const { readdirSync, readFileSync } = await import("node:fs");
+  const { compileCircuit } = await import("../../prover/src/circuits/compile.js");
+  const dir = join("prover", "circuits");
+  // Only files with a main component are step circuits; the others are template libraries.
+  const files = existsSync(dir)
+    ? readdirSync(dir).filter(
+        (f) => f.endsWith(".circom") && /^\s*component\s+main\b/m.test(readFileSync(join(dir, f), "utf8")),
+      )
+    : [];
+  for (const f of files.sort()) {
+    const compiled = await compileCircuit(join(dir, f));
+    out.push({
+      name: `prover/circuits/${f}`,
+      shape: await loadR1cs(compiled.r1csPath),
+      source: { wasmPath: compiled.wasmPath, stateWidth: compiled.stateWidth },
+    });
+  }
+  return out;
+}

@@ -21,7 +21,7 @@ import { commit } from "../commitment/pedersen.js";
 import type { Srs } from "../commitment/srs.js";
 import { type G1Affine, g1Add, g1Equal, g1Mul } from "../curve/bn254.js";
 import { FoldShapeError } from "../errors/folding.js";
-import { assertFr, P, randomFr, vecAxpy } from "../field/fr.js";
+import { assertFr, assertFrVector, P, randomFr, vecAxpy } from "../field/fr.js";
 import type { MsmBackend } from "../msm/backend.js";
 import { foldChallenge } from "./transcript.js";
 
@@ -75,8 +75,8 @@ export function foldInstances(U1: RelaxedInstance, U2: RelaxedInstance, cmT: G1A
   assertFr(r, "r");
   assertFr(U1.u, "u1");
   assertFr(U2.u, "u2");
-  U1.x.forEach((v, i) => assertFr(v, `x1[${i}]`));
-  U2.x.forEach((v, i) => assertFr(v, `x2[${i}]`));
+  assertFrVector(U1.x, "x1");
+  assertFrVector(U2.x, "x2");
   const r2 = (r * r) % P;
   return {
     cmW: g1Add(U1.cmW, g1Mul(U2.cmW, r)),

@@ -89,6 +89,17 @@ export function splitPoint(a: number, c: number): number {
   return a + half;
 }
 
+/**
+ * Whether `[a, c)` can be a node of a tree built by the split rule: every such node starts at a
+ * multiple of `2^⌈log2(c − a)⌉` (left children are aligned powers of two, right children are no larger).
+ */
+export function isTreeNode(a: number, c: number): boolean {
+  assertRange(a, c);
+  let size = 1;
+  while (size < c - a) size *= 2;
+  return a % size === 0;
+}
+
 export type LeafOptions = {
   /** Leaf index k: the leaf covers [k, k+1). */
   k: number;
@@ -158,7 +169,7 @@ function checkSiblings(left: TreeNode, right: TreeNode): { a: number; b: number;
       details: `[${left.a}, ${left.c}) and [${right.a}, ${right.c})`,
     });
   }
-  if (splitPoint(a, c) !== b) {
+  if (splitPoint(a, c) !== b || !isTreeNode(a, c)) {
     throw new TreeShapeError("nodes are not the two children of one tree node", {
       details: `[${a}, ${b}) + [${b}, ${c}): [${a}, ${c}) splits at ${splitPoint(a, c)}`,
     });
