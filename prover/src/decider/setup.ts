@@ -1,0 +1,128 @@
+/**
+ * Groth16 keys for a step circuit's decider `D_F`: generate the `.r1cs`, run snarkjs's phase 2 on a
+ * prepared powers-of-tau (`zKey.newZKey`), add one contribution and a beacon, export the verification
+ * key. Keys are cached under `.novanet/keys/<r1csHash>/<variant>-<srsTag>/` (r1csHash of the step
+ * circuit, srsTag = first 16 hex digits of the SRS digest of the ptau's first two powers and `[τ]G2`),
+ * so a later run reuses them and production keys can be made once with real contributions
+ * (`novanet setup --entropy ...`).
+ *
+ * Cost: dominated by `newZKey` (one MSM per wire in G1 and G2): seconds for the test circuits, minutes
+ * for `D_F` of a 2^12-constraint step circuit.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { R1csShape } from "../arith/r1cs.js";
+import { loadSrsFromPtau, srsDigest } from "../commitment/srs.js";
+import { DeciderKeysError } from "../errors/decider.js";
+import { buildDecider, type DeciderLayout, type DeciderVariant } from "./circuit.js";
+import { writeR1csBytes } from "./r1csFile.js";
+import { type SnarkjsVkey, snarkjs } from "./snarkjs.js";
+
+export const KEYS_DIR = join(".novanet", "keys");
+
+export type DeciderKeys = {
+  readonly dir: string;
+  readonly r1csPath: string;
+  readonly zkeyPath: string;
+  readonly vkey: SnarkjsVkey;
+  readonly layout: DeciderLayout;
+  /** The step circuit's r1csHash (what the on-chain verifier reports). */
+  readonly stepR1csHash: string;
+  readonly ptauPath: string;
+};
+
+export type SetupOptions = {
+  variant?: DeciderVariant;
+  cacheDir?: string;
+  /** Entropy of the one phase-2 contribution (default: 32 random bytes). */
+  entropy?: string;
+  /** Beacon hash (hex, default: keccak-free fixed public value) and iterations exponent (default 10). */
+  beacon?: { hashHex: string; iterationsExp: number };
+  /** Progress lines (default: JSON on stderr). */
+  log?: (event: Record<string, unknown>) => void;
+  /** Regenerate even if cached. */
+  force?: boolean;
+};
+
+const DEFAULT_BEACON = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20";
+
+function defaultLog(e: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ component: "decider/setup", ...e })}\n`);
+}
+
+/** The cache folder of the keys of `shape` with this ptau. */
+export async function keysDir(shape: R1csShape, ptauPath: string, options: SetupOptions = {}): Promise<string> {
+  const variant = options.variant ?? "hashed";
+  const srs = await loadSrsFromPtau(ptauPath, 2);
+  const tag = srsDigest(srs).slice(2, 18);
+  return resolve(options.cacheDir ?? KEYS_DIR, shape.r1csHash.replace(/^0x/, ""), `${variant}-${tag}`);
+}
+
+/**
+ * The decider keys of `shape` over `ptauPath`, from the cache or freshly made.
+ *
+ * @throws {DeciderKeysError} the ptau is too small for `D_F`, or snarkjs fails.
+ * @example
+ * const keys = await setupDecider(shape, await ensureDevPtau(12));
+ */
+export async function setupDecider(
+  shape: R1csShape,
+  ptauPath: string,
+  options: SetupOptions = {},
+): Promise<DeciderKeys> {
+  const variant = options.variant ?? "hashed";
+  const log = options.log ?? defaultLog;
+  const dir = await keysDir(shape, ptauPath, options);
+  const r1csPath = join(dir, "decider.r1cs");
+  const zkeyPath = join(dir, "decider.zkey");
+  const vkeyPath = join(dir, "vkey.json");
+  const layoutPath = join(dir, "layout.json");
+  const done = existsSync(zkeyPath) && existsSync(vkeyPath) && existsSync(layoutPath);
+  if (done && !options.force) {
+    const vkey = JSON.parse(readFileSync(vkeyPath, "utf8")) as SnarkjsVkey;
+    const layout = JSON.parse(readFileSync(layoutPath, "utf8")) as DeciderLayout;
+    return { dir, r1csPath, zkeyPath, vkey, layout, stepR1csHash: shape.r1csHash, ptauPath };
+  }
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  const { cs, layout } = buildDecider(shape, variant);
+  const bytes = writeR1csBytes({
+    nVars: cs.nVars,
+    nPubOut: 0,
+    nPubIn: layout.nPublic,
+    nPrvIn: shape.nW + 2,
+    constraints: cs.constraints,
+  });
+  writeFileSync(`${r1csPath}.tmp`, bytes);
+  renameSync(`${r1csPath}.tmp`, r1csPath);
+  log({ step: "r1cs", constraints: layout.nConstraints, wires: layout.nVars, ms: Math.round(performance.now() - t0) });
+  const sj = await snarkjs();
+  const z0 = join(dir, "z0.tmp");
+  const z1 = join(dir, "z1.tmp");
+  try {
+    const t1 = performance.now();
+    const ok = await sj.zKey.newZKey(r1csPath, ptauPath, z0);
+    if (ok === false || ok === -1 || !existsSync(z0)) {
+      throw new DeciderKeysError("snarkjs could not set up D_F with this powers of tau (too small?)", {
+        details: `${layout.nConstraints} constraints + ${layout.nPublic} public; ptau ${ptauPath}`,
+      });
+    }
+    log({ step: "newZKey", ms: Math.round(performance.now() - t1) });
+    await sj.zKey.contribute(z0, z1, "novanet decider", options.entropy ?? randomBytes(32).toString("hex"));
+    const beacon = options.beacon ?? { hashHex: DEFAULT_BEACON, iterationsExp: 10 };
+    await sj.zKey.beacon(z1, `${zkeyPath}.tmp`, "novanet beacon", beacon.hashHex, beacon.iterationsExp);
+    renameSync(`${zkeyPath}.tmp`, zkeyPath);
+    const vkey = await sj.zKey.exportVerificationKey(zkeyPath);
+    writeFileSync(vkeyPath, JSON.stringify(vkey, null, 1));
+    writeFileSync(layoutPath, JSON.stringify(layout, null, 1));
+    log({ step: "keys", ms: Math.round(performance.now() - t0), dir });
+    return { dir, r1csPath, zkeyPath, vkey, layout, stepR1csHash: shape.r1csHash, ptauPath };
+  } catch (cause) {
+    if (cause instanceof DeciderKeysError) throw cause;
+    throw new DeciderKeysError("decider key generation failed", { details: String(cause), cause });
+  } finally {
+    rmSync(z0, { force: true });
+    rmSync(z1, { force: true });
+  }
+}
