@@ -17,6 +17,9 @@ struct Instance {
 
 /// @notice A decider proof for one relaxed instance: a Groth16 proof of `D_F`, its public outputs
 ///         (`zeta`, `yW`, `yE`) and the KZG opening proofs of `cmW → yW` and `cmE → yE` at `zeta`.
+///         For zero knowledge the prover first folds a random satisfying instance `blind` into the
+///         instance (cross term commitment `cmT`); the verifier redoes that fold and decides the result
+///         (docs/decider.md). Hiding off: `blind.x` is empty and `blind`, `cmT` are all zero.
 struct DeciderProof {
     uint256[2] a;
     uint256[2][2] b; // G2, EIP-197 order: [[x1, x0], [y1, y0]]
@@ -26,4 +29,6 @@ struct DeciderProof {
     uint256 yE;
     Bn254.G1Point piW;
     Bn254.G1Point piE;
+    Instance blind;
+    Bn254.G1Point cmT;
 }
