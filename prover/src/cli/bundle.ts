@@ -1,0 +1,255 @@
+/**
+ * The local-mode proof bundle written by `novanet prove` and read by `novanet verify` (docs/cli.md).
+ *
+ * A bundle is a directory:
+ *
+ *   bundle.json               public data: circuit hash, SRS digest and location, domain inputs, z0, zN,
+ *                             leaf instances (with zIn/zOut), the fold transcript, the root instance
+ *   circuit.r1cs              the step circuit's R1CS (its keccak256 is the bundle's r1csHash)
+ *   blobs/<keccak256>.wit     the root's relaxed witness (W, E, rW, rE), content-addressed
+ *
+ * Numbers are decimal strings, hashes 0x-hex, points `{ "x": "…", "y": "…" }` (the point at infinity
+ * is (0, 0)). Every reader validates: canonical field elements, points on the curve, lengths.
+ */
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import type { Hex } from "viem";
+import type { RelaxedInstance, RelaxedWitness } from "../arith/relaxed.js";
+import { type G1Affine, g1FromAffine, P, Q } from "../curve/bn254.js";
+import { BundleFormatError } from "../errors/cli.js";
+import type { FoldRecord, TreeNode } from "../folding/tree.js";
+
+export const BUNDLE_FORMAT = "novanet/bundle/v1";
+export const WITNESS_ENCODING = "novanet/relaxed-witness/v1";
+export const BUNDLE_JSON = "bundle.json";
+export const BUNDLE_R1CS = "circuit.r1cs";
+
+export type PointJson = { x: string; y: string };
+export type InstanceJson = { cmW: PointJson; cmE: PointJson; u: string; x: string[] };
+export type NodeJson = { a: number; c: number; zIn: string[]; zOut: string[]; U: InstanceJson };
+export type FoldJson = {
+  nodeId: string;
+  a: number;
+  b: number;
+  c: number;
+  leftId: string;
+  rightId: string;
+  leftHash: Hex;
+  rightHash: Hex;
+  cmT: PointJson;
+  r: string;
+};
+
+export type BundleJson = {
+  format: typeof BUNDLE_FORMAT;
+  mode: "local";
+  createdAt: string;
+  circuit: {
+    name: string;
+    r1csHash: Hex;
+    r1cs: string;
+    stateWidth: number;
+    nConstraints: number;
+    nVars: number;
+    nW: number;
+  };
+  srs: {
+    digest: Hex;
+    /** Number of G1 powers used: commitments are over `[τ^0..τ^(n−1)]G1`. */
+    n: number;
+    /** The `.ptau` the powers were read from (absolute path when written). */
+    ptau: string;
+    /** True when the `.ptau` is a generated INSECURE dev SRS. */
+    insecureDev: boolean;
+  };
+  domain: { tag: string; chainId: string; market: Hex; value: Hex };
+  jobId: string;
+  hiding: boolean;
+  steps: number;
+  z0: string[];
+  zN: string[];
+  leaves: NodeJson[];
+  folds: FoldJson[];
+  root: NodeJson & { hash: Hex };
+  rootWitness: { blob: string; hash: Hex; encoding: typeof WITNESS_ENCODING };
+  /** Filled by the decider (a later issue): the succinct proof of the root. */
+  decider: unknown;
+};
+
+// ---------- encoding to JSON ----------
+
+export const dec = (v: bigint): string => v.toString(10);
+export const pointJson = (p: G1Affine): PointJson => ({ x: dec(p.x), y: dec(p.y) });
+export const instanceJson = (U: RelaxedInstance): InstanceJson => ({
+  cmW: pointJson(U.cmW),
+  cmE: pointJson(U.cmE),
+  u: dec(U.u),
+  x: U.x.map(dec),
+});
+export const nodeJson = (n: TreeNode): NodeJson => ({
+  a: n.a,
+  c: n.c,
+  zIn: n.zIn.map(dec),
+  zOut: n.zOut.map(dec),
+  U: instanceJson(n.U),
+});
+export const foldJson = (f: FoldRecord): FoldJson => ({
+  nodeId: dec(f.nodeId),
+  a: f.a,
+  b: f.b,
+  c: f.c,
+  leftId: dec(f.leftId),
+  rightId: dec(f.rightId),
+  leftHash: f.leftHash,
+  rightHash: f.rightHash,
+  cmT: pointJson(f.cmT),
+  r: dec(f.r),
+});
+
+// ---------- decoding from JSON (validating) ----------
+
+const DECIMAL = /^(0|[1-9][0-9]*)$/;
+
+function fail(what: string, where: string): never {
+  throw new BundleFormatError(`malformed bundle: ${what}`, { details: where });
+}
+
+/** A decimal string `< bound` (default p). */
+export function parseDec(v: unknown, where: string, bound = P): bigint {
+  if (typeof v !== "string" || !DECIMAL.test(v) || v.length > 80) fail("expected a decimal string", where);
+  const b = BigInt(v);
+  if (b >= bound) fail(`value ≥ ${bound === P ? "p" : bound === Q ? "q" : String(bound)}`, where);
+  return b;
+}
+
+export function parseDecArray(v: unknown, where: string, len?: number): bigint[] {
+  if (!Array.isArray(v)) fail("expected an array", where);
+  if (len !== undefined && v.length !== len) fail(`expected ${len} entries, got ${v.length}`, where);
+  return v.map((e, i) => parseDec(e, `${where}[${i}]`));
+}
+
+export function parseInt32(v: unknown, where: string): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) fail("expected a non-negative integer", where);
+  return v;
+}
+
+export function parseHex32(v: unknown, where: string): Hex {
+  if (typeof v !== "string" || !/^0x[0-9a-f]{64}$/.test(v)) fail("expected 32 bytes of lower-case 0x-hex", where);
+  return v as Hex;
+}
+
+export function parsePoint(v: unknown, where: string): G1Affine {
+  if (typeof v !== "object" || v === null) fail("expected a point {x, y}", where);
+  const o = v as Record<string, unknown>;
+  const p = { x: parseDec(o.x, `${where}.x`, Q), y: parseDec(o.y, `${where}.y`, Q) };
+  try {
+    g1FromAffine(p);
+  } catch (cause) {
+    throw new BundleFormatError("malformed bundle: point not on the curve", { details: where, cause });
+  }
+  return p;
+}
+
+export function parseInstance(v: unknown, where: string, s: number): RelaxedInstance {
+  if (typeof v !== "object" || v === null) fail("expected an instance", where);
+  const o = v as Record<string, unknown>;
+  return {
+    cmW: parsePoint(o.cmW, `${where}.cmW`),
+    cmE: parsePoint(o.cmE, `${where}.cmE`),
+    u: parseDec(o.u, `${where}.u`),
+    x: parseDecArray(o.x, `${where}.x`, 2 * s),
+  };
+}
+
+export function parseNode(v: unknown, where: string, s: number): TreeNode {
+  if (typeof v !== "object" || v === null) fail("expected a node", where);
+  const o = v as Record<string, unknown>;
+  return {
+    a: parseInt32(o.a, `${where}.a`),
+    c: parseInt32(o.c, `${where}.c`),
+    zIn: parseDecArray(o.zIn, `${where}.zIn`, s),
+    zOut: parseDecArray(o.zOut, `${where}.zOut`, s),
+    U: parseInstance(o.U, `${where}.U`, s),
+  };
+}
+
+export function parseFold(v: unknown, where: string): FoldRecord {
+  if (typeof v !== "object" || v === null) fail("expected a fold record", where);
+  const o = v as Record<string, unknown>;
+  const id = (x: unknown, w: string) => parseDec(x, w, 1n << 256n);
+  return {
+    nodeId: id(o.nodeId, `${where}.nodeId`),
+    a: parseInt32(o.a, `${where}.a`),
+    b: parseInt32(o.b, `${where}.b`),
+    c: parseInt32(o.c, `${where}.c`),
+    leftId: id(o.leftId, `${where}.leftId`),
+    rightId: id(o.rightId, `${where}.rightId`),
+    leftHash: parseHex32(o.leftHash, `${where}.leftHash`),
+    rightHash: parseHex32(o.rightHash, `${where}.rightHash`),
+    cmT: parsePoint(o.cmT, `${where}.cmT`),
+    r: parseDec(o.r, `${where}.r`),
+  };
+}
+
+// ---------- the root witness blob ----------
+
+const WIT_MAGIC = [0x4e, 0x4e, 0x57, 0x54]; // "NNWT"
+const WIT_VERSION = 1;
+
+function putWord(out: Uint8Array, off: number, v: bigint): void {
+  for (let i = 31; i >= 0; i--) {
+    out[off + i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+function getWord(b: Uint8Array, off: number): bigint {
+  let v = 0n;
+  for (let i = 0; i < 32; i++) v = (v << 8n) | BigInt(b[off + i]);
+  return v;
+}
+
+/**
+ * Encodes a relaxed witness: `"NNWT" ‖ version (1 byte) ‖ nW (u32 BE) ‖ m (u32 BE) ‖ W ‖ E ‖ rW ‖ rE`,
+ * every field element as 32 bytes big-endian.
+ */
+export function encodeRelaxedWitness(w: RelaxedWitness): Uint8Array {
+  const nW = w.W.length;
+  const m = w.E.length;
+  const out = new Uint8Array(13 + 32 * (nW + m + 2));
+  out.set(WIT_MAGIC, 0);
+  out[4] = WIT_VERSION;
+  const dv = new DataView(out.buffer);
+  dv.setUint32(5, nW, false);
+  dv.setUint32(9, m, false);
+  let off = 13;
+  for (const v of [...w.W, ...w.E, w.rW, w.rE]) {
+    putWord(out, off, v);
+    off += 32;
+  }
+  return out;
+}
+
+/** Decodes {@link encodeRelaxedWitness}'s bytes, checking lengths and canonical entries. */
+export function decodeRelaxedWitness(b: Uint8Array, nW: number, m: number): RelaxedWitness {
+  if (b.length < 13 || WIT_MAGIC.some((x, i) => b[i] !== x) || b[4] !== WIT_VERSION) {
+    fail("not a NovaNet relaxed-witness blob", "root witness");
+  }
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (dv.getUint32(5, false) !== nW || dv.getUint32(9, false) !== m) {
+    fail(`witness lengths are not (nW, m) = (${nW}, ${m})`, "root witness");
+  }
+  if (b.length !== 13 + 32 * (nW + m + 2)) fail("witness blob has the wrong size", "root witness");
+  const vals = new Array<bigint>(nW + m + 2);
+  for (let i = 0; i < vals.length; i++) {
+    const v = getWord(b, 13 + 32 * i);
+    if (v >= P) fail("witness entry ≥ p", `root witness entry ${i}`);
+    vals[i] = v;
+  }
+  return { W: vals.slice(0, nW), E: vals.slice(nW, nW + m), rW: vals[nW + m], rE: vals[nW + m + 1] };
+}
+
+/** keccak256 of bytes, 0x-hex. */
+export function contentHash(b: Uint8Array): Hex {
+  return `0x${bytesToHex(keccak_256(b))}`;
+}
