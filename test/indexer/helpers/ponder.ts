@@ -37,6 +37,8 @@ export type PonderOptions = {
   env: Record<string, string>;
   /** How long to wait for the HTTP server to answer `/health` (ms). */
   startTimeoutMs?: number;
+  /** Ponder project root; default `indexer/`. */
+  root?: string;
 };
 
 export type PonderProcess = {
@@ -61,7 +63,7 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
       ponderBin,
       "start",
       "--root",
-      indexerRoot,
+      options.root ?? indexerRoot,
       "--schema",
       options.schema,
       "--port",
@@ -72,7 +74,7 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
       "json",
     ],
     {
-      cwd: repoRoot,
+      cwd: options.root ?? indexerRoot,
       env: { ...process.env, PONDER_TELEMETRY_DISABLED: "true", NO_COLOR: "1", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     },
