@@ -43,6 +43,13 @@ export type SetupOptions = {
   log?: (event: Record<string, unknown>) => void;
   /** Regenerate even if cached. */
   force?: boolean;
+  /**
+   * "random" (default): one contribution with `entropy` then the beacon. "beacon-only": no random
+   * contribution, so the keys are a deterministic function of the `.r1cs`, the ptau and the beacon —
+   * INSECURE beyond the ptau's own trust, used for the committed test verifiers only (a clean clone
+   * regenerates exactly the keys those verifiers were exported from).
+   */
+  contribution?: "random" | "beacon-only";
 };
 
 const DEFAULT_BEACON = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20";
@@ -56,7 +63,8 @@ export async function keysDir(shape: R1csShape, ptauPath: string, options: Setup
   const variant = options.variant ?? "hashed";
   const srs = await loadSrsFromPtau(ptauPath, 2);
   const tag = srsDigest(srs).slice(2, 18);
-  return resolve(options.cacheDir ?? KEYS_DIR, shape.r1csHash.replace(/^0x/, ""), `${variant}-${tag}`);
+  const mode = options.contribution === "beacon-only" ? "-beacononly" : "";
+  return resolve(options.cacheDir ?? KEYS_DIR, shape.r1csHash.replace(/^0x/, ""), `${variant}-${tag}${mode}`);
 }
 
 /**
@@ -109,9 +117,13 @@ export async function setupDecider(
       });
     }
     log({ step: "newZKey", ms: Math.round(performance.now() - t1) });
-    await sj.zKey.contribute(z0, z1, "novanet decider", options.entropy ?? randomBytes(32).toString("hex"));
+    let beaconInput = z0;
+    if (options.contribution !== "beacon-only") {
+      await sj.zKey.contribute(z0, z1, "novanet decider", options.entropy ?? randomBytes(32).toString("hex"));
+      beaconInput = z1;
+    }
     const beacon = options.beacon ?? { hashHex: DEFAULT_BEACON, iterationsExp: 10 };
-    await sj.zKey.beacon(z1, `${zkeyPath}.tmp`, "novanet beacon", beacon.hashHex, beacon.iterationsExp);
+    await sj.zKey.beacon(beaconInput, `${zkeyPath}.tmp`, "novanet beacon", beacon.hashHex, beacon.iterationsExp);
     renameSync(`${zkeyPath}.tmp`, zkeyPath);
     const vkey = await sj.zKey.exportVerificationKey(zkeyPath);
     writeFileSync(vkeyPath, JSON.stringify(vkey, null, 1));
