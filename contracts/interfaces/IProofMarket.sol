@@ -90,8 +90,6 @@ interface IProofMarket {
         bytes32 manifestRoot;
         bytes32 domain;
         bytes32 seed;
-        uint32 doneLeaves;
-        uint32 doneFolds;
     }
 
     /// @notice A task's record. `worker` is the assignee until the task is done, then its submitter.
