@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { network } from "hardhat";
+import { G1_GENERATOR, g1Add, g1Mul, Q } from "../../../prover/src/curve/bn254.js";
+import {
+  type DeciderProofAbi,
+  deciderProofAbi,
+  type InstanceAbi,
+  instanceAbi,
+} from "../../../prover/src/decider/abi.js";
+import { proveDecider } from "../../../prover/src/decider/prove.js";
+import { P } from "../../../prover/src/field/fr.js";
+import { deciderFixture, treeRoot } from "../../prover/decider/fixtures.js";
+
+const { viem } = await network.connect();
+
+type Verifier = Awaited<ReturnType<typeof deploy>>;
+async function deploy(name: "CubicDeciderVerifier" | "Mix2DeciderVerifier" | "Mix2UnhashedDeciderVerifier") {
+  return viem.deployContract(name);
+}
+
+/** Asserts the call reverts with the custom error `name`. */
+async function rejects(v: Verifier, U: InstanceAbi, proof: DeciderProofAbi, name: string): Promise<void> {
+  await assert.rejects(v.read.verifyDecider([U, proof]), (e: Error) => {
+    assert.match(String(e.message), new RegExp(name), `expected ${name}, got: ${e.message.slice(0, 300)}`);
+    return true;
+  });
+}
+
+const bump = (v: bigint) => (v + 1n) % P;
+
+describe("DeciderVerifier (on-chain)", function () {
+  this.timeout(300_000);
+
+  for (const name of ["cubic", "mix2"] as const) {
+    const contract = name === "cubic" ? "CubicDeciderVerifier" : "Mix2DeciderVerifier";
+    for (const hiding of [false, true]) {
+      for (const n of [1, 2, 3, 8, 64]) {
+        it(`${contract} accepts the root of ${n} leaves (hiding ${hiding ? "on" : "off"})`, async () => {
+          const { circuit, keys, srs } = await deciderFixture(name);
+          const v = await deploy(contract);
+          assert.equal(await v.read.r1csHash(), circuit.shape.r1csHash);
+          assert.equal(await v.read.stateWidth(), BigInt(circuit.shape.s));
+          const root = await treeRoot(circuit, srs, n, hiding);
+          const proof = await proveDecider(circuit.shape, srs, keys, root.node.U, root.W, { hiding });
+          assert.equal(await v.read.verifyDecider([instanceAbi(root.node.U), deciderProofAbi(proof)]), true);
+        });
+      }
+    }
+  }
+
+  describe("rejections (mix2)", () => {
+    let v: Verifier;
+    let U: InstanceAbi;
+    let p: DeciderProofAbi;
+    let U2: InstanceAbi;
+    let p2: DeciderProofAbi;
+    let pOff: DeciderProofAbi;
+    let UOff: InstanceAbi;
+
+    before(async () => {
+      const { circuit, keys, srs } = await deciderFixture("mix2");
+      v = await deploy("Mix2DeciderVerifier");
+      const root = await treeRoot(circuit, srs, 3, true);
+      U = instanceAbi(root.node.U);
+      p = deciderProofAbi(await proveDecider(circuit.shape, srs, keys, root.node.U, root.W, { hiding: true }));
+      const other = await treeRoot(circuit, srs, 4, true);
+      U2 = instanceAbi(other.node.U);
+      p2 = deciderProofAbi(await proveDecider(circuit.shape, srs, keys, other.node.U, other.W, { hiding: true }));
+      const off = await treeRoot(circuit, srs, 2, false);
+      UOff = instanceAbi(off.node.U);
+      pOff = deciderProofAbi(await proveDecider(circuit.shape, srs, keys, off.node.U, off.W, { hiding: false }));
+      assert.equal(await v.read.verifyDecider([U, p]), true);
+      assert.equal(await v.read.verifyDecider([U2, p2]), true);
+      assert.equal(await v.read.verifyDecider([UOff, pOff]), true);
+    });
+
+    it("wrong u", () => rejects(v, { ...U, u: bump(U.u) }, p, "DeciderVerifierProofRejected"));
+    it("wrong x (each entry)", async () => {
+      for (let i = 0; i < U.x.length; i++) {
+        const x = [...U.x];
+        x[i] = bump(x[i]);
+        await rejects(v, { ...U, x }, p, "DeciderVerifierProofRejected");
+      }
+    });
+    it("wrong ζ, yW, yE", async () => {
+      await rejects(v, U, { ...p, zeta: bump(p.zeta) }, "DeciderVerifierProofRejected");
+      await rejects(v, U, { ...p, yW: bump(p.yW) }, "DeciderVerifierProofRejected");
+      await rejects(v, U, { ...p, yE: bump(p.yE) }, "DeciderVerifierProofRejected");
+    });
+    it("tampered Groth16 elements A, B, C", async () => {
+      const g = G1_GENERATOR;
+      await rejects(v, U, { ...p, a: [g.x, g.y] }, "DeciderVerifierProofRejected");
+      await rejects(v, U, { ...p, c: [g.x, g.y] }, "DeciderVerifierProofRejected");
+      await rejects(v, U, { ...p, b: p2.b }, "DeciderVerifierProofRejected");
+      // B off the twist: the pairing precompile fails.
+      await rejects(v, U, { ...p, b: [[1n, 2n], p.b[1]] }, "Bn254PrecompileFailed");
+    });
+    it("tampered KZG proofs πW, πE", async () => {
+      await rejects(v, U, { ...p, piW: p.piE }, "DeciderVerifierProofRejected");
+      const moved = g1Add(p.piE, G1_GENERATOR);
+      await rejects(v, U, { ...p, piE: moved }, "DeciderVerifierProofRejected");
+    });
+    it("mismatched cmW / cmE", async () => {
+      await rejects(v, { ...U, cmW: U2.cmW }, p, "DeciderVerifierProofRejected");
+      await rejects(v, { ...U, cmE: U2.cmE }, p, "DeciderVerifierProofRejected");
+      await rejects(v, { ...U, cmW: U.cmE, cmE: U.cmW }, p, "DeciderVerifierProofRejected");
+    });
+    it("tampered blinding instance or cmT", async () => {
+      await rejects(v, U, { ...p, blind: { ...p.blind, u: bump(p.blind.u) } }, "DeciderVerifierProofRejected");
+      await rejects(v, U, { ...p, cmT: g1Add(p.cmT, G1_GENERATOR) }, "DeciderVerifierProofRejected");
+      await rejects(v, U, { ...p, blind: { ...p.blind, cmW: p.blind.cmE } }, "DeciderVerifierProofRejected");
+      // Hiding off with leftovers in the blinding fields.
+      await rejects(v, UOff, { ...pOff, cmT: g1Mul(G1_GENERATOR, 5n) }, "DeciderVerifierBlindNotEmpty");
+    });
+    it("a valid proof replayed against another instance", async () => {
+      await rejects(v, U2, p, "DeciderVerifierProofRejected");
+      await rejects(v, U, p2, "DeciderVerifierProofRejected");
+    });
+    it("malformed scalars and points in calldata", async () => {
+      await rejects(v, { ...U, u: P }, p, "DeciderVerifierScalarNotInField");
+      await rejects(v, { ...U, x: [P, ...U.x.slice(1)] }, p, "DeciderVerifierScalarNotInField");
+      await rejects(v, U, { ...p, zeta: P + p.zeta }, "DeciderVerifierScalarNotInField");
+      await rejects(v, U, { ...p, yE: 2n ** 256n - 1n }, "DeciderVerifierScalarNotInField");
+      await rejects(v, { ...U, x: U.x.slice(1) }, p, "DeciderVerifierWrongXLength");
+      await rejects(v, { ...U, cmW: { x: 1n, y: 3n } }, p, "Bn254PointNotOnCurve");
+      await rejects(v, { ...U, cmE: { x: Q, y: 0n } }, p, "Bn254CoordinateNotInField");
+      await rejects(v, U, { ...p, a: [1n, 3n] }, "Bn254PointNotOnCurve");
+      await rejects(v, U, { ...p, piW: { x: 5n, y: 5n } }, "Bn254PointNotOnCurve");
+      await rejects(v, U, { ...p, blind: { ...p.blind, x: p.blind.x.slice(1) } }, "DeciderVerifierWrongXLength");
+    });
+    it("a proof for mix2 is rejected by the cubic verifier", async () => {
+      const cubic = await deploy("CubicDeciderVerifier");
+      await rejects(cubic, U, p, "DeciderVerifierWrongXLength");
+    });
+  });
+});
