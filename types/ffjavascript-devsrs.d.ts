@@ -4,11 +4,17 @@ declare module "ffjavascript" {
   export interface FfWasmG1 {
     /** The generator, affine little-endian Montgomery (64 bytes). */
     oneAffine: Uint8Array;
+    /** `s·a` (a affine or Jacobian, s little-endian bytes): Jacobian result. */
+    timesScalar(a: Uint8Array, s: Uint8Array): Uint8Array;
+    add(a: Uint8Array, b: Uint8Array): Uint8Array;
   }
   export interface FfWasmG2 {
     F: { n8: number };
     /** The generator, affine little-endian Montgomery (128 bytes). */
     oneAffine: Uint8Array;
+    timesScalar(a: Uint8Array, s: Uint8Array): Uint8Array;
+    add(a: Uint8Array, b: Uint8Array): Uint8Array;
+    toAffine(a: Uint8Array): Uint8Array;
   }
   export interface FfWasmFr extends FfWasmField {
     /** `w[k]`: the primitive 2^k-th root of unity the FFTs use (Montgomery bytes). */
