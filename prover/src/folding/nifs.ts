@@ -19,7 +19,7 @@ import type { AbcProducts, R1csShape } from "../arith/r1cs.js";
 import { isRelaxedSatisfied, type RelaxedInstance, type RelaxedWitness } from "../arith/relaxed.js";
 import { commit } from "../commitment/pedersen.js";
 import type { Srs } from "../commitment/srs.js";
-import { type G1Affine, g1Add, g1Equal, g1Mul } from "../curve/bn254.js";
+import { type G1Affine, g1Equal, g1FromAffine, g1ToAffine } from "../curve/bn254.js";
 import { FoldShapeError } from "../errors/folding.js";
 import { assertFr, assertFrVector, P, randomFr, vecAxpy } from "../field/fr.js";
 import type { MsmBackend } from "../msm/backend.js";
@@ -64,7 +64,9 @@ export function crossTerm(abc1: AbcProducts, u1: bigint, abc2: AbcProducts, u2: 
 
 /**
  * The verifier's fold: `U = (cmW1 + r·cmW2, cmE1 + r·cmT + r²·cmE2, u1 + r·u2, x1 + r·x2)`.
- * Validates the points (on the curve) and scalars (canonical). Cost: 3 scalar multiplications.
+ * Validates the points (on the curve) and scalars (canonical). Cost: 2 variable-time scalar
+ * multiplications (`cmE` by Horner: `cmE1 + r·(cmT + r·cmE2)`; a third only when `cmE2 ≠ 0`) — fine,
+ * everything here is public.
  */
 export function foldInstances(U1: RelaxedInstance, U2: RelaxedInstance, cmT: G1Affine, r: bigint): RelaxedInstance {
   if (U1.x.length !== U2.x.length) {
@@ -77,10 +79,13 @@ export function foldInstances(U1: RelaxedInstance, U2: RelaxedInstance, cmT: G1A
   assertFr(U2.u, "u2");
   assertFrVector(U1.x, "x1");
   assertFrVector(U2.x, "x2");
-  const r2 = (r * r) % P;
+  // multiplyUnsafe: variable-time wNAF/GLV (public data), returns the identity for 0 or an identity point.
+  const cmW = g1FromAffine(U1.cmW).add(g1FromAffine(U2.cmW).multiplyUnsafe(r));
+  const inner = g1FromAffine(cmT).add(g1FromAffine(U2.cmE).multiplyUnsafe(r));
+  const cmE = g1FromAffine(U1.cmE).add(inner.multiplyUnsafe(r));
   return {
-    cmW: g1Add(U1.cmW, g1Mul(U2.cmW, r)),
-    cmE: g1Add(g1Add(U1.cmE, g1Mul(cmT, r)), g1Mul(U2.cmE, r2)),
+    cmW: g1ToAffine(cmW),
+    cmE: g1ToAffine(cmE),
     u: (U1.u + r * U2.u) % P,
     x: vecAxpy(U1.x, r, U2.x),
   };

@@ -6,6 +6,7 @@ import { P } from "../../../prover/src/field/fr.js";
 import { type MsmBackend, scalarsToLe } from "../../../prover/src/msm/backend.js";
 import { createFfjavascriptBackend } from "../../../prover/src/msm/cpu/ffjavascript.js";
 import { createNobleBackend } from "../../../prover/src/msm/cpu/noble.js";
+import { testSrs } from "../../helpers/prover.js";
 
 describe("msm backends", () => {
   const srs = srsFromTau(987654321n, 40);
@@ -42,6 +43,14 @@ describe("msm backends", () => {
         assert.deepEqual(got, expected, `${b.name} on ${scalars.length} scalars`);
       }
     }
+  });
+
+  it("on 1000 points of a snarkjs .ptau, the wasm backends agree with the pure-JS one", async () => {
+    const big = await testSrs(1000);
+    const scalars = Array.from({ length: 1000 }, (_, i) => (i % 7 === 0 ? 0n : randomScalar()));
+    const le = scalarsToLe(scalars);
+    const results = await Promise.all(backends.map((b) => b.msm(big.g1Lem, le)));
+    for (const r of results) assert.deepEqual(r, results[2]);
   });
 
   it("the sum of g·1 is the generator", async () => {
