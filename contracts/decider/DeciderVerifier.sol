@@ -14,9 +14,10 @@ import {Kzg} from "../libraries/Kzg.sol";
 /// @dev Steps: (1) validate the instance and the proof; (2) if the proof carries a blinding instance,
 ///      redo the zero-knowledge fold `U' = U + rb·Ur` (3 ecMul); (3) `cmDigest = keccak(cmW', cmE') mod p`;
 ///      (4) `vk_x` over the public signals `[u', x', cmDigest, ζ, yW, yE]`; (5) the KZG batch terms
-///      `(L, R)`; (6) ONE pairing product of six pairs: Groth16's four and the KZG pair scaled by a
-///      random `σ = keccak(ρ-binding data, A, B, C, vk_x) mod p`, so both equations hold except with
-///      probability ~1/p. Never returns false: a failed check reverts with a custom error.
+///      `(L, R)`; (6) ONE pairing product of five pairs: Groth16's four and the KZG pairs scaled by a
+///      random `σ = keccak(L, R, A, B, C, vk_x) mod p` (so both equations hold except with probability
+///      ~1/p), the KZG pair on the G2 generator merged into Groth16's `(vk_x, γ)` pair since snarkjs keys
+///      have `γ = G2`. Never returns false: a failed check reverts with a custom error.
 abstract contract DeciderVerifier is IDeciderVerifier {
     /// @notice `x` does not have length `2·stateWidth`.
     error DeciderVerifierWrongXLength(uint256 length, uint256 expected);
@@ -26,6 +27,9 @@ abstract contract DeciderVerifier is IDeciderVerifier {
     error DeciderVerifierBlindNotEmpty();
     /// @notice The combined Groth16 + KZG pairing check failed: the proof does not show the instance.
     error DeciderVerifierProofRejected();
+    /// @notice The verifying key's `γ` is not the G2 generator (snarkjs keys always have `γ = G2`; the
+    ///         combined pairing relies on it).
+    error DeciderVerifierGammaNotGenerator();
 
     /// @notice The Groth16 verifying key of `D_F` (snarkjs's `vk_alpha_1`, `vk_beta_2`, ... and `IC`).
     struct VerifyingKey {
@@ -46,6 +50,16 @@ abstract contract DeciderVerifier is IDeciderVerifier {
 
     /// @dev Domain tag of the blinding fold challenge.
     bytes32 internal constant BLIND_TAG = keccak256("NovaNet/decider/blind/v1");
+
+    /// @dev Checks once, at deployment, that `γ` is the G2 generator: the verification merges the
+    ///      Groth16 pair `(vk_x, γ)` and the KZG pair `(σ·L, G2)` into one pair `(vk_x + σ·L, G2)`.
+    constructor() {
+        Bn254.G2Point memory gamma = _verifyingKey().gamma;
+        Bn254.G2Point memory g2 = Bn254.generatorG2();
+        if (
+            gamma.x[0] != g2.x[0] || gamma.x[1] != g2.x[1] || gamma.y[0] != g2.y[0] || gamma.y[1] != g2.y[1]
+        ) revert DeciderVerifierGammaNotGenerator();
+    }
 
     /// @inheritdoc IDeciderVerifier
     function r1csHash() external pure virtual returns (bytes32);
@@ -81,20 +95,19 @@ abstract contract DeciderVerifier is IDeciderVerifier {
 
         uint256 sigma = uint256(keccak256(abi.encode(l, r, proof.a, proof.b, proof.c, vkx))) % Bn254.P;
 
-        Bn254.G1Point[] memory g1 = new Bn254.G1Point[](6);
-        Bn254.G2Point[] memory g2 = new Bn254.G2Point[](6);
+        // e(−A, B)·e(α, β)·e(vk_x + σL, G2)·e(C, δ)·e(−σR, [τ]G2) = 1   (γ = G2, checked at deployment)
+        Bn254.G1Point[] memory g1 = new Bn254.G1Point[](5);
+        Bn254.G2Point[] memory g2 = new Bn254.G2Point[](5);
         g1[0] = Bn254.negate(Bn254.G1Point(proof.a[0], proof.a[1]));
         g2[0] = Bn254.G2Point(proof.b[0], proof.b[1]);
         g1[1] = vk.alpha;
         g2[1] = vk.beta;
-        g1[2] = vkx;
+        g1[2] = Bn254.addUnchecked(vkx, Bn254.mulUnchecked(l, sigma));
         g2[2] = vk.gamma;
         g1[3] = Bn254.G1Point(proof.c[0], proof.c[1]);
         g2[3] = vk.delta;
-        g1[4] = Bn254.mulUnchecked(l, sigma);
-        g2[4] = Bn254.generatorG2();
-        g1[5] = Bn254.negate(Bn254.mulUnchecked(r, sigma));
-        g2[5] = _tauG2();
+        g1[4] = Bn254.negate(Bn254.mulUnchecked(r, sigma));
+        g2[4] = _tauG2();
         if (!Bn254.pairingProduct(g1, g2)) revert DeciderVerifierProofRejected();
         return true;
     }
