@@ -2,11 +2,19 @@ import assert from "node:assert/strict";
 import type { R1csShape } from "../../../prover/src/arith/r1cs.js";
 import { isRelaxedSatisfied } from "../../../prover/src/arith/relaxed.js";
 import type { Srs } from "../../../prover/src/commitment/srs.js";
-import { srsDigest } from "../../../prover/src/commitment/srs.js";
+import { srsDigest, truncateSrs } from "../../../prover/src/commitment/srs.js";
 import { G1_GENERATOR, g1Add } from "../../../prover/src/curve/bn254.js";
-import { ContinuityError, FoldVerificationError, TreeShapeError } from "../../../prover/src/errors/folding.js";
+import { SrsTooSmallError } from "../../../prover/src/errors/commitment.js";
+import { FieldElementError, InvalidPointError } from "../../../prover/src/errors/curve.js";
+import {
+  ContinuityError,
+  FoldShapeError,
+  FoldVerificationError,
+  LeafError,
+  TreeShapeError,
+} from "../../../prover/src/errors/folding.js";
 import { P } from "../../../prover/src/field/fr.js";
-import { checkRelaxed, type FoldContext } from "../../../prover/src/folding/nifs.js";
+import { checkRelaxed, type FoldContext, foldInstances } from "../../../prover/src/folding/nifs.js";
 import { domainSeparator } from "../../../prover/src/folding/transcript.js";
 import {
   foldNodes,
@@ -110,6 +118,44 @@ describe("folding/tree", () => {
         folds,
         ctx,
       );
+    });
+  });
+
+  describe("bad input gets typed errors", () => {
+    it("makeLeaf: wrong-length witness, entries ≥ p, z[0] ≠ 1, unsatisfied witness → LeafError", async () => {
+      const c = await testCircuit("mix2");
+      const [w] = await witnessChain(c.source, [1n, 2n], 1);
+      await assert.rejects(makeLeaf(c.shape, srs, w.slice(1), { k: 0 }), (e: unknown) => {
+        assert.ok(e instanceof LeafError);
+        assert.match(e.message, /wrong length/);
+        return true;
+      });
+      await assert.rejects(makeLeaf(c.shape, srs, [...w.slice(0, -1), P], { k: 0 }), /not a canonical element/);
+      await assert.rejects(makeLeaf(c.shape, srs, [2n, ...w.slice(1)], { k: 0 }), LeafError);
+      const unsat = [...w];
+      unsat[5] = (unsat[5] + 1n) % P;
+      await assert.rejects(makeLeaf(c.shape, srs, unsat, { k: 0 }), /does not satisfy the circuit/);
+      await assert.rejects(makeLeaf(c.shape, srs, w, { k: -1 }), TreeShapeError);
+    });
+
+    it("a witness larger than the SRS → SrsTooSmallError", async () => {
+      const c = await testCircuit("mix2");
+      const [w] = await witnessChain(c.source, [1n, 2n], 1);
+      const small = truncateSrs(srs, c.shape.nW - 1);
+      await assert.rejects(makeLeaf(c.shape, small, w, { k: 0 }), SrsTooSmallError);
+      await assert.rejects(
+        makeLeaf(c.shape, truncateSrs(srs, c.shape.nW), w, { k: 0, hiding: true }),
+        SrsTooSmallError,
+      );
+    });
+
+    it("folding instances with a point off the curve, x ≥ p or different x lengths is refused", () => {
+      const U = { cmW: G1_GENERATOR, cmE: { x: 0n, y: 0n }, u: 1n, x: [1n, 2n] };
+      assert.throws(() => foldInstances(U, U, { x: 1n, y: 1n }, 5n), InvalidPointError);
+      assert.throws(() => foldInstances(U, { ...U, cmW: { x: 1n, y: 1n } }, G1_GENERATOR, 5n), InvalidPointError);
+      assert.throws(() => foldInstances(U, { ...U, x: [1n, P] }, G1_GENERATOR, 5n), FieldElementError);
+      assert.throws(() => foldInstances(U, U, G1_GENERATOR, P), FieldElementError);
+      assert.throws(() => foldInstances(U, { ...U, x: [1n] }, G1_GENERATOR, 5n), FoldShapeError);
     });
   });
 

@@ -5,7 +5,8 @@
  *
  * One curve instance per process and per threading mode is shared by every backend created here
  * (the multi-threaded one is ffjavascript's global `curve_bn128`, which snarkjs uses too). Call
- * {@link MsmBackend.terminate} once at the end (tests: in a root `after` hook) so the process exits.
+ * {@link MsmBackend.terminate} at the end (tests: in an `after` hook) so that the worker threads stop
+ * and the process exits; a later `msm` call starts a new curve.
  */
 import { buildBn128, type FfCurve } from "ffjavascript";
 import { G1_ZERO, type G1Affine } from "../../curve/bn254.js";
@@ -16,15 +17,29 @@ export type FfjavascriptBackendOptions = {
   singleThread?: boolean;
 };
 
-const curves = new Map<boolean, Promise<FfCurve>>();
+let singleThreadCurve: Promise<FfCurve> | undefined;
+
+/**
+ * The curve to run on. Multi-threaded: ffjavascript's process-wide `curve_bn128`, fetched on every call,
+ * so that if another user (snarkjs, the dev-SRS generator) terminated it, a fresh one is built instead
+ * of queueing work on dead workers. Single-threaded: one private instance.
+ */
+let sharedBuild: Promise<FfCurve> | undefined;
 
 function curveFor(singleThread: boolean): Promise<FfCurve> {
-  let c = curves.get(singleThread);
-  if (!c) {
-    c = buildBn128(singleThread);
-    curves.set(singleThread, c);
+  if (!singleThread) {
+    const shared = (globalThis as { curve_bn128?: FfCurve | null }).curve_bn128;
+    if (shared) return Promise.resolve(shared);
+    // One build at a time: concurrent callers share it instead of each spawning workers.
+    if (!sharedBuild) {
+      sharedBuild = buildBn128(false).finally(() => {
+        sharedBuild = undefined;
+      });
+    }
+    return sharedBuild;
   }
-  return c;
+  if (!singleThreadCurve) singleThreadCurve = buildBn128(true);
+  return singleThreadCurve;
 }
 
 /** Jacobian or affine Montgomery bytes → affine bigint point. */
@@ -44,19 +59,24 @@ export function ffPointToAffine(curve: FfCurve, p: Uint8Array): G1Affine {
  */
 export async function createFfjavascriptBackend(options: FfjavascriptBackendOptions = {}): Promise<MsmBackend> {
   const singleThread = options.singleThread ?? false;
-  const curve = await curveFor(singleThread);
+  await curveFor(singleThread);
   return {
     name: singleThread ? "cpu-ffjavascript-wasm-1t" : "cpu-ffjavascript-wasm",
     async msm(points: Uint8Array, scalars: Uint8Array): Promise<G1Affine> {
       const n = assertMsmInput(points, scalars);
       if (n === 0) return G1_ZERO;
+      const curve = await curveFor(singleThread);
       const res = await curve.G1.multiExpAffine(points, scalars);
       return ffPointToAffine(curve, res);
     },
     async terminate(): Promise<void> {
-      if (curves.get(singleThread) === undefined) return;
-      curves.delete(singleThread);
-      await curve.terminate();
+      if (singleThread) {
+        singleThreadCurve = undefined;
+        return;
+      }
+      // Terminates ffjavascript's shared multi-threaded curve if one is running (a later call builds a new one).
+      const shared = (globalThis as { curve_bn128?: FfCurve | null }).curve_bn128;
+      if (shared) await shared.terminate();
     },
   };
 }
