@@ -5,21 +5,75 @@
  * rebuild exactly the keys these verifiers hold. Run: `npx tsx scripts/gen-verifier.ts`.
  * Also usable for any circuit: `npx tsx scripts/gen-verifier.ts <step.r1cs> <ptau> <ContractName> [out.sol]`.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadR1cs } from "../prover/src/arith/r1cs.js";
+import { generateDevPtau } from "../prover/src/commitment/devsrs.js";
 import { loadSrsFromPtau } from "../prover/src/commitment/srs.js";
 import type { DeciderVariant } from "../prover/src/decider/circuit.js";
+import { writeR1csBytes } from "../prover/src/decider/r1csFile.js";
 import { setupDecider } from "../prover/src/decider/setup.js";
 import { terminateSnarkjsCurve } from "../prover/src/decider/snarkjs.js";
 import { exportDeciderVerifier } from "../prover/src/decider/solidity.js";
+import { P } from "../prover/src/field/fr.js";
 
 export const TEST_PTAU = join("test", "fixtures", "ptau", "dev-11.ptau");
-export const TEST_VERIFIERS: { circuit: "cubic" | "mix2"; variant: DeciderVariant; name: string }[] = [
-  { circuit: "cubic", variant: "hashed", name: "CubicDeciderVerifier" },
-  { circuit: "mix2", variant: "hashed", name: "Mix2DeciderVerifier" },
-  { circuit: "mix2", variant: "unhashed", name: "Mix2UnhashedDeciderVerifier" },
+/** A power-12 INSECURE dev ptau from fixed toxic waste, so it (and the keys over it) is reproducible. */
+export const TEST_PTAU_12 = join(".novanet", "test", "ptau", "decider-fixed-12.ptau");
+
+/** {@link TEST_PTAU_12}, generated on first use (seconds). */
+export async function testPtau12(): Promise<string> {
+  if (!existsSync(TEST_PTAU_12)) {
+    mkdirSync(join(".novanet", "test", "ptau"), { recursive: true });
+    await generateDevPtau(TEST_PTAU_12, 12, { tau: 1234567891011n, alpha: 1213141516n, beta: 1718192021n });
+  }
+  return TEST_PTAU_12;
+}
+
+export const TEST_VERIFIERS: { circuit: string; variant: DeciderVariant; name: string; power: 11 | 12 }[] = [
+  { circuit: "test/fixtures/circuits/cubic.r1cs", variant: "hashed", name: "CubicDeciderVerifier", power: 11 },
+  { circuit: "test/fixtures/circuits/mix2.r1cs", variant: "hashed", name: "Mix2DeciderVerifier", power: 11 },
+  {
+    circuit: "test/fixtures/circuits/mix2.r1cs",
+    variant: "unhashed",
+    name: "Mix2UnhashedDeciderVerifier",
+    power: 11,
+  },
+  { circuit: "test/fixtures/decider/width8.r1cs", variant: "hashed", name: "Width8DeciderVerifier", power: 12 },
 ];
+
+/** State width of the `width8` fixture. */
+export const WIDTH8_S = 8;
+
+/**
+ * A state-width-8 step circuit written directly as R1CS (for the gas of wide states):
+ * private `t_i = z_in[i]²`, public `z_out[i] = t_i + z_in[(i+1) mod 8]`. Wires: 0 one, 1..8 z_out,
+ * 9..16 z_in, 17..24 t.
+ */
+export function width8R1cs(): Uint8Array {
+  const s = WIDTH8_S;
+  const constraints: [Map<number, bigint>, Map<number, bigint>, Map<number, bigint>][] = [];
+  for (let i = 0; i < s; i++) {
+    const zin = 1 + s + i;
+    constraints.push([new Map([[zin, 1n]]), new Map([[zin, 1n]]), new Map([[1 + 2 * s + i, 1n]])]);
+  }
+  for (let i = 0; i < s; i++) {
+    const a = new Map([
+      [1 + 2 * s + i, 1n],
+      [1 + s + ((i + 1) % s), 1n],
+    ]);
+    constraints.push([a, new Map([[0, 1n]]), new Map([[1 + i, 1n]])]);
+  }
+  return writeR1csBytes({ nVars: 1 + 3 * s, nPubOut: s, nPubIn: s, nPrvIn: 0, constraints });
+}
+
+/** The full witness of the `width8` fixture at `zIn`. */
+export function width8Witness(zIn: readonly bigint[]): bigint[] {
+  const s = WIDTH8_S;
+  const t = zIn.map((z) => (z * z) % P);
+  const zOut = t.map((ti, i) => (ti + zIn[(i + 1) % s]) % P);
+  return [1n, ...zOut, ...zIn, ...t];
+}
 
 async function generate(r1cs: string, ptau: string, name: string, out: string, variant: DeciderVariant) {
   const shape = await loadR1cs(r1cs);
@@ -34,9 +88,11 @@ async function main() {
   if (r1cs) {
     await generate(r1cs, ptau, name, out ?? join("contracts", "decider", "generated", `${name}.sol`), "hashed");
   } else {
+    mkdirSync(join("test", "fixtures", "decider"), { recursive: true });
+    writeFileSync(join("test", "fixtures", "decider", "width8.r1cs"), width8R1cs());
     for (const v of TEST_VERIFIERS) {
-      const file = join("test", "fixtures", "circuits", `${v.circuit}.r1cs`);
-      await generate(file, TEST_PTAU, v.name, join("contracts", "decider", "generated", `${v.name}.sol`), v.variant);
+      const ptau = v.power === 11 ? TEST_PTAU : await testPtau12();
+      await generate(v.circuit, ptau, v.name, join("contracts", "decider", "generated", `${v.name}.sol`), v.variant);
     }
   }
   await terminateSnarkjsCurve();

@@ -14,7 +14,9 @@ import { deciderFixture, treeRoot } from "../../prover/decider/fixtures.js";
 const { viem } = await network.connect();
 
 type Verifier = Awaited<ReturnType<typeof deploy>>;
-async function deploy(name: "CubicDeciderVerifier" | "Mix2DeciderVerifier" | "Mix2UnhashedDeciderVerifier") {
+async function deploy(
+  name: "CubicDeciderVerifier" | "Mix2DeciderVerifier" | "Mix2UnhashedDeciderVerifier" | "Width8DeciderVerifier",
+) {
   return viem.deployContract(name);
 }
 
@@ -46,6 +48,20 @@ describe("DeciderVerifier (on-chain)", function () {
         });
       }
     }
+  }
+
+  for (const hiding of [false, true]) {
+    it(`Width8DeciderVerifier (state width 8) accepts the root of 4 leaves (hiding ${hiding ? "on" : "off"})`, async () => {
+      const { circuit, keys, srs } = await deciderFixture("width8");
+      const v = await deploy("Width8DeciderVerifier");
+      assert.equal(await v.read.stateWidth(), 8n);
+      const root = await treeRoot(circuit, srs, 4, hiding);
+      const proof = await proveDecider(circuit.shape, srs, keys, root.node.U, root.W, { hiding });
+      assert.equal(await v.read.verifyDecider([instanceAbi(root.node.U), deciderProofAbi(proof)]), true);
+      const x = [...root.node.U.x];
+      x[15] = bump(x[15]);
+      await rejects(v, { ...instanceAbi(root.node.U), x }, deciderProofAbi(proof), "DeciderVerifierProofRejected");
+    });
   }
 
   describe("rejections (mix2)", () => {
