@@ -1,0 +1,159 @@
+/**
+ * `npm run bench:decider [-- --sizes 10,12,14]`: decider proving time and peak memory for the
+ * size-parametrised step circuit (prover/circuits/bench_sized.circom, 2^k − 3 constraints), and the
+ * on-chain verification gas for state widths 1, 2 and 8. Writes bench/results/decider.json as
+ * `{"prove": [{constraints, proveMs, peakMB, ...}], "verify": [{stateWidth, gas, ...}]}`.
+ *
+ * prove: the root of two folded leaves (a relaxed instance with u ≠ 1 and E ≠ 0), hiding on (random
+ * instance folded in, blinded commitments): `proveMs` is `proveDecider` end to end (blinding fold,
+ * D_F witness, Groth16, two KZG openings); key generation (`keygenMs`, D_F's .r1cs + snarkjs phase 2 with
+ * one contribution and a beacon) and the dev SRS are excluded and reported separately. `peakMB` is the
+ * process's peak RSS while proving (snarkjs's workers are threads of this process).
+ * verify: `eth_estimateGas` of a transaction calling `verifyDecider` on Hardhat's in-process EVM (21k
+ * base and calldata included), for the committed verifiers of cubic (s = 1), mix2 (s = 2) and the
+ * width-8 fixture, hiding on (`gas`) and off (`gasNoHiding`).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { network } from "hardhat";
+import { zeroAddress } from "viem";
+import { loadR1cs } from "../../prover/src/arith/r1cs.js";
+import { circuitForSize } from "../../prover/src/circuits/sized.js";
+import { computeWitness } from "../../prover/src/circuits/witness.js";
+import { devPowerFor, ensureDevPtau } from "../../prover/src/commitment/devsrs.js";
+import { loadSrsFromPtau, srsDigest } from "../../prover/src/commitment/srs.js";
+import { deciderProofAbi, instanceAbi } from "../../prover/src/decider/abi.js";
+import { buildDecider } from "../../prover/src/decider/circuit.js";
+import { proveDecider } from "../../prover/src/decider/prove.js";
+import { setupDecider } from "../../prover/src/decider/setup.js";
+import { terminateSnarkjsCurve } from "../../prover/src/decider/snarkjs.js";
+import { checkDecider } from "../../prover/src/decider/verify.js";
+import { domainSeparator } from "../../prover/src/folding/transcript.js";
+import { foldNodes, makeLeaf } from "../../prover/src/folding/tree.js";
+import { terminateDefaultMsmBackend } from "../../prover/src/msm/default.js";
+import { deciderFixture, treeRoot } from "../../test/prover/decider/fixtures.js";
+
+const log = (e: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ bench: "decider", ...e })}\n`);
+
+type ProveRow = {
+  constraints: number;
+  proveMs: number;
+  peakMB: number;
+  deciderConstraints: number;
+  keygenMs: number;
+  ptauPower: number;
+  phases: Record<string, number>;
+};
+type VerifyRow = { stateWidth: number; gas: number; gasNoHiding: number };
+
+async function benchProve(k: number): Promise<ProveRow> {
+  const compiled = await circuitForSize(k);
+  const shape = await loadR1cs(compiled.r1csPath);
+  const { layout } = buildDecider(shape);
+  const nPowers = Math.max(shape.nW, shape.m) + 2;
+  const power = devPowerFor(nPowers, layout.nConstraints, layout.nPublic);
+  log({ k, constraints: shape.m, deciderConstraints: layout.nConstraints, ptauPower: power });
+  const ptau = await ensureDevPtau(power, { warn: () => {}, onProgress: () => {} });
+  const srs = await loadSrsFromPtau(ptau, nPowers);
+  const t0 = performance.now();
+  const keys = await setupDecider(shape, ptau, { log });
+  const keygenMs = Math.round(performance.now() - t0);
+  const ctx = {
+    shape,
+    srs,
+    domain: domainSeparator({ chainId: 0n, market: zeroAddress, r1csHash: shape.r1csHash, srsDigest: srsDigest(srs) }),
+    jobId: 0n,
+    hiding: true,
+  };
+  const w0 = await computeWitness(compiled, [3n]);
+  const w1 = await computeWitness(compiled, w0.slice(1, 2));
+  const l0 = await makeLeaf(shape, srs, w0, { k: 0, hiding: true });
+  const l1 = await makeLeaf(shape, srs, w1, { k: 1, hiding: true });
+  const { parent: root } = await foldNodes(ctx, l0, l1);
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 25);
+  let phases: Record<string, number> = {};
+  const t1 = performance.now();
+  const proof = await proveDecider(shape, srs, keys, root.node.U, root.W, {
+    hiding: true,
+    onTiming: (t) => {
+      phases = t;
+    },
+  });
+  const proveMs = Math.round(performance.now() - t1);
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const ok = await checkDecider(keys.vkey, srs, shape.s, root.node.U, proof);
+  if (!ok.ok) throw new Error(`benchmark proof does not verify: ${ok.reason}`);
+  const row = {
+    constraints: shape.m,
+    proveMs,
+    peakMB: Math.round(peak / 2 ** 20),
+    deciderConstraints: layout.nConstraints,
+    keygenMs,
+    ptauPower: power,
+    phases,
+  };
+  log(row);
+  return row;
+}
+
+async function benchGas(): Promise<VerifyRow[]> {
+  const { viem } = await network.connect();
+  const pc = await viem.getPublicClient();
+  const rows: VerifyRow[] = [];
+  for (const [name, contract] of [
+    ["cubic", "CubicDeciderVerifier"],
+    ["mix2", "Mix2DeciderVerifier"],
+    ["width8", "Width8DeciderVerifier"],
+  ] as const) {
+    const { circuit, keys, srs } = await deciderFixture(name);
+    const v = await viem.deployContract(contract);
+    const gas: Record<string, number> = {};
+    for (const hiding of [true, false]) {
+      const root = await treeRoot(circuit, srs, 4, hiding);
+      const proof = await proveDecider(circuit.shape, srs, keys, root.node.U, root.W, { hiding });
+      const g = await pc.estimateContractGas({
+        address: v.address,
+        abi: v.abi,
+        functionName: "verifyDecider",
+        args: [instanceAbi(root.node.U), deciderProofAbi(proof)],
+      });
+      gas[String(hiding)] = Number(g);
+    }
+    const row = { stateWidth: circuit.shape.s, gas: gas.true, gasNoHiding: gas.false };
+    log(row);
+    rows.push(row);
+  }
+  return rows;
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,12,14" } } });
+  const sizes = values.sizes!.split(",").filter(Boolean).map(Number);
+  const verify = await benchGas();
+  const prove: ProveRow[] = [];
+  for (const k of sizes) prove.push(await benchProve(k));
+  console.log("\nDecider proving (hiding on; key generation excluded)");
+  console.table(
+    prove.map((r) => ({
+      constraints: r.constraints,
+      "D_F constraints": r.deciderConstraints,
+      "prove ms": r.proveMs,
+      "peak MB": r.peakMB,
+      "keygen ms": r.keygenMs,
+    })),
+  );
+  console.log("On-chain verification (estimateGas, tx total)");
+  console.table(verify.map((r) => ({ "state width": r.stateWidth, gas: r.gas, "gas (no hiding)": r.gasNoHiding })));
+  mkdirSync(join("bench", "results"), { recursive: true });
+  writeFileSync(join("bench", "results", "decider.json"), `${JSON.stringify({ prove, verify }, null, 2)}\n`);
+  await terminateSnarkjsCurve();
+  await terminateDefaultMsmBackend();
+}
+
+await main();
+process.exit(0);
