@@ -12,7 +12,12 @@
  */
 import type { Hex } from "viem";
 import { type AbcProducts, multiply, type R1csShape } from "../arith/r1cs.js";
-import type { RelaxedInstance, RelaxedWitness } from "../arith/relaxed.js";
+import {
+  type RelaxedInstance,
+  type RelaxedWitness,
+  relaxedProducts,
+  relaxedProductsSatisfy,
+} from "../arith/relaxed.js";
 import { commit } from "../commitment/pedersen.js";
 import type { Srs } from "../commitment/srs.js";
 import { G1_ZERO, type G1Affine } from "../curve/bn254.js";
@@ -158,6 +163,32 @@ export async function makeLeaf(
     W: { W, E: new Array<bigint>(m).fill(0n), rW, rE: 0n },
     abc,
   };
+}
+
+/**
+ * Rebuilds a {@link ProverNode} from a node and its witness fetched from elsewhere (decoded blobs):
+ * recomputes `Az, Bz, Cz` (one matrix product) and, unless `check` is false, verifies
+ * `Az∘Bz = u·Cz + E` (m multiplications). It does not recompute the commitments: check them with a KZG
+ * opening at a random point, or `checkRelaxed` (two MSMs).
+ *
+ * @throws {LeafError} wrong lengths, or the witness does not satisfy the node's instance.
+ */
+export function restoreProverNode(
+  shape: R1csShape,
+  node: TreeNode,
+  W: RelaxedWitness,
+  opts: { check?: boolean } = {},
+): ProverNode {
+  if (node.U.x.length !== 2 * shape.s || W.W.length !== shape.nW || W.E.length !== shape.m) {
+    throw new LeafError("node or witness does not match the circuit's shape", {
+      details: `len(x) ${node.U.x.length} (2s = ${2 * shape.s}), len(W) ${W.W.length} (nW = ${shape.nW}), len(E) ${W.E.length} (m = ${shape.m})`,
+    });
+  }
+  const abc = relaxedProducts(shape, node.U, W);
+  if (opts.check !== false && !relaxedProductsSatisfy(node.U.u, abc, W.E)) {
+    throw new LeafError("witness does not satisfy the node's relaxed instance", { details: `[${node.a}, ${node.c})` });
+  }
+  return { node, W, abc };
 }
 
 function checkSiblings(left: TreeNode, right: TreeNode): { a: number; b: number; c: number } {

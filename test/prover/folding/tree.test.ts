@@ -4,6 +4,12 @@ import { isRelaxedSatisfied } from "../../../prover/src/arith/relaxed.js";
 import type { Srs } from "../../../prover/src/commitment/srs.js";
 import { srsDigest, truncateSrs } from "../../../prover/src/commitment/srs.js";
 import { G1_GENERATOR, g1Add } from "../../../prover/src/curve/bn254.js";
+import {
+  decodeTreeNode,
+  decodeWitness,
+  encodeTreeNode,
+  encodeWitness,
+} from "../../../prover/src/encoding/artefacts.js";
 import { SrsTooSmallError } from "../../../prover/src/errors/commitment.js";
 import { FieldElementError, InvalidPointError } from "../../../prover/src/errors/curve.js";
 import {
@@ -23,6 +29,7 @@ import {
   nodeId,
   nodeRange,
   type ProverNode,
+  restoreProverNode,
   splitPoint,
   verifyFoldTranscript,
 } from "../../../prover/src/folding/tree.js";
@@ -103,6 +110,27 @@ describe("folding/tree", () => {
         if (process.env.NOVANET_TEST_VERBOSE)
           console.log(`${c.name}: m=${c.shape.m} nW=${c.shape.nW} ${Date.now() - t0} ms`);
       }
+    });
+
+    it("a node rebuilt from decoded blobs folds like the original (restoreProverNode)", async () => {
+      const c = await testCircuit("mix2");
+      const leaves = await leavesFor(c, srs, 4);
+      const ctx = ctxFor(c.shape, srs, 5n);
+      const { parent: left } = await foldNodes(ctx, leaves[0], leaves[1]);
+      const { parent: right } = await foldNodes(ctx, leaves[2], leaves[3]);
+      const fetched = restoreProverNode(
+        c.shape,
+        decodeTreeNode(encodeTreeNode(left.node)),
+        decodeWitness(encodeWitness(left.W)),
+      );
+      assert.deepEqual(fetched.abc, left.abc);
+      const a = await foldNodes(ctx, fetched, right);
+      const b = await foldNodes(ctx, left, right);
+      assert.deepEqual(a.parent.node, b.parent.node);
+      const E = [...left.W.E];
+      E[0] = (E[0] + 1n) % P;
+      assert.throws(() => restoreProverNode(c.shape, left.node, { ...left.W, E }), LeafError);
+      assert.throws(() => restoreProverNode(c.shape, left.node, { ...left.W, E: E.slice(1) }), LeafError);
     });
 
     it("with hiding blinds (cmW, cmT), the root is satisfied too", async () => {
