@@ -92,7 +92,13 @@ export function foldInstances(U1: RelaxedInstance, U2: RelaxedInstance, cmT: G1A
 }
 
 /** The prover's witness fold: `W = W1 + r·W2`, `E = E1 + r·T + r²·E2`, blinds alike. */
-export function foldWitnesses(W1: RelaxedWitness, W2: RelaxedWitness, T: readonly bigint[], rT: bigint, r: bigint) {
+export function foldWitnesses(
+  W1: RelaxedWitness,
+  W2: RelaxedWitness,
+  T: readonly bigint[],
+  rT: bigint,
+  r: bigint,
+): RelaxedWitness {
   if (W1.W.length !== W2.W.length || W1.E.length !== W2.E.length || T.length !== W1.E.length) {
     throw new FoldShapeError("the two witnesses do not have the same shape", {
       details: `W ${W1.W.length}/${W2.W.length}, E ${W1.E.length}/${W2.E.length}, T ${T.length}`,
