@@ -6,21 +6,22 @@
  *   bundle.json               public data: circuit hash, SRS digest and location, domain inputs, z0, zN,
  *                             leaf instances (with zIn/zOut), the fold transcript, the root instance
  *   circuit.r1cs              the step circuit's R1CS (its keccak256 is the bundle's r1csHash)
- *   blobs/<keccak256>.wit     the root's relaxed witness (W, E, rW, rE), content-addressed
+ *   blobs/<keccak256>.wit     the root's relaxed witness (W, E, rW, rE) in the shared canonical
+ *                             encoding (encoding/artefacts.ts), content-addressed
  *
  * Numbers are decimal strings, hashes 0x-hex, points `{ "x": "…", "y": "…" }` (the point at infinity
  * is (0, 0)). Every reader validates: canonical field elements, points on the curve, lengths.
  */
-import { keccak_256 } from "@noble/hashes/sha3.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Hex } from "viem";
 import type { RelaxedInstance, RelaxedWitness } from "../arith/relaxed.js";
 import { type G1Affine, g1FromAffine, P, Q } from "../curve/bn254.js";
+import { contentHash, decodeWitness, encodeWitness } from "../encoding/artefacts.js";
 import { BundleFormatError } from "../errors/cli.js";
 import type { FoldRecord, TreeNode } from "../folding/tree.js";
 
 export const BUNDLE_FORMAT = "novanet/bundle/v1";
-export const WITNESS_ENCODING = "novanet/relaxed-witness/v1";
+/** The root witness blob is encoding/artefacts.ts `encodeWitness` (header "NNET", version 1, kind 2). */
+export const WITNESS_ENCODING = "novanet/encoding/v1/RelaxedWitness";
 export const BUNDLE_JSON = "bundle.json";
 export const BUNDLE_R1CS = "circuit.r1cs";
 
@@ -193,63 +194,21 @@ export function parseFold(v: unknown, where: string): FoldRecord {
 
 // ---------- the root witness blob ----------
 
-const WIT_MAGIC = [0x4e, 0x4e, 0x57, 0x54]; // "NNWT"
-const WIT_VERSION = 1;
-
-function putWord(out: Uint8Array, off: number, v: bigint): void {
-  for (let i = 31; i >= 0; i--) {
-    out[off + i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-}
-
-function getWord(b: Uint8Array, off: number): bigint {
-  let v = 0n;
-  for (let i = 0; i < 32; i++) v = (v << 8n) | BigInt(b[off + i]);
-  return v;
-}
-
 /**
- * Encodes a relaxed witness: `"NNWT" ‖ version (1 byte) ‖ nW (u32 BE) ‖ m (u32 BE) ‖ W ‖ E ‖ rW ‖ rE`,
- * every field element as 32 bytes big-endian.
+ * The root witness blob: the shared canonical encoding of a relaxed witness (encoding/artefacts.ts,
+ * `RelaxedWitness`, kind 2), stored under its content address `keccak256(bytes)`. Decoding checks the
+ * lengths against the circuit (`nW`, `m`) on top of the codec's own checks (canonical entries, no
+ * trailing bytes).
  */
-export function encodeRelaxedWitness(w: RelaxedWitness): Uint8Array {
-  const nW = w.W.length;
-  const m = w.E.length;
-  const out = new Uint8Array(13 + 32 * (nW + m + 2));
-  out.set(WIT_MAGIC, 0);
-  out[4] = WIT_VERSION;
-  const dv = new DataView(out.buffer);
-  dv.setUint32(5, nW, false);
-  dv.setUint32(9, m, false);
-  let off = 13;
-  for (const v of [...w.W, ...w.E, w.rW, w.rE]) {
-    putWord(out, off, v);
-    off += 32;
+export function decodeRootWitness(bytes: Uint8Array, nW: number, m: number): RelaxedWitness {
+  const w = decodeWitness(bytes);
+  if (w.W.length !== nW || w.E.length !== m) {
+    fail(
+      `witness lengths (${w.W.length}, ${w.E.length}) are not the circuit's (nW, m) = (${nW}, ${m})`,
+      "root witness",
+    );
   }
-  return out;
+  return w;
 }
 
-/** Decodes {@link encodeRelaxedWitness}'s bytes, checking lengths and canonical entries. */
-export function decodeRelaxedWitness(b: Uint8Array, nW: number, m: number): RelaxedWitness {
-  if (b.length < 13 || WIT_MAGIC.some((x, i) => b[i] !== x) || b[4] !== WIT_VERSION) {
-    fail("not a NovaNet relaxed-witness blob", "root witness");
-  }
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (dv.getUint32(5, false) !== nW || dv.getUint32(9, false) !== m) {
-    fail(`witness lengths are not (nW, m) = (${nW}, ${m})`, "root witness");
-  }
-  if (b.length !== 13 + 32 * (nW + m + 2)) fail("witness blob has the wrong size", "root witness");
-  const vals = new Array<bigint>(nW + m + 2);
-  for (let i = 0; i < vals.length; i++) {
-    const v = getWord(b, 13 + 32 * i);
-    if (v >= P) fail("witness entry ≥ p", `root witness entry ${i}`);
-    vals[i] = v;
-  }
-  return { W: vals.slice(0, nW), E: vals.slice(nW, nW + m), rW: vals[nW + m], rE: vals[nW + m + 1] };
-}
-
-/** keccak256 of bytes, 0x-hex. */
-export function contentHash(b: Uint8Array): Hex {
-  return `0x${bytesToHex(keccak_256(b))}`;
-}
+export { contentHash, encodeWitness };

@@ -25,7 +25,7 @@ import {
   type BundleJson,
   contentHash,
   dec,
-  encodeRelaxedWitness,
+  encodeWitness,
   foldJson,
   nodeJson,
   WITNESS_ENCODING,
@@ -141,7 +141,7 @@ export async function proveLocal(opts: ProveOptions): Promise<ProveResult> {
   const out = resolve(opts.out);
   mkdirSync(join(out, "blobs"), { recursive: true });
   copyFileSync(compiled.r1csPath, join(out, BUNDLE_R1CS));
-  const wit = encodeRelaxedWitness(root.W);
+  const wit = encodeWitness(root.W);
   const witHash = contentHash(wit);
   const blob = `blobs/${witHash.slice(2)}.wit`;
   writeFileSync(join(out, blob), wit);

@@ -29,7 +29,7 @@ import {
   BUNDLE_FORMAT,
   BUNDLE_JSON,
   contentHash,
-  decodeRelaxedWitness,
+  decodeRootWitness,
   parseDecArray,
   parseFold,
   parseHex32,
@@ -157,7 +157,7 @@ export async function verifyBundle(path: string, opts: VerifyOptions = {}): Prom
     check(existsSync(witPath), "the root witness blob is missing");
     const witBytes = new Uint8Array(readFileSync(witPath));
     check(contentHash(witBytes) === witHash, "the root witness blob does not match its content hash");
-    const W = decodeRelaxedWitness(witBytes, shape.nW, shape.m);
+    const W = decodeRootWitness(witBytes, shape.nW, shape.m);
     check(await checkRelaxed(shape, srs, root.U, W), "the root witness does not satisfy the root instance");
     progress({ event: "verify", step: "root" });
     result.valid = true;

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { contentHash, decodeRelaxedWitness, encodeRelaxedWitness } from "../../../prover/src/cli/bundle.js";
+import { contentHash, decodeRootWitness, encodeWitness } from "../../../prover/src/cli/bundle.js";
 import { main } from "../../../prover/src/cli/main.js";
 import { verifyBundle } from "../../../prover/src/cli/verify.js";
 import { P } from "../../../prover/src/curve/bn254.js";
@@ -143,9 +143,9 @@ describe("cli: novanet prove / verify (local mode)", () => {
       (b) => {
         const p = join(b, "bundle.json");
         const j = JSON.parse(readFileSync(p, "utf8"));
-        const wit = decodeRelaxedWitness(readFileSync(join(b, j.rootWitness.blob)), 1, 2);
+        const wit = decodeRootWitness(readFileSync(join(b, j.rootWitness.blob)), 1, 2);
         wit.W[0] = (wit.W[0] + 1n) % P;
-        const bytes = encodeRelaxedWitness(wit);
+        const bytes = encodeWitness(wit);
         const h = contentHash(bytes);
         j.rootWitness = { ...j.rootWitness, hash: h, blob: `blobs/${h.slice(2)}.wit` };
         writeFileSync(join(b, j.rootWitness.blob), bytes);
