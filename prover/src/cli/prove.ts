@@ -17,7 +17,7 @@ import { loadSrsFromPtau, srsDigest } from "../commitment/srs.js";
 import { P } from "../curve/bn254.js";
 import { InputFileError } from "../errors/cli.js";
 import { DOMAIN_TAG, domainSeparator, instanceHash } from "../folding/transcript.js";
-import { foldTree, makeLeaf, type ProverNode } from "../folding/tree.js";
+import { type FoldRecord, foldNodes, makeLeaf, type ProverNode, splitPoint, type TreeNode } from "../folding/tree.js";
 import {
   BUNDLE_FORMAT,
   BUNDLE_JSON,
@@ -125,18 +125,31 @@ export async function proveLocal(opts: ProveOptions): Promise<ProveResult> {
   const domain = domainSeparator({ chainId: 0n, market: zeroAddress, r1csHash: shape.r1csHash, srsDigest: digest });
   progress({ event: "setup", r1csHash: shape.r1csHash, constraints: shape.m, srsPowers: n, srsDigest: digest });
 
-  // Leaves: z_{k+1} = F(z_k); leaf k commits to the witness of step k.
-  const leaves: ProverNode[] = [];
+  // Leaves z_{k+1} = F(z_k) are made on demand while the tree is folded depth-first, left child first
+  // (so leaf k is made after leaf k−1, from its output): only O(log N) witnesses are alive at a time.
+  // Same tree, same fold order (children before parents) as folding/tree.ts foldTree.
+  const ctx = { shape, srs, domain, jobId: 0n, hiding: opts.hiding };
+  const leaves: TreeNode[] = [];
+  const folds: FoldRecord[] = [];
   let z = opts.z0;
-  for (let k = 0; k < N; k++) {
-    const w = await computeWitness(compiled, z);
-    leaves.push(await makeLeaf(shape, srs, w, { k, hiding: opts.hiding }));
-    z = stepOutput(w, shape.s);
-    progress({ event: "leaf", done: k + 1, total: N });
-  }
-  const { root, folds } = await foldTree(leaves, { shape, srs, domain, jobId: 0n, hiding: opts.hiding }, (p) =>
-    progress({ event: "fold", done: p.done, total: p.total, a: p.a, c: p.c }),
-  );
+  const build = async (a: number, c: number): Promise<ProverNode> => {
+    if (c - a === 1) {
+      const w = await computeWitness(compiled, z);
+      const leaf = await makeLeaf(shape, srs, w, { k: a, hiding: opts.hiding });
+      z = stepOutput(w, shape.s);
+      leaves.push(leaf.node);
+      progress({ event: "leaf", done: a + 1, total: N });
+      return leaf;
+    }
+    const b = splitPoint(a, c);
+    const left = await build(a, b);
+    const right = await build(b, c);
+    const { parent, fold } = await foldNodes(ctx, left, right);
+    folds.push(fold);
+    progress({ event: "fold", done: folds.length, total: N - 1, a, c });
+    return parent;
+  };
+  const root = await build(0, N);
 
   const out = resolve(opts.out);
   mkdirSync(join(out, "blobs"), { recursive: true });
@@ -166,7 +179,7 @@ export async function proveLocal(opts: ProveOptions): Promise<ProveResult> {
     steps: N,
     z0: opts.z0.map(dec),
     zN: root.node.zOut.map(dec),
-    leaves: leaves.map((l) => nodeJson(l.node)),
+    leaves: leaves.map(nodeJson),
     folds: folds.map(foldJson),
     root: { ...nodeJson(root.node), hash: rootHash },
     rootWitness: { blob, hash: witHash, encoding: WITNESS_ENCODING },
