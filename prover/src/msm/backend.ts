@@ -7,7 +7,8 @@
  * Formats (fixed so that no backend converts the SRS per call):
  * - points: affine, little-endian Montgomery (ffjavascript `LEM`), 64 bytes per point — the bytes of a
  *   snarkjs `.ptau` tauG1 section;
- * - scalars: canonical F_p elements, little-endian, 32 bytes each (see {@link scalarsToLe}).
+ * - scalars: canonical F_p elements, little-endian, `scalarBytes` each (32 by default; callers pass
+ *   fewer bytes for small scalars, which cuts the number of Pippenger windows — see {@link scalarsToLe}).
  */
 import type { G1Affine } from "../curve/bn254.js";
 import { MsmInputError } from "../errors/commitment.js";
@@ -18,40 +19,67 @@ export interface MsmBackend {
   readonly name: string;
   /**
    * `Σ scalars[i]·points[i]` as an affine bigint point ((0, 0) for the identity).
-   * `points.length / 64` must equal `scalars.length / 32`. Does not check that points are on the curve
-   * (SRS points are validated when loaded).
+   * `points.length / 64` must equal `scalars.length / scalarBytes` (1 ≤ scalarBytes ≤ 32, default 32).
+   * Does not check that points are on the curve (SRS points are validated when loaded).
    */
-  msm(points: Uint8Array, scalars: Uint8Array): Promise<G1Affine>;
+  msm(points: Uint8Array, scalars: Uint8Array, scalarBytes?: number): Promise<G1Affine>;
   /** Releases threads or devices; the backend is unusable afterwards. */
   terminate(): Promise<void>;
 }
 
-/** Packs canonical F_p elements into 32-byte little-endian words. Throws {@link MsmInputError} on a value ∉ [0, p). */
-export function scalarsToLe(v: readonly bigint[]): Uint8Array {
-  const out = new Uint8Array(32 * v.length);
+/**
+ * Packs canonical F_p elements into `bytes`-byte little-endian words (default 32). Throws
+ * {@link MsmInputError} on a value ∉ [0, p) or one that does not fit in `bytes` bytes.
+ */
+export function scalarsToLe(v: readonly bigint[], bytes = 32): Uint8Array {
+  if (!Number.isInteger(bytes) || bytes < 1 || bytes > 32) {
+    throw new MsmInputError("scalar width must be 1..32 bytes", { details: String(bytes) });
+  }
+  const out = new Uint8Array(bytes * v.length);
   const dv = new DataView(out.buffer);
   const mask = (1n << 64n) - 1n;
+  const limit = bytes === 32 ? P : 1n << BigInt(8 * bytes);
   for (let i = 0; i < v.length; i++) {
     const s = v[i];
     if (typeof s !== "bigint" || s < 0n || s >= P) {
       throw new MsmInputError("MSM scalar is not a canonical element of F_p", { details: `index ${i}: ${String(s)}` });
     }
+    if (s >= limit) {
+      throw new MsmInputError(`MSM scalar does not fit in ${bytes} bytes`, { details: `index ${i}: ${s}` });
+    }
     if (s === 0n) continue;
-    const o = 32 * i;
-    dv.setBigUint64(o, s & mask, true);
-    dv.setBigUint64(o + 8, (s >> 64n) & mask, true);
-    dv.setBigUint64(o + 16, (s >> 128n) & mask, true);
-    dv.setBigUint64(o + 24, s >> 192n, true);
+    const o = bytes * i;
+    if (bytes === 32) {
+      dv.setBigUint64(o, s & mask, true);
+      dv.setBigUint64(o + 8, (s >> 64n) & mask, true);
+      dv.setBigUint64(o + 16, (s >> 128n) & mask, true);
+      dv.setBigUint64(o + 24, s >> 192n, true);
+    } else if (bytes === 8) {
+      dv.setBigUint64(o, s, true);
+    } else {
+      let t = s;
+      for (let j = 0; j < bytes && t !== 0n; j++) {
+        out[o + j] = Number(t & 0xffn);
+        t >>= 8n;
+      }
+    }
   }
   return out;
 }
 
 /** Throws {@link MsmInputError} unless the buffers hold the same number of points and scalars. */
-export function assertMsmInput(points: Uint8Array, scalars: Uint8Array): number {
-  if (points.length % 64 !== 0 || scalars.length % 32 !== 0 || points.length / 64 !== scalars.length / 32) {
+export function assertMsmInput(points: Uint8Array, scalars: Uint8Array, scalarBytes = 32): number {
+  if (
+    !Number.isInteger(scalarBytes) ||
+    scalarBytes < 1 ||
+    scalarBytes > 32 ||
+    points.length % 64 !== 0 ||
+    scalars.length % scalarBytes !== 0 ||
+    points.length / 64 !== scalars.length / scalarBytes
+  ) {
     throw new MsmInputError("MSM points and scalars do not match", {
-      details: `${points.length} point bytes (64 per point), ${scalars.length} scalar bytes (32 per scalar)`,
+      details: `${points.length} point bytes (64 per point), ${scalars.length} scalar bytes (${scalarBytes} per scalar)`,
     });
   }
-  return scalars.length / 32;
+  return points.length / 64;
 }

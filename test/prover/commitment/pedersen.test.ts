@@ -20,6 +20,13 @@ describe("commitment/pedersen", () => {
     assert.deepEqual(await commit(srs, v), g1Mul(G1_GENERATOR, evalPoly(v, tau)));
   });
 
+  it("small and large entries (split into 1-, 8- and 32-byte MSMs) still give [v(τ)]G1", async () => {
+    const v = [1n, 255n, 256n, (1n << 64n) - 1n, 1n << 64n, P - 1n, 0n, 2n, 3n ** 40n, 1n, 0n, 12345n];
+    assert.deepEqual(await commit(srs, v), g1Mul(G1_GENERATOR, evalPoly(v, tau)));
+    assert.deepEqual(await commit(srs, [7n, 8n], 1n), g1Mul(G1_GENERATOR, evalPoly([7n, 8n, 1n], tau)));
+    assert.deepEqual(await commit(srs, [0n, 0n]), { x: 0n, y: 0n });
+  });
+
   it("hiding appends the blind as the coefficient of τ^len(v)", async () => {
     const v = [5n, 6n, 7n];
     const blind = 99n;

@@ -53,6 +53,21 @@ describe("msm backends", () => {
     for (const r of results) assert.deepEqual(r, results[2]);
   });
 
+  it("narrow scalar encodings (1 and 8 bytes) give the same sums", async () => {
+    const small = [1n, 0n, 255n, 17n, 200n];
+    const medium = [(1n << 64n) - 1n, 1n, 0n, 1n << 40n];
+    for (const b of backends) {
+      assert.deepEqual(await b.msm(srs.g1Lem.subarray(0, 64 * small.length), scalarsToLe(small, 1), 1), naive(small));
+      assert.deepEqual(
+        await b.msm(srs.g1Lem.subarray(0, 64 * medium.length), scalarsToLe(medium, 8), 8),
+        naive(medium),
+      );
+    }
+    assert.throws(() => scalarsToLe([256n], 1), /does not fit in 1 bytes/);
+    assert.throws(() => scalarsToLe([1n], 0), MsmInputError);
+    await assert.rejects(backends[0].msm(srs.g1Lem.subarray(0, 128), scalarsToLe([1n, 2n], 1), 8), MsmInputError);
+  });
+
   it("the sum of g·1 is the generator", async () => {
     for (const b of backends) assert.deepEqual(await b.msm(srs.g1Lem.subarray(0, 64), scalarsToLe([1n])), G1_GENERATOR);
   });

@@ -62,8 +62,8 @@ export async function createFfjavascriptBackend(options: FfjavascriptBackendOpti
   await curveFor(singleThread);
   return {
     name: singleThread ? "cpu-ffjavascript-wasm-1t" : "cpu-ffjavascript-wasm",
-    async msm(points: Uint8Array, scalars: Uint8Array): Promise<G1Affine> {
-      const n = assertMsmInput(points, scalars);
+    async msm(points: Uint8Array, scalars: Uint8Array, scalarBytes = 32): Promise<G1Affine> {
+      const n = assertMsmInput(points, scalars, scalarBytes);
       if (n === 0) return G1_ZERO;
       const curve = await curveFor(singleThread);
       const res = await curve.G1.multiExpAffine(points, scalars);

@@ -12,13 +12,13 @@ import { g1FromLem } from "../lem.js";
 export function createNobleBackend(): MsmBackend {
   return {
     name: "cpu-noble-js",
-    async msm(points: Uint8Array, scalars: Uint8Array): Promise<G1Affine> {
-      const n = assertMsmInput(points, scalars);
+    async msm(points: Uint8Array, scalars: Uint8Array, scalarBytes = 32): Promise<G1Affine> {
+      const n = assertMsmInput(points, scalars, scalarBytes);
       const ps = [];
       const ss = [];
       for (let i = 0; i < n; i++) {
         let s = 0n;
-        for (let j = 31; j >= 0; j--) s = (s << 8n) | BigInt(scalars[32 * i + j]);
+        for (let j = scalarBytes - 1; j >= 0; j--) s = (s << 8n) | BigInt(scalars[scalarBytes * i + j]);
         if (s === 0n) continue;
         ps.push(g1FromAffine(g1FromLem(points, 64 * i)));
         ss.push(s);
