@@ -69,6 +69,17 @@ describe("circuits/compile", () => {
     assert.deepEqual(stepOutput(await computeWitness(c, [4n]), 1), [17n]);
   });
 
+  it("two concurrent compiles of one circuit agree (the cache entry is renamed into place)", async () => {
+    const p = write(
+      "conc.circom",
+      "template C() { signal input z_in[1]; signal output z_out[1]; z_out[0] <== z_in[0] * z_in[0] * 1; }\ncomponent main { public [z_in] } = C();",
+    );
+    const [a, b] = await Promise.all([compileCircuit(p, { cacheDir }), compileCircuit(p, { cacheDir })]);
+    assert.equal(a.key, b.key);
+    assert.equal(a.r1csHash, b.r1csHash);
+    assert.deepEqual(stepOutput(await computeWitness(b, [7n]), 1), [49n]);
+  });
+
   it("resolves circomlib includes from node_modules", async () => {
     const p = write(
       "poseidon_step.circom",
