@@ -4,10 +4,14 @@
  * results go to stdout.
  */
 import { parseArgs } from "node:util";
+import { addDeciderToBundle, bundleHasDecider, verifyBundleDecider, verifyBundleOnchain } from "../decider/bundle.js";
+import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { BaseError } from "../errors/base.js";
 import { UsageError } from "../errors/cli.js";
 import { terminateDefaultMsmBackend } from "../msm/default.js";
+import { decodeRootWitness } from "./bundle.js";
 import { type ProgressEvent, proveLocal, readStateFile } from "./prove.js";
+import { SETUP_USAGE, setupCommand } from "./setup.js";
 import { verifyBundle } from "./verify.js";
 
 export const EXIT_OK = 0;
@@ -16,9 +20,9 @@ export const EXIT_USAGE = 2;
 
 const USAGE = `usage:
   novanet prove --circuit <step.circom> --steps <N> --input <z0.json> --out <bundle-dir>
-                [--ptau <file.ptau>] [--hiding] [--cache <dir>] [--quiet]
-  novanet verify <bundle-dir> [--ptau <file.ptau>] [--json] [--quiet]
-
+                [--ptau <file.ptau>] [--hiding] [--cache <dir>] [--quiet] [--no-decider]
+  novanet verify <bundle-dir> [--ptau <file.ptau>] [--json] [--quiet] [--onchain]
+${SETUP_USAGE}
   --input   a JSON array of decimal strings: the initial state z_0 (length = the circuit's state width)
   --ptau    a powers-of-tau file; without it prove uses a cached INSECURE dev SRS (.novanet/ptau)
   exit codes: 0 ok / valid, 1 invalid bundle, 2 usage or input error
@@ -55,6 +59,7 @@ async function prove(args: string[], io: Io): Promise<number> {
       cache: { type: "string" },
       hiding: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
+      "no-decider": { type: "boolean", default: false },
     },
   });
   if (positionals.length > 0)
@@ -78,6 +83,17 @@ async function prove(args: string[], io: Io): Promise<number> {
     onProgress: progressPrinter(io, values.quiet!),
     warn: (m) => io.err(`\n*** ${m} ***\n\n`),
   });
+  if (!values["no-decider"]) {
+    // The succinct proof of the root (decider/bundle.ts): keys cached by circuit under <cache>/keys.
+    await addDeciderToBundle(r.bundle, {
+      cacheDir: values.cache,
+      srsPtau: values.ptau,
+      progress: progressPrinter(io, values.quiet!),
+      warn: (m) => io.err(`\n*** ${m} ***\n\n`),
+      decodeWitness: decodeRootWitness,
+    });
+    await terminateSnarkjsCurve();
+  }
   io.out(
     `${JSON.stringify({ bundle: r.bundle, steps: r.steps, z0: r.z0.map(String), zN: r.zN.map(String), root: r.rootHash, ms: Math.round(r.ms) })}\n`,
   );
@@ -92,6 +108,7 @@ async function verify(args: string[], io: Io): Promise<number> {
       ptau: { type: "string" },
       json: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
+      onchain: { type: "boolean", default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError("verify takes exactly one bundle path");
@@ -99,15 +116,31 @@ async function verify(args: string[], io: Io): Promise<number> {
     ptau: values.ptau,
     onProgress: progressPrinter(io, values.quiet! || values.json!),
   });
+  // The decider proof (decider/bundle.ts): off-chain, then with --onchain on an in-process EVM.
+  let gas: bigint | undefined;
+  if (r.valid && !bundleHasDecider(positionals[0])) {
+    if (values.onchain)
+      throw new UsageError("--onchain needs a bundle with a decider proof (made without --no-decider)");
+  } else if (r.valid) {
+    const d = await verifyBundleDecider(positionals[0], values.ptau);
+    await terminateSnarkjsCurve();
+    if (!d.ok) Object.assign(r, { valid: false, reason: `decider proof rejected (${d.reason} check failed)` });
+    else if (values.onchain) {
+      const o = await verifyBundleOnchain(positionals[0]);
+      if (o.ok) gas = o.gas;
+      else Object.assign(r, { valid: false, reason: o.reason });
+    }
+  }
   if (r.insecureDevSrs && !values.quiet) {
     io.err("\n*** warning: this bundle was made with an INSECURE DEV SRS: it proves nothing to anyone else ***\n\n");
   }
   if (values.json) {
     io.out(
-      `${JSON.stringify({ valid: r.valid, steps: r.steps, z0: r.z0.map(String), zN: r.zN.map(String), ...(r.valid ? {} : { reason: r.reason }) })}\n`,
+      `${JSON.stringify({ valid: r.valid, steps: r.steps, z0: r.z0.map(String), zN: r.zN.map(String), ...(r.valid ? {} : { reason: r.reason }), ...(gas === undefined ? {} : { gas: Number(gas) }) })}\n`,
     );
   } else if (r.valid) {
     io.out(`VALID: ${r.steps} steps, z0 = [${r.z0.join(", ")}], zN = [${r.zN.join(", ")}]\n`);
+    if (gas !== undefined) io.out(`on-chain verification: ${gas} gas\n`);
   } else {
     io.out(`INVALID: ${r.reason}\n`);
   }
@@ -123,6 +156,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await prove(rest, io);
       case "verify":
         return await verify(rest, io);
+      case "setup":
+        return await setupCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

@@ -132,9 +132,20 @@ type BundleView = {
   decider: unknown;
 };
 
+/** A bundle directory, given as the directory or its `bundle.json`. */
+function bundleDir(p: string): string {
+  const abs = resolve(p);
+  return abs.endsWith(".json") ? dirname(abs) : abs;
+}
+
 function readBundle(dir: string): { json: BundleView & Record<string, unknown>; path: string } {
   const path = join(dir, "bundle.json");
   return { json: JSON.parse(readFileSync(path, "utf8")), path };
+}
+
+/** Whether the bundle carries a decider proof (`decider` is not null). */
+export function bundleHasDecider(bundlePath: string): boolean {
+  return readBundle(bundleDir(bundlePath)).json.decider != null;
 }
 
 export type AddDeciderOptions = {
@@ -153,8 +164,8 @@ export type AddDeciderOptions = {
  * Proves the bundle's root with the decider and writes the proof, the verification key and the
  * Solidity verifier into the bundle. Returns the `decider` JSON written.
  */
-export async function addDeciderToBundle(bundleDir: string, opts: AddDeciderOptions): Promise<DeciderBundleJson> {
-  const dir = resolve(bundleDir);
+export async function addDeciderToBundle(bundlePath: string, opts: AddDeciderOptions): Promise<DeciderBundleJson> {
+  const dir = bundleDir(bundlePath);
   const progress = opts.progress ?? (() => {});
   const { json, path } = readBundle(dir);
   const shape = await loadR1cs(join(dir, json.circuit.r1cs));
@@ -217,8 +228,8 @@ function readDecider(dir: string, json: BundleView): { d: DeciderBundleJson; pro
  * Checks the bundle's decider proof off-chain against its root instance. Throws
  * {@link DeciderProofFormatError} for a missing or malformed proof.
  */
-export async function verifyBundleDecider(bundleDir: string, srsPtau?: string): Promise<VerifyDeciderResult> {
-  const dir = resolve(bundleDir);
+export async function verifyBundleDecider(bundlePath: string, srsPtau?: string): Promise<VerifyDeciderResult> {
+  const dir = bundleDir(bundlePath);
   const { json } = readBundle(dir);
   const { d, proof, U } = readDecider(dir, json);
   const vkey = JSON.parse(readFileSync(join(dir, d.vkey), "utf8")) as SnarkjsVkey;
@@ -270,8 +281,8 @@ export type OnchainResult = { ok: true; gas: bigint } | { ok: false; gas: null; 
  * Deploys the bundle's verifier on an in-process EVM (Hardhat's EDR) and checks the decider proof
  * there, returning the gas of a `verifyDecider` transaction (`eth_estimateGas`).
  */
-export async function verifyBundleOnchain(bundleDir: string): Promise<OnchainResult> {
-  const dir = resolve(bundleDir);
+export async function verifyBundleOnchain(bundlePath: string): Promise<OnchainResult> {
+  const dir = bundleDir(bundlePath);
   const { json } = readBundle(dir);
   const { d, proof, U } = readDecider(dir, json);
   const { abi, bytecode } = compileVerifier(readFileSync(join(dir, d.verifier), "utf8"));
