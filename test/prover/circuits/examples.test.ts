@@ -40,7 +40,9 @@ describe("example step circuits (prover/circuits)", () => {
     let z = [1n];
     const w = await computeWitness(c, z);
     // Poseidon(1), circomlib/circomlibjs reference value.
-    assert.deepEqual(stepOutput(w, 1), [18586133768512220936620570745912940619677854269274689475585506675881198879027n]);
+    assert.deepEqual(stepOutput(w, 1), [
+      18586133768512220936620570745912940619677854269274689475585506675881198879027n,
+    ]);
     assert.ok(await satisfied(c.r1csPath, w));
     const seen = new Set<bigint>();
     for (let i = 0; i < 4; i++) {
