@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { multiply } from "../../../prover/src/arith/r1cs.js";
+import { assembleZ, isRelaxedSatisfied, type RelaxedWitness } from "../../../prover/src/arith/relaxed.js";
+import { srsFromTau } from "../../../prover/src/commitment/srs.js";
+import { P } from "../../../prover/src/field/fr.js";
+import {
+  crossTerm,
+  foldInstances,
+  foldProducts,
+  foldWitnesses,
+  proveFold,
+  type RunningPair,
+  verifyFold,
+} from "../../../prover/src/folding/nifs.js";
+import { makeLeaf } from "../../../prover/src/folding/tree.js";
+import { createNobleBackend } from "../../../prover/src/msm/cpu/noble.js";
+import { type TestCircuit, testCircuit, witnessChain } from "../../helpers/prover.js";
+
+const fr = fc.bigInt({ min: 0n, max: P - 1n });
+const backend = createNobleBackend();
+const srs = srsFromTau(0xabcdefn, 32);
+const domain = `0x${"11".repeat(32)}` as const;
+
+async function pairs(c: TestCircuit): Promise<RunningPair[]> {
+  const ws = await witnessChain(c.source, [5n, 6n], 4);
+  const leaves = await Promise.all(ws.map((w, k) => makeLeaf(c.shape, srs, w, { k, backend })));
+  return leaves.map((l) => ({ U: l.node.U, W: l.W, abc: l.abc }));
+}
+
+describe("folding/nifs", () => {
+  let c: TestCircuit;
+  let leaves: RunningPair[];
+  let running: RunningPair;
+  before(async () => {
+    c = await testCircuit("mix2");
+    leaves = await pairs(c);
+    running = (await proveFold({ shape: c.shape, srs, domain, jobId: 0n, backend }, 7n, leaves[0], leaves[1])).folded;
+  });
+
+  it("property: for any r, the fold of two satisfied pairs is satisfied and its products are A·z etc.", () => {
+    fc.assert(
+      fc.property(fr, (r) => {
+        const [L, R] = [running, leaves[2]];
+        const T = crossTerm(L.abc, L.U.u, R.abc, R.U.u);
+        const U = foldInstances(L.U, R.U, { x: 0n, y: 0n }, r);
+        const W = foldWitnesses(L.W, R.W, T, 0n, r);
+        assert.ok(isRelaxedSatisfied(c.shape, U, W));
+        assert.deepEqual(foldProducts(L.abc, R.abc, r), multiply(c.shape, assembleZ(c.shape, U.u, U.x, W.W)));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("property: if either input is unsatisfied (one E or W entry off), the fold is unsatisfied", () => {
+    fc.assert(
+      fc.property(fr, fc.boolean(), fc.boolean(), fc.nat(), (r, leftBad, inE, at) => {
+        fc.pre(r !== 0n);
+        const bad = (p: RunningPair): RunningPair => {
+          const W: RelaxedWitness = { ...p.W, W: [...p.W.W], E: [...p.W.E] };
+          if (inE) W.E[at % W.E.length] = (W.E[at % W.E.length] + 1n) % P;
+          else W.W[at % W.W.length] = (W.W[at % W.W.length] + 1n) % P;
+          return { ...p, W, abc: multiply(c.shape, assembleZ(c.shape, p.U.u, p.U.x, W.W)) };
+        };
+        const L = leftBad ? bad(running) : running;
+        const R = leftBad ? leaves[2] : bad(leaves[2]);
+        fc.pre(!isRelaxedSatisfied(c.shape, L.U, L.W) || !isRelaxedSatisfied(c.shape, R.U, R.W));
+        const T = crossTerm(L.abc, L.U.u, R.abc, R.U.u);
+        const U = foldInstances(L.U, R.U, { x: 0n, y: 0n }, r);
+        const W = foldWitnesses(L.W, R.W, T, 0n, r);
+        assert.equal(isRelaxedSatisfied(c.shape, U, W), false);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("T is the middle coefficient: Az∘Bz − u·Cz of the fold = E1 + r·T + r²·E2 (checked at r = 1, 2, 3)", () => {
+    const [L, R] = [running, leaves[3]];
+    const T = crossTerm(L.abc, L.U.u, R.abc, R.U.u);
+    for (const r of [1n, 2n, 3n]) {
+      const { Az, Bz, Cz } = foldProducts(L.abc, R.abc, r);
+      const u = (L.U.u + r * R.U.u) % P;
+      const slack = Az.map((a, i) => (((a * Bz[i] - u * Cz[i]) % P) + P) % P);
+      const expected = T.map((t, i) => (L.W.E[i] + r * t + r * r * R.W.E[i]) % P);
+      assert.deepEqual(slack, expected);
+    }
+  });
+
+  it("the prover's and the verifier's folded instances agree, with the committed cmT", async () => {
+    const proof = await proveFold({ shape: c.shape, srs, domain, jobId: 3n, backend }, 9n, running, leaves[2]);
+    const v = verifyFold(domain, 3n, 9n, running.U, leaves[2].U, proof.cmT);
+    assert.equal(v.r, proof.r);
+    assert.deepEqual(v.U, proof.folded.U);
+    assert.notDeepEqual(verifyFold(domain, 3n, 10n, running.U, leaves[2].U, proof.cmT).U, proof.folded.U);
+  });
+});
