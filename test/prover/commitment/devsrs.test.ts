@@ -87,6 +87,12 @@ describe("commitment/devsrs (INSECURE dev powers of tau)", () => {
     const other = join(dir, "other-3.ptau");
     await generateDevPtau(other, 3);
     assert.ok(!readFileSync(other).equals(readFileSync(p1)));
+    // Without overwrite, a file that is already there wins (concurrent generators agree on one τ).
+    const before = readFileSync(other);
+    await generateDevPtau(other, 3, { overwrite: false });
+    assert.ok(readFileSync(other).equals(before));
+    await generateDevPtau(other, 3);
+    assert.ok(!readFileSync(other).equals(before));
   });
 
   it("rejects bad parameters with DevSrsError", async () => {
