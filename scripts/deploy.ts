@@ -148,7 +148,8 @@ export async function deployNovaNet(
     return d.address;
   };
   const stakeToken =
-    params.stakeToken ?? track(await deploy(clients, readArtifact("TestToken", "mocks/TestToken.sol"), ["NovaNet Stake", "NNS"]));
+    params.stakeToken ??
+    track(await deploy(clients, readArtifact("TestToken", "mocks/TestToken.sol"), ["NovaNet Stake", "NNS"]));
   const registryArtifact = readArtifact("ProverRegistry");
   const proverRegistry = track(
     await deploy(clients, registryArtifact, [

@@ -8,7 +8,7 @@
 import type { Hex } from "viem";
 import type { RelaxedInstance } from "../../prover/src/arith/relaxed.js";
 import { G1_GENERATOR, G1_ZERO, type G1Affine, g1Mul, randomScalar } from "../../prover/src/curve/bn254.js";
-import { instanceAbi, type InstanceAbi } from "../../prover/src/decider/abi.js";
+import { type InstanceAbi, instanceAbi } from "../../prover/src/decider/abi.js";
 import { foldInstances } from "../../prover/src/folding/nifs.js";
 import { foldChallenge } from "../../prover/src/folding/transcript.js";
 import { nodeId, splitPoint } from "../../prover/src/folding/tree.js";

@@ -8,9 +8,7 @@
 import { concat, encodeAbiParameters, type Hex, keccak256 } from "viem";
 
 export function stateLeaf(i: number, z: readonly bigint[]): Hex {
-  return keccak256(
-    keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "uint256[]" }], [BigInt(i), [...z]])),
-  );
+  return keccak256(keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "uint256[]" }], [BigInt(i), [...z]])));
 }
 
 function hashPair(a: Hex, b: Hex): Hex {

@@ -5,13 +5,13 @@
  * and, unless a real decider is given, the test-only MockDeciderVerifier.
  */
 import { network } from "hardhat";
-import { type Address, encodeAbiParameters, type Hex, keccak256, parseEventLogs, zeroAddress } from "viem";
+import { type Address, encodeAbiParameters, getAddress, type Hex, keccak256, parseEventLogs, zeroAddress } from "viem";
+import type { RelaxedInstance } from "../../prover/src/arith/relaxed.js";
 import { G1_GENERATOR, g1Mul } from "../../prover/src/curve/bn254.js";
 import { type DeciderProofAbi, instanceAbi } from "../../prover/src/decider/abi.js";
 import { P } from "../../prover/src/field/fr.js";
 import { INSTANCE_ABI, instanceAbiValue } from "../../prover/src/folding/transcript.js";
 import { nodeId } from "../../prover/src/folding/tree.js";
-import type { RelaxedInstance } from "../../prover/src/arith/relaxed.js";
 import { DEFAULT_MARKET_PARAMS, deployNovaNet, type MarketParams } from "../../scripts/deploy.js";
 import { foldOrder, foldPair, type Node, nodeAbi, randomLeaf, randomStates } from "./instances.js";
 import { buildManifest, type Manifest } from "./manifest.js";
@@ -69,9 +69,9 @@ export async function marketFixture(opts: FixtureOptions = {}) {
     opts.deciderConstraints ?? 100_000n,
   ]);
   const circuitId = 1n;
-  const requester = wallets[1].account.address;
-  const provers = wallets.slice(2, 2 + (opts.provers ?? 4)).map((w) => w.account.address);
-  const outsiders = wallets.slice(2 + provers.length).map((w) => w.account.address);
+  const requester = getAddress(wallets[1].account.address);
+  const provers = wallets.slice(2, 2 + (opts.provers ?? 4)).map((w) => getAddress(w.account.address));
+  const outsiders = wallets.slice(2 + provers.length).map((w) => getAddress(w.account.address));
   const stake = opts.stake ?? 1000n * E18;
   for (const p of provers) {
     await registry.write.register(["0x1220aa", opts.capacity ?? 1n << 20n, false], { account: p });
@@ -174,14 +174,7 @@ export class RandomJob {
   }
 
   leafArgs(k: number, leaf: Node = randomLeaf(this.states, k)) {
-    return [
-      this.jobId,
-      BigInt(k),
-      leaf.U.cmW,
-      leaf.U.x,
-      this.manifest.proof(k),
-      this.manifest.proof(k + 1),
-    ] as const;
+    return [this.jobId, BigInt(k), leaf.U.cmW, leaf.U.x, this.manifest.proof(k), this.manifest.proof(k + 1)] as const;
   }
 
   async submitLeaf(k: number, by?: Address, leaf: Node = randomLeaf(this.states, k)): Promise<Hex> {
