@@ -39,10 +39,10 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         Mode mode;
         uint32 nLeaves;
         uint32 openDisputes;
+        uint16 stateWidth;
         // slot 1
         uint64 createdAt;
         uint64 deadline;
-        uint32 stateWidth;
         uint64 constraints;
         // slot 2
         address feeToken;
@@ -111,8 +111,11 @@ contract ProofMarket is IProofMarket, RewardSplitter {
     }
 
     /// @inheritdoc IProofMarket
-    function getTask(uint256 jobId, uint256 taskId) external view returns (Task memory) {
-        return _tasks[jobId][taskId];
+    function getTask(uint256 jobId, uint256 taskId) external view returns (Task memory t) {
+        t = _tasks[jobId][taskId];
+        if (t.state == TaskState.Assigned && taskId != DECISION_TASK && _nodes[jobId][taskId] != bytes32(0)) {
+            t.state = TaskState.Done;
+        }
     }
 
     /// @inheritdoc IProofMarket
@@ -190,7 +193,7 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         j.nLeaves = req.nLeaves;
         j.createdAt = uint64(block.timestamp);
         j.deadline = req.deadline;
-        j.stateWidth = c.stateWidth;
+        j.stateWidth = uint16(c.stateWidth);
         j.constraints = c.nConstraints;
         j.feeToken = req.feeToken;
         j.circuitId = uint64(req.circuitId);
@@ -239,14 +242,13 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         uint256 k,
         Bn254.G1Point calldata cmW,
         uint256[] calldata x,
-        bytes32[] calldata proofIn,
-        bytes32[] calldata proofOut
+        bytes32[] calldata proof
     ) external {
         JobData storage j = _openTaskJob(jobId);
         uint256 s = _checkLeafShape(jobId, j, k, x);
         uint256 nodeId = (k << 128) | (k + 1);
         Task storage t = _claimTask(jobId, nodeId);
-        _checkManifest(jobId, j.manifestRoot, k, x, s, proofIn, proofOut);
+        _checkManifest(jobId, j.manifestRoot, k, x, s, proof);
         _nodes[jobId][nodeId] = _leafDigest(cmW, x, s);
         _complete(jobId, j, t, nodeId);
         emit LeafSubmitted(jobId, nodeId, msg.sender, cmW, x);
@@ -273,22 +275,17 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         }
     }
 
-    /// @dev `x = (z_out, z_in)`: `z_in` must be boundary state `k` and `z_out` state `k+1` of the manifest.
+    /// @dev `x = (z_out, z_in)` must be segment `k` of the manifest: `(k, z_k, z_{k+1})`.
     function _checkManifest(
         uint256 jobId,
         bytes32 root,
         uint256 k,
         uint256[] calldata x,
         uint256 s,
-        bytes32[] calldata proofIn,
-        bytes32[] calldata proofOut
+        bytes32[] calldata proof
     ) private pure {
-        if (!MerkleProof.verifyCalldata(proofIn, root, _stateLeaf(k, x[s:]))) {
-            revert ProofMarketManifestMismatch(jobId, k);
-        }
-        if (!MerkleProof.verifyCalldata(proofOut, root, _stateLeaf(k + 1, x[:s]))) {
-            revert ProofMarketManifestMismatch(jobId, k + 1);
-        }
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(k, x[s:], x[:s]))));
+        if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert ProofMarketManifestMismatch(jobId, k);
     }
 
     /// @inheritdoc IProofMarket
@@ -427,7 +424,9 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         JobData storage j = _openTaskJob(jobId);
         Task storage t = _tasks[jobId][taskId];
         if (t.state == TaskState.None) revert ProofMarketInvalidNode(jobId, taskId);
-        if (t.state != TaskState.Assigned) revert ProofMarketTaskDone(jobId, taskId);
+        if (t.state != TaskState.Assigned || (taskId != DECISION_TASK && _nodes[jobId][taskId] != bytes32(0))) {
+            revert ProofMarketTaskDone(jobId, taskId);
+        }
         if (block.timestamp <= t.deadline) revert ProofMarketNotExpired(jobId, taskId, t.deadline);
         if (!registry.isEligible(msg.sender, j.constraints)) revert ProofMarketNotStaked(msg.sender);
         address previous = t.worker;
@@ -447,7 +446,7 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         if (nodeId == DECISION_TASK) revert ProofMarketInvalidNode(jobId, nodeId);
         Task storage t = _tasks[jobId][nodeId];
         if (t.state == TaskState.None) revert ProofMarketInvalidNode(jobId, nodeId);
-        if (t.state != TaskState.Done) revert ProofMarketTaskNotReady(jobId, nodeId);
+        if (_nodes[jobId][nodeId] == bytes32(0)) revert ProofMarketTaskNotReady(jobId, nodeId);
         Dispute storage d = _disputes[jobId][nodeId];
         if (d.challenger != address(0)) revert ProofMarketDisputeState(jobId, nodeId);
         if (!registry.isStaked(msg.sender)) revert ProofMarketNotStaked(msg.sender);
@@ -546,13 +545,13 @@ contract ProofMarket is IProofMarket, RewardSplitter {
             if (st == TaskState.None || taskId == DECISION_TASK) revert ProofMarketInvalidNode(jobId, taskId);
             revert ProofMarketTaskDone(jobId, taskId);
         }
+        if (_nodes[jobId][taskId] != bytes32(0)) revert ProofMarketTaskDone(jobId, taskId);
         if (t.worker != msg.sender) revert ProofMarketNotAssignee(jobId, taskId, msg.sender, t.worker);
     }
 
     /// @dev Marks a leaf or fold task done; a late submission extends the parent task's deadline so its
     ///      assignee always gets a full window after both children are in.
     function _complete(uint256 jobId, JobData storage j, Task storage t, uint256 nodeId) private {
-        t.state = TaskState.Done;
         if (block.timestamp > t.deadline) {
             uint256 parent = Tasks.parent(j.nLeaves, nodeId);
             Task storage pt = _tasks[jobId][parent];
@@ -613,7 +612,7 @@ contract ProofMarket is IProofMarket, RewardSplitter {
 
     /// @dev Fee minus the rewards of the done tasks (their workers can release them).
     function _refund(uint256 jobId, JobData storage j) private view returns (uint256) {
-        (uint256 leaves, uint256 folds) = Tasks.countDone(_tasks[jobId], j.nLeaves);
+        (uint256 leaves, uint256 folds) = Tasks.countDone(_nodes[jobId], j.nLeaves);
         return j.fee - leaves * j.leafReward - folds * j.foldReward;
     }
 
@@ -625,7 +624,10 @@ contract ProofMarket is IProofMarket, RewardSplitter {
     {
         JobData storage j = _jobs[jobId];
         Task storage t = _tasks[jobId][taskId];
-        if (j.status == JobStatus.None || j.status == JobStatus.Open || t.state != TaskState.Done) {
+        bool done = taskId == DECISION_TASK
+            ? t.state == TaskState.Done
+            : t.state == TaskState.Assigned && _nodes[jobId][taskId] != bytes32(0);
+        if (j.status == JobStatus.None || j.status == JobStatus.Open || !done) {
             revert RewardSplitterNotReleasable(jobId, taskId);
         }
         t.state = TaskState.Paid;
@@ -662,10 +664,6 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         }
         _params = p;
         emit ParamsSet(p);
-    }
-
-    function _stateLeaf(uint256 index, uint256[] calldata z) private pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(index, z))));
     }
 
     function _digest(Instance calldata U, uint256[] calldata zIn, uint256[] calldata zOut)

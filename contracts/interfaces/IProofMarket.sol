@@ -24,7 +24,9 @@ interface IProofMarket {
         Expired
     }
 
-    /// @notice Task state. Paid: its reward was credited to its worker (final).
+    /// @notice Task state. Done: its node (or, for the decision, the job) is verified; the market derives it
+    ///         for leaves and folds from the stored node digest (saving a write). Paid: its reward was
+    ///         credited to its worker (final).
     enum TaskState {
         None,
         Assigned,
@@ -213,7 +215,7 @@ interface IProofMarket {
     error ProofMarketTaskNotReady(uint256 jobId, uint256 taskId);
     /// @notice The task's deadline has not passed (reclaim) or the dispute window is still open (resolve).
     error ProofMarketNotExpired(uint256 jobId, uint256 taskId, uint64 deadline);
-    /// @notice A boundary state does not match the manifest (Merkle proof failed for state index `index`).
+    /// @notice A leaf's `x` is not segment `index` of the manifest (Merkle proof failed).
     error ProofMarketManifestMismatch(uint256 jobId, uint256 index);
     /// @notice A child or root passed in calldata does not hash to the stored node digest.
     error ProofMarketNodeMismatch(uint256 jobId, uint256 nodeId);
@@ -259,15 +261,14 @@ interface IProofMarket {
         uint64 deadline
     ) external payable returns (uint256 jobId);
 
-    /// @notice Submits leaf `k`: `x = (z_{k+1}, z_k)`, both states proven against the manifest root.
-    ///         Emits a {LeafSubmitted} event.
+    /// @notice Submits leaf `k`: `x = (z_{k+1}, z_k)`, proven to be segment `k` of the manifest by `proof`
+    ///         (docs/contracts.md "Manifest"). Emits a {LeafSubmitted} event.
     function submitLeaf(
         uint256 jobId,
         uint256 k,
         Bn254.G1Point calldata cmW,
         uint256[] calldata x,
-        bytes32[] calldata proofIn,
-        bytes32[] calldata proofOut
+        bytes32[] calldata proof
     ) external;
 
     /// @notice Folds the stored children of `nodeId` with `cmT`. Emits a {FoldSubmitted} event.

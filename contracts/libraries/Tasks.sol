@@ -86,7 +86,7 @@ library Tasks {
             uint256 id = path[i - 1];
             uint64 deadline = start + ctx.window * uint64(path.length - i + 1);
             IProofMarket.Task storage t = tasks[id];
-            if (t.state != IProofMarket.TaskState.Done) {
+            if (nodes[id] == bytes32(0)) {
                 _extend(t, ctx.jobId, id, deadline);
                 continue;
             }
@@ -122,13 +122,13 @@ library Tasks {
         return 1;
     }
 
-    /// @notice Numbers of done (not yet paid) leaf and fold tasks of a job of `n` leaves.
-    function countDone(mapping(uint256 => IProofMarket.Task) storage tasks, uint256 n)
+    /// @notice Numbers of done leaf and fold tasks (nodes with a stored digest) of a job of `n` leaves.
+    function countDone(mapping(uint256 => bytes32) storage nodes, uint256 n)
         external
         view
         returns (uint256 leaves, uint256 folds)
     {
-        return _countDone(tasks, 0, n);
+        return _countDone(nodes, 0, n);
     }
 
     // ------------------------------------------------------------ tree (internal, pure)
@@ -231,16 +231,16 @@ library Tasks {
         }
     }
 
-    function _countDone(mapping(uint256 => IProofMarket.Task) storage tasks, uint256 a, uint256 c)
+    function _countDone(mapping(uint256 => bytes32) storage nodes, uint256 a, uint256 c)
         private
         view
         returns (uint256 leaves, uint256 folds)
     {
-        bool done = tasks[(a << 128) | c].state == IProofMarket.TaskState.Done;
+        bool done = nodes[(a << 128) | c] != bytes32(0);
         if (c - a == 1) return (done ? 1 : 0, 0);
         uint256 b = split(a, c);
-        (uint256 l1, uint256 f1) = _countDone(tasks, a, b);
-        (uint256 l2, uint256 f2) = _countDone(tasks, b, c);
+        (uint256 l1, uint256 f1) = _countDone(nodes, a, b);
+        (uint256 l2, uint256 f2) = _countDone(nodes, b, c);
         return (l1 + l2, f1 + f2 + (done ? 1 : 0));
     }
 }

@@ -174,7 +174,7 @@ export class RandomJob {
   }
 
   leafArgs(k: number, leaf: Node = randomLeaf(this.states, k)) {
-    return [this.jobId, BigInt(k), leaf.U.cmW, leaf.U.x, this.manifest.proof(k), this.manifest.proof(k + 1)] as const;
+    return [this.jobId, BigInt(k), leaf.U.cmW, leaf.U.x, this.manifest.proof(k)] as const;
   }
 
   async submitLeaf(k: number, by?: Address, leaf: Node = randomLeaf(this.states, k)): Promise<Hex> {

@@ -53,10 +53,9 @@ const worker = async (f: Fixture, jobId: bigint, taskId: bigint): Promise<Addres
 
 async function submitLeaf(f: Fixture, r: Req, k: number, leaf: ProverNode = r.leaves[k], by?: Address) {
   const account = by ?? (await worker(f, r.jobId, leafId(k)));
-  await f.market.write.submitLeaf(
-    [r.jobId, BigInt(k), leaf.node.U.cmW, leaf.node.U.x, r.manifest.proof(k), r.manifest.proof(k + 1)],
-    { account },
-  );
+  await f.market.write.submitLeaf([r.jobId, BigInt(k), leaf.node.U.cmW, leaf.node.U.x, r.manifest.proof(k)], {
+    account,
+  });
 }
 
 /** Folds [a,c) from the given children with the TS engine, submits it, and checks the market's instance. */
