@@ -191,7 +191,7 @@ interface IProofMarket {
     /// @notice Governance parameters changed.
     event ParamsSet(Params params);
 
-    /// @notice The circuit's decider or registry state forbids this (e.g. bad sizes).
+    /// @notice No job has this id.
     error ProofMarketUnknownJob(uint256 jobId);
     /// @notice `nLeaves` is zero or above `maxLeaves`.
     error ProofMarketInvalidLeafCount(uint256 nLeaves, uint256 maxLeaves);
@@ -201,10 +201,8 @@ interface IProofMarket {
     error ProofMarketInvalidFee(uint256 fee, uint256 value);
     /// @notice A state vector has the wrong length (must be the circuit's state width `s`; `x` must be `2s`).
     error ProofMarketInvalidStateLength(uint256 length, uint256 expected);
-    /// @notice The job is not open (already verified, cancelled or expired).
+    /// @notice The job is not open (already verified, cancelled or expired; bundle jobs are born verified).
     error ProofMarketJobNotOpen(uint256 jobId, JobStatus status);
-    /// @notice The operation needs a job in another mode.
-    error ProofMarketWrongMode(uint256 jobId, Mode mode);
     /// @notice Leaf index `k` is not below `nLeaves`, or `nodeId` is not a node of this job's tree.
     error ProofMarketInvalidNode(uint256 jobId, uint256 nodeId);
     /// @notice The caller is not the task's worker.
@@ -223,8 +221,6 @@ interface IProofMarket {
     error ProofMarketDiscontinuity(uint256 jobId, uint256 nodeId);
     /// @notice A scalar (`u` or an entry of `x`) is not below p.
     error ProofMarketScalarNotInField(uint256 value);
-    /// @notice A leaf instance is not fresh (`u != 1` or `cmE != 0`), or a commitment is not a curve point.
-    error ProofMarketInvalidInstance(uint256 jobId, uint256 nodeId);
     /// @notice A batch step refers to a child not folded earlier in the same batch.
     error ProofMarketBatchChildMissing(uint256 nodeId);
     /// @notice The decider verifier returned false.

@@ -22,7 +22,10 @@ contract MaliciousConsumer is IProofConsumer {
         market = market_;
     }
 
-    receive() external payable {}
+    /// @notice Refuses ETH in mode 5 (to test a failing ETH payout).
+    receive() external payable {
+        if (mode == 5) revert MaliciousConsumerRevert();
+    }
 
     function setMode(uint8 mode_, bytes calldata payload_) external {
         mode = mode_;
