@@ -58,7 +58,7 @@ contract MaliciousConsumer is IProofConsumer {
         }
         if (mode == 3) {
             assembly ("memory-safe") {
-                return(0, 1000000)
+                return(0, 100000)
             }
         }
         calls++;
