@@ -9,7 +9,9 @@ import {
 } from "../../../prover/src/decider/abi.js";
 import { proveDecider } from "../../../prover/src/decider/prove.js";
 import { P } from "../../../prover/src/field/fr.js";
-import { deciderFixture, treeRoot } from "../../prover/decider/fixtures.js";
+import { foldTree, makeLeaf } from "../../../prover/src/folding/tree.js";
+import { witnessChain } from "../../helpers/prover.js";
+import { deciderFixture, foldContext, treeRoot } from "../../prover/decider/fixtures.js";
 
 const { viem } = await network.connect();
 
@@ -49,6 +51,25 @@ describe("DeciderVerifier (on-chain)", function () {
       }
     }
   }
+
+  it("CubicDeciderVerifier accepts the root of every tree of 1..64 leaves (hiding on for even sizes)", async () => {
+    const { circuit, keys, srs } = await deciderFixture("cubic");
+    const v = await deploy("CubicDeciderVerifier");
+    const z0 = [2n];
+    const ws = await witnessChain(circuit.source, z0, 64);
+    const leaves = {
+      on: await Promise.all(ws.map((w, k) => makeLeaf(circuit.shape, srs, w, { k, hiding: true }))),
+      off: await Promise.all(ws.map((w, k) => makeLeaf(circuit.shape, srs, w, { k, hiding: false }))),
+    };
+    for (let n = 1; n <= 64; n++) {
+      const hiding = n % 2 === 0;
+      const ls = (hiding ? leaves.on : leaves.off).slice(0, n);
+      const root = n === 1 ? ls[0] : (await foldTree(ls, foldContext(circuit.shape, srs, hiding))).root;
+      assert.equal(root.node.zIn[0], 2n);
+      const proof = await proveDecider(circuit.shape, srs, keys, root.node.U, root.W, { hiding });
+      assert.equal(await v.read.verifyDecider([instanceAbi(root.node.U), deciderProofAbi(proof)]), true, `n = ${n}`);
+    }
+  });
 
   for (const hiding of [false, true]) {
     it(`Width8DeciderVerifier (state width 8) accepts the root of 4 leaves (hiding ${hiding ? "on" : "off"})`, async () => {
