@@ -119,9 +119,16 @@ async function run(f: Fixture, ops: [number, number][]): Promise<void> {
           if (job) for (const t of job.taskIds()) await f.market.write.release([job.jobId, [t]]).catch(() => {});
           break;
         case 10: {
-          const a = pick(accounts, r)!;
-          const token = pick([zeroAddress, f.feeToken.address, f.token.address] as Address[], r >> 2)!;
-          await f.market.write.claim([token], { account: a });
+          // Claim a balance that exists (pick among accounts with something claimable).
+          const owed: [Address, Address][] = [];
+          for (const a of accounts) {
+            for (const t of [zeroAddress, f.feeToken.address, f.token.address] as Address[]) {
+              if ((await f.market.read.claimable([a, t])) > 0n) owed.push([a, t]);
+            }
+          }
+          const c = pick(owed, r);
+          if (c) await f.market.write.claim([c[1]], { account: c[0] });
+          else await f.market.write.claim([zeroAddress], { account: pick(accounts, r)! });
           break;
         }
         case 11: {
