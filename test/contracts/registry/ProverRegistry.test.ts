@@ -1,0 +1,210 @@
+/**
+ * ProverRegistry: profiles, staking, unbonding, slashing by the market only, every revert path, and the
+ * sortition checked EXACTLY against a TypeScript model of the capacity classes and Fenwick trees (the
+ * prover drawn for a seed is the one whose cumulative stake range contains `seed mod total`).
+ * CircuitRegistry's revert paths are at the end.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { network } from "hardhat";
+import { type Address, getAddress, keccak256, toHex } from "viem";
+import { revertsWith } from "../../helpers/market.js";
+
+const E18 = 10n ** 18n;
+const MIN = 100n * E18;
+
+async function fixture() {
+  const { viem, networkHelpers } = await network.connect();
+  const wallets = await viem.getWalletClients();
+  const owner = getAddress(wallets[0].account.address);
+  const market = getAddress(wallets[1].account.address); // an EOA playing the market
+  const provers = wallets.slice(2).map((w) => getAddress(w.account.address));
+  const token = await viem.deployContract("TestToken", ["Stake", "STK"]);
+  const reg = await viem.deployContract("ProverRegistry", [token.address, MIN, 3600n, owner]);
+  await reg.write.setMarket([market]);
+  for (const p of provers) {
+    await token.write.mint([p, 1_000_000n * E18]);
+    await token.write.approve([reg.address, 2n ** 255n], { account: p });
+  }
+  return { viem, networkHelpers, token, reg, owner, market, provers };
+}
+
+/** Class of a capacity: floor((log2(cap) − 10) / 2), capped at 7. */
+const classOf = (cap: bigint) => Math.min(7, Math.floor((cap.toString(2).length - 1 - 10) / 2));
+const classCap = (c: number) => 1n << BigInt(10 + 2 * c);
+
+describe("ProverRegistry", function () {
+  this.timeout(300_000);
+
+  it("registers, updates, stakes, unbonds and withdraws, with events and balances", async () => {
+    const { reg, token, provers, networkHelpers } = await fixture();
+    const p = provers[0];
+    await reg.write.register(["0x1220abcd", 1n << 16n, true], { account: p });
+    await reg.write.stake([150n * E18], { account: p });
+    assert.equal(await reg.read.isStaked([p]), true);
+    assert.equal(await reg.read.isEligible([p, 1n << 16n]), true); // class 3 guarantees 2^16
+    assert.equal(await reg.read.isEligible([p, (1n << 16n) + 1n]), false);
+    await reg.write.update(["0x1220ef", 1n << 20n, false], { account: p });
+    const info = await reg.read.proverInfo([p]);
+    assert.equal(info.peerId, "0x1220ef");
+    assert.equal(info.maxConstraints, 1n << 20n);
+    assert.equal(await reg.read.eligibleWeight([1n << 20n]), 150n * E18);
+    await reg.write.requestUnstake([60n * E18], { account: p });
+    assert.equal(await reg.read.isStaked([p]), false, "below the minimum: no longer staked");
+    assert.equal(await reg.read.eligibleWeight([1n]), 0n, "and no sortition weight");
+    await revertsWith(reg.write.withdraw({ account: p }), "ProverRegistryStillUnbonding");
+    await networkHelpers.time.increase(3601);
+    const before = await token.read.balanceOf([p]);
+    await reg.write.withdraw({ account: p });
+    assert.equal((await token.read.balanceOf([p])) - before, 60n * E18);
+  });
+
+  it("reverts with its custom errors", async () => {
+    const { reg, provers, market } = await fixture();
+    const [p, q] = provers;
+    await revertsWith(reg.write.update(["0x12", 1n << 12n, false], { account: p }), "ProverRegistryNotRegistered");
+    await revertsWith(reg.write.stake([1n], { account: p }), "ProverRegistryNotRegistered");
+    await revertsWith(reg.write.requestUnstake([1n], { account: p }), "ProverRegistryNotRegistered");
+    await revertsWith(reg.write.register(["0x", 1n << 12n, false], { account: p }), "ProverRegistryInvalidPeerId");
+    await revertsWith(
+      reg.write.register([toHex(new Uint8Array(129)), 1n << 12n, false], { account: p }),
+      "ProverRegistryInvalidPeerId",
+    );
+    await revertsWith(reg.write.register(["0x12", 1023n, false], { account: p }), "ProverRegistryCapacityTooSmall");
+    await reg.write.register(["0x12", 1n << 12n, false], { account: p });
+    await revertsWith(
+      reg.write.register(["0x12", 1n << 12n, false], { account: p }),
+      "ProverRegistryAlreadyRegistered",
+    );
+    await revertsWith(reg.write.stake([0n], { account: p }), "ProverRegistryZeroAmount");
+    await revertsWith(reg.write.requestUnstake([0n], { account: p }), "ProverRegistryZeroAmount");
+    await revertsWith(reg.write.requestUnstake([1n], { account: p }), "ProverRegistryInsufficientStake");
+    await revertsWith(reg.write.withdraw({ account: p }), "ProverRegistryNothingToWithdraw");
+    await revertsWith(reg.write.slash([p, 1n, q, keccak256("0x")], { account: q }), "ProverRegistryOnlyMarket");
+    await revertsWith(reg.write.setMarket([q]), "ProverRegistryInvalidMarket");
+    await revertsWith(reg.write.setUnbondingDelay([1n], { account: p }), "OwnableUnauthorizedAccount");
+    await revertsWith(reg.read.sample([1n, 1n]), "ProverRegistryNoEligibleProver");
+    await reg.write.stake([MIN], { account: p });
+    await revertsWith(reg.read.sample([1n, (1n << 12n) + 1n]), "ProverRegistryNoEligibleProver");
+    assert.equal(await reg.read.sample([12345n, 1n << 12n]), p);
+    void market;
+  });
+
+  it("slashes active stake first, then unbonding, only as much as there is, to the beneficiary", async () => {
+    const { reg, token, provers, market } = await fixture();
+    const [p, b] = provers;
+    await reg.write.register(["0x12", 1n << 12n, false], { account: p });
+    await reg.write.stake([300n * E18], { account: p });
+    await reg.write.requestUnstake([100n * E18], { account: p });
+    const before = await token.read.balanceOf([b]);
+    await reg.write.slash([p, 250n * E18, b, keccak256("0x01")], { account: market });
+    let i = await reg.read.proverInfo([p]);
+    assert.equal(i.stake, 0n);
+    assert.equal(i.unbonding, 50n * E18);
+    await reg.write.slash([p, 80n * E18, b, keccak256("0x01")], { account: market });
+    i = await reg.read.proverInfo([p]);
+    assert.equal(i.unbonding, 0n);
+    assert.equal((await token.read.balanceOf([b])) - before, 300n * E18, "slashed exactly what was there");
+    assert.equal(await token.read.balanceOf([reg.address]), 0n);
+  });
+
+  it("sortition is exactly stake-weighted over the capacity classes that fit (model check)", async () => {
+    const { reg, provers } = await fixture();
+    // A TypeScript model: per class, slots in registration order with their weights.
+    const slots: { who: Address; cls: number }[][] = Array.from({ length: 8 }, () => []);
+    const weight = new Map<Address, bigint>();
+    const caps = [1n << 10n, 1n << 12n, 1n << 12n, 1n << 15n, 1n << 16n, 1n << 20n, 1n << 24n, 1n << 30n, 1n << 11n];
+    const stakes = [100n, 250n, 130n, 400n, 110n, 900n, 175n, 333n, 50n].map((s) => s * E18 + 17n);
+    for (let i = 0; i < caps.length; i++) {
+      const p = provers[i];
+      await reg.write.register([`0x12${i.toString(16).padStart(2, "0")}`, caps[i], i % 2 === 0], { account: p });
+      await reg.write.stake([stakes[i]], { account: p });
+      slots[classOf(caps[i])].push({ who: p, cls: classOf(caps[i]) });
+      weight.set(p, stakes[i] >= MIN ? stakes[i] : 0n);
+    }
+    // A prover moving to another class keeps its weight there (old slot emptied).
+    await reg.write.update(["0x12ff", 1n << 22n, true], { account: provers[1] });
+    slots[classOf(1n << 12n)] = slots[classOf(1n << 12n)].map((s) =>
+      s.who === provers[1] ? { ...s, who: "0x0" as Address } : s,
+    );
+    slots[classOf(1n << 22n)].push({ who: provers[1], cls: classOf(1n << 22n) });
+    const model = (seed: bigint, constraints: bigint): Address => {
+      const first = [0, 1, 2, 3, 4, 5, 6, 7].find((c) => classCap(c) >= constraints) ?? 8;
+      const totals = slots.map((ss) => ss.reduce((a, s) => a + (s.who === "0x0" ? 0n : weight.get(s.who)!), 0n));
+      let value = seed % totals.slice(first).reduce((a, b) => a + b, 0n);
+      for (let c = first; c < 8; c++) {
+        if (value >= totals[c]) {
+          value -= totals[c];
+          continue;
+        }
+        for (const s of slots[c]) {
+          const w = s.who === "0x0" ? 0n : weight.get(s.who)!;
+          if (value < w) return s.who;
+          value -= w;
+        }
+      }
+      throw new Error("model: unreachable");
+    };
+    const sizes = [1n, 1n << 10n, 2000n, 1n << 12n, 1n << 14n, 1n << 16n, 1n << 20n, 1n << 22n, 1n << 24n];
+    await fc.assert(
+      fc.asyncProperty(fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), fc.constantFrom(...sizes), async (seed, m) => {
+        const got = await reg.read.sample([seed, m]);
+        const want = model(seed, m);
+        assert.equal(got, want);
+        const { maxConstraints } = await reg.read.proverInfo([got]);
+        assert.ok(maxConstraints >= m, "a drawn prover's capacity always fits");
+      }),
+      { numRuns: 150 },
+    );
+    // Boundary seeds: the first and last unit of every prover's range in the all-classes draw.
+    let acc = 0n;
+    for (let c = 0; c < 8; c++) {
+      for (const s of slots[c]) {
+        const w = s.who === "0x0" ? 0n : weight.get(s.who)!;
+        if (w === 0n) continue;
+        assert.equal(await reg.read.sample([acc, 1n]), s.who);
+        assert.equal(await reg.read.sample([acc + w - 1n, 1n]), s.who);
+        acc += w;
+      }
+    }
+    assert.equal(await reg.read.eligibleWeight([1n]), acc);
+  });
+});
+
+describe("CircuitRegistry", function () {
+  this.timeout(120_000);
+  it("registers circuits and reverts with its custom errors", async () => {
+    const { viem } = await network.connect();
+    const circuits = await viem.deployContract("CircuitRegistry");
+    const h = keccak256("0x01");
+    const v = await viem.deployContract("MockDeciderVerifier", [h, 2n]);
+    const args = (o: Partial<Record<string, unknown>> = {}) =>
+      [
+        o.h ?? h,
+        o.m ?? 1000n,
+        o.nw ?? 10n,
+        o.s ?? 2,
+        keccak256("0x02"),
+        o.v ?? v.address,
+        o.d ?? 5000n,
+      ] as unknown as readonly [`0x${string}`, bigint, bigint, number, `0x${string}`, `0x${string}`, bigint];
+    await revertsWith(circuits.read.getCircuit([1n]), "CircuitRegistryUnknownCircuit");
+    await revertsWith(circuits.write.registerCircuit(args({ m: 0n })), "CircuitRegistryInvalidSize");
+    await revertsWith(circuits.write.registerCircuit(args({ nw: 0n })), "CircuitRegistryInvalidSize");
+    await revertsWith(circuits.write.registerCircuit(args({ s: 0 })), "CircuitRegistryInvalidSize");
+    await revertsWith(circuits.write.registerCircuit(args({ s: 65 })), "CircuitRegistryInvalidSize");
+    await revertsWith(circuits.write.registerCircuit(args({ d: 0n })), "CircuitRegistryInvalidSize");
+    await revertsWith(
+      circuits.write.registerCircuit(args({ v: "0x000000000000000000000000000000000000dEaD" })),
+      "CircuitRegistryInvalidDecider",
+    );
+    await revertsWith(circuits.write.registerCircuit(args({ h: keccak256("0x03") })), "CircuitRegistryDeciderMismatch");
+    await revertsWith(circuits.write.registerCircuit(args({ s: 3 })), "CircuitRegistryDeciderMismatch");
+    await circuits.write.registerCircuit(args());
+    const c = await circuits.read.getCircuit([1n]);
+    assert.equal(c.r1csHash, h);
+    assert.equal(c.stateWidth, 2);
+    assert.equal(c.decider.toLowerCase(), v.address.toLowerCase());
+    assert.equal(await circuits.read.circuitCount(), 1n);
+  });
+});
