@@ -26,7 +26,9 @@ const log = (o: Record<string, unknown>) => process.stderr.write(`${JSON.stringi
 const functions: Record<string, number> = {};
 const samples: Record<string, number[]> = {};
 function record(name: string, gas: bigint) {
-  (samples[name] ??= []).push(Number(gas));
+  const list = samples[name] ?? [];
+  list.push(Number(gas));
+  samples[name] = list;
 }
 
 async function gasOf(f: Fixture, hash: Hex): Promise<bigint> {
