@@ -7,6 +7,9 @@
 
 const MASK_128 = (1n << 128n) - 1n;
 
+/** The task id of a job's decision (`type(uint256).max`); leaf and fold tasks are their node ids. */
+export const DECISION_TASK = (1n << 256n) - 1n;
+
 export type TreeNode = {
   /** `(a << 128) | c` */
   id: bigint;

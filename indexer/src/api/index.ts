@@ -1,0 +1,176 @@
+/**
+ * The indexer's HTTP API (Hono, served by `ponder start` next to /health, /ready, /status, /metrics):
+ *
+ *   POST /graphql                 GraphQL over every table (Ponder's generated schema, with relations)
+ *   GET  /sql/db?sql=…            read-only SQL over HTTP (Ponder's `client()` middleware, as `@ponder/client` speaks it)
+ *   GET  /api/stats               network totals, money per fee token, governance parameters
+ *   GET  /api/jobs/:id            a job, its circuit and its tree progress (`?nodes=false`: summary only)
+ *   GET  /api/provers/:address    a prover's profile: record, rank, balances, recent work, stake history, slashes
+ *   GET  /api/leaderboard         provers ranked by `?by=units|earnings|tasks` (default units), `?limit=` ≤ 100
+ *
+ * JSON bodies carry bigints as decimal strings. Bad parameters get 400 with `{ error }`, unknown ids 404.
+ */
+import { db } from "ponder:api";
+import schema from "ponder:schema";
+import { type Context, Hono } from "hono";
+import { and, client, count, desc, eq, graphql, gt } from "ponder";
+import { IndexerQueryError } from "../../../prover/src/errors/indexer.js";
+import { NETWORK_ID, PARAMS_ID } from "../../lib/aggregates.js";
+import { jobProgress } from "../../lib/progress.js";
+
+const app = new Hono();
+
+app.use("/graphql", graphql({ db, schema }));
+app.use("/sql/*", client({ db, schema }));
+
+/** JSON with bigints as decimal strings. */
+function json(c: Context, value: unknown, status: 200 | 400 | 404 = 200) {
+  const body = JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v));
+  return c.body(body, status, { "content-type": "application/json; charset=utf-8" });
+}
+
+function parseUint(name: string, raw: string | undefined): bigint {
+  if (raw === undefined || !/^\d{1,78}$/.test(raw)) {
+    throw new IndexerQueryError(`${name} must be a non-negative decimal integer`, { details: `got ${raw}` });
+  }
+  return BigInt(raw);
+}
+
+function parseAddress(raw: string | undefined): `0x${string}` {
+  if (raw === undefined || !/^0x[0-9a-fA-F]{40}$/.test(raw)) {
+    throw new IndexerQueryError("address must be 0x followed by 40 hex digits", { details: `got ${raw}` });
+  }
+  return raw.toLowerCase() as `0x${string}`;
+}
+
+function parseLimit(raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(parseUint("limit", raw));
+  if (value < 1 || value > max) throw new IndexerQueryError(`limit must be between 1 and ${max}`, { details: raw });
+  return value;
+}
+
+app.onError((error, c) => {
+  if (error instanceof IndexerQueryError) return json(c, { error: error.shortMessage, details: error.details }, 400);
+  throw error;
+});
+
+app.get("/api/stats", async (c) => {
+  const [network] = await db.select().from(schema.network).where(eq(schema.network.id, NETWORK_ID));
+  const tokens = await db.select().from(schema.tokenTotal).orderBy(schema.tokenTotal.token);
+  const [params] = await db.select().from(schema.protocol).where(eq(schema.protocol.id, PARAMS_ID));
+  return json(c, { network: network ?? null, tokens, params: params ?? null });
+});
+
+app.get("/api/jobs/:id", async (c) => {
+  const id = parseUint("job id", c.req.param("id"));
+  const withNodes = c.req.query("nodes") !== "false";
+  const [jobRow] = await db.select().from(schema.job).where(eq(schema.job.id, id));
+  if (jobRow === undefined) return json(c, { error: `job ${id} not found` }, 404);
+  const [circuitRow] = await db.select().from(schema.circuit).where(eq(schema.circuit.id, jobRow.circuitId));
+  const tasks = await db.select().from(schema.task).where(eq(schema.task.jobId, id)).orderBy(schema.task.taskId);
+  const disputes = await db
+    .select()
+    .from(schema.dispute)
+    .where(eq(schema.dispute.jobId, id))
+    .orderBy(schema.dispute.id);
+  const contributors = await db
+    .select({
+      prover: schema.contribution.prover,
+      units: schema.contribution.units,
+      reward: schema.contribution.reward,
+      kind: schema.contribution.kind,
+    })
+    .from(schema.contribution)
+    .where(and(eq(schema.contribution.jobId, id), eq(schema.contribution.reverted, false)));
+  const byProver = new Map<string, { prover: string; tasks: number; units: bigint; reward: bigint }>();
+  for (const row of contributors) {
+    const entry = byProver.get(row.prover) ?? { prover: row.prover, tasks: 0, units: 0n, reward: 0n };
+    entry.tasks++;
+    entry.units += row.units;
+    entry.reward += row.reward ?? 0n;
+    byProver.set(row.prover, entry);
+  }
+  return json(c, {
+    job: jobRow,
+    circuit: circuitRow ?? null,
+    progress: jobProgress(jobRow, tasks, withNodes),
+    contributors: [...byProver.values()].sort((x, y) =>
+      x.units === y.units ? (x.prover < y.prover ? -1 : 1) : x.units > y.units ? -1 : 1,
+    ),
+    disputes,
+  });
+});
+
+app.get("/api/provers/:address", async (c) => {
+  const address = parseAddress(c.req.param("address"));
+  const [row] = await db.select().from(schema.prover).where(eq(schema.prover.address, address));
+  if (row === undefined) return json(c, { error: `prover ${address} not found` }, 404);
+  const [ahead] = await db.select({ n: count() }).from(schema.prover).where(gt(schema.prover.units, row.units));
+  const rewards = await db
+    .select()
+    .from(schema.reward)
+    .where(eq(schema.reward.account, address))
+    .orderBy(schema.reward.token);
+  const contributions = await db
+    .select()
+    .from(schema.contribution)
+    .where(eq(schema.contribution.prover, address))
+    .orderBy(desc(schema.contribution.blockNumber), desc(schema.contribution.id))
+    .limit(20);
+  const openTasks = await db
+    .select()
+    .from(schema.task)
+    .where(and(eq(schema.task.assignee, address), eq(schema.task.status, "assigned")))
+    .orderBy(schema.task.jobId, schema.task.taskId);
+  const stakeEvents = await db
+    .select()
+    .from(schema.stakeEvent)
+    .where(eq(schema.stakeEvent.prover, address))
+    .orderBy(desc(schema.stakeEvent.blockNumber), desc(schema.stakeEvent.id))
+    .limit(20);
+  const slashes = await db
+    .select()
+    .from(schema.slashEvent)
+    .where(eq(schema.slashEvent.prover, address))
+    .orderBy(schema.slashEvent.id);
+  return json(c, {
+    prover: row,
+    rank: Number(ahead?.n ?? 0) + 1,
+    rewards,
+    openTasks,
+    contributions,
+    stakeEvents,
+    slashes,
+  });
+});
+
+app.get("/api/leaderboard", async (c) => {
+  const by = c.req.query("by") ?? "units";
+  const column =
+    by === "units"
+      ? schema.prover.units
+      : by === "earnings"
+        ? schema.prover.earnings
+        : by === "tasks"
+          ? schema.prover.tasksDone
+          : undefined;
+  if (column === undefined) throw new IndexerQueryError("by must be units, earnings or tasks", { details: by });
+  const limit = parseLimit(c.req.query("limit"), 20, 100);
+  const rows = await db.select().from(schema.prover).orderBy(desc(column), schema.prover.address).limit(limit);
+  return json(c, {
+    by,
+    provers: rows.map((row, i) => ({
+      rank: i + 1,
+      address: row.address,
+      status: row.status,
+      units: row.units,
+      tasksDone: row.tasksDone,
+      earnings: row.earnings,
+      stake: row.stake,
+      slashCount: row.slashCount,
+    })),
+  });
+});
+
+export default app;
