@@ -93,9 +93,17 @@ library Tasks {
             delete nodes[id];
             closed += _closeDispute(disputes, claimable, ctx, id, t.worker);
             emit IProofMarket.NodeReset(ctx.jobId, id, t.worker);
+            // Re-draw; if no prover is eligible any more the task is left unassigned (worker 0): any staked
+            // prover can reclaim it once its deadline passes, so a dispute can always be resolved.
             address prover;
             for (uint256 k = 0; k < 3; ++k) {
-                prover = ctx.registry.sample(uint256(keccak256(abi.encode(ctx.seed, id, k))), ctx.constraints);
+                try ctx.registry.sample(uint256(keccak256(abi.encode(ctx.seed, id, k))), ctx.constraints) returns (
+                    address drawn
+                ) {
+                    prover = drawn;
+                } catch {
+                    break;
+                }
                 if (prover != ctx.avoid) break;
             }
             tasks[id] = IProofMarket.Task(prover, deadline, IProofMarket.TaskState.Assigned);

@@ -254,6 +254,28 @@ describe("ProofMarket reverts", function () {
     await w.expire([job.jobId]);
   });
 
+  it("a lost dispute with no eligible prover left leaves the node unassigned, then reclaimable", async () => {
+    const job = await RandomJob.request(f, 2);
+    await job.submitLeaf(0);
+    const sub = await job.assignee(leafId(0));
+    const ch = f.provers.find((p) => p !== sub)!;
+    await f.market.write.dispute([job.jobId, leafId(0)], { account: ch });
+    for (const p of f.provers) {
+      const { stake } = await f.registry.read.proverInfo([p]);
+      if (stake > 0n) await f.registry.write.requestUnstake([stake], { account: p });
+    }
+    await f.networkHelpers.time.increase(Number(f.params.disputeWindow) + 1);
+    await f.market.write.resolveDispute([job.jobId, leafId(0)]);
+    const t = await f.market.read.getTask([job.jobId, leafId(0)]);
+    assert.equal(t.worker, zeroAddress);
+    assert.equal(t.state, 1);
+    await f.registry.write.stake([200n * E18], { account: ch });
+    await f.networkHelpers.time.increase(Number(f.params.taskWindow) + 1);
+    await f.market.write.reclaim([job.jobId, leafId(0)], { account: ch });
+    await job.submitLeaf(0, ch);
+    assert.notEqual(await f.market.read.nodeDigest([job.jobId, leafId(0)]), `0x${"0".repeat(64)}`);
+  });
+
   it("cancel/expire: not requester, not expired, not open", async () => {
     const job = await RandomJob.request(f, 2);
     await revertsWith(f.market.write.cancel([job.jobId], { account: f.provers[0] }), "ProofMarketNotRequester");
