@@ -9,7 +9,7 @@ import { type Address, parseEventLogs } from "viem";
 import { G1_GENERATOR, g1Mul } from "../../../prover/src/curve/bn254.js";
 import { instanceAbi } from "../../../prover/src/decider/abi.js";
 import { domainSeparator } from "../../../prover/src/folding/transcript.js";
-import { foldTree, type ProverNode } from "../../../prover/src/folding/tree.js";
+import { foldNodes, foldTree, type ProverNode } from "../../../prover/src/folding/tree.js";
 import { foldOrder, nodeAbi } from "../../helpers/instances.js";
 import { buildManifest } from "../../helpers/manifest.js";
 import { DECISION_TASK, E18, type Fixture, leafId, revertsWith } from "../../helpers/market.js";
@@ -179,6 +179,43 @@ describe("ProofMarket lifecycle (real instances, real decider proofs)", function
       assert.equal(job.mode, 1);
     });
   }
+
+  it("batch form: one prover folds a whole 8-leaf tree in one submitFolds call (children from the batch)", async () => {
+    const f = await realMarket(rc, { provers: 1 });
+    const n = 8;
+    const r = await request(f, n);
+    const nodes = new Map<bigint, ProverNode>();
+    for (let k = 0; k < n; k++) {
+      await submitLeaf(f, r, k);
+      nodes.set(leafId(k), r.leaves[k]);
+    }
+    const empty = { instance: { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] }, zIn: [], zOut: [] };
+    const steps = [];
+    const expected = new Map<bigint, ProverNode>();
+    for (const { a, b, c, id } of foldOrder(n)) {
+      const left = nodes.get(nodeId(a, b))!;
+      const right = nodes.get(nodeId(b, c))!;
+      const { parent, fold } = await foldNodes(r.ctx, left, right);
+      const lb = expected.has(nodeId(a, b));
+      const rb = expected.has(nodeId(b, c));
+      steps.push({
+        nodeId: id,
+        left: lb ? empty : nodeAbi(asNode(left)),
+        right: rb ? empty : nodeAbi(asNode(right)),
+        cmT: fold.cmT,
+        fromBatch: (lb ? 1 : 0) | (rb ? 2 : 0),
+      });
+      nodes.set(id, parent);
+      expected.set(id, parent);
+    }
+    const hash = await f.market.write.submitFolds([r.jobId, steps], { account: f.provers[0] });
+    const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
+    const evs = parseEventLogs({ abi: f.market.abi, logs: receipt.logs, eventName: "FoldSubmitted" });
+    assert.equal(evs.length, n - 1);
+    for (const e of evs) assert.deepEqual(e.args.instance, instanceAbi(expected.get(e.args.nodeId)!.node.U));
+    const v = await submitDecision(f, r, nodes.get(nodeId(0, n))!);
+    assert.deepEqual(v.zOut, r.states[n]);
+  });
 
   it("a prover drops out: its leaf is reclaimed after the deadline, the late assignee loses its bond", async () => {
     const f = await realMarket(rc);
