@@ -71,7 +71,9 @@ export function loadIndexerEnv(env: Record<string, string | undefined>): Indexer
   if (!/^(https?|wss?):\/\/./.test(rpcUrl)) {
     throw new IndexerConfigError("NOVANET_RPC_URL must be an http(s) or ws(s) URL", { details: rpcUrl });
   }
-  const deploymentPath = env.NOVANET_DEPLOYMENT;
+  // Relative paths are relative to where the command was started (npm's INIT_CWD: `npm run indexer` runs in indexer/).
+  const base = env.INIT_CWD || process.cwd();
+  const deploymentPath = env.NOVANET_DEPLOYMENT ? path.resolve(base, env.NOVANET_DEPLOYMENT) : undefined;
   let deployment: DeploymentFile = {};
   if (deploymentPath) {
     if (!existsSync(deploymentPath))
@@ -107,6 +109,8 @@ export function loadIndexerEnv(env: Record<string, string | undefined>): Indexer
     circuitRegistry: pick("NOVANET_CIRCUIT_REGISTRY", "CircuitRegistry"),
     proofMarket: pick("NOVANET_PROOF_MARKET", "ProofMarket"),
     databaseUrl,
-    pgliteDir: env.NOVANET_PGLITE_DIR || path.join(indexerDir, ".ponder", "pglite"),
+    pgliteDir: env.NOVANET_PGLITE_DIR
+      ? path.resolve(base, env.NOVANET_PGLITE_DIR)
+      : path.join(indexerDir, ".ponder", "pglite"),
   };
 }

@@ -65,6 +65,11 @@ describe("indexer/lib/env (the indexer's environment)", () => {
     }
   });
 
+  it("resolves relative paths against INIT_CWD (where `npm run indexer` was started)", () => {
+    const env = loadIndexerEnv({ ...ADDRESSES, INIT_CWD: "/srv/novanet", NOVANET_PGLITE_DIR: "data/pglite" });
+    assert.equal(env.pgliteDir, "/srv/novanet/data/pglite");
+  });
+
   const bad: [string, Record<string, string>, RegExp][] = [
     [
       "a missing address",
