@@ -7,7 +7,9 @@
  *
  * Writes bench/results/gas.json:
  *   {"functions": {"<name>": gas}, "jobs": [{"leaves", "mode", "totalGas", "perLeafGas", "groth16BaselineGas"}]}
- * Task-mode totals count requestProof + N submitLeaf + (N−1) submitFold + submitDecision (the protocol
+ * Modes: "task" (one transaction per task), "task-batch" (each assignee submits its folds of one level in
+ * one submitFolds), "task-batch-tree" (one prover holds every task and submits the whole fold tree in one
+ * submitFolds, inner children from the batch), "bundle". Task-mode totals count requestProof + N submitLeaf + (N−1) submitFold + submitDecision (the protocol
  * path; `release`/`claim` are per contributor and listed under functions). Bundle totals are the one
  * submitBundle transaction; `perLeafGasExcludingDecider` subtracts the decider verification measured alone.
  */
@@ -37,8 +39,8 @@ async function gasOf(f: Fixture, hash: Hex): Promise<bigint> {
   return r.gasUsed;
 }
 
-async function taskJob(rc: Awaited<ReturnType<typeof cubic>>, n: number, batch: boolean) {
-  const f = await realMarket(rc, { provers: 8 });
+async function taskJob(rc: Awaited<ReturnType<typeof cubic>>, n: number, batch: boolean, wholeTree = false) {
+  const f = await realMarket(rc, { provers: wholeTree ? 1 : 8 });
   const { states, leaves } = await realLeaves(rc, n);
   const manifest = buildManifest(states);
   const now = BigInt(await f.networkHelpers.time.latest());
@@ -66,7 +68,32 @@ async function taskJob(rc: Awaited<ReturnType<typeof cubic>>, n: number, batch: 
     total += gl;
     nodes.set(leafId(k), l);
   }
-  if (!batch) {
+  if (wholeTree) {
+    // One prover holds every fold: the whole tree in one submitFolds, inner children taken from the batch.
+    const empty = { instance: { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] }, zIn: [], zOut: [] };
+    const inBatch = new Set<bigint>();
+    const steps = [];
+    for (const { a, b, c, id } of foldOrder(n)) {
+      const left = nodes.get(nodeId(a, b))!;
+      const right = nodes.get(nodeId(b, c))!;
+      const { parent, fold } = await foldNodes(ctx, left, right);
+      const lb = inBatch.has(nodeId(a, b));
+      const rb = inBatch.has(nodeId(b, c));
+      steps.push({
+        nodeId: id,
+        left: lb ? empty : nodeAbi(asNode(left)),
+        right: rb ? empty : nodeAbi(asNode(right)),
+        cmT: fold.cmT,
+        fromBatch: (lb ? 1 : 0) | (rb ? 2 : 0),
+      });
+      nodes.set(id, parent);
+      inBatch.add(id);
+    }
+    const hash = await f.market.write.submitFolds([jobId, steps], { account: f.provers[0] });
+    const gt = await gasOf(f, hash);
+    record(`submitFolds whole tree (per fold, ${n} leaves)`, gt / BigInt(steps.length));
+    total += gt;
+  } else if (!batch) {
     for (const { a, b, c, id } of foldOrder(n)) {
       const left = nodes.get(nodeId(a, b))!;
       const right = nodes.get(nodeId(b, c))!;
@@ -133,7 +160,8 @@ async function taskJob(rc: Awaited<ReturnType<typeof cubic>>, n: number, batch: 
   total += gd;
   const ids = [...Array.from({ length: n }, (_, k) => leafId(k)), ...foldOrder(n).map((x) => x.id), DECISION_TASK];
   record(`release(${ids.length} tasks)`, await gasOf(f, await f.market.write.release([jobId, ids])));
-  record("claim", await gasOf(f, await f.market.write.claim([f.feeToken.address], { account: f.provers[0] })));
+  const claimer = await worker(DECISION_TASK);
+  record("claim", await gasOf(f, await f.market.write.claim([f.feeToken.address], { account: claimer })));
   return total;
 }
 
@@ -237,6 +265,15 @@ async function main() {
       mode: "task-batch",
       totalGas: Number(totalB),
       perLeafGas: Math.round(Number(totalB) / n),
+      groth16BaselineGas: Number(groth16) * n,
+    });
+    const totalT = await taskJob(rc, n, true, true);
+    log({ mode: "task-batch-tree", n, total: Number(totalT) });
+    jobs.push({
+      leaves: n,
+      mode: "task-batch-tree",
+      totalGas: Number(totalT),
+      perLeafGas: Math.round(Number(totalT) / n),
       groth16BaselineGas: Number(groth16) * n,
     });
     const { total: tb, decider } = await bundleJob(rc, n);
