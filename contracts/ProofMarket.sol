@@ -113,14 +113,15 @@ contract ProofMarket is IProofMarket, RewardSplitter {
     /// @inheritdoc IProofMarket
     function getTask(uint256 jobId, uint256 taskId) external view returns (Task memory t) {
         t = _tasks[jobId][taskId];
-        if (t.state == TaskState.Assigned && taskId != DECISION_TASK && _nodes[jobId][taskId] != bytes32(0)) {
+        if (t.state == TaskState.Assigned && taskId != DECISION_TASK && _done(_nodes[jobId][taskId])) {
             t.state = TaskState.Done;
         }
     }
 
     /// @inheritdoc IProofMarket
     function nodeDigest(uint256 jobId, uint256 nodeId) external view returns (bytes32) {
-        return _nodes[jobId][nodeId];
+        bytes32 d = _nodes[jobId][nodeId];
+        return _done(d) ? d : bytes32(0);
     }
 
     /// @inheritdoc IProofMarket
@@ -153,7 +154,7 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         (bytes32 dom, bytes32 seed) = _storeJob(jobId, c, req);
         _emitRequested(jobId, req, z0, dom, seed);
         _fixRewards(jobId, c, req);
-        Tasks.assignAll(_tasks[jobId], Tasks.Ctx(jobId, seed, c.nConstraints, _params.taskWindow, registry, address(0), address(0)), nLeaves);
+        Tasks.assignAll(_tasks[jobId], _nodes[jobId], Tasks.Ctx(jobId, seed, c.nConstraints, _params.taskWindow, registry, address(0), address(0)), nLeaves);
     }
 
     struct Request {
@@ -424,7 +425,7 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         JobData storage j = _openTaskJob(jobId);
         Task storage t = _tasks[jobId][taskId];
         if (t.state == TaskState.None) revert ProofMarketInvalidNode(jobId, taskId);
-        if (t.state != TaskState.Assigned || (taskId != DECISION_TASK && _nodes[jobId][taskId] != bytes32(0))) {
+        if (t.state != TaskState.Assigned || (taskId != DECISION_TASK && _done(_nodes[jobId][taskId]))) {
             revert ProofMarketTaskDone(jobId, taskId);
         }
         if (block.timestamp <= t.deadline) revert ProofMarketNotExpired(jobId, taskId, t.deadline);
@@ -446,7 +447,7 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         if (nodeId == DECISION_TASK) revert ProofMarketInvalidNode(jobId, nodeId);
         Task storage t = _tasks[jobId][nodeId];
         if (t.state == TaskState.None) revert ProofMarketInvalidNode(jobId, nodeId);
-        if (_nodes[jobId][nodeId] == bytes32(0)) revert ProofMarketTaskNotReady(jobId, nodeId);
+        if (!_done(_nodes[jobId][nodeId])) revert ProofMarketTaskNotReady(jobId, nodeId);
         Dispute storage d = _disputes[jobId][nodeId];
         if (d.challenger != address(0)) revert ProofMarketDisputeState(jobId, nodeId);
         if (!registry.isStaked(msg.sender)) revert ProofMarketNotStaked(msg.sender);
@@ -545,7 +546,7 @@ contract ProofMarket is IProofMarket, RewardSplitter {
             if (st == TaskState.None || taskId == DECISION_TASK) revert ProofMarketInvalidNode(jobId, taskId);
             revert ProofMarketTaskDone(jobId, taskId);
         }
-        if (_nodes[jobId][taskId] != bytes32(0)) revert ProofMarketTaskDone(jobId, taskId);
+        if (_done(_nodes[jobId][taskId])) revert ProofMarketTaskDone(jobId, taskId);
         if (t.worker != msg.sender) revert ProofMarketNotAssignee(jobId, taskId, msg.sender, t.worker);
     }
 
@@ -596,18 +597,18 @@ contract ProofMarket is IProofMarket, RewardSplitter {
 
     function _checkStored(uint256 jobId, uint256 nodeId, NodeData calldata node) private view {
         bytes32 stored = _nodes[jobId][nodeId];
-        if (stored == bytes32(0)) revert ProofMarketTaskNotReady(jobId, nodeId);
+        if (!_done(stored)) revert ProofMarketTaskNotReady(jobId, nodeId);
         if (stored != _digest(node.instance, node.zIn, node.zOut)) revert ProofMarketNodeMismatch(jobId, nodeId);
     }
 
     /// @dev Whether the inputs of a task are in: always for leaves, both children for folds, the root for
     ///      the decision.
     function _ready(uint256 jobId, JobData storage j, uint256 taskId) private view returns (bool) {
-        if (taskId == DECISION_TASK) return _nodes[jobId][uint256(j.nLeaves)] != bytes32(0);
+        if (taskId == DECISION_TASK) return _done(_nodes[jobId][uint256(j.nLeaves)]);
         (uint256 a, uint256 c) = Tasks.range(taskId);
         if (c - a == 1) return true;
         (uint256 l, uint256 r) = Tasks.children(taskId);
-        return _nodes[jobId][l] != bytes32(0) && _nodes[jobId][r] != bytes32(0);
+        return _done(_nodes[jobId][l]) && _done(_nodes[jobId][r]);
     }
 
     /// @dev Fee minus the rewards of the done tasks (their workers can release them).
@@ -626,7 +627,7 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         Task storage t = _tasks[jobId][taskId];
         bool done = taskId == DECISION_TASK
             ? t.state == TaskState.Done
-            : t.state == TaskState.Assigned && _nodes[jobId][taskId] != bytes32(0);
+            : t.state == TaskState.Assigned && _done(_nodes[jobId][taskId]);
         if (j.status == JobStatus.None || j.status == JobStatus.Open || !done) {
             revert RewardSplitterNotReleasable(jobId, taskId);
         }
@@ -672,6 +673,11 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         returns (bytes32)
     {
         return keccak256(abi.encode(keccak256(abi.encode(U)), zIn, zOut));
+    }
+
+    /// @dev A node word is 0 (no such node), {Tasks.PENDING} (assigned, not done) or a digest (done).
+    function _done(bytes32 word) private pure returns (bool) {
+        return uint256(word) > 1;
     }
 
     function _digestMem(NodeData memory node) private pure returns (bytes32) {
