@@ -1,0 +1,100 @@
+/**
+ * Native CPU MSM backend: a C++ Node-API addon (prover/native/msm/msm.cc, built by
+ * `scripts/build-native.sh` into prover/native/msm/build/novanet_msm.node). Pippenger with signed
+ * digits over XYZZ buckets, 4×64-bit Montgomery arithmetic, one `std::thread` per core; the work runs
+ * off the JavaScript thread (Node's thread pool starts it). Same buffers as the other backends (affine
+ * LEM points, little-endian scalars). Variable time, like every backend here.
+ *
+ * The addon is optional: {@link loadNativeMsm} returns `undefined` when it is not built or does not
+ * load, and the default backend then stays ffjavascript (see msm/default.ts).
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { G1_ZERO, type G1Affine } from "../../curve/bn254.js";
+import { MsmInputError } from "../../errors/commitment.js";
+import { NativeMsmUnavailableError } from "../../errors/msm.js";
+import { assertMsmInput, type MsmBackend } from "../backend.js";
+import { readLe } from "../lem.js";
+
+/** The addon's exports (see msm.cc). Results: 64 bytes, affine x‖y canonical little-endian, zeros = identity. */
+export type NativeMsmAddon = {
+  msm(points: Uint8Array, scalars: Uint8Array, scalarBytes: number, threads?: number): Promise<Uint8Array>;
+  msmSync(points: Uint8Array, scalars: Uint8Array, scalarBytes: number, threads?: number): Uint8Array;
+  /** Worker threads per MSM by default (`NOVANET_MSM_THREADS`, else the core count). */
+  readonly threads: number;
+};
+
+/** Where `scripts/build-native.sh` writes the addon. */
+export const NATIVE_MSM_PATH = fileURLToPath(new URL("../../../native/msm/build/novanet_msm.node", import.meta.url));
+
+let cached: { addon?: NativeMsmAddon; error?: unknown } | undefined;
+
+/** Loads the addon once per process; `undefined` if it is not built or fails to load (see {@link nativeMsmLoadError}). */
+export function loadNativeMsm(): NativeMsmAddon | undefined {
+  if (!cached) {
+    if (!existsSync(NATIVE_MSM_PATH)) {
+      cached = { error: new Error(`${NATIVE_MSM_PATH} does not exist (run scripts/build-native.sh)`) };
+    } else {
+      try {
+        const addon = createRequire(import.meta.url)(NATIVE_MSM_PATH) as NativeMsmAddon;
+        if (typeof addon.msm !== "function" || typeof addon.msmSync !== "function") {
+          throw new Error("the addon does not export msm/msmSync");
+        }
+        cached = { addon };
+      } catch (error) {
+        cached = { error };
+      }
+    }
+  }
+  return cached.addon;
+}
+
+/** Why {@link loadNativeMsm} returned `undefined` (undefined when the addon loaded). */
+export function nativeMsmLoadError(): unknown {
+  loadNativeMsm();
+  return cached?.error;
+}
+
+/** 64 addon result bytes → affine bigint point ((0, 0) for the identity). */
+function toAffine(out: Uint8Array): G1Affine {
+  const x = readLe(out, 0, 32);
+  const y = readLe(out, 32, 32);
+  return x === 0n && y === 0n ? G1_ZERO : { x, y };
+}
+
+export type NativeBackendOptions = {
+  /** Worker threads per MSM (default: the addon's, i.e. `NOVANET_MSM_THREADS` or the core count). */
+  threads?: number;
+};
+
+/**
+ * The native backend. Throws {@link NativeMsmUnavailableError} if the addon is not built or does not load;
+ * `msm` throws {@link MsmInputError} on mismatched buffers (checked here and again in C++).
+ *
+ * @example
+ * const backend = createNativeBackend();
+ * const cm = await backend.msm(srs.g1Lem.subarray(0, 64 * v.length), scalarsToLe(v));
+ */
+export function createNativeBackend(options: NativeBackendOptions = {}): MsmBackend {
+  const addon = loadNativeMsm();
+  if (!addon) {
+    throw new NativeMsmUnavailableError("the native MSM addon is not available", {
+      details: String(nativeMsmLoadError()),
+      cause: nativeMsmLoadError(),
+    });
+  }
+  const threads = options.threads;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) {
+    throw new MsmInputError("native MSM thread count must be an integer in 1..256", { details: String(threads) });
+  }
+  return {
+    name: "cpu-native",
+    async msm(points: Uint8Array, scalars: Uint8Array, scalarBytes = 32): Promise<G1Affine> {
+      const n = assertMsmInput(points, scalars, scalarBytes);
+      if (n === 0) return G1_ZERO;
+      return toAffine(await addon.msm(points, scalars, scalarBytes, threads));
+    },
+    async terminate(): Promise<void> {},
+  };
+}
