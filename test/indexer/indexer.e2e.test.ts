@@ -448,24 +448,26 @@ describe("indexer end to end: Hardhat node, contracts, a real job, ponder (PGlit
     assert.equal(await rows("prover", "provers", "address"), c("ProverRegistered"));
     assert.equal(await rows("job", "jobs", "id"), c("JobRequested"));
 
-    // Job 1 is exactly as before the restart (its circuit now counts two jobs).
+    // Job 1 is exactly as before the restart (its circuit now counts three jobs).
     const after = await snapshot(restarted, network, [run.jobId]);
     const job1 = (snap: Json) => ({ ...((snap.rest as Json)[`job${run.jobId}`] as Json), circuit: undefined });
     assert.deepEqual(job1(after), job1(before));
-    assert.equal(((after.rest as Json)[`job${run.jobId}`] as { circuit: Json }).circuit.jobCount, 2);
+    assert.equal(((after.rest as Json)[`job${run.jobId}`] as { circuit: Json }).circuit.jobCount, 3);
 
     // The new events: a fifth prover, a disputed and reset leaf, a cancelled job, a withdrawal.
     const l = later!;
     const stats = (await getJson<{ network: Json }>(restarted, "/api/stats")).body.network;
     assert.equal(stats.provers, 5);
-    assert.equal(stats.jobs, 2);
+    assert.equal(stats.jobs, 3);
     assert.equal(stats.jobsCancelled, 1);
+    assert.equal(stats.jobsExpired, 1);
     assert.equal(stats.jobsOpen, 0);
-    assert.equal(stats.tasksDone, 10, "the disputed leaf's work was reverted");
+    assert.equal(stats.tasksDone, 12, "job 1's ten tasks and job 3's two leaves; job 2's disputed leaf was reverted");
     assert.equal(stats.slashes, 2);
-    assert.equal(stats.disputesOpened, 1);
+    assert.equal(stats.disputesOpened, 2);
     assert.equal(stats.disputesOpen, 0);
     assert.equal(stats.disputesChallengerWon, 1);
+    assert.equal(stats.disputesAnswered, 1);
     const job2 = (await getJson<{ job: Json; progress: Json; disputes: Json[] }>(restarted, `/api/jobs/${l.jobId}`))
       .body;
     assert.equal(job2.job.status, "cancelled");
@@ -515,7 +517,57 @@ describe("indexer end to end: Hardhat node, contracts, a real job, ponder (PGlit
       .filter((x) => x.reverted === false)
       .reduce((s, x) => s + BigInt(x.units as string), 0n);
     assert.equal(sub.prover.units, String(counted));
-    pgliteSnapshot = await snapshot(restarted, network, [run.jobId, l.jobId]);
+
+    // Job 3: a dispute answered by a decider proof, a late leaf extending the root's deadline, expiry.
+    const market = await network.market(network.owner);
+    const a3 = l.answered;
+    const job3 = (
+      await getJson<{ job: Json; progress: Json & { nodes: Json[] }; disputes: Json[] }>(
+        restarted,
+        `/api/jobs/${a3.jobId}`,
+      )
+    ).body;
+    const publicClient = await network.connection.viem.getPublicClient();
+    const [expired] = await publicClient.getContractEvents({
+      address: market.address,
+      abi: market.abi,
+      eventName: "JobExpired",
+      args: { jobId: a3.jobId },
+      fromBlock: 0n,
+    });
+    assert.equal(job3.job.status, "expired");
+    assert.equal(job3.job.refund, String(expired!.args.refund));
+    assert.equal(job3.job.leavesDone, 2);
+    assert.deepEqual(job3.progress.leaves, { done: 2, total: 2 });
+    assert.deepEqual(
+      job3.progress.nodes.map((n) => n.state),
+      ["ready", "paid", "paid"],
+    );
+    assert.deepEqual(job3.progress.decision, { done: false, state: "waiting" });
+    assert.deepEqual(
+      job3.disputes.map((d) => [d.status, d.challenger, d.submitter, d.slashed]),
+      [["answered", a3.challenger, a3.submitter, "0"]],
+    );
+    const rootTask = await market.read.getTask([a3.jobId, a3.root]);
+    assert.equal(job3.progress.nodes[0]!.deadline, String(rootTask.deadline), "the extended deadline");
+    const { rewardEvents } = await graphql<{ rewardEvents: { items: Json[] } }>(
+      restarted,
+      `{ rewardEvents(where: { reason: "bond" }, orderBy: "id") { items { account token jobId amount } } }`,
+    );
+    assert.deepEqual(
+      rewardEvents.items.map((e) => [e.account, e.token, e.jobId]),
+      [
+        [l.challenger, lower(network.addresses.stakeToken), String(l.jobId)],
+        [a3.submitter, lower(network.addresses.stakeToken), String(a3.jobId)],
+      ],
+    );
+    const { prover: updated } = await graphql<{ prover: Json }>(
+      restarted,
+      `{ prover(address: "${l.newProver}") { maxConstraints gpu peerId } }`,
+    );
+    const info = await registry.read.proverInfo([l.newProver]);
+    assert.deepEqual(updated, { maxConstraints: String(1n << 22n), gpu: false, peerId: info.peerId.toLowerCase() });
+    pgliteSnapshot = await snapshot(restarted, network, [run.jobId, l.jobId, a3.jobId]);
   });
 
   describe("on PostgreSQL (DATABASE_URL)", () => {
@@ -558,13 +610,13 @@ describe("indexer end to end: Hardhat node, contracts, a real job, ponder (PGlit
       const env = indexerEnv(node!.url, network, { DATABASE_URL: cluster!.url });
       pg = await startPonder({ schema: "e2e_pg", env });
       await waitForIndexedBlock(pg, CHAIN, await head(network));
-      assert.deepEqual(await snapshot(pg, network, [run.jobId, later!.jobId]), pgliteSnapshot);
+      assert.deepEqual(await snapshot(pg, network, [run.jobId, later!.jobId, later!.answered.jobId]), pgliteSnapshot);
       assert.match(pg.logs(), /"type":"postgres"|postgres/i);
       assert.equal(await pg.stop(), 0);
       pg = await startPonder({ schema: "e2e_pg", env });
       await waitForIndexedBlock(pg, CHAIN, await head(network));
       assert.match(pg.logs(), /Detected crash recovery/);
-      assert.deepEqual(await snapshot(pg, network, [run.jobId, later!.jobId]), pgliteSnapshot);
+      assert.deepEqual(await snapshot(pg, network, [run.jobId, later!.jobId, later!.answered.jobId]), pgliteSnapshot);
     });
   });
 });

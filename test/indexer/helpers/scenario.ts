@@ -60,6 +60,8 @@ export type LaterRun = {
   challenger: Address;
   slashed: bigint;
   unstaker: Address;
+  /** Job 3: leaf 0 disputed and answered with a decider proof, leaf 1 submitted late, then expired. */
+  answered: { jobId: bigint; submitter: Address; challenger: Address; lateLeaf: bigint; root: bigint };
 };
 
 const lower = (address: string) => address.toLowerCase() as Address;
@@ -267,6 +269,10 @@ export async function runLaterEvents(network: Network): Promise<LaterRun> {
   await network.wait(await market.write.resolveDispute([jobId, leaf0]));
   const after = (await (await network.registry(network.owner)).read.proverInfo([submitter])).stake;
   await network.wait(await (await network.market(network.requester)).write.cancel([jobId]));
+  const answered = await disputeAnsweredThenExpire(network);
+  // The newcomer changes its capacity.
+  const peerId = `0x0024080112${newcomer.account.address.slice(2).toLowerCase()}${"cd".repeat(11)}` as Hex;
+  await network.wait(await (await network.registry(newcomer)).write.update([peerId, 1n << 22n, false]));
   // A prover leaves: unstake, wait out the unbonding delay, withdraw.
   const unstaker = network.provers[3]!;
   const registry = await network.registry(unstaker);
@@ -281,5 +287,42 @@ export async function runLaterEvents(network: Network): Promise<LaterRun> {
     challenger,
     slashed: before - after,
     unstaker: lower(unstaker.account.address),
+    answered,
   };
+}
+
+/** Job 3 (two leaves): leaf 0 is disputed and answered with a real decider proof of the leaf; leaf 1 is
+ *  submitted after its deadline (the root's deadline is extended); the job expires unverified and the two
+ *  done leaves' rewards are released. */
+async function disputeAnsweredThenExpire(network: Network): Promise<LaterRun["answered"]> {
+  const { connection } = network;
+  const { jobId, material } = await requestJob(network, 2);
+  const leafId = (k: number) => (BigInt(k) << 128n) | BigInt(k + 1);
+  const submitter = await worker(network, jobId, leafId(0));
+  await submitLeaf(network, jobId, material, 0, submitter);
+  const challengerWallet = network.provers.find((w) => lower(w.account.address) !== submitter)!;
+  const challenger = lower(challengerWallet.account.address);
+  const market = await network.market(challengerWallet);
+  const params = await market.read.params();
+  const token = await network.token(challengerWallet);
+  await network.wait(await token.write.mint([challenger, params.disputeBond]));
+  await network.wait(await token.write.approve([network.addresses.proofMarket, params.disputeBond]));
+  await network.wait(await market.write.dispute([jobId, leafId(0)]));
+  const proof = await decide(network.circuit, material.leaves[0]!);
+  await network.wait(
+    await (await network.market(walletOf(network, submitter))).write.answerDispute([
+      jobId,
+      leafId(0),
+      nodeArg(material.leaves[0]!),
+      proof,
+    ]),
+  );
+  await connection.networkHelpers.time.increase(params.taskWindow + 1n);
+  await submitLeaf(network, jobId, material, 1, await worker(network, jobId, leafId(1)));
+  const job = await market.read.getJob([jobId]);
+  const now = (await (await connection.viem.getPublicClient()).getBlock()).timestamp;
+  await connection.networkHelpers.time.increase(job.deadline - now + 1n);
+  await network.wait(await market.write.expire([jobId]));
+  await network.wait(await market.write.release([jobId, [leafId(0), leafId(1)]]));
+  return { jobId, submitter, challenger, lateLeaf: leafId(1), root: 2n };
 }
