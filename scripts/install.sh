@@ -16,3 +16,6 @@ else
   scripts/node22.sh npm install --no-audit --no-fund
   echo "$want" > "$stamp"
 fi
+# Debian's PostgreSQL for the indexer's PostgreSQL-path tests (a no-op when it is already installed).
+bash scripts/postgres.sh --install-only || \
+  echo '{"level":"warn","msg":"PostgreSQL could not be installed; the indexer PostgreSQL test will report why"}' >&2
