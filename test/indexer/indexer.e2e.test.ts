@@ -122,12 +122,24 @@ async function snapshot(ponder: PonderProcess, network: Network, jobIds: bigint[
 async function chainEventCounts(network: Network): Promise<Record<string, number>> {
   const publicClient = await network.connection.viem.getPublicClient();
   const counts: Record<string, number> = {};
+  const tasks = new Set<string>();
   const market = await network.market(network.owner);
   const registry = await network.registry(network.owner);
   for (const contract of [market, registry]) {
     const logs = await publicClient.getContractEvents({ address: contract.address, abi: contract.abi, fromBlock: 0n });
-    for (const log of logs) counts[log.eventName] = (counts[log.eventName] ?? 0) + 1;
+    for (const log of logs) {
+      counts[log.eventName] = (counts[log.eventName] ?? 0) + 1;
+      // A bundle's JobVerified is nobody's task: it gives no contribution row.
+      if (log.eventName === "JobRequested" && (log.args as { mode?: number }).mode === 1) {
+        counts.BundleRequested = (counts.BundleRequested ?? 0) + 1;
+      }
+      if (log.eventName === "TaskAssigned") {
+        const { jobId, taskId } = log.args as { jobId: bigint; taskId: bigint };
+        tasks.add(`${jobId}/${taskId}`);
+      }
+    }
   }
+  counts.DistinctTasks = tasks.size;
   return counts;
 }
 
@@ -443,25 +455,30 @@ describe("indexer end to end: Hardhat node, contracts, a real job, ponder (PGlit
     );
     assert.equal(await rows("slashEvent", "slashEvents", "id"), c("Slashed"));
     assert.equal(await rows("rewardEvent", "rewardEvents", "id"), c("Credited", "Claimed"));
-    assert.equal(await rows("contribution", "contributions", "id"), c("LeafSubmitted", "FoldSubmitted", "JobVerified"));
+    assert.equal(
+      await rows("contribution", "contributions", "id"),
+      c("LeafSubmitted", "FoldSubmitted", "JobVerified") - c("BundleRequested"),
+    );
     assert.equal(await rows("dispute", "disputes", "id"), c("DisputeOpened"));
     assert.equal(await rows("prover", "provers", "address"), c("ProverRegistered"));
     assert.equal(await rows("job", "jobs", "id"), c("JobRequested"));
+    assert.equal(await rows("task", "tasks", "taskId"), c("DistinctTasks"));
 
-    // Job 1 is exactly as before the restart (its circuit now counts three jobs).
+    // Job 1 is exactly as before the restart (its circuit now counts four jobs).
     const after = await snapshot(restarted, network, [run.jobId]);
     const job1 = (snap: Json) => ({ ...((snap.rest as Json)[`job${run.jobId}`] as Json), circuit: undefined });
     assert.deepEqual(job1(after), job1(before));
-    assert.equal(((after.rest as Json)[`job${run.jobId}`] as { circuit: Json }).circuit.jobCount, 3);
+    assert.equal(((after.rest as Json)[`job${run.jobId}`] as { circuit: Json }).circuit.jobCount, 4);
 
     // The new events: a fifth prover, a disputed and reset leaf, a cancelled job, a withdrawal.
     const l = later!;
     const stats = (await getJson<{ network: Json }>(restarted, "/api/stats")).body.network;
     assert.equal(stats.provers, 5);
-    assert.equal(stats.jobs, 3);
+    assert.equal(stats.jobs, 4);
     assert.equal(stats.jobsCancelled, 1);
     assert.equal(stats.jobsExpired, 1);
     assert.equal(stats.jobsOpen, 0);
+    assert.equal(stats.jobsVerified, 2);
     assert.equal(stats.tasksDone, 12, "job 1's ten tasks and job 3's two leaves; job 2's disputed leaf was reverted");
     assert.equal(stats.slashes, 2);
     assert.equal(stats.disputesOpened, 2);
@@ -567,7 +584,20 @@ describe("indexer end to end: Hardhat node, contracts, a real job, ponder (PGlit
     );
     const info = await registry.read.proverInfo([l.newProver]);
     assert.deepEqual(updated, { maxConstraints: String(1n << 22n), gpu: false, peerId: info.peerId.toLowerCase() });
-    pgliteSnapshot = await snapshot(restarted, network, [run.jobId, l.jobId, a3.jobId]);
+
+    // Job 4: a bundle, verified in the transaction that created it, its whole tree done, no tasks.
+    const job4 = (
+      await getJson<{ job: Json; progress: Json; contributors: Json[] }>(restarted, `/api/jobs/${l.bundle.jobId}`)
+    ).body;
+    assert.equal(job4.job.mode, "bundle");
+    assert.equal(job4.job.status, "verified");
+    assert.equal(job4.job.fee, "0");
+    assert.equal(job4.job.verifiedBy, lower(network.requester.account.address));
+    assert.deepEqual(job4.job.result, l.bundle.zN.map(String));
+    assert.deepEqual([job4.job.leavesDone, job4.job.foldsDone], [4, 3]);
+    assert.equal(job4.progress.percent, 100);
+    assert.deepEqual(job4.contributors, []);
+    pgliteSnapshot = await snapshot(restarted, network, [run.jobId, l.jobId, a3.jobId, l.bundle.jobId]);
   });
 
   describe("on PostgreSQL (DATABASE_URL)", () => {
@@ -610,13 +640,19 @@ describe("indexer end to end: Hardhat node, contracts, a real job, ponder (PGlit
       const env = indexerEnv(node!.url, network, { DATABASE_URL: cluster!.url });
       pg = await startPonder({ schema: "e2e_pg", env });
       await waitForIndexedBlock(pg, CHAIN, await head(network));
-      assert.deepEqual(await snapshot(pg, network, [run.jobId, later!.jobId, later!.answered.jobId]), pgliteSnapshot);
+      assert.deepEqual(
+        await snapshot(pg, network, [run.jobId, later!.jobId, later!.answered.jobId, later!.bundle.jobId]),
+        pgliteSnapshot,
+      );
       assert.match(pg.logs(), /"type":"postgres"|postgres/i);
       assert.equal(await pg.stop(), 0);
       pg = await startPonder({ schema: "e2e_pg", env });
       await waitForIndexedBlock(pg, CHAIN, await head(network));
       assert.match(pg.logs(), /Detected crash recovery/);
-      assert.deepEqual(await snapshot(pg, network, [run.jobId, later!.jobId, later!.answered.jobId]), pgliteSnapshot);
+      assert.deepEqual(
+        await snapshot(pg, network, [run.jobId, later!.jobId, later!.answered.jobId, later!.bundle.jobId]),
+        pgliteSnapshot,
+      );
     });
   });
 });

@@ -62,6 +62,8 @@ export type LaterRun = {
   unstaker: Address;
   /** Job 3: leaf 0 disputed and answered with a decider proof, leaf 1 submitted late, then expired. */
   answered: { jobId: bigint; submitter: Address; challenger: Address; lateLeaf: bigint; root: bigint };
+  /** Job 4: a private (bundle) job of 4 leaves posted whole by the requester. */
+  bundle: { jobId: bigint; zN: bigint[] };
 };
 
 const lower = (address: string) => address.toLowerCase() as Address;
@@ -270,6 +272,7 @@ export async function runLaterEvents(network: Network): Promise<LaterRun> {
   const after = (await (await network.registry(network.owner)).read.proverInfo([submitter])).stake;
   await network.wait(await (await network.market(network.requester)).write.cancel([jobId]));
   const answered = await disputeAnsweredThenExpire(network);
+  const bundle = await submitBundleJob(network, 4);
   // The newcomer changes its capacity.
   const peerId = `0x0024080112${newcomer.account.address.slice(2).toLowerCase()}${"cd".repeat(11)}` as Hex;
   await network.wait(await (await network.registry(newcomer)).write.update([peerId, 1n << 22n, false]));
@@ -288,7 +291,34 @@ export async function runLaterEvents(network: Network): Promise<LaterRun> {
     slashed: before - after,
     unstaker: lower(unstaker.account.address),
     answered,
+    bundle,
   };
+}
+
+/** Local (private) mode: the requester folds the whole tree itself (job id 0 in the challenges) and posts it
+ *  with the decision in one transaction. */
+async function submitBundleJob(network: Network, n: number): Promise<LaterRun["bundle"]> {
+  const market = await network.market(network.requester);
+  const publicClient = await network.connection.viem.getPublicClient();
+  const material = await jobMaterial(network.circuit, {
+    chainId: BigInt(await publicClient.getChainId()),
+    market: network.addresses.proofMarket,
+    jobId: 0n,
+    z0: Z0,
+    n,
+  });
+  const proof = await decide(network.circuit, material.root);
+  const jobId = (await market.read.jobCount()) + 1n;
+  await network.wait(
+    await market.write.submitBundle([
+      network.circuitId,
+      material.states.flat(),
+      material.leaves.map((leaf) => ({ x: leaf.node.U.cmW.x, y: leaf.node.U.cmW.y })),
+      material.folds.map((fold) => fold.cmT),
+      proof,
+    ]),
+  );
+  return { jobId, zN: material.states[n]! };
 }
 
 /** Job 3 (two leaves): leaf 0 is disputed and answered with a real decider proof of the leaf; leaf 1 is
