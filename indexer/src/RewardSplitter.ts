@@ -46,7 +46,8 @@ ponder.on("RewardSplitter:Credited", async ({ event, context }) => {
     kind: "credit",
     reason: why,
     jobId,
-    taskId: isTask ? taskId : null,
+    // Task rewards and dispute bonds name their task (node); refunds and dust carry 0.
+    taskId: taskId === 0n ? null : taskId,
     amount,
     timestamp: event.block.timestamp,
     txHash: event.transaction.hash,

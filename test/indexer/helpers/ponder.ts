@@ -110,7 +110,8 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
     return status;
   };
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  // Generous: a restart first waits out the previous run's schema lock (≤ 25 s, see docs/indexer.md).
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   for (;;) {
     if (exitStatus !== undefined) {
       throw new Error(`ponder exited (${exitStatus}) before serving:\n${logs()}`);
@@ -143,7 +144,7 @@ export async function waitForIndexedBlock(
   ponder: PonderProcess,
   chainName: string,
   blockNumber: bigint | number,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<void> {
   const target = Number(blockNumber);
   const deadline = Date.now() + timeoutMs;
