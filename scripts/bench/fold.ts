@@ -12,7 +12,9 @@
  * speedup = groth16Ms / (leafMs + foldMs). Writes bench/results/fold.json.
  *
  * The SRS is the cached INSECURE dev SRS of power k (fine for timing; generated on first run, minutes
- * at k = 16). Both sides use ffjavascript's wasm MSM on all cores.
+ * at k = 16). Groth16 uses snarkjs (ffjavascript's wasm MSM on all cores); folding uses the default MSM
+ * backend (msm/default.ts: the native addon when built, else ffjavascript; `NOVANET_MSM` forces one),
+ * whose name the table header shows.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -29,7 +31,7 @@ import { devPowerFor, ensureDevPtau } from "../../prover/src/commitment/devsrs.j
 import { loadSrsFromPtau, srsDigest } from "../../prover/src/commitment/srs.js";
 import { domainSeparator } from "../../prover/src/folding/transcript.js";
 import { foldNodes, makeLeaf } from "../../prover/src/folding/tree.js";
-import { terminateDefaultMsmBackend } from "../../prover/src/msm/default.js";
+import { defaultMsmBackend, terminateDefaultMsmBackend } from "../../prover/src/msm/default.js";
 
 type Row = { constraints: number; leafMs: number; foldMs: number; groth16Ms: number; speedup: number; peakMB: number };
 
@@ -79,7 +81,8 @@ async function childFold(k: number, ptau: string, reps: number): Promise<void> {
     }
   }
   const peakMB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ leafMs, foldMs, witnessMs, peakMB, m: shape.m })}\n`);
+  const msm = (await defaultMsmBackend()).name;
+  process.stdout.write(`${JSON.stringify({ leafMs, foldMs, witnessMs, peakMB, m: shape.m, msm })}\n`);
 }
 
 /** Child: times snarkjs Groth16 fullProve for size 2^k with an existing zkey. Prints one JSON line. */
@@ -111,6 +114,7 @@ async function parent(sizes: number[], reps: number, rounds: number): Promise<vo
   const snarkjs = await loadSnarkjs();
   const rows: Row[] = [];
   const extra: Record<string, unknown>[] = [];
+  let msmBackend = "";
   for (const k of sizes) {
     log({ size: `2^${k}`, step: "prepare" });
     const compiled = await circuitForSize(k, { cacheDir: join(CACHE, "circuits") });
@@ -155,6 +159,7 @@ async function parent(sizes: number[], reps: number, rounds: number): Promise<vo
       acc.foldMs.push(...fr.foldMs);
       acc.witnessMs.push(...fr.witnessMs);
       foldPeak = Math.max(foldPeak, fr.peakMB);
+      msmBackend = String(fr.msm);
       log({ size: `2^${k}`, round, step: "groth16" });
       const gr = runChild(["--child", "groth16", "--log2", String(k), "--zkey", zkey, "--reps", String(reps)]);
       acc.groth16Ms.push(...gr.groth16Ms);
@@ -206,7 +211,7 @@ async function parent(sizes: number[], reps: number, rounds: number): Promise<vo
   const widths = head.map((h, j) => Math.max(h.length, ...lines.map((l) => l[j].length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, j) => c.padStart(widths[j])).join(" | ")} |`;
   const out = [
-    `bench:fold — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${loadavg()
+    `bench:fold (folding MSM: ${msmBackend}) — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(" ")}`,
     fmt(head),
