@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ceilLog2, isTreeNode, nodeId, nodeRange, splitPoint, treeDepth, treeNodes } from "../../indexer/lib/tree.js";
+import * as proverTree from "../../prover/src/folding/tree.js";
 
 describe("indexer/lib/tree (docs/protocol.md §7 tree shape)", () => {
   it("node ids pack [a, c) as (a << 128) | c and unpack", () => {
@@ -69,5 +70,16 @@ describe("indexer/lib/tree (docs/protocol.md §7 tree shape)", () => {
     assert.equal(isTreeNode(5n, nodeId(0n, 3n)), false);
     assert.equal(isTreeNode(5n, nodeId(4n, 6n)), false);
     assert.equal(isTreeNode(4n, nodeId(2n, 4n)), true);
+  });
+
+  it("agrees with the prover's tree (prover/src/folding/tree.ts) on every node id and split", () => {
+    for (let size = 1; size <= 70; size++) {
+      for (const node of treeNodes(BigInt(size))) {
+        assert.equal(node.id, proverTree.nodeId(Number(node.a), Number(node.c)));
+        if (node.kind === "fold") {
+          assert.equal(splitPoint(node.a, node.c), BigInt(proverTree.splitPoint(Number(node.a), Number(node.c))));
+        }
+      }
+    }
   });
 });
