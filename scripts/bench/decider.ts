@@ -13,7 +13,7 @@
  * base and calldata included), for the committed verifiers of cubic (s = 1), mix2 (s = 2) and the
  * width-8 fixture, hiding on (`gas`) and off (`gasNoHiding`).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { network } from "hardhat";
@@ -26,7 +26,7 @@ import { loadSrsFromPtau, srsDigest } from "../../prover/src/commitment/srs.js";
 import { deciderProofAbi, instanceAbi } from "../../prover/src/decider/abi.js";
 import { buildDecider } from "../../prover/src/decider/circuit.js";
 import { proveDecider } from "../../prover/src/decider/prove.js";
-import { setupDecider } from "../../prover/src/decider/setup.js";
+import { keysDir, setupDecider } from "../../prover/src/decider/setup.js";
 import { terminateSnarkjsCurve } from "../../prover/src/decider/snarkjs.js";
 import { checkDecider } from "../../prover/src/decider/verify.js";
 import { domainSeparator } from "../../prover/src/folding/transcript.js";
@@ -42,6 +42,8 @@ type ProveRow = {
   peakMB: number;
   deciderConstraints: number;
   keygenMs: number;
+  /** The keys were already in the cache (keygenMs is then only the cache lookup). */
+  keysCached: boolean;
   ptauPower: number;
   phases: Record<string, number>;
 };
@@ -56,6 +58,7 @@ async function benchProve(k: number): Promise<ProveRow> {
   log({ k, constraints: shape.m, deciderConstraints: layout.nConstraints, ptauPower: power });
   const ptau = await ensureDevPtau(power, { warn: () => {}, onProgress: () => {} });
   const srs = await loadSrsFromPtau(ptau, nPowers);
+  const keysCached = existsSync(join(await keysDir(shape, ptau), "decider.zkey"));
   const t0 = performance.now();
   const keys = await setupDecider(shape, ptau, { log });
   const keygenMs = Math.round(performance.now() - t0);
@@ -94,6 +97,7 @@ async function benchProve(k: number): Promise<ProveRow> {
     peakMB: Math.round(peak / 2 ** 20),
     deciderConstraints: layout.nConstraints,
     keygenMs,
+    keysCached,
     ptauPower: power,
     phases,
   };
@@ -149,8 +153,15 @@ async function main() {
   );
   console.log("On-chain verification (estimateGas, tx total)");
   console.table(verify.map((r) => ({ "state width": r.stateWidth, gas: r.gas, "gas (no hiding)": r.gasNoHiding })));
+  // Rows of sizes not run this time are kept from the previous results file.
+  const file = join("bench", "results", "decider.json");
+  if (existsSync(file)) {
+    const old = JSON.parse(readFileSync(file, "utf8")) as { prove?: ProveRow[] };
+    for (const r of old.prove ?? []) if (!prove.some((p) => p.constraints === r.constraints)) prove.push(r);
+    prove.sort((a, b) => a.constraints - b.constraints);
+  }
   mkdirSync(join("bench", "results"), { recursive: true });
-  writeFileSync(join("bench", "results", "decider.json"), `${JSON.stringify({ prove, verify }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ prove, verify }, null, 2)}\n`);
   await terminateSnarkjsCurve();
   await terminateDefaultMsmBackend();
 }
