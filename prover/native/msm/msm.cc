@@ -13,6 +13,7 @@
 // variant valid because q's top limb is < 2^62). Work is split into (window, point range) tasks over
 // std::thread workers. Variable time: the work depends on the scalars.
 #include <node_api.h>
+#include <x86intrin.h>
 
 #include <algorithm>
 #include <atomic>
@@ -43,53 +44,48 @@ inline bool eq(const Fq& a, const Fq& b) {
   return ((a.v[0] ^ b.v[0]) | (a.v[1] ^ b.v[1]) | (a.v[2] ^ b.v[2]) | (a.v[3] ^ b.v[3])) == 0;
 }
 
-// r = t - q if t >= q (t < 2q < 2^256).
-inline void reduceOnce(uint64_t t[4], Fq& r) {
-  uint64_t s[4];
-  u128 b = 0;
-  for (int i = 0; i < 4; i++) {
-    u128 d = (u128)t[i] - Q[i] - (uint64_t)b;
-    s[i] = (uint64_t)d;
-    b = (d >> 64) & 1;
-  }
-  if (b) {
-    r.v[0] = t[0], r.v[1] = t[1], r.v[2] = t[2], r.v[3] = t[3];
-  } else {
-    r.v[0] = s[0], r.v[1] = s[1], r.v[2] = s[2], r.v[3] = s[3];
-  }
+#define FQ_INLINE __attribute__((always_inline)) inline
+
+// r = t - q if t >= q, else t (t < 2q < 2^256); branch-free (the branch would be unpredictable).
+FQ_INLINE void reduceOnce(const uint64_t t[4], Fq& r) {
+  unsigned long long s0, s1, s2, s3;
+  unsigned char b = _subborrow_u64(0, t[0], Q[0], &s0);
+  b = _subborrow_u64(b, t[1], Q[1], &s1);
+  b = _subborrow_u64(b, t[2], Q[2], &s2);
+  b = _subborrow_u64(b, t[3], Q[3], &s3);
+  const uint64_t keep = 0 - (uint64_t)b;  // all ones: t < q, keep t
+  r.v[0] = s0 ^ ((t[0] ^ s0) & keep);
+  r.v[1] = s1 ^ ((t[1] ^ s1) & keep);
+  r.v[2] = s2 ^ ((t[2] ^ s2) & keep);
+  r.v[3] = s3 ^ ((t[3] ^ s3) & keep);
 }
 
-inline void add(Fq& r, const Fq& a, const Fq& b) {
-  uint64_t t[4];
-  u128 c = 0;
-  for (int i = 0; i < 4; i++) {
-    c += (u128)a.v[i] + b.v[i];
-    t[i] = (uint64_t)c;
-    c >>= 64;
-  }
+FQ_INLINE void add(Fq& r, const Fq& a, const Fq& b) {
+  unsigned long long t0, t1, t2, t3;
+  unsigned char c = _addcarry_u64(0, a.v[0], b.v[0], &t0);
+  c = _addcarry_u64(c, a.v[1], b.v[1], &t1);
+  c = _addcarry_u64(c, a.v[2], b.v[2], &t2);
+  _addcarry_u64(c, a.v[3], b.v[3], &t3);  // no carry out: a + b < 2q < 2^255
+  const uint64_t t[4] = {t0, t1, t2, t3};
   reduceOnce(t, r);
 }
 
-inline void sub(Fq& r, const Fq& a, const Fq& b) {
-  uint64_t t[4];
-  u128 bw = 0;
-  for (int i = 0; i < 4; i++) {
-    u128 d = (u128)a.v[i] - b.v[i] - (uint64_t)bw;
-    t[i] = (uint64_t)d;
-    bw = (d >> 64) & 1;
-  }
-  if (bw) {
-    u128 c = 0;
-    for (int i = 0; i < 4; i++) {
-      c += (u128)t[i] + Q[i];
-      t[i] = (uint64_t)c;
-      c >>= 64;
-    }
-  }
-  r.v[0] = t[0], r.v[1] = t[1], r.v[2] = t[2], r.v[3] = t[3];
+FQ_INLINE void sub(Fq& r, const Fq& a, const Fq& b) {
+  unsigned long long t0, t1, t2, t3;
+  unsigned char bw = _subborrow_u64(0, a.v[0], b.v[0], &t0);
+  bw = _subborrow_u64(bw, a.v[1], b.v[1], &t1);
+  bw = _subborrow_u64(bw, a.v[2], b.v[2], &t2);
+  bw = _subborrow_u64(bw, a.v[3], b.v[3], &t3);
+  const uint64_t m = 0 - (uint64_t)bw;  // add q back on borrow
+  unsigned long long u0, u1, u2, u3;
+  unsigned char c = _addcarry_u64(0, t0, Q[0] & m, &u0);
+  c = _addcarry_u64(c, t1, Q[1] & m, &u1);
+  c = _addcarry_u64(c, t2, Q[2] & m, &u2);
+  _addcarry_u64(c, t3, Q[3] & m, &u3);
+  r.v[0] = u0, r.v[1] = u1, r.v[2] = u2, r.v[3] = u3;
 }
 
-inline void neg(Fq& r, const Fq& a) {
+FQ_INLINE void neg(Fq& r, const Fq& a) {
   if (isZero(a)) {
     r = ZERO;
     return;
@@ -98,7 +94,7 @@ inline void neg(Fq& r, const Fq& a) {
 }
 
 // Montgomery product a·b·2^-256 mod q (inputs < q, output < q).
-inline void mul(Fq& r, const Fq& a, const Fq& b) {
+FQ_INLINE void mul(Fq& r, const Fq& a, const Fq& b) {
   uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
   for (int i = 0; i < 4; i++) {
     const uint64_t bi = b.v[i];
@@ -124,7 +120,7 @@ inline void mul(Fq& r, const Fq& a, const Fq& b) {
   reduceOnce(t, r);
 }
 
-inline void sqr(Fq& r, const Fq& a) { mul(r, a, a); }
+FQ_INLINE void sqr(Fq& r, const Fq& a) { mul(r, a, a); }
 
 // a^(q-2): the inverse of a nonzero element (used once per MSM, so plain square-and-multiply).
 Fq inverse(const Fq& a) {
