@@ -672,7 +672,7 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         pure
         returns (bytes32)
     {
-        return keccak256(abi.encode(keccak256(abi.encode(U)), zIn, zOut));
+        return Fold.digestCalldata(Fold.hashCalldata(U), zIn, zOut);
     }
 
     /// @dev A node word is 0 (no such node), {Tasks.PENDING} (assigned, not done) or a digest (done).
@@ -681,6 +681,6 @@ contract ProofMarket is IProofMarket, RewardSplitter {
     }
 
     function _digestMem(NodeData memory node) private pure returns (bytes32) {
-        return keccak256(abi.encode(keccak256(abi.encode(node.instance)), node.zIn, node.zOut));
+        return Fold.digest(Fold.hash(node.instance), node.zIn, node.zOut);
     }
 }

@@ -39,8 +39,112 @@ library Fold {
         Instance memory U1,
         Instance memory U2,
         Bn254.G1Point memory cmT
-    ) internal pure returns (uint256) {
-        return uint256(keccak256(abi.encode(domain_, jobId, nodeId, U1, U2, cmT))) % Bn254.P;
+    ) internal pure returns (uint256 r) {
+        // Hand-written `abi.encode` (same bytes, pinned by test/vectors/fold-challenge.json): head of 7 words
+        // (U1 at offset 0xe0, U2 right after it), then the two instance encodings. Written in free memory
+        // without moving the free memory pointer (scratch).
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, domain_)
+            mstore(add(m, 0x20), jobId)
+            mstore(add(m, 0x40), nodeId)
+            mstore(add(m, 0x60), 0xe0)
+            mstore(add(m, 0xa0), mload(cmT))
+            mstore(add(m, 0xc0), mload(add(cmT, 0x20)))
+            let end := _encode(add(m, 0xe0), U1)
+            mstore(add(m, 0x80), sub(end, m))
+            end := _encode(end, U2)
+            r := mod(keccak256(m, sub(end, m)), 21888242871839275222246405745257275088548364400416034343698204186575808495617)
+            // Writes the tuple encoding of `U` (cmW, cmE, u, 0xc0, len, x...) at `dst`; returns its end.
+            function _encode(dst, U) -> e {
+                let w := mload(U)
+                mstore(dst, mload(w))
+                mstore(add(dst, 0x20), mload(add(w, 0x20)))
+                w := mload(add(U, 0x20))
+                mstore(add(dst, 0x40), mload(w))
+                mstore(add(dst, 0x60), mload(add(w, 0x20)))
+                mstore(add(dst, 0x80), mload(add(U, 0x40)))
+                mstore(add(dst, 0xa0), 0xc0)
+                let x := mload(add(U, 0x60))
+                let len := add(mul(mload(x), 0x20), 0x20)
+                mcopy(add(dst, 0xc0), x, len)
+                e := add(add(dst, 0xc0), len)
+            }
+        }
+    }
+
+    /// @notice `keccak256(abi.encode(U))`, the instance hash of docs/protocol.md §7, without Solidity's
+    ///         ABI encoder (same bytes).
+    function hash(Instance memory U) internal pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, 0x20)
+            let w := mload(U)
+            mstore(add(m, 0x20), mload(w))
+            mstore(add(m, 0x40), mload(add(w, 0x20)))
+            w := mload(add(U, 0x20))
+            mstore(add(m, 0x60), mload(w))
+            mstore(add(m, 0x80), mload(add(w, 0x20)))
+            mstore(add(m, 0xa0), mload(add(U, 0x40)))
+            mstore(add(m, 0xc0), 0xc0)
+            let x := mload(add(U, 0x60))
+            let len := add(mul(mload(x), 0x20), 0x20)
+            mcopy(add(m, 0xe0), x, len)
+            h := keccak256(m, add(0xe0, len))
+        }
+    }
+
+    /// @notice `keccak256(abi.encode(U))` of an instance in calldata.
+    function hashCalldata(Instance calldata U) internal pure returns (bytes32 h) {
+        uint256[] calldata x = U.x;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, 0x20)
+            calldatacopy(add(m, 0x20), U, 0xa0)
+            mstore(add(m, 0xc0), 0xc0)
+            mstore(add(m, 0xe0), x.length)
+            let len := mul(x.length, 0x20)
+            calldatacopy(add(m, 0x100), x.offset, len)
+            h := keccak256(m, add(0x100, len))
+        }
+    }
+
+    /// @notice `keccak256(abi.encode(h, zIn, zOut))`: the node digest of docs/contracts.md from an instance
+    ///         hash `h`, without Solidity's ABI encoder (same bytes).
+    function digest(bytes32 h, uint256[] memory zIn, uint256[] memory zOut) internal pure returns (bytes32 d) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, h)
+            mstore(add(m, 0x20), 0x60)
+            let a := add(mul(mload(zIn), 0x20), 0x20)
+            mstore(add(m, 0x40), add(0x60, a))
+            mcopy(add(m, 0x60), zIn, a)
+            let b := add(mul(mload(zOut), 0x20), 0x20)
+            mcopy(add(add(m, 0x60), a), zOut, b)
+            d := keccak256(m, add(add(0x60, a), b))
+        }
+    }
+
+    /// @notice {digest} of arrays in calldata.
+    function digestCalldata(bytes32 h, uint256[] calldata zIn, uint256[] calldata zOut)
+        internal
+        pure
+        returns (bytes32 d)
+    {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, h)
+            mstore(add(m, 0x20), 0x60)
+            let a := mul(zIn.length, 0x20)
+            mstore(add(m, 0x40), add(0x80, a))
+            mstore(add(m, 0x60), zIn.length)
+            calldatacopy(add(m, 0x80), zIn.offset, a)
+            let o := add(add(m, 0x80), a)
+            mstore(o, zOut.length)
+            let b := mul(zOut.length, 0x20)
+            calldatacopy(add(o, 0x20), zOut.offset, b)
+            d := keccak256(m, add(add(0xa0, a), b))
+        }
     }
 
     /// @notice The folded instance `U1 + r·U2` with cross-term commitment `cmT` (see the contract notice).
@@ -51,22 +155,69 @@ library Fold {
     {
         uint256 n = U1.x.length;
         if (n != U2.x.length) revert FoldLengthMismatch(n, U2.x.length);
-        uint256 p = Bn254.P;
-        // cmW = cmW1 + r·cmW2
-        U.cmW = Bn254.addUnchecked(U1.cmW, Bn254.mulUnchecked(U2.cmW, r));
-        // cmE = cmE1 + r·(cmT + r·cmE2)   (= cmE1 + r·cmT + r²·cmE2)
-        Bn254.G1Point memory t = cmT;
-        if (U2.cmE.x != 0 || U2.cmE.y != 0) t = Bn254.addUnchecked(t, Bn254.mulUnchecked(U2.cmE, r));
-        t = Bn254.mulUnchecked(t, r);
-        U.cmE = (U1.cmE.x == 0 && U1.cmE.y == 0) ? t : Bn254.addUnchecked(U1.cmE, t);
-        // u = u1 + r·u2, x = x1 + r·x2
-        U.u = addmod(U1.u, mulmod(r, U2.u, p), p);
-        uint256[] memory x = new uint256[](n);
-        uint256[] memory x1 = U1.x;
-        uint256[] memory x2 = U2.x;
-        for (uint256 i = 0; i < n; ++i) {
-            x[i] = addmod(x1[i], mulmod(r, x2[i], p), p);
+        uint256 failed;
+        // One allocation for U, its two points and x; precompile calls use a scratch area past it. Points come
+        // straight from the precompiles (no Solidity-side checks: 0x06/0x07 reject points off the curve).
+        assembly ("memory-safe") {
+            U := mload(0x40)
+            let cmWp := add(U, 0x80)
+            let cmEp := add(U, 0xc0)
+            let xp := add(U, 0x100)
+            let sc := add(add(xp, 0x20), mul(n, 0x20))
+            mstore(0x40, sc)
+            mstore(U, cmWp)
+            mstore(add(U, 0x20), cmEp)
+            mstore(add(U, 0x60), xp)
+            // cmW = cmW1 + r·cmW2
+            let q := mload(U2)
+            mstore(sc, mload(q))
+            mstore(add(sc, 0x20), mload(add(q, 0x20)))
+            mstore(add(sc, 0x40), r)
+            if iszero(staticcall(gas(), 0x07, sc, 0x60, add(sc, 0x40), 0x40)) { failed := 0x07 }
+            q := mload(U1)
+            mstore(sc, mload(q))
+            mstore(add(sc, 0x20), mload(add(q, 0x20)))
+            if iszero(staticcall(gas(), 0x06, sc, 0x80, cmWp, 0x40)) { failed := 0x06 }
+            // t = cmT + r·cmE2 (just cmT when cmE2 = 0), then cmE = cmE1 + r·t (just r·t when cmE1 = 0)
+            q := mload(add(U2, 0x20))
+            let ex := mload(q)
+            let ey := mload(add(q, 0x20))
+            switch or(ex, ey)
+            case 0 {
+                mstore(sc, mload(cmT))
+                mstore(add(sc, 0x20), mload(add(cmT, 0x20)))
+            }
+            default {
+                mstore(sc, ex)
+                mstore(add(sc, 0x20), ey)
+                mstore(add(sc, 0x40), r)
+                if iszero(staticcall(gas(), 0x07, sc, 0x60, sc, 0x40)) { failed := 0x07 }
+                mstore(add(sc, 0x40), mload(cmT))
+                mstore(add(sc, 0x60), mload(add(cmT, 0x20)))
+                if iszero(staticcall(gas(), 0x06, sc, 0x80, sc, 0x40)) { failed := 0x06 }
+            }
+            mstore(add(sc, 0x40), r)
+            q := mload(add(U1, 0x20))
+            ex := mload(q)
+            ey := mload(add(q, 0x20))
+            switch or(ex, ey)
+            case 0 { if iszero(staticcall(gas(), 0x07, sc, 0x60, cmEp, 0x40)) { failed := 0x07 } }
+            default {
+                if iszero(staticcall(gas(), 0x07, sc, 0x60, add(sc, 0x40), 0x40)) { failed := 0x07 }
+                mstore(sc, ex)
+                mstore(add(sc, 0x20), ey)
+                if iszero(staticcall(gas(), 0x06, sc, 0x80, cmEp, 0x40)) { failed := 0x06 }
+            }
+            // u = u1 + r·u2, x = x1 + r·x2
+            let p := 21888242871839275222246405745257275088548364400416034343698204186575808495617
+            mstore(add(U, 0x40), addmod(mload(add(U1, 0x40)), mulmod(r, mload(add(U2, 0x40)), p), p))
+            mstore(xp, n)
+            let x1 := mload(add(U1, 0x60))
+            let x2 := mload(add(U2, 0x60))
+            for { let i := 0x20 } lt(i, add(mul(n, 0x20), 0x20)) { i := add(i, 0x20) } {
+                mstore(add(xp, i), addmod(mload(add(x1, i)), mulmod(r, mload(add(x2, i)), p), p))
+            }
         }
-        U.x = x;
+        if (failed != 0) revert Bn254.Bn254PrecompileFailed(failed);
     }
 }
