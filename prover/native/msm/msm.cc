@@ -148,7 +148,7 @@ struct Affine {
 };
 
 // XYZZ: x = X/ZZ, y = Y/ZZZ with ZZ^3 = ZZZ^2; ZZ = 0 is the identity.
-struct Xyzz {
+struct alignas(64) Xyzz {
   Fq X, Y, ZZ, ZZZ;
 };
 
@@ -378,7 +378,7 @@ void runMsm(Job& j) {
   const uint8_t* pts = j.points.data();
 
   auto worker = [&]() {
-    std::vector<Xyzz> buckets(half + 1);
+    std::vector<Xyzz> buckets(half + 1);  // 128 bytes each: two cache lines
     for (;;) {
       unsigned task = next.fetch_add(1);
       if (task >= nTasks) break;
@@ -392,7 +392,9 @@ void runMsm(Job& j) {
         const uint8_t* pp = pts + 64 * i;
         if (i + 8 < hi) {
           int dn = dg[i + 8];
-          __builtin_prefetch(&buckets[dn < 0 ? -dn : dn]);
+          const char* bp = reinterpret_cast<const char*>(&buckets[dn < 0 ? -dn : dn]);
+          __builtin_prefetch(bp, 1);
+          __builtin_prefetch(bp + 64, 1);
         }
         Fq x, y;
         loadFq(x, pp);
