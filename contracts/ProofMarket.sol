@@ -4,7 +4,6 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {ICircuitRegistry} from "./interfaces/ICircuitRegistry.sol";
 import {IDeciderVerifier} from "./interfaces/IDeciderVerifier.sol";
 import {DeciderProof, Instance} from "./interfaces/INovaTypes.sol";
@@ -249,18 +248,10 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         uint256 s = _checkLeafShape(jobId, j, k, x);
         uint256 nodeId = (k << 128) | (k + 1);
         Task storage t = _claimTask(jobId, nodeId);
-        _checkManifest(jobId, j.manifestRoot, k, x, s, proof);
-        _nodes[jobId][nodeId] = _leafDigest(cmW, x, s);
+        _nodes[jobId][nodeId] = Tasks.leafDigest(jobId, j.manifestRoot, k, s, cmW, x, proof);
+        Bn254.validate(cmW); // after the manifest check (error order); only the digest is computed in Tasks
         _complete(jobId, j, t, nodeId);
         emit LeafSubmitted(jobId, nodeId, msg.sender, cmW, x);
-    }
-
-    /// @dev Digest of the fresh leaf instance `(cmW, 0, 1, x)` with `zIn = x[s:]`, `zOut = x[:s]`.
-    function _leafDigest(Bn254.G1Point calldata cmW, uint256[] calldata x, uint256 s) private pure returns (bytes32) {
-        Bn254.G1Point memory w = cmW;
-        Bn254.validate(w);
-        Instance memory U = Instance(w, Bn254.G1Point(0, 0), 1, x);
-        return keccak256(abi.encode(keccak256(abi.encode(U)), x[s:], x[:s]));
     }
 
     function _checkLeafShape(uint256 jobId, JobData storage j, uint256 k, uint256[] calldata x)
@@ -274,19 +265,6 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         for (uint256 i = 0; i < x.length; ++i) {
             if (x[i] >= Bn254.P) revert ProofMarketScalarNotInField(x[i]);
         }
-    }
-
-    /// @dev `x = (z_out, z_in)` must be segment `k` of the manifest: `(k, z_k, z_{k+1})`.
-    function _checkManifest(
-        uint256 jobId,
-        bytes32 root,
-        uint256 k,
-        uint256[] calldata x,
-        uint256 s,
-        bytes32[] calldata proof
-    ) private pure {
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(k, x[s:], x[:s]))));
-        if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert ProofMarketManifestMismatch(jobId, k);
     }
 
     /// @inheritdoc IProofMarket
@@ -581,7 +559,46 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         parent = NodeData(Fold.fold(left.instance, right.instance, cmT, r), left.zIn, right.zOut);
         _nodes[jobId][nodeId] = _digestMem(parent);
         _complete(jobId, j, t, nodeId);
-        emit FoldSubmitted(jobId, nodeId, msg.sender, cmT, r, parent.instance, parent.zIn, parent.zOut);
+        _emitFolded(jobId, nodeId, cmT, r, parent);
+    }
+
+    /// @dev `emit FoldSubmitted(jobId, nodeId, msg.sender, cmT, r, U, zIn, zOut)` with the data written by hand
+    ///      (the same ABI bytes; cheaper than the generic encoder for a memory struct with a dynamic member).
+    function _emitFolded(uint256 jobId, uint256 nodeId, Bn254.G1Point memory cmT, uint256 r, NodeData memory node)
+        private
+    {
+        bytes32 topic = FoldSubmitted.selector;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, mload(cmT))
+            mstore(add(m, 0x20), mload(add(cmT, 0x20)))
+            mstore(add(m, 0x40), r)
+            mstore(add(m, 0x60), 0xc0)
+            // data[0xc0..]: U = (cmW, cmE, u, 0xc0, len, x...)
+            let U := mload(node)
+            let q := mload(U)
+            mstore(add(m, 0xc0), mload(q))
+            mstore(add(m, 0xe0), mload(add(q, 0x20)))
+            q := mload(add(U, 0x20))
+            mstore(add(m, 0x100), mload(q))
+            mstore(add(m, 0x120), mload(add(q, 0x20)))
+            mstore(add(m, 0x140), mload(add(U, 0x40)))
+            mstore(add(m, 0x160), 0xc0)
+            q := mload(add(U, 0x60))
+            let len := add(mul(mload(q), 0x20), 0x20)
+            mcopy(add(m, 0x180), q, len)
+            let o := add(0x180, len)
+            mstore(add(m, 0x80), o)
+            q := mload(add(node, 0x20))
+            len := add(mul(mload(q), 0x20), 0x20)
+            mcopy(add(m, o), q, len)
+            o := add(o, len)
+            mstore(add(m, 0xa0), o)
+            q := mload(add(node, 0x40))
+            len := add(mul(mload(q), 0x20), 0x20)
+            mcopy(add(m, o), q, len)
+            log4(m, add(o, len), topic, jobId, nodeId, caller())
+        }
     }
 
     function _fromBatch(uint256[] memory ids, NodeData[] memory done, uint256 upTo, uint256 id)

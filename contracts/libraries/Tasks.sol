@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IProofMarket} from "../interfaces/IProofMarket.sol";
 import {IProverRegistry} from "../interfaces/IProverRegistry.sol";
 import {IRewardSplitter} from "../interfaces/IRewardSplitter.sol";
+import {Instance} from "../interfaces/INovaTypes.sol";
+import {Bn254} from "./Bn254.sol";
+import {Fold} from "./Fold.sol";
 
 /// @title Tasks
 /// @notice The job tree of docs/protocol.md §7 (node ids, split rule, paths) and the market's task
@@ -137,6 +141,26 @@ library Tasks {
             emit IRewardSplitter.Credited(d.challenger, ctx.stakeToken, ctx.jobId, id, d.bond, "bond");
         }
         return 1;
+    }
+
+    /// @notice The node digest of leaf `k` of job `jobId` submitted as `(cmW, x)`, after checking that
+    ///         `x = (z_out, z_in)` is segment `k` of the manifest with root `root` (leaf
+    ///         `keccak256(bytes.concat(keccak256(abi.encode(k, z_k, z_{k+1}))))`). The digest is that of the
+    ///         fresh instance `(cmW, 0, 1, x)` with `zIn = x[s:]`, `zOut = x[:s]`. The caller checks `x.length = 2s`, `x[i] < p` and that `cmW` is on the curve.
+    /// @dev Here rather than in ProofMarket to keep the market under the 24 KiB limit (≈ 3 k gas per leaf).
+    function leafDigest(
+        uint256 jobId,
+        bytes32 root,
+        uint256 k,
+        uint256 s,
+        Bn254.G1Point calldata cmW,
+        uint256[] calldata x,
+        bytes32[] calldata proof
+    ) external pure returns (bytes32) {
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(k, x[s:], x[:s]))));
+        if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert IProofMarket.ProofMarketManifestMismatch(jobId, k);
+        Instance memory U = Instance(cmW, Bn254.G1Point(0, 0), 1, x);
+        return Fold.digest(Fold.hash(U), x[s:], x[:s]);
     }
 
     /// @notice Numbers of done leaf and fold tasks (nodes with a stored digest) of a job of `n` leaves.
