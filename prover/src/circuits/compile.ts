@@ -19,6 +19,7 @@
 
 import * as fs from "node:fs";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { keccak_256 } from "@noble/hashes/sha3.js";
@@ -333,7 +334,8 @@ export async function compileCircuit(circomPath: string, options: CompileOptions
   }
 
   const name = basename(main).replace(/\.circom$/, "");
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  // pid + a random id: two compiles in one process may start in the same millisecond.
+  const tmp = `${dir}.tmp-${process.pid}-${randomUUID()}`;
   mkdirSync(tmp, { recursive: true });
   try {
     const args = [main, "--r1cs", "--wasm", "--sym", `--${optimisation}`, "-o", tmp];
