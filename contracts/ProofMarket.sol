@@ -280,7 +280,38 @@ contract ProofMarket is IProofMarket, RewardSplitter {
         (uint256 leftId, uint256 rightId) = Tasks.children(nodeId);
         _checkStored(jobId, leftId, left);
         _checkStored(jobId, rightId, right);
-        _foldAndStore(jobId, j, t, nodeId, left, right, cmT);
+        _foldAndStore(jobId, j, t, nodeId, _load(left), _load(right), cmT);
+    }
+
+    /// @dev `node` copied to memory in one allocation (what the generic ABI decoder does, for less gas).
+    function _load(NodeData calldata node) private pure returns (NodeData memory m) {
+        Instance calldata U = node.instance;
+        uint256[] calldata x = U.x;
+        uint256[] calldata zIn = node.zIn;
+        uint256[] calldata zOut = node.zOut;
+        assembly ("memory-safe") {
+            m := mload(0x40)
+            // m: [instance, zIn, zOut] | U: [cmW, cmE, u, x] | cmW (2) | cmE (2) | x | zIn | zOut
+            let u := add(m, 0x60)
+            mstore(m, u)
+            mstore(u, add(u, 0x80))
+            mstore(add(u, 0x20), add(u, 0xc0))
+            calldatacopy(add(u, 0x80), U, 0x80)
+            mstore(add(u, 0x40), calldataload(add(U, 0x80)))
+            let p := add(u, 0x100)
+            mstore(add(u, 0x60), p)
+            mstore(p, x.length)
+            calldatacopy(add(p, 0x20), x.offset, mul(x.length, 0x20))
+            p := add(p, add(0x20, mul(x.length, 0x20)))
+            mstore(add(m, 0x20), p)
+            mstore(p, zIn.length)
+            calldatacopy(add(p, 0x20), zIn.offset, mul(zIn.length, 0x20))
+            p := add(p, add(0x20, mul(zIn.length, 0x20)))
+            mstore(add(m, 0x40), p)
+            mstore(p, zOut.length)
+            calldatacopy(add(p, 0x20), zOut.offset, mul(zOut.length, 0x20))
+            mstore(0x40, add(p, add(0x20, mul(zOut.length, 0x20))))
+        }
     }
 
     /// @inheritdoc IProofMarket
