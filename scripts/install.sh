@@ -16,6 +16,9 @@ else
   scripts/node22.sh npm install --no-audit --no-fund
   echo "$want" > "$stamp"
 fi
+# The native MSM addon (optional: logs a warning and exits 0 without a C++ toolchain; then the
+# ffjavascript backend is the default).
+scripts/node22.sh bash scripts/build-native.sh
 # Debian's PostgreSQL for the indexer's PostgreSQL-path tests (a no-op when it is already installed).
 bash scripts/postgres.sh --install-only || \
   echo '{"level":"warn","msg":"PostgreSQL could not be installed; the indexer PostgreSQL test will report why"}' >&2
