@@ -17,9 +17,9 @@
  * c.nConstraints; // 3
  */
 
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { keccak_256 } from "@noble/hashes/sha3.js";
