@@ -20,7 +20,16 @@ import { foldNodes, foldTree, type ProverNode } from "../../prover/src/folding/t
 import { foldOrder, nodeAbi } from "../../test/helpers/instances.js";
 import { buildManifest } from "../../test/helpers/manifest.js";
 import { DECISION_TASK, E18, type Fixture, leafId } from "../../test/helpers/market.js";
-import { asNode, cubic, decide, foldCtx, nodeId, realLeaves, realMarket } from "../../test/helpers/realJob.js";
+import {
+  asNode,
+  cubic,
+  decide,
+  foldCtx,
+  nodeId,
+  realLeaves,
+  realMarket,
+  wholeTreeFoldBatch,
+} from "../../test/helpers/realJob.js";
 import { groth16BaselineGas } from "./groth16Baseline.js";
 
 const log = (o: Record<string, unknown>) => process.stderr.write(`${JSON.stringify(o)}\n`);
@@ -70,25 +79,7 @@ async function taskJob(rc: Awaited<ReturnType<typeof cubic>>, n: number, batch: 
   }
   if (wholeTree) {
     // One prover holds every fold: the whole tree in one submitFolds, inner children taken from the batch.
-    const empty = { instance: { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] }, zIn: [], zOut: [] };
-    const inBatch = new Set<bigint>();
-    const steps = [];
-    for (const { a, b, c, id } of foldOrder(n)) {
-      const left = nodes.get(nodeId(a, b))!;
-      const right = nodes.get(nodeId(b, c))!;
-      const { parent, fold } = await foldNodes(ctx, left, right);
-      const lb = inBatch.has(nodeId(a, b));
-      const rb = inBatch.has(nodeId(b, c));
-      steps.push({
-        nodeId: id,
-        left: lb ? empty : nodeAbi(asNode(left)),
-        right: rb ? empty : nodeAbi(asNode(right)),
-        cmT: fold.cmT,
-        fromBatch: (lb ? 1 : 0) | (rb ? 2 : 0),
-      });
-      nodes.set(id, parent);
-      inBatch.add(id);
-    }
+    const { steps } = await wholeTreeFoldBatch(ctx, nodes, n);
     const hash = await f.market.write.submitFolds([jobId, steps], { account: f.provers[0] });
     const gt = await gasOf(f, hash);
     record(`submitFolds whole tree (per fold, ${n} leaves)`, gt / BigInt(steps.length));

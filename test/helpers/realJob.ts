@@ -11,7 +11,7 @@ import { proveDecider } from "../../prover/src/decider/prove.js";
 import type { FoldContext } from "../../prover/src/folding/nifs.js";
 import { foldNodes, makeLeaf, nodeId, type ProverNode } from "../../prover/src/folding/tree.js";
 import { type DeciderFixture, deciderFixture } from "../prover/decider/fixtures.js";
-import type { Node } from "./instances.js";
+import { foldOrder, type Node, nodeAbi } from "./instances.js";
 import { type FixtureOptions, marketFixture } from "./market.js";
 import { witnessChain } from "./prover.js";
 
@@ -66,3 +66,31 @@ export async function decide(rc: RealCircuit, p: ProverNode): Promise<DeciderPro
 }
 
 export { nodeId };
+
+/**
+ * Folds a whole tree of `n` leaves (already in `nodes`, keyed by node id) as one `submitFolds` batch:
+ * every inner child is taken from the batch (`fromBatch`), so only leaves travel in calldata. Adds each
+ * folded parent to `nodes`; returns the batch steps and the parents, keyed by node id.
+ */
+export async function wholeTreeFoldBatch(ctx: FoldContext, nodes: Map<bigint, ProverNode>, n: number) {
+  const empty = { instance: { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] }, zIn: [], zOut: [] };
+  const folded = new Map<bigint, ProverNode>();
+  const steps = [];
+  for (const { a, b, c, id } of foldOrder(n)) {
+    const left = nodes.get(nodeId(a, b))!;
+    const right = nodes.get(nodeId(b, c))!;
+    const { parent, fold } = await foldNodes(ctx, left, right);
+    const lb = folded.has(nodeId(a, b));
+    const rb = folded.has(nodeId(b, c));
+    steps.push({
+      nodeId: id,
+      left: lb ? empty : nodeAbi(asNode(left)),
+      right: rb ? empty : nodeAbi(asNode(right)),
+      cmT: fold.cmT,
+      fromBatch: (lb ? 1 : 0) | (rb ? 2 : 0),
+    });
+    nodes.set(id, parent);
+    folded.set(id, parent);
+  }
+  return { steps, folded };
+}

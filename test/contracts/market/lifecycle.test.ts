@@ -9,7 +9,7 @@ import { type Address, parseEventLogs } from "viem";
 import { G1_GENERATOR, g1Mul } from "../../../prover/src/curve/bn254.js";
 import { instanceAbi } from "../../../prover/src/decider/abi.js";
 import { domainSeparator } from "../../../prover/src/folding/transcript.js";
-import { foldNodes, foldTree, type ProverNode } from "../../../prover/src/folding/tree.js";
+import { foldTree, type ProverNode } from "../../../prover/src/folding/tree.js";
 import { foldOrder, nodeAbi } from "../../helpers/instances.js";
 import { buildManifest } from "../../helpers/manifest.js";
 import { DECISION_TASK, E18, type Fixture, leafId, revertsWith } from "../../helpers/market.js";
@@ -22,6 +22,7 @@ import {
   type RealCircuit,
   realLeaves,
   realMarket,
+  wholeTreeFoldBatch,
 } from "../../helpers/realJob.js";
 
 let rc: RealCircuit;
@@ -189,25 +190,7 @@ describe("ProofMarket lifecycle (real instances, real decider proofs)", function
       await submitLeaf(f, r, k);
       nodes.set(leafId(k), r.leaves[k]);
     }
-    const empty = { instance: { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] }, zIn: [], zOut: [] };
-    const steps = [];
-    const expected = new Map<bigint, ProverNode>();
-    for (const { a, b, c, id } of foldOrder(n)) {
-      const left = nodes.get(nodeId(a, b))!;
-      const right = nodes.get(nodeId(b, c))!;
-      const { parent, fold } = await foldNodes(r.ctx, left, right);
-      const lb = expected.has(nodeId(a, b));
-      const rb = expected.has(nodeId(b, c));
-      steps.push({
-        nodeId: id,
-        left: lb ? empty : nodeAbi(asNode(left)),
-        right: rb ? empty : nodeAbi(asNode(right)),
-        cmT: fold.cmT,
-        fromBatch: (lb ? 1 : 0) | (rb ? 2 : 0),
-      });
-      nodes.set(id, parent);
-      expected.set(id, parent);
-    }
+    const { steps, folded: expected } = await wholeTreeFoldBatch(r.ctx, nodes, n);
     const hash = await f.market.write.submitFolds([r.jobId, steps], { account: f.provers[0] });
     const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
     const evs = parseEventLogs({ abi: f.market.abi, logs: receipt.logs, eventName: "FoldSubmitted" });
