@@ -7,14 +7,18 @@
  * prove: the root of two folded leaves (a relaxed instance with u ≠ 1 and E ≠ 0), hiding on (random
  * instance folded in, blinded commitments): `proveMs` is `proveDecider` end to end (blinding fold,
  * D_F witness, Groth16, two KZG openings); key generation (`keygenMs`, D_F's .r1cs + snarkjs phase 2 with
- * one contribution and a beacon) and the dev SRS are excluded and reported separately. `peakMB` is the
- * process's peak RSS while proving (snarkjs's workers are threads of this process).
+ * one contribution and a beacon) and the dev SRS are excluded and reported separately. Each size runs
+ * in two child processes, key generation then proving, so `peakMB` is the peak RSS of a fresh process
+ * that loads the cached keys and proves (snarkjs's workers are threads of it). When the keys were
+ * already cached, `keygenMs` is carried over from the results of the run that made them.
  * verify: `eth_estimateGas` of a transaction calling `verifyDecider` on Hardhat's in-process EVM (21k
  * base and calldata included), for the committed verifiers of cubic (s = 1), mix2 (s = 2) and the
  * width-8 fixture, hiding on (`gas`) and off (`gasNoHiding`).
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { network } from "hardhat";
 import { zeroAddress } from "viem";
@@ -42,26 +46,50 @@ type ProveRow = {
   peakMB: number;
   deciderConstraints: number;
   keygenMs: number;
-  /** The keys were already in the cache (keygenMs is then only the cache lookup). */
+  /**
+   * The keys were in the cache and no earlier measurement of their generation was on file, so
+   * `keygenMs` is only the cache lookup (false: `keygenMs` measured making them, in this run or before).
+   */
   keysCached: boolean;
   ptauPower: number;
   phases: Record<string, number>;
 };
 type VerifyRow = { stateWidth: number; gas: number; gasNoHiding: number };
 
-async function benchProve(k: number): Promise<ProveRow> {
+type SizeSetup = {
+  compiled: Awaited<ReturnType<typeof circuitForSize>>;
+  shape: Awaited<ReturnType<typeof loadR1cs>>;
+  layout: ReturnType<typeof buildDecider>["layout"];
+  power: number;
+  ptau: string;
+  nPowers: number;
+};
+
+async function sizeSetup(k: number): Promise<SizeSetup> {
   const compiled = await circuitForSize(k);
   const shape = await loadR1cs(compiled.r1csPath);
   const { layout } = buildDecider(shape);
   const nPowers = Math.max(shape.nW, shape.m) + 2;
   const power = devPowerFor(nPowers, layout.nConstraints, layout.nPublic);
-  log({ k, constraints: shape.m, deciderConstraints: layout.nConstraints, ptauPower: power });
   const ptau = await ensureDevPtau(power, { warn: () => {}, onProgress: () => {} });
-  const srs = await loadSrsFromPtau(ptau, nPowers);
+  return { compiled, shape, layout, power, ptau, nPowers };
+}
+
+/** Child phase "keygen": the dev ptau and D_F's keys (cached afterwards). */
+async function keygenPhase(k: number): Promise<Pick<ProveRow, "keygenMs" | "keysCached">> {
+  const { shape, layout, power, ptau } = await sizeSetup(k);
+  log({ k, constraints: shape.m, deciderConstraints: layout.nConstraints, ptauPower: power });
   const keysCached = existsSync(join(await keysDir(shape, ptau), "decider.zkey"));
   const t0 = performance.now();
+  await setupDecider(shape, ptau, { log });
+  return { keygenMs: Math.round(performance.now() - t0), keysCached };
+}
+
+/** Child phase "prove", in a fresh process so that `peakMB` is the proving alone (cached keys). */
+async function provePhase(k: number): Promise<Omit<ProveRow, "keygenMs" | "keysCached">> {
+  const { compiled, shape, layout, power, ptau, nPowers } = await sizeSetup(k);
+  const srs = await loadSrsFromPtau(ptau, nPowers);
   const keys = await setupDecider(shape, ptau, { log });
-  const keygenMs = Math.round(performance.now() - t0);
   const ctx = {
     shape,
     srs,
@@ -91,16 +119,36 @@ async function benchProve(k: number): Promise<ProveRow> {
   peak = Math.max(peak, process.memoryUsage().rss);
   const ok = await checkDecider(keys.vkey, srs, shape.s, root.node.U, proof);
   if (!ok.ok) throw new Error(`benchmark proof does not verify: ${ok.reason}`);
-  const row = {
+  return {
     constraints: shape.m,
     proveMs,
     peakMB: Math.round(peak / 2 ** 20),
     deciderConstraints: layout.nConstraints,
-    keygenMs,
-    keysCached,
     ptauPower: power,
     phases,
   };
+}
+
+const ROW_PREFIX = "NOVANET_BENCH_ROW ";
+
+/** Runs one phase of size `k` in a child process and returns the JSON it reports. */
+function child<T>(phase: "keygen" | "prove", k: number): T {
+  const script = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, [...process.execArgv, script, "--phase", phase, "--sizes", String(k)], {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 64 * 2 ** 20,
+  });
+  if (r.status !== 0) throw new Error(`bench:decider ${phase} ${k} failed (exit ${r.status ?? r.signal})`);
+  const line = r.stdout.split("\n").find((l) => l.startsWith(ROW_PREFIX));
+  if (!line) throw new Error(`bench:decider ${phase} ${k} reported no row`);
+  return JSON.parse(line.slice(ROW_PREFIX.length)) as T;
+}
+
+function benchProve(k: number): ProveRow {
+  const kg = child<Pick<ProveRow, "keygenMs" | "keysCached">>("keygen", k);
+  const pr = child<Omit<ProveRow, "keygenMs" | "keysCached">>("prove", k);
+  const row = { ...pr, keygenMs: kg.keygenMs, keysCached: kg.keysCached };
   log(row);
   return row;
 }
@@ -136,11 +184,40 @@ async function benchGas(): Promise<VerifyRow[]> {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,12,14" } } });
+  const { values } = parseArgs({
+    options: { sizes: { type: "string", default: "10,12,14" }, phase: { type: "string" } },
+  });
   const sizes = values.sizes!.split(",").filter(Boolean).map(Number);
+  if (values.phase !== undefined) {
+    // Child mode: one phase of one size, reported on stdout.
+    if (values.phase !== "keygen" && values.phase !== "prove") throw new Error(`unknown --phase ${values.phase}`);
+    const row = values.phase === "keygen" ? await keygenPhase(sizes[0]) : await provePhase(sizes[0]);
+    process.stdout.write(`${ROW_PREFIX}${JSON.stringify(row)}\n`);
+    await terminateSnarkjsCurve();
+    await terminateDefaultMsmBackend();
+    return;
+  }
   const verify = await benchGas();
   const prove: ProveRow[] = [];
-  for (const k of sizes) prove.push(await benchProve(k));
+  for (const k of sizes) prove.push(benchProve(k));
+  const ranNow = new Set(prove);
+  const keygenEarlier = new Set<ProveRow>();
+  // Keygen times of cached keys, and rows of sizes not run this time, come from the previous results.
+  const file = join("bench", "results", "decider.json");
+  if (existsSync(file)) {
+    const old = JSON.parse(readFileSync(file, "utf8")) as { prove?: ProveRow[] };
+    for (const r of prove) {
+      const prev = old.prove?.find(
+        (o) => o.constraints === r.constraints && o.deciderConstraints === r.deciderConstraints,
+      );
+      if (r.keysCached && prev && !prev.keysCached) {
+        Object.assign(r, { keygenMs: prev.keygenMs, keysCached: false });
+        keygenEarlier.add(r);
+      }
+    }
+    for (const r of old.prove ?? []) if (!prove.some((p) => p.constraints === r.constraints)) prove.push(r);
+    prove.sort((a, b) => a.constraints - b.constraints);
+  }
   console.log("\nDecider proving (hiding on; key generation excluded)");
   console.table(
     prove.map((r) => ({
@@ -148,18 +225,13 @@ async function main() {
       "D_F constraints": r.deciderConstraints,
       "prove ms": r.proveMs,
       "peak MB": r.peakMB,
+      run: ranNow.has(r) ? "now" : "earlier",
       "keygen ms": r.keygenMs,
+      "keygen run": r.keysCached ? "cache lookup" : ranNow.has(r) && !keygenEarlier.has(r) ? "now" : "earlier",
     })),
   );
   console.log("On-chain verification (estimateGas, tx total)");
   console.table(verify.map((r) => ({ "state width": r.stateWidth, gas: r.gas, "gas (no hiding)": r.gasNoHiding })));
-  // Rows of sizes not run this time are kept from the previous results file.
-  const file = join("bench", "results", "decider.json");
-  if (existsSync(file)) {
-    const old = JSON.parse(readFileSync(file, "utf8")) as { prove?: ProveRow[] };
-    for (const r of old.prove ?? []) if (!prove.some((p) => p.constraints === r.constraints)) prove.push(r);
-    prove.sort((a, b) => a.constraints - b.constraints);
-  }
   mkdirSync(join("bench", "results"), { recursive: true });
   writeFileSync(file, `${JSON.stringify({ prove, verify }, null, 2)}\n`);
   await terminateSnarkjsCurve();

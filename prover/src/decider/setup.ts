@@ -39,8 +39,13 @@ export type SetupOptions = {
   entropy?: string;
   /** Beacon hash (hex, default: keccak-free fixed public value) and iterations exponent (default 10). */
   beacon?: { hashHex: string; iterationsExp: number };
-  /** Progress lines (default: JSON on stderr). */
+  /**
+   * Progress lines (default: JSON on stderr): one per step, and snarkjs's own progress during the long
+   * steps as `{step, level, msg}` (its debug lines at most one per {@link SetupOptions.progressEveryMs}).
+   */
   log?: (event: Record<string, unknown>) => void;
+  /** Least interval between two of snarkjs's debug progress lines (default 10 s; 0 passes them all). */
+  progressEveryMs?: number;
   /** Regenerate even if cached. */
   force?: boolean;
   /**
@@ -56,6 +61,24 @@ const DEFAULT_BEACON = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c
 
 function defaultLog(e: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ component: "decider/setup", ...e })}\n`);
+}
+
+/** A snarkjs logger that forwards to `log` as structured events, throttling the (many) debug lines. */
+export function snarkjsProgressLogger(
+  log: (event: Record<string, unknown>) => void,
+  step: string,
+  everyMs = 10_000,
+): Record<"error" | "warn" | "info" | "debug", (msg: unknown) => void> {
+  let last = Number.NEGATIVE_INFINITY;
+  const emit = (level: string) => (msg: unknown) => {
+    if (level === "debug") {
+      const now = performance.now();
+      if (now - last < everyMs) return;
+      last = now;
+    }
+    log({ step, level, msg: String(msg) });
+  };
+  return { error: emit("error"), warn: emit("warn"), info: emit("info"), debug: emit("debug") };
 }
 
 /** The cache folder of the keys of `shape` with this ptau. */
@@ -110,7 +133,8 @@ export async function setupDecider(
   const z1 = join(dir, "z1.tmp");
   try {
     const t1 = performance.now();
-    const ok = await sj.zKey.newZKey(r1csPath, ptauPath, z0);
+    const every = options.progressEveryMs;
+    const ok = await sj.zKey.newZKey(r1csPath, ptauPath, z0, snarkjsProgressLogger(log, "newZKey", every));
     if (ok === false || ok === -1 || !existsSync(z0)) {
       throw new DeciderKeysError("snarkjs could not set up D_F with this powers of tau (too small?)", {
         details: `${layout.nConstraints} constraints + ${layout.nPublic} public; ptau ${ptauPath}`,
@@ -119,11 +143,21 @@ export async function setupDecider(
     log({ step: "newZKey", ms: Math.round(performance.now() - t1) });
     let beaconInput = z0;
     if (options.contribution !== "beacon-only") {
-      await sj.zKey.contribute(z0, z1, "novanet decider", options.entropy ?? randomBytes(32).toString("hex"));
+      const t2 = performance.now();
+      const entropy = options.entropy ?? randomBytes(32).toString("hex");
+      await sj.zKey.contribute(z0, z1, "novanet decider", entropy, snarkjsProgressLogger(log, "contribute", every));
+      log({ step: "contribute", ms: Math.round(performance.now() - t2) });
       beaconInput = z1;
     }
     const beacon = options.beacon ?? { hashHex: DEFAULT_BEACON, iterationsExp: 10 };
-    await sj.zKey.beacon(beaconInput, `${zkeyPath}.tmp`, "novanet beacon", beacon.hashHex, beacon.iterationsExp);
+    await sj.zKey.beacon(
+      beaconInput,
+      `${zkeyPath}.tmp`,
+      "novanet beacon",
+      beacon.hashHex,
+      beacon.iterationsExp,
+      snarkjsProgressLogger(log, "beacon", every),
+    );
     renameSync(`${zkeyPath}.tmp`, zkeyPath);
     const vkey = await sj.zKey.exportVerificationKey(zkeyPath);
     writeFileSync(vkeyPath, JSON.stringify(vkey, null, 1));

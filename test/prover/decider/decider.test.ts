@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { isRelaxedSatisfied } from "../../../prover/src/arith/relaxed.js";
 import { G1_GENERATOR, g1Add } from "../../../prover/src/curve/bn254.js";
 import { buildDecider, deciderWitness } from "../../../prover/src/decider/circuit.js";
 import { poseidon, sponge } from "../../../prover/src/decider/poseidon.js";
 import { proveDecider } from "../../../prover/src/decider/prove.js";
+import { setupDecider } from "../../../prover/src/decider/setup.js";
 import { checkDecider } from "../../../prover/src/decider/verify.js";
 import { DeciderProofFormatError, DeciderUnsatisfiedError } from "../../../prover/src/errors/decider.js";
 import { P } from "../../../prover/src/field/fr.js";
-import { deciderFixture, treeRoot } from "./fixtures.js";
+import { deciderFixture, TEST_PTAU, treeRoot } from "./fixtures.js";
 
 describe("decider (off-chain)", function () {
   this.timeout(300_000);
@@ -108,5 +112,34 @@ describe("decider (off-chain)", function () {
       checkDecider(keys.vkey, srs, 2, U, { ...proof, piW: { x: 1n, y: 3n } }),
       DeciderProofFormatError,
     );
+  });
+
+  it("setup reports snarkjs's progress as structured events, and the keys verify a proof", async () => {
+    const { circuit, srs } = await deciderFixture("cubic");
+    const cacheDir = mkdtempSync(join(tmpdir(), "novanet-setup-"));
+    try {
+      const events: Record<string, unknown>[] = [];
+      const keys = await setupDecider(circuit.shape, TEST_PTAU, {
+        cacheDir,
+        entropy: "setup progress test",
+        log: (e) => events.push(e),
+        progressEveryMs: 0,
+      });
+      const steps = (name: string) => events.filter((e) => e.step === name);
+      for (const step of ["newZKey", "contribute", "beacon"]) {
+        assert.ok(
+          steps(step).some((e) => typeof e.level === "string" && typeof e.msg === "string" && e.msg.length > 0),
+          `snarkjs progress of ${step}`,
+        );
+      }
+      assert.ok(steps("newZKey").some((e) => typeof e.ms === "number"));
+      assert.ok(steps("contribute").some((e) => typeof e.ms === "number"));
+      assert.ok(steps("keys").some((e) => e.dir === keys.dir));
+      const root = await treeRoot(circuit, srs, 2, true);
+      const proof = await proveDecider(circuit.shape, srs, keys, root.node.U, root.W, { hiding: true });
+      assert.deepEqual(await checkDecider(keys.vkey, srs, circuit.shape.s, root.node.U, proof), { ok: true });
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });
