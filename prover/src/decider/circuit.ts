@@ -24,6 +24,14 @@ import { spongeGadget } from "./poseidonGadget.js";
 
 export type DeciderVariant = "hashed" | "unhashed";
 
+/**
+ * Version of `D_F`'s constraint system as this module writes it. Part of the decider keys' cache path
+ * (setup.ts), so keys made for an earlier `D_F` are never paired with a new one: bump it with any change
+ * to the constraints written, even one that keeps the satisfying witnesses (e.g. v2 put the longer LC of
+ * each product in A).
+ */
+export const DECIDER_CIRCUIT_VERSION = 2;
+
 /** What the witness mode needs: the instance's public part and the private witness. */
 export type DeciderAssignment = {
   u: bigint;

@@ -120,10 +120,14 @@ export class Synth {
     return this.shape ? a.terms!.size : 1;
   }
 
-  /** A new wire `w = a·b` and the constraint `a·b = w`. */
+  /** A new wire `w = a·b` and the constraint `a·b = w` (the longer of `a`, `b` as A). */
   mul(a: Lc, b: Lc): Lc {
     const w = this.alloc(() => (a.value! * b.value!) % P);
-    if (this.shape) this.constraints.push([a.terms!, b.terms!, new Map([[w, 1n]])]);
+    if (this.shape) {
+      // The product commutes: the longer LC goes to A, so B (in G1 and G2 in the Groth16 key) stays short.
+      const [x, y] = a.terms!.size >= b.terms!.size ? [a, b] : [b, a];
+      this.constraints.push([x.terms!, y.terms!, new Map([[w, 1n]])]);
+    }
     return this.wire(w);
   }
 

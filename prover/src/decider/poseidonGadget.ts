@@ -98,7 +98,10 @@ export function permuteGadget(cs: Synth, input: readonly Lc[]): Lc[] {
     };
     for (const { a, b } of tpl.constraints) {
       const w = cs.alloc();
-      cs.constraints.push([expand(a), expand(b), new Map([[w, 1n]])]);
+      const ea = expand(a);
+      const eb = expand(b);
+      // The product commutes: the longer LC goes to A, so B (in G1 and G2 in the Groth16 key) stays short.
+      cs.constraints.push(ea.size >= eb.size ? [ea, eb, new Map([[w, 1n]])] : [eb, ea, new Map([[w, 1n]])]);
     }
     return tpl.outputs.map((o) => ({ terms: expand(o) }));
   }

@@ -1,13 +1,13 @@
 /**
  * Groth16 keys for a step circuit's decider `D_F`: generate the `.r1cs`, run snarkjs's phase 2 on a
  * prepared powers-of-tau (`zKey.newZKey`), add one contribution and a beacon, export the verification
- * key. Keys are cached under `.novanet/keys/<r1csHash>/<variant>-<srsTag>/` (r1csHash of the step
- * circuit, srsTag = first 16 hex digits of the SRS digest of the ptau's first two powers and `[τ]G2`),
- * so a later run reuses them and production keys can be made once with real contributions
- * (`novanet setup --entropy ...`).
+ * key. Keys are cached under `.novanet/keys/<r1csHash>/v<D_F version>-<variant>-<srsTag>/` (r1csHash
+ * of the step circuit, the version of D_F's constraint system, srsTag = first 16 hex digits of the SRS
+ * digest of the ptau's first two powers and `[τ]G2`), so a later run reuses them and production keys
+ * can be made once with real contributions (`novanet setup --entropy ...`).
  *
- * Cost: dominated by `newZKey` (one MSM per wire in G1 and G2): seconds for the test circuits, minutes
- * for `D_F` of a 2^12-constraint step circuit.
+ * Cost: dominated by `newZKey` (one MSM per wire and per A/B/C section, B in both G1 and G2): seconds
+ * for the test circuits, tens of minutes for `D_F` of a 2^12- or 2^14-constraint step circuit.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import type { R1csShape } from "../arith/r1cs.js";
 import { loadSrsFromPtau, srsDigest } from "../commitment/srs.js";
 import { DeciderKeysError } from "../errors/decider.js";
-import { buildDecider, type DeciderLayout, type DeciderVariant } from "./circuit.js";
+import { buildDecider, DECIDER_CIRCUIT_VERSION, type DeciderLayout, type DeciderVariant } from "./circuit.js";
 import { writeR1csBytes } from "./r1csFile.js";
 import { type SnarkjsVkey, snarkjs } from "./snarkjs.js";
 
@@ -87,7 +87,8 @@ export async function keysDir(shape: R1csShape, ptauPath: string, options: Setup
   const srs = await loadSrsFromPtau(ptauPath, 2);
   const tag = srsDigest(srs).slice(2, 18);
   const mode = options.contribution === "beacon-only" ? "-beacononly" : "";
-  return resolve(options.cacheDir ?? KEYS_DIR, shape.r1csHash.replace(/^0x/, ""), `${variant}-${tag}${mode}`);
+  const name = `v${DECIDER_CIRCUIT_VERSION}-${variant}-${tag}${mode}`;
+  return resolve(options.cacheDir ?? KEYS_DIR, shape.r1csHash.replace(/^0x/, ""), name);
 }
 
 /**
