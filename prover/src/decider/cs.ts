@@ -21,6 +21,14 @@ export type Constraint = readonly [Map<number, bigint>, Map<number, bigint>, Map
 
 export type SynthMode = "shape" | "witness";
 
+/**
+ * The constraint `a·b = w`. The product commutes, so the longer LC goes to A: snarkjs's key generation
+ * pays for B's non-zeros twice (G1 and G2, the dearer group) and for A's once.
+ */
+export function productConstraint(a: Map<number, bigint>, b: Map<number, bigint>, w: number): Constraint {
+  return a.size >= b.size ? [a, b, new Map([[w, 1n]])] : [b, a, new Map([[w, 1n]])];
+}
+
 export class Synth {
   readonly mode: SynthMode;
   /** Number of wires allocated so far (wire 0 included). */
@@ -123,11 +131,7 @@ export class Synth {
   /** A new wire `w = a·b` and the constraint `a·b = w` (the longer of `a`, `b` as A). */
   mul(a: Lc, b: Lc): Lc {
     const w = this.alloc(() => (a.value! * b.value!) % P);
-    if (this.shape) {
-      // The product commutes: the longer LC goes to A, so B (in G1 and G2 in the Groth16 key) stays short.
-      const [x, y] = a.terms!.size >= b.terms!.size ? [a, b] : [b, a];
-      this.constraints.push([x.terms!, y.terms!, new Map([[w, 1n]])]);
-    }
+    if (this.shape) this.constraints.push(productConstraint(a.terms!, b.terms!, w));
     return this.wire(w);
   }
 

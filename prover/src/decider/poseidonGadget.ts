@@ -12,7 +12,7 @@
  * keeps the non-zeros of A and B small). 204 S-boxes: 612 + ~90 constraints.
  */
 import { P } from "../field/fr.js";
-import type { Lc, Synth } from "./cs.js";
+import { type Lc, productConstraint, type Synth } from "./cs.js";
 import { poseidonParams, SPONGE_RATE, SPONGE_WIDTH } from "./poseidon.js";
 
 const MATERIALIZE_ABOVE = 24;
@@ -98,10 +98,7 @@ export function permuteGadget(cs: Synth, input: readonly Lc[]): Lc[] {
     };
     for (const { a, b } of tpl.constraints) {
       const w = cs.alloc();
-      const ea = expand(a);
-      const eb = expand(b);
-      // The product commutes: the longer LC goes to A, so B (in G1 and G2 in the Groth16 key) stays short.
-      cs.constraints.push(ea.size >= eb.size ? [ea, eb, new Map([[w, 1n]])] : [eb, ea, new Map([[w, 1n]])]);
+      cs.constraints.push(productConstraint(expand(a), expand(b), w));
     }
     return tpl.outputs.map((o) => ({ terms: expand(o) }));
   }
