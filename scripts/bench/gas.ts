@@ -239,44 +239,26 @@ async function main() {
   functions["groth16Verify (one step, baseline tx)"] = Number(groth16);
   log({ step: "groth16 baseline", gas: Number(groth16) });
   const jobs: Record<string, unknown>[] = [];
-  for (const n of [4, 16, 64]) {
-    const total = await taskJob(rc, n, false);
-    log({ mode: "task", n, total: Number(total) });
+  /** One job row: totals, per leaf, and n Groth16 verifications for comparison. */
+  const record = (mode: string, n: number, total: bigint, extra: Record<string, number> = {}) => {
+    log({ mode, n, total: Number(total) });
     jobs.push({
       leaves: n,
-      mode: "task",
+      mode,
       totalGas: Number(total),
       perLeafGas: Math.round(Number(total) / n),
+      ...extra,
       groth16BaselineGas: Number(groth16) * n,
     });
-    const totalB = await taskJob(rc, n, true);
-    log({ mode: "task-batch", n, total: Number(totalB) });
-    jobs.push({
-      leaves: n,
-      mode: "task-batch",
-      totalGas: Number(totalB),
-      perLeafGas: Math.round(Number(totalB) / n),
-      groth16BaselineGas: Number(groth16) * n,
-    });
-    const totalT = await taskJob(rc, n, true, true);
-    log({ mode: "task-batch-tree", n, total: Number(totalT) });
-    jobs.push({
-      leaves: n,
-      mode: "task-batch-tree",
-      totalGas: Number(totalT),
-      perLeafGas: Math.round(Number(totalT) / n),
-      groth16BaselineGas: Number(groth16) * n,
-    });
-    const { total: tb, decider } = await bundleJob(rc, n);
-    log({ mode: "bundle", n, total: Number(tb) });
-    jobs.push({
-      leaves: n,
-      mode: "bundle",
-      totalGas: Number(tb),
-      perLeafGas: Math.round(Number(tb) / n),
-      perLeafGasExcludingDecider: Math.round((Number(tb) - Number(decider)) / n),
+  };
+  for (const n of [4, 16, 64]) {
+    record("task", n, await taskJob(rc, n, false));
+    record("task-batch", n, await taskJob(rc, n, true));
+    record("task-batch-tree", n, await taskJob(rc, n, true, true));
+    const { total, decider } = await bundleJob(rc, n);
+    record("bundle", n, total, {
+      perLeafGasExcludingDecider: Math.round((Number(total) - Number(decider)) / n),
       deciderGas: Number(decider),
-      groth16BaselineGas: Number(groth16) * n,
     });
   }
   await misc(rc);
