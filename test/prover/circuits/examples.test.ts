@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,6 +66,23 @@ describe("example step circuits (prover/circuits)", () => {
       z = stepOutput(w, 2);
     }
     assert.equal(z[1], 3n);
+  });
+
+  it("sha256_chain: s = 2, z_out = SHA-256(z_in) over 32 bytes (node:crypto agrees); halves ≥ 2^128 rejected", async () => {
+    const c = await compileCircuit("prover/circuits/sha256_chain.circom", { cacheDir });
+    assert.equal(c.stateWidth, 2);
+    assert.equal(c.nConstraints, 29636);
+    const halves = (hex: string) => [BigInt(`0x${hex.slice(0, 32)}`), BigInt(`0x${hex.slice(32)}`)];
+    let hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    let z = halves(hex);
+    for (let step = 0; step < 2; step++) {
+      const w = await computeWitness(c, z);
+      if (step === 0) assert.ok(await satisfied(c.r1csPath, w));
+      hex = createHash("sha256").update(Buffer.from(hex, "hex")).digest("hex");
+      z = stepOutput(w, 2);
+      assert.deepEqual(z, halves(hex));
+    }
+    await assert.rejects(computeWitness(c, [1n << 128n, 0n]));
   });
 
   it("bench_sized: 2^k − 3 constraints, a multiplication chain", async () => {
