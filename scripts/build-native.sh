@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the optional native MSM addon (prover/native/msm/msm.cc → prover/native/msm/build/novanet_msm.node)
+# Builds the optional native addon — the MSM (prover/native/msm/msm.cc) and the F_p vector kernels of
+# folding (kernels.cc) — into prover/native/msm/build/novanet_msm.node
 # with g++ against Node-API headers (ABI-stable: one build serves every Node >= 18). Never fails the
 # install: without a compiler or headers it logs a warning and exits 0, and the prover keeps using the
 # ffjavascript (wasm) MSM backend. Env: CXX (default g++), NOVANET_NATIVE_MARCH (default x86-64-v3 where
@@ -7,6 +8,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 src="$root/prover/native/msm/msm.cc"
+kernels="$root/prover/native/msm/kernels.cc"
 outdir="$root/prover/native/msm/build"
 out="$outdir/novanet_msm.node"
 warn() { printf '{"level":"warn","component":"build-native","msg":"%s"}\n' "$1" >&2; }
@@ -33,7 +35,7 @@ fi
 mkdir -p "$outdir"
 tmp="$out.tmp.$$"
 if "$cxx" -std=c++17 -O3 -march="$march" -fPIC -shared -pthread -fvisibility=hidden \
-  -DNODE_GYP_MODULE_NAME=novanet_msm -DNAPI_VERSION=8 -I"$inc" "$src" -o "$tmp"; then
+  -DNODE_GYP_MODULE_NAME=novanet_msm -DNAPI_VERSION=8 -I"$inc" "$src" "$kernels" -o "$tmp"; then
   mv -f "$tmp" "$out"
   info "built $out (march=$march)"
 else

@@ -24,6 +24,8 @@
 #include <thread>
 #include <vector>
 
+bool novanetRegisterKernels(napi_env env, napi_value exports);  // kernels.cc
+
 namespace {
 
 typedef unsigned __int128 u128;
@@ -594,6 +596,10 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_value th;
   NAPI_CALL(env, napi_create_uint32(env, defaultThreads(), &th));
   NAPI_CALL(env, napi_set_named_property(env, exports, "threads", th));
+  if (!novanetRegisterKernels(env, exports)) {
+    napi_throw_error(env, "ERR_NOVANET_MSM", "cannot register the field kernels");
+    return nullptr;
+  }
   return exports;
 }
 

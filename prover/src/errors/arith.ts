@@ -14,3 +14,13 @@ export class StateConventionError extends BaseError {
 export class WitnessLengthError extends BaseError {
   override name = "WitnessLengthError";
 }
+
+/** A packed F_p vector is not 32 bytes per element, or its length differs from its partner's. */
+export class FrVectorLengthError extends BaseError {
+  override name = "FrVectorLengthError";
+}
+
+/** `NOVANET_KERNELS` names no kernels, or `native` while the native addon is not built. */
+export class FieldKernelsUnavailableError extends BaseError {
+  override name = "FieldKernelsUnavailableError";
+}

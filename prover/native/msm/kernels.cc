@@ -1,0 +1,480 @@
+// NovaNet native F_p vector kernels for folding (BN254 scalar field p), part of the novanet_msm addon.
+//
+// Every vector is packed: n field elements, 32 bytes each, canonical (0 ≤ v < p) little-endian — the
+// same bytes the MSM takes as 32-byte scalars, so a vector goes from a kernel to a commitment without a
+// conversion. Inside, products use 4×64-bit Montgomery multiplication (R = 2^256, CIOS with the "no final
+// carry" shortcut, valid as p's top limb is < 2^62); a factor given in Montgomery form (`c·R`) turns one
+// Montgomery product into the canonical product `c·v`, so most kernels cost one multiplication per term.
+//
+// Exports (synchronous; work split over std::thread workers for long vectors):
+//   frSpmv(rowPtr: Uint32Array, cols: Uint32Array, valsMont: Uint8Array, z: Uint8Array) → Uint8Array
+//       sparse matrix × vector; valsMont holds each coefficient times R mod p (a coefficient of 1 is a
+//       plain addition);
+//   frCrossTerm(A1, B1, C1, u1, A2, B2, C2, u2) → T = A1∘B2 + A2∘B1 − u1·C2 − u2·C1;
+//   frAxpy(a, r, b) → a + r·b;  frFold3(a, r, t, s, b) → a + r·t + s·b;
+//   frRelaxedFirstFailure(Az, Bz, Cz, u, E | null) → first i with Az_i·Bz_i ≠ u·Cz_i + E_i, or −1;
+//   frFirstNonCanonical(v) → first i with v_i ≥ p, or −1.
+// Scalars (u, r, s) are 32-byte Uint8Arrays. Every input element is checked to be < p: a violation throws
+// a RangeError with code ERR_NOVANET_FR_NONCANONICAL naming the argument and index; mismatched lengths
+// throw ERR_NOVANET_FR_LENGTH (the TypeScript seam checks lengths first and maps both to typed errors).
+// Variable time (thread split and the coefficient-1 shortcut depend on the data): witnesses, not keys.
+#include <node_api.h>
+#include <x86intrin.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace frk {
+
+typedef unsigned __int128 u128;
+
+struct Fr {
+  uint64_t v[4];
+};
+
+constexpr uint64_t P[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL,
+                           0x30644e72e131a029ULL};
+constexpr uint64_t PINV = 0xc2e1f593efffffffULL;  // -p^{-1} mod 2^64
+constexpr Fr ONE_MONT = {{0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea36f7879462eULL,
+                          0x0e0a77c19a07df2fULL}};  // R mod p
+constexpr Fr R2 = {{0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL,
+                    0x0216d0b17f4e44a5ULL}};  // R^2 mod p
+constexpr Fr ZERO = {{0, 0, 0, 0}};
+
+#define FR_INLINE __attribute__((always_inline)) inline
+
+FR_INLINE bool isCanonical(const Fr& a) {
+  for (int i = 3; i >= 0; i--) {
+    if (a.v[i] < P[i]) return true;
+    if (a.v[i] > P[i]) return false;
+  }
+  return false;  // equal to p
+}
+
+FR_INLINE bool eq(const Fr& a, const Fr& b) {
+  return ((a.v[0] ^ b.v[0]) | (a.v[1] ^ b.v[1]) | (a.v[2] ^ b.v[2]) | (a.v[3] ^ b.v[3])) == 0;
+}
+
+FR_INLINE void reduceOnce(const uint64_t t[4], Fr& r) {
+  unsigned long long s0, s1, s2, s3;
+  unsigned char b = _subborrow_u64(0, t[0], P[0], &s0);
+  b = _subborrow_u64(b, t[1], P[1], &s1);
+  b = _subborrow_u64(b, t[2], P[2], &s2);
+  b = _subborrow_u64(b, t[3], P[3], &s3);
+  const uint64_t keep = 0 - (uint64_t)b;
+  r.v[0] = s0 ^ ((t[0] ^ s0) & keep);
+  r.v[1] = s1 ^ ((t[1] ^ s1) & keep);
+  r.v[2] = s2 ^ ((t[2] ^ s2) & keep);
+  r.v[3] = s3 ^ ((t[3] ^ s3) & keep);
+}
+
+FR_INLINE void add(Fr& r, const Fr& a, const Fr& b) {
+  unsigned long long t0, t1, t2, t3;
+  unsigned char c = _addcarry_u64(0, a.v[0], b.v[0], &t0);
+  c = _addcarry_u64(c, a.v[1], b.v[1], &t1);
+  c = _addcarry_u64(c, a.v[2], b.v[2], &t2);
+  _addcarry_u64(c, a.v[3], b.v[3], &t3);  // a + b < 2p < 2^255
+  const uint64_t t[4] = {t0, t1, t2, t3};
+  reduceOnce(t, r);
+}
+
+FR_INLINE void sub(Fr& r, const Fr& a, const Fr& b) {
+  unsigned long long t0, t1, t2, t3;
+  unsigned char bw = _subborrow_u64(0, a.v[0], b.v[0], &t0);
+  bw = _subborrow_u64(bw, a.v[1], b.v[1], &t1);
+  bw = _subborrow_u64(bw, a.v[2], b.v[2], &t2);
+  bw = _subborrow_u64(bw, a.v[3], b.v[3], &t3);
+  const uint64_t m = 0 - (uint64_t)bw;
+  unsigned long long u0, u1, u2, u3;
+  unsigned char c = _addcarry_u64(0, t0, P[0] & m, &u0);
+  c = _addcarry_u64(c, t1, P[1] & m, &u1);
+  c = _addcarry_u64(c, t2, P[2] & m, &u2);
+  _addcarry_u64(c, t3, P[3] & m, &u3);
+  r.v[0] = u0, r.v[1] = u1, r.v[2] = u2, r.v[3] = u3;
+}
+
+// Montgomery product a·b·R^-1 mod p (inputs < p, output < p).
+FR_INLINE void mul(Fr& r, const Fr& a, const Fr& b) {
+  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+  for (int i = 0; i < 4; i++) {
+    const uint64_t bi = b.v[i];
+    u128 A = (u128)a.v[0] * bi + t0;
+    t0 = (uint64_t)A;
+    const uint64_t m = t0 * PINV;
+    u128 C = (u128)m * P[0] + t0;
+    A = (u128)a.v[1] * bi + t1 + (uint64_t)(A >> 64);
+    C = (u128)m * P[1] + (uint64_t)A + (uint64_t)(C >> 64);
+    t0 = (uint64_t)C;
+    A = (u128)a.v[2] * bi + t2 + (uint64_t)(A >> 64);
+    C = (u128)m * P[2] + (uint64_t)A + (uint64_t)(C >> 64);
+    t1 = (uint64_t)C;
+    A = (u128)a.v[3] * bi + t3 + (uint64_t)(A >> 64);
+    C = (u128)m * P[3] + (uint64_t)A + (uint64_t)(C >> 64);
+    t2 = (uint64_t)C;
+    t3 = (uint64_t)(C >> 64) + (uint64_t)(A >> 64);
+  }
+  uint64_t t[4] = {t0, t1, t2, t3};
+  reduceOnce(t, r);
+}
+
+FR_INLINE Fr load(const uint8_t* p) {
+  Fr r;
+  std::memcpy(r.v, p, 32);
+  return r;
+}
+FR_INLINE void store(uint8_t* p, const Fr& a) { std::memcpy(p, a.v, 32); }
+// c·R mod p from canonical c.
+FR_INLINE Fr toMont(const Fr& c) {
+  Fr r;
+  mul(r, c, R2);
+  return r;
+}
+
+unsigned kernelThreads() {
+  const char* e = std::getenv("NOVANET_MSM_THREADS");
+  if (e && *e) {
+    long v = std::strtol(e, nullptr, 10);
+    if (v >= 1 && v <= 256) return (unsigned)v;
+  }
+  unsigned h = std::thread::hardware_concurrency();
+  return h ? h : 1;
+}
+
+// Runs f(lo, hi) over [0, n) in contiguous chunks, one per worker (the caller's thread included).
+template <typename F>
+void parallelFor(size_t n, size_t minChunk, F f) {
+  unsigned T = kernelThreads();
+  if (n / minChunk + 1 < T) T = (unsigned)(n / minChunk + 1);
+  if (T <= 1) {
+    f((size_t)0, n);
+    return;
+  }
+  std::vector<std::thread> ts;
+  for (unsigned t = 1; t < T; t++) ts.emplace_back(f, n * t / T, n * (t + 1) / T);
+  f((size_t)0, n / T);
+  for (auto& th : ts) th.join();
+}
+
+// First index i in [0, n) with v_i ≥ p, or -1 (parallel).
+long firstNonCanonical(const uint8_t* v, size_t n) {
+  std::atomic<long> first(-1);
+  parallelFor(n, 1 << 15, [&](size_t lo, size_t hi) {
+    for (size_t i = lo; i < hi; i++) {
+      if (!isCanonical(load(v + 32 * i))) {
+        long cur = first.load();
+        while ((cur < 0 || (long)i < cur) && !first.compare_exchange_weak(cur, (long)i)) {
+        }
+        return;
+      }
+    }
+  });
+  return first.load();
+}
+
+// ---------------------------------------------------------------- Node-API glue ----
+
+struct Bytes {
+  const uint8_t* p = nullptr;
+  size_t len = 0;
+};
+
+void throwCode(napi_env env, const char* code, const std::string& msg) {
+  napi_throw_range_error(env, code, msg.c_str());
+}
+
+bool typedArg(napi_env env, napi_value v, napi_typedarray_type want, const char* name, void** data, size_t* len) {
+  bool isTa = false;
+  napi_typedarray_type type;
+  size_t length;
+  void* p;
+  napi_value ab;
+  size_t off;
+  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
+      napi_get_typedarray_info(env, v, &type, &length, &p, &ab, &off) != napi_ok || type != want) {
+    napi_throw_type_error(env, "ERR_NOVANET_FR_INPUT",
+                          (std::string(name) + (want == napi_uint8_array ? " must be a Uint8Array" : " must be a Uint32Array")).c_str());
+    return false;
+  }
+  *data = p;
+  *len = length;
+  return true;
+}
+
+// A packed vector argument: byte length a multiple of 32 (and = 32·n when n ≥ 0), every element < p.
+bool vecArg(napi_env env, napi_value v, const char* name, long n, Bytes& out) {
+  void* p;
+  size_t len;
+  if (!typedArg(env, v, napi_uint8_array, name, &p, &len)) return false;
+  if (len % 32 != 0 || (n >= 0 && len != 32 * (size_t)n)) {
+    throwCode(env, "ERR_NOVANET_FR_LENGTH",
+              std::string(name) + " has " + std::to_string(len) + " bytes" +
+                  (n >= 0 ? ", expected " + std::to_string(32 * n) : ", not a multiple of 32"));
+    return false;
+  }
+  long bad = firstNonCanonical(static_cast<const uint8_t*>(p), len / 32);
+  if (bad >= 0) {
+    throwCode(env, "ERR_NOVANET_FR_NONCANONICAL",
+              std::string(name) + "[" + std::to_string(bad) + "] is not a canonical element of F_p");
+    return false;
+  }
+  out.p = static_cast<const uint8_t*>(p);
+  out.len = len;
+  return true;
+}
+
+bool scalarArg(napi_env env, napi_value v, const char* name, Fr& out) {
+  Bytes b;
+  if (!vecArg(env, v, name, 1, b)) return false;
+  out = load(b.p);
+  return true;
+}
+
+bool args(napi_env env, napi_callback_info info, size_t want, napi_value* argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
+  if (argc < want) {
+    napi_throw_type_error(env, "ERR_NOVANET_FR_INPUT", ("expected " + std::to_string(want) + " arguments").c_str());
+    return false;
+  }
+  return true;
+}
+
+napi_value newVec(napi_env env, size_t n, uint8_t** data) {
+  napi_value ab, out;
+  void* buf;
+  if (napi_create_arraybuffer(env, 32 * n, &buf, &ab) != napi_ok ||
+      napi_create_typedarray(env, napi_uint8_array, 32 * n, ab, 0, &out) != napi_ok) {
+    napi_throw_error(env, "ERR_NOVANET_FR", "cannot allocate the result vector");
+    return nullptr;
+  }
+  *data = static_cast<uint8_t*>(buf);
+  return out;
+}
+
+// frSpmv(rowPtr, cols, valsMont, z)
+napi_value Spmv(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!args(env, info, 4, argv)) return nullptr;
+  void *rp, *cp;
+  size_t rl, cl;
+  if (!typedArg(env, argv[0], napi_uint32_array, "rowPtr", &rp, &rl)) return nullptr;
+  if (!typedArg(env, argv[1], napi_uint32_array, "cols", &cp, &cl)) return nullptr;
+  const uint32_t* rowPtr = static_cast<const uint32_t*>(rp);
+  const uint32_t* cols = static_cast<const uint32_t*>(cp);
+  Bytes vals, z;
+  if (!vecArg(env, argv[2], "valsMont", (long)cl, vals)) return nullptr;
+  if (!vecArg(env, argv[3], "z", -1, z)) return nullptr;
+  if (rl < 1 || rowPtr[0] != 0 || rowPtr[rl - 1] != cl) {
+    throwCode(env, "ERR_NOVANET_FR_LENGTH", "rowPtr does not delimit cols");
+    return nullptr;
+  }
+  const size_t m = rl - 1, nz = z.len / 32;
+  for (size_t i = 0; i < m; i++) {
+    if (rowPtr[i + 1] < rowPtr[i]) {
+      throwCode(env, "ERR_NOVANET_FR_LENGTH", "rowPtr is not non-decreasing");
+      return nullptr;
+    }
+  }
+  for (size_t k = 0; k < cl; k++) {
+    if (cols[k] >= nz) {
+      throwCode(env, "ERR_NOVANET_FR_LENGTH", "cols[" + std::to_string(k) + "] is outside z");
+      return nullptr;
+    }
+  }
+  uint8_t* out;
+  napi_value res = newVec(env, m, &out);
+  if (!res) return nullptr;
+  const uint8_t* vp = vals.p;
+  const uint8_t* zp = z.p;
+  parallelFor(m, 1 << 12, [&](size_t lo, size_t hi) {
+    for (size_t i = lo; i < hi; i++) {
+      Fr acc = ZERO;
+      for (uint32_t k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
+        const Fr zv = load(zp + 32 * (size_t)cols[k]);
+        const Fr c = load(vp + 32 * (size_t)k);
+        if (eq(c, ONE_MONT)) {
+          add(acc, acc, zv);
+        } else {
+          Fr t;
+          mul(t, c, zv);
+          add(acc, acc, t);
+        }
+      }
+      store(out + 32 * i, acc);
+    }
+  });
+  return res;
+}
+
+// frCrossTerm(A1, B1, C1, u1, A2, B2, C2, u2)
+napi_value CrossTerm(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  if (!args(env, info, 8, argv)) return nullptr;
+  Bytes A1, B1, C1, A2, B2, C2;
+  Fr u1, u2;
+  if (!vecArg(env, argv[0], "Az1", -1, A1)) return nullptr;
+  const long m = (long)(A1.len / 32);
+  if (!vecArg(env, argv[1], "Bz1", m, B1) || !vecArg(env, argv[2], "Cz1", m, C1) ||
+      !scalarArg(env, argv[3], "u1", u1) || !vecArg(env, argv[4], "Az2", m, A2) ||
+      !vecArg(env, argv[5], "Bz2", m, B2) || !vecArg(env, argv[6], "Cz2", m, C2) ||
+      !scalarArg(env, argv[7], "u2", u2)) {
+    return nullptr;
+  }
+  Fr nu1, nu2;
+  sub(nu1, ZERO, u1);
+  sub(nu2, ZERO, u2);
+  uint8_t* out;
+  napi_value res = newVec(env, (size_t)m, &out);
+  if (!res) return nullptr;
+  parallelFor((size_t)m, 1 << 12, [&](size_t lo, size_t hi) {
+    for (size_t i = lo; i < hi; i++) {
+      const size_t o = 32 * i;
+      // Σ of four Montgomery products = T_i / R; one more product by R^2 makes it canonical.
+      Fr s, t;
+      mul(s, load(A1.p + o), load(B2.p + o));
+      mul(t, load(A2.p + o), load(B1.p + o));
+      add(s, s, t);
+      mul(t, nu1, load(C2.p + o));
+      add(s, s, t);
+      mul(t, nu2, load(C1.p + o));
+      add(s, s, t);
+      mul(t, s, R2);
+      store(out + o, t);
+    }
+  });
+  return res;
+}
+
+// frAxpy(a, r, b)
+napi_value Axpy(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!args(env, info, 3, argv)) return nullptr;
+  Bytes a, b;
+  Fr r;
+  if (!vecArg(env, argv[0], "a", -1, a)) return nullptr;
+  const long n = (long)(a.len / 32);
+  if (!scalarArg(env, argv[1], "r", r) || !vecArg(env, argv[2], "b", n, b)) return nullptr;
+  const Fr rM = toMont(r);
+  uint8_t* out;
+  napi_value res = newVec(env, (size_t)n, &out);
+  if (!res) return nullptr;
+  parallelFor((size_t)n, 1 << 13, [&](size_t lo, size_t hi) {
+    for (size_t i = lo; i < hi; i++) {
+      Fr t;
+      mul(t, rM, load(b.p + 32 * i));
+      add(t, t, load(a.p + 32 * i));
+      store(out + 32 * i, t);
+    }
+  });
+  return res;
+}
+
+// frFold3(a, r, t, s, b)
+napi_value Fold3(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!args(env, info, 5, argv)) return nullptr;
+  Bytes a, t, b;
+  Fr r, s;
+  if (!vecArg(env, argv[0], "a", -1, a)) return nullptr;
+  const long n = (long)(a.len / 32);
+  if (!scalarArg(env, argv[1], "r", r) || !vecArg(env, argv[2], "t", n, t) || !scalarArg(env, argv[3], "s", s) ||
+      !vecArg(env, argv[4], "b", n, b)) {
+    return nullptr;
+  }
+  const Fr rM = toMont(r), sM = toMont(s);
+  uint8_t* out;
+  napi_value res = newVec(env, (size_t)n, &out);
+  if (!res) return nullptr;
+  parallelFor((size_t)n, 1 << 13, [&](size_t lo, size_t hi) {
+    for (size_t i = lo; i < hi; i++) {
+      Fr x, y;
+      mul(x, rM, load(t.p + 32 * i));
+      mul(y, sM, load(b.p + 32 * i));
+      add(x, x, y);
+      add(x, x, load(a.p + 32 * i));
+      store(out + 32 * i, x);
+    }
+  });
+  return res;
+}
+
+// frRelaxedFirstFailure(Az, Bz, Cz, u, E | null)
+napi_value RelaxedFirstFailure(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!args(env, info, 5, argv)) return nullptr;
+  Bytes A, B, C, E;
+  Fr u;
+  if (!vecArg(env, argv[0], "Az", -1, A)) return nullptr;
+  const long m = (long)(A.len / 32);
+  if (!vecArg(env, argv[1], "Bz", m, B) || !vecArg(env, argv[2], "Cz", m, C) || !scalarArg(env, argv[3], "u", u)) {
+    return nullptr;
+  }
+  napi_valuetype et;
+  napi_typeof(env, argv[4], &et);
+  const bool hasE = !(et == napi_null || et == napi_undefined);
+  if (hasE && !vecArg(env, argv[4], "E", m, E)) return nullptr;
+  const Fr uM = toMont(u);
+  std::atomic<long> first(-1);
+  parallelFor((size_t)m, 1 << 12, [&](size_t lo, size_t hi) {
+    for (size_t i = lo; i < hi; i++) {
+      const size_t o = 32 * i;
+      Fr l, r;
+      mul(l, load(A.p + o), load(B.p + o));  // Az·Bz / R
+      mul(l, l, R2);                          // Az·Bz
+      mul(r, uM, load(C.p + o));              // u·Cz
+      if (hasE) add(r, r, load(E.p + o));
+      if (!eq(l, r)) {
+        long cur = first.load();
+        while ((cur < 0 || (long)i < cur) && !first.compare_exchange_weak(cur, (long)i)) {
+        }
+        return;
+      }
+    }
+  });
+  napi_value res;
+  napi_create_int64(env, (int64_t)first.load(), &res);
+  return res;
+}
+
+// frFirstNonCanonical(v)
+napi_value FirstNonCanonical(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, 1, argv)) return nullptr;
+  void* p;
+  size_t len;
+  if (!typedArg(env, argv[0], napi_uint8_array, "v", &p, &len)) return nullptr;
+  if (len % 32 != 0) {
+    throwCode(env, "ERR_NOVANET_FR_LENGTH", "v has " + std::to_string(len) + " bytes, not a multiple of 32");
+    return nullptr;
+  }
+  napi_value res;
+  napi_create_int64(env, (int64_t)firstNonCanonical(static_cast<const uint8_t*>(p), len / 32), &res);
+  return res;
+}
+
+}  // namespace frk
+
+// Called from the addon's Init (msm.cc).
+bool novanetRegisterKernels(napi_env env, napi_value exports) {
+  struct {
+    const char* name;
+    napi_callback cb;
+  } fns[] = {{"frSpmv", frk::Spmv},
+             {"frCrossTerm", frk::CrossTerm},
+             {"frAxpy", frk::Axpy},
+             {"frFold3", frk::Fold3},
+             {"frRelaxedFirstFailure", frk::RelaxedFirstFailure},
+             {"frFirstNonCanonical", frk::FirstNonCanonical}};
+  for (auto& f : fns) {
+    napi_value v;
+    if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v) != napi_ok) return false;
+    if (napi_set_named_property(env, exports, f.name, v) != napi_ok) return false;
+  }
+  return true;
+}
