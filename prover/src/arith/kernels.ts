@@ -18,7 +18,7 @@ import { FieldKernelsUnavailableError, FrVectorLengthError } from "../errors/ari
 import { FieldElementError } from "../errors/curve.js";
 import { assertFr, P } from "../field/fr.js";
 import { loadNativeMsm } from "../msm/cpu/native.js";
-import type { CsrMatrix, R1csShape } from "./r1cs.js";
+import type { CsrMatrix } from "./r1cs.js";
 
 /** A packed vector of F_p elements: 32 bytes each, canonical, little-endian. */
 export type FrVec = Uint8Array;
