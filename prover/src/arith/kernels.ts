@@ -125,6 +125,20 @@ export function firstNonCanonical(v: FrVec): number {
   return -1;
 }
 
+/** Bigint products → packed. */
+export function packProducts(abc: {
+  Az: readonly bigint[];
+  Bz: readonly bigint[];
+  Cz: readonly bigint[];
+}): PackedProducts {
+  return { Az: packFr(abc.Az, "Az"), Bz: packFr(abc.Bz, "Bz"), Cz: packFr(abc.Cz, "Cz") };
+}
+
+/** Packed products → bigints. */
+export function unpackProducts(abc: PackedProducts): { Az: bigint[]; Bz: bigint[]; Cz: bigint[] } {
+  return { Az: unpackFr(abc.Az, "Az"), Bz: unpackFr(abc.Bz, "Bz"), Cz: unpackFr(abc.Cz, "Cz") };
+}
+
 const packedShapes = new WeakMap<CsrMatrix, PackedCsr>();
 
 /** The packed form of a CSR matrix (computed once per matrix and cached). */

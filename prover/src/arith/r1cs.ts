@@ -17,6 +17,14 @@ import { readR1cs } from "r1csfile";
 import { type Hex, keccak256 } from "viem";
 import { R1csFormatError, StateConventionError, WitnessLengthError } from "../errors/arith.js";
 import { P } from "../field/fr.js";
+import {
+  defaultFieldKernels,
+  type FieldKernels,
+  type FrVec,
+  frLength,
+  type PackedProducts,
+  packCsr,
+} from "./kernels.js";
 
 /** A sparse matrix in compressed sparse row form: row `i` is `cols/vals[rowPtr[i] .. rowPtr[i+1])`. */
 export type CsrMatrix = {
@@ -232,4 +240,27 @@ export function isSatisfied(shape: R1csShape, z: readonly bigint[]): boolean {
   const { Az, Bz, Cz } = multiply(shape, z);
   for (let i = 0; i < shape.m; i++) if ((Az[i] * Bz[i]) % P !== Cz[i]) return false;
   return true;
+}
+
+/**
+ * `Az, Bz, Cz` of a packed `z` (length `nVars`) through the field kernels (default: native when built).
+ * Every element of `z` is checked `< p` by the kernel. Cost: one product per non-zero ≠ 1.
+ *
+ * @throws {WitnessLengthError} `z` has the wrong length. @throws {FieldElementError} an element ≥ p.
+ */
+export function multiplyPacked(
+  shape: R1csShape,
+  z: FrVec,
+  kernels: FieldKernels = defaultFieldKernels(),
+): PackedProducts {
+  if (frLength(z, "z") !== shape.nVars) {
+    throw new WitnessLengthError("z has the wrong length for this R1CS", {
+      details: `got ${z.length / 32}, expected nVars = ${shape.nVars}`,
+    });
+  }
+  return {
+    Az: kernels.spmv(packCsr(shape.A), z),
+    Bz: kernels.spmv(packCsr(shape.B), z),
+    Cz: kernels.spmv(packCsr(shape.C), z),
+  };
 }

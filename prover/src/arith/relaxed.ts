@@ -9,6 +9,7 @@
 import type { G1Affine } from "../curve/bn254.js";
 import { WitnessLengthError } from "../errors/arith.js";
 import { P } from "../field/fr.js";
+import { type FrVec, packFr, unpackFr } from "./kernels.js";
 import { type AbcProducts, multiply, type R1csShape } from "./r1cs.js";
 
 export type RelaxedInstance = {
@@ -74,4 +75,71 @@ export function relaxedProductsSatisfy(u: bigint, abc: AbcProducts, E: readonly 
     if ((Az[i] * Bz[i]) % P !== (u * Cz[i] + E[i]) % P) return false;
   }
   return true;
+}
+
+/** `W` and `E` of a witness as packed vectors (what the field kernels and `commitPacked` take). */
+export type PackedWitness = { readonly W: FrVec; readonly E: FrVec };
+
+const packedWitnesses = new WeakMap<RelaxedWitness, PackedWitness>();
+
+/**
+ * The packed `W` and `E` of a witness: the kernels' own output for a witness made by
+ * {@link witnessFromPacked} (no conversion), else packed once and cached per witness object.
+ *
+ * @throws {FieldElementError} an entry of `W` or `E` is not canonical.
+ */
+export function packedWitness(w: RelaxedWitness): PackedWitness {
+  let p = packedWitnesses.get(w);
+  if (!p) {
+    p = { W: packFr(w.W, "W"), E: packFr(w.E, "E") };
+    packedWitnesses.set(w, p);
+  }
+  return p;
+}
+
+/**
+ * A {@link RelaxedWitness} over packed vectors: `W` and `E` are decoded to bigints only when read (a
+ * fold's output is usually folded again, never read), then frozen so that the bigint view and the
+ * packed vectors cannot drift apart. `known` supplies bigint views already at hand (a leaf's `W`).
+ */
+export function witnessFromPacked(
+  packed: PackedWitness,
+  rW: bigint,
+  rE: bigint,
+  known: { W?: bigint[]; E?: bigint[] } = {},
+): RelaxedWitness {
+  let W = known.W ? Object.freeze(known.W) : undefined;
+  let E = known.E ? Object.freeze(known.E) : undefined;
+  const w = {
+    get W(): bigint[] {
+      if (!W) W = Object.freeze(unpackFr(packed.W, "W"));
+      return W as bigint[];
+    },
+    get E(): bigint[] {
+      if (!E) E = Object.freeze(unpackFr(packed.E, "E"));
+      return E as bigint[];
+    },
+    rW,
+    rE,
+  };
+  packedWitnesses.set(w, packed);
+  return w;
+}
+
+/** The packed `z = (u, x, W)` in circom's wire order. Throws {@link WitnessLengthError} on wrong lengths. */
+export function assembleZPacked(shape: R1csShape, u: bigint, x: readonly bigint[], W: FrVec): FrVec {
+  if (x.length !== 2 * shape.s) {
+    throw new WitnessLengthError("x has the wrong length", {
+      details: `got ${x.length}, expected 2s = ${2 * shape.s}`,
+    });
+  }
+  if (W.length !== 32 * shape.nW) {
+    throw new WitnessLengthError("W has the wrong length", {
+      details: `got ${W.length / 32}, expected nW = ${shape.nW}`,
+    });
+  }
+  const z = new Uint8Array(32 * shape.nVars);
+  z.set(packFr([u, ...x], "(u, x)"), 0);
+  z.set(W, 32 * (1 + x.length));
+  return z;
 }

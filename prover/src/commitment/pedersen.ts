@@ -7,6 +7,8 @@
  * with a uniformly random `blind`. Cost: one MSM of the non-zero entries (zero scalars are skipped,
  * small ones go into MSMs with fewer windows).
  */
+
+import type { FrVec } from "../arith/kernels.js";
 import { G1_ZERO, type G1Affine, g1Add } from "../curve/bn254.js";
 import { MsmInputError } from "../errors/commitment.js";
 import { assertFr, P } from "../field/fr.js";
@@ -57,6 +59,81 @@ export async function commit(srs: Srs, v: readonly bigint[], blind = 0n, backend
       });
       return msm.msm(points, scalarsToLe(scalars, k.bytes), k.bytes);
     });
+  let acc: G1Affine = G1_ZERO;
+  for (const p of await Promise.all(parts)) acc = g1Add(acc, p);
+  return acc;
+}
+
+/** The top 32 bits of p: a packed element whose top word is below this is canonical without a bigint. */
+const P_TOP32 = Number(P >> 224n);
+
+/**
+ * {@link commit} for a packed vector (arith/kernels.ts `FrVec`, e.g. `T`, `E` or `W` from the field
+ * kernels): the same commitment, computed without a bigint per element — each element's bytes go to
+ * the MSM as they are, classed by their highest non-zero byte (zero skipped, ≤ 1 byte, ≤ 8 bytes,
+ * full width), and only elements whose top word equals p's are compared with p as bigints.
+ *
+ * @throws {SrsTooSmallError} `len(v)` (+1 with a non-zero blind) exceeds the SRS.
+ * @throws {MsmInputError} an element is ≥ p or `v` is not 32 bytes per element.
+ */
+export async function commitPacked(srs: Srs, v: FrVec, blind = 0n, backend?: MsmBackend): Promise<G1Affine> {
+  assertFr(blind, "blind");
+  if (v.length % 32 !== 0) {
+    throw new MsmInputError("committed vector is not 32 bytes per element", { details: `${v.length} bytes` });
+  }
+  const n = v.length / 32;
+  const hiding = blind !== 0n;
+  assertSrsFits(srs, n, hiding, "committed vector");
+  const msm = backend ?? (await defaultMsmBackend());
+  const dv = new DataView(v.buffer, v.byteOffset, v.byteLength);
+  const classOf = new Uint8Array(n); // 0 zero, 1 one byte, 2 eight bytes, 3 full
+  const counts = [0, 0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const o = 32 * i;
+    const top = dv.getUint32(o + 28, true);
+    let c: number;
+    if (
+      top !== 0 ||
+      dv.getUint32(o + 24, true) !== 0 ||
+      dv.getUint32(o + 20, true) !== 0 ||
+      dv.getUint32(o + 16, true) !== 0 ||
+      dv.getUint32(o + 12, true) !== 0 ||
+      dv.getUint32(o + 8, true) !== 0
+    ) {
+      c = 3;
+      if (top >= P_TOP32) {
+        let x = 0n;
+        for (let j = 31; j >= 0; j--) x = (x << 8n) | BigInt(v[o + j]);
+        if (x >= P) {
+          throw new MsmInputError("committed value is not a canonical element of F_p", { details: `index ${i}: ${x}` });
+        }
+      }
+    } else if (dv.getUint32(o + 4, true) !== 0 || (dv.getUint32(o, true) & 0xffffff00) !== 0) c = 2;
+    else c = v[o] !== 0 ? 1 : 0;
+    classOf[i] = c;
+    counts[c]++;
+  }
+  const widths = [0, 1, 8, 32];
+  const parts: Promise<G1Affine>[] = [];
+  for (let c = 1; c <= 3; c++) {
+    const count = counts[c] + (c === 3 && hiding ? 1 : 0);
+    if (count === 0) continue;
+    const w = widths[c];
+    const points = new Uint8Array(64 * count);
+    const scalars = new Uint8Array(w * count);
+    let j = 0;
+    for (let i = 0; i < n; i++) {
+      if (classOf[i] !== c) continue;
+      points.set(srs.g1Lem.subarray(64 * i, 64 * i + 64), 64 * j);
+      scalars.set(v.subarray(32 * i, 32 * i + w), w * j);
+      j++;
+    }
+    if (c === 3 && hiding) {
+      points.set(srs.g1Lem.subarray(64 * n, 64 * n + 64), 64 * j);
+      scalars.set(scalarsToLe([blind], 32), 32 * j);
+    }
+    parts.push(msm.msm(points, scalars, w));
+  }
   let acc: G1Affine = G1_ZERO;
   for (const p of await Promise.all(parts)) acc = g1Add(acc, p);
   return acc;

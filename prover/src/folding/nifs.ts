@@ -15,11 +15,20 @@
  * {@link foldChallenge}; the Solidity `Fold` library reproduces both byte for byte.
  */
 import type { Hex } from "viem";
-import type { AbcProducts, R1csShape } from "../arith/r1cs.js";
-import { isRelaxedSatisfied, type RelaxedInstance, type RelaxedWitness } from "../arith/relaxed.js";
-import { commit } from "../commitment/pedersen.js";
+import { defaultFieldKernels, type FieldKernels, type FrVec, type PackedProducts } from "../arith/kernels.js";
+import { type AbcProducts, multiplyPacked, type R1csShape } from "../arith/r1cs.js";
+import {
+  assembleZPacked,
+  packedWitness,
+  type RelaxedInstance,
+  type RelaxedWitness,
+  witnessFromPacked,
+} from "../arith/relaxed.js";
+import { commitPacked } from "../commitment/pedersen.js";
 import type { Srs } from "../commitment/srs.js";
 import { type G1Affine, g1Equal, g1FromAffine, g1ToAffine } from "../curve/bn254.js";
+import { FrVectorLengthError, WitnessLengthError } from "../errors/arith.js";
+import { FieldElementError } from "../errors/curve.js";
 import { FoldShapeError } from "../errors/folding.js";
 import { assertFr, assertFrVector, P, randomFr, vecAxpy } from "../field/fr.js";
 import type { MsmBackend } from "../msm/backend.js";
@@ -37,14 +46,20 @@ export type FoldContext = {
   backend?: MsmBackend;
   /** Blind `cmT` with a random coefficient (needs the SRS to hold m + 1 powers). Default false. */
   hiding?: boolean;
+  /** Field kernels for `T` and the folds (default: arith/kernels.ts `defaultFieldKernels()`). */
+  kernels?: FieldKernels;
 };
 
-/** A running instance with its witness and the products `Az, Bz, Cz` of its `z` (kept so folds reuse them). */
-export type RunningPair = { U: RelaxedInstance; W: RelaxedWitness; abc: AbcProducts };
+/**
+ * A running instance with its witness and the packed products `Az, Bz, Cz` of its `z` (kept so folds
+ * reuse them: a fold never recomputes a matrix product).
+ */
+export type RunningPair = { U: RelaxedInstance; W: RelaxedWitness; abc: PackedProducts };
 
 /**
- * `T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1` from the children's products. Cost: 4m multiplications, one
- * `%` per entry.
+ * `T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1` from the children's products, on bigints: the reference
+ * that the field kernels (arith/kernels.ts) are tested against, and the decider's. Cost: 4m
+ * multiplications, one `%` per entry.
  */
 export function crossTerm(abc1: AbcProducts, u1: bigint, abc2: AbcProducts, u2: bigint): bigint[] {
   const m = abc1.Az.length;
@@ -91,7 +106,7 @@ export function foldInstances(U1: RelaxedInstance, U2: RelaxedInstance, cmT: G1A
   };
 }
 
-/** The prover's witness fold: `W = W1 + r·W2`, `E = E1 + r·T + r²·E2`, blinds alike. */
+/** The prover's witness fold on bigints (reference): `W = W1 + r·W2`, `E = E1 + r·T + r²·E2`, blinds alike. */
 export function foldWitnesses(
   W1: RelaxedWitness,
   W2: RelaxedWitness,
@@ -140,7 +155,7 @@ export function verifyFold(
   return { U: foldInstances(U1, U2, cmT, r), r };
 }
 
-export type FoldProof = { folded: RunningPair; cmT: G1Affine; r: bigint; T: bigint[] };
+export type FoldProof = { folded: RunningPair; cmT: G1Affine; r: bigint; T: FrVec };
 
 /**
  * Folds the left running pair (U1, W1) and the right one (U2, W2) into the parent `nodeId`'s pair.
@@ -154,17 +169,25 @@ export async function proveFold(
 ): Promise<FoldProof> {
   const { U: U1, W: W1, abc: abc1 } = left;
   const { U: U2, W: W2, abc: abc2 } = right;
-  // 1. Cross term T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1.
-  const T = crossTerm(abc1, U1.u, abc2, U2.u);
-  // 2. Commit to it: cmT = cm(T, rT) (rT = 0 without hiding).
+  const k = ctx.kernels ?? defaultFieldKernels();
+  const w1 = packedWitness(W1);
+  const w2 = packedWitness(W2);
+  // 1. Cross term T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1 (packed, in the field kernels).
+  const T = k.crossTerm(abc1, U1.u, abc2, U2.u);
+  // 2. Commit to it: cmT = cm(T, rT) (rT = 0 without hiding); T's bytes go to the MSM as they are.
   const rT = ctx.hiding ? randomFr() : 0n;
-  const cmT = await commit(ctx.srs, T, rT, ctx.backend);
+  const cmT = await commitPacked(ctx.srs, T, rT, ctx.backend);
   // 3. Challenge r = keccak256(abi.encode(DOMAIN, jobId, nodeId, U1, U2, cmT)) mod p, then fold the instances.
   const { U, r } = verifyFold(ctx.domain, ctx.jobId, nodeId, U1, U2, cmT);
   // 4. Fold the witnesses: W = W1 + r·W2, E = E1 + r·T + r²·E2.
-  const W = foldWitnesses(W1, W2, T, rT, r);
+  const r2 = (r * r) % P;
+  const W = witnessFromPacked(
+    { W: k.axpy(w1.W, r, w2.W), E: k.fold3(w1.E, r, T, r2, w2.E) },
+    (W1.rW + r * W2.rW) % P,
+    (W1.rE + r * rT + r2 * W2.rE) % P,
+  );
   // 5. Fold the products by linearity, for the next fold up the tree.
-  const abc = foldProducts(abc1, abc2, r);
+  const abc = { Az: k.axpy(abc1.Az, r, abc2.Az), Bz: k.axpy(abc1.Bz, r, abc2.Bz), Cz: k.axpy(abc1.Cz, r, abc2.Cz) };
   return { folded: { U, W, abc }, cmT, r, T };
 }
 
@@ -179,9 +202,21 @@ export async function checkRelaxed(
   W: RelaxedWitness,
   backend?: MsmBackend,
 ): Promise<boolean> {
-  if (!isRelaxedSatisfied(shape, U, W)) return false;
-  const cmW = await commit(srs, W.W, W.rW, backend);
+  let packed: ReturnType<typeof packedWitness>;
+  try {
+    packed = packedWitness(W);
+    if (U.x.length !== 2 * shape.s || packed.W.length !== 32 * shape.nW || packed.E.length !== 32 * shape.m)
+      return false;
+    const abc = multiplyPacked(shape, assembleZPacked(shape, U.u, U.x, packed.W));
+    if (defaultFieldKernels().relaxedFirstFailure(abc, U.u, packed.E) !== -1) return false;
+  } catch (e) {
+    // A non-canonical entry or a wrong length reads as unsatisfied.
+    if (e instanceof FieldElementError || e instanceof FrVectorLengthError || e instanceof WitnessLengthError)
+      return false;
+    throw e;
+  }
+  const cmW = await commitPacked(srs, packed.W, W.rW, backend);
   if (!g1Equal(cmW, U.cmW)) return false;
-  const cmE = await commit(srs, W.E, W.rE, backend);
+  const cmE = await commitPacked(srs, packed.E, W.rE, backend);
   return g1Equal(cmE, U.cmE);
 }

@@ -11,14 +11,16 @@
  * did (Nova's NIFS, applied N − 1 times); the root's `zIn`/`zOut` are `z_0` and `z_N`.
  */
 import type { Hex } from "viem";
-import { type AbcProducts, multiply, type R1csShape } from "../arith/r1cs.js";
+import { defaultFieldKernels, type PackedProducts, packFr } from "../arith/kernels.js";
+import { multiplyPacked, type R1csShape } from "../arith/r1cs.js";
 import {
+  assembleZPacked,
+  packedWitness,
   type RelaxedInstance,
   type RelaxedWitness,
-  relaxedProducts,
-  relaxedProductsSatisfy,
+  witnessFromPacked,
 } from "../arith/relaxed.js";
-import { commit } from "../commitment/pedersen.js";
+import { commitPacked } from "../commitment/pedersen.js";
 import type { Srs } from "../commitment/srs.js";
 import { G1_ZERO, type G1Affine } from "../curve/bn254.js";
 import { ContinuityError, FoldVerificationError, LeafError, TreeShapeError } from "../errors/folding.js";
@@ -40,8 +42,8 @@ export type TreeNode = {
   U: RelaxedInstance;
 };
 
-/** A node with its witness and the products `Az, Bz, Cz` of its `z` (what a prover keeps). */
-export type ProverNode = { node: TreeNode; W: RelaxedWitness; abc: AbcProducts };
+/** A node with its witness and the packed products `Az, Bz, Cz` of its `z` (what a prover keeps). */
+export type ProverNode = { node: TreeNode; W: RelaxedWitness; abc: PackedProducts };
 
 /** One fold of a tree, as a verifier (or the market) sees it. */
 export type FoldRecord = {
@@ -146,21 +148,22 @@ export async function makeLeaf(
     }
   }
   if (z[0] !== 1n) throw new LeafError("witness slot 0 must be the constant 1", { details: String(z[0]) });
-  const abc = multiply(shape, z);
+  // One conversion to packed limbs; everything after runs in the field kernels and the MSM.
+  const zp = packFr(z, "z");
+  const abc = multiplyPacked(shape, zp);
   if (opts.check !== false) {
-    for (let i = 0; i < m; i++) {
-      if ((abc.Az[i] * abc.Bz[i]) % P !== abc.Cz[i]) {
-        throw new LeafError("witness does not satisfy the circuit", { details: `leaf ${opts.k}, constraint ${i}` });
-      }
+    const bad = defaultFieldKernels().relaxedFirstFailure(abc, 1n);
+    if (bad !== -1) {
+      throw new LeafError("witness does not satisfy the circuit", { details: `leaf ${opts.k}, constraint ${bad}` });
     }
   }
   const x = z.slice(1, 1 + 2 * s);
-  const W = z.slice(1 + 2 * s);
+  const Wp = zp.slice(32 * (1 + 2 * s));
   const rW = opts.hiding ? randomFr() : 0n;
-  const cmW = await commit(srs, W, rW, opts.backend);
+  const cmW = await commitPacked(srs, Wp, rW, opts.backend);
   return {
     node: { a: opts.k, c: opts.k + 1, zIn: x.slice(s, 2 * s), zOut: x.slice(0, s), U: { cmW, cmE: G1_ZERO, u: 1n, x } },
-    W: { W, E: new Array<bigint>(m).fill(0n), rW, rE: 0n },
+    W: witnessFromPacked({ W: Wp, E: new Uint8Array(32 * m) }, rW, 0n),
     abc,
   };
 }
@@ -184,8 +187,9 @@ export function restoreProverNode(
       details: `len(x) ${node.U.x.length} (2s = ${2 * shape.s}), len(W) ${W.W.length} (nW = ${shape.nW}), len(E) ${W.E.length} (m = ${shape.m})`,
     });
   }
-  const abc = relaxedProducts(shape, node.U, W);
-  if (opts.check !== false && !relaxedProductsSatisfy(node.U.u, abc, W.E)) {
+  const packed = packedWitness(W);
+  const abc = multiplyPacked(shape, assembleZPacked(shape, node.U.u, node.U.x, packed.W));
+  if (opts.check !== false && defaultFieldKernels().relaxedFirstFailure(abc, node.U.u, packed.E) !== -1) {
     throw new LeafError("witness does not satisfy the node's relaxed instance", { details: `[${node.a}, ${node.c})` });
   }
   return { node, W, abc };

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import {
+  bigintKernels,
+  loadNativeKernels,
+  packProducts,
+  unpackFr,
+  unpackProducts,
+} from "../../../prover/src/arith/kernels.js";
 import { multiply } from "../../../prover/src/arith/r1cs.js";
 import { assembleZ, isRelaxedSatisfied, type RelaxedWitness } from "../../../prover/src/arith/relaxed.js";
 import { srsFromTau } from "../../../prover/src/commitment/srs.js";
@@ -42,11 +49,14 @@ describe("folding/nifs", () => {
     fc.assert(
       fc.property(fr, (r) => {
         const [L, R] = [running, leaves[2]];
-        const T = crossTerm(L.abc, L.U.u, R.abc, R.U.u);
+        const T = crossTerm(unpackProducts(L.abc), L.U.u, unpackProducts(R.abc), R.U.u);
         const U = foldInstances(L.U, R.U, { x: 0n, y: 0n }, r);
         const W = foldWitnesses(L.W, R.W, T, 0n, r);
         assert.ok(isRelaxedSatisfied(c.shape, U, W));
-        assert.deepEqual(foldProducts(L.abc, R.abc, r), multiply(c.shape, assembleZ(c.shape, U.u, U.x, W.W)));
+        assert.deepEqual(
+          foldProducts(unpackProducts(L.abc), unpackProducts(R.abc), r),
+          multiply(c.shape, assembleZ(c.shape, U.u, U.x, W.W)),
+        );
       }),
       { numRuns: 25 },
     );
@@ -60,12 +70,12 @@ describe("folding/nifs", () => {
           const W: RelaxedWitness = { ...p.W, W: [...p.W.W], E: [...p.W.E] };
           if (inE) W.E[at % W.E.length] = (W.E[at % W.E.length] + 1n) % P;
           else W.W[at % W.W.length] = (W.W[at % W.W.length] + 1n) % P;
-          return { ...p, W, abc: multiply(c.shape, assembleZ(c.shape, p.U.u, p.U.x, W.W)) };
+          return { ...p, W, abc: packProducts(multiply(c.shape, assembleZ(c.shape, p.U.u, p.U.x, W.W))) };
         };
         const L = leftBad ? bad(running) : running;
         const R = leftBad ? leaves[2] : bad(leaves[2]);
         fc.pre(!isRelaxedSatisfied(c.shape, L.U, L.W) || !isRelaxedSatisfied(c.shape, R.U, R.W));
-        const T = crossTerm(L.abc, L.U.u, R.abc, R.U.u);
+        const T = crossTerm(unpackProducts(L.abc), L.U.u, unpackProducts(R.abc), R.U.u);
         const U = foldInstances(L.U, R.U, { x: 0n, y: 0n }, r);
         const W = foldWitnesses(L.W, R.W, T, 0n, r);
         assert.equal(isRelaxedSatisfied(c.shape, U, W), false);
@@ -76,9 +86,9 @@ describe("folding/nifs", () => {
 
   it("T is the middle coefficient: Az∘Bz − u·Cz of the fold = E1 + r·T + r²·E2 (checked at r = 1, 2, 3)", () => {
     const [L, R] = [running, leaves[3]];
-    const T = crossTerm(L.abc, L.U.u, R.abc, R.U.u);
+    const T = crossTerm(unpackProducts(L.abc), L.U.u, unpackProducts(R.abc), R.U.u);
     for (const r of [1n, 2n, 3n]) {
-      const { Az, Bz, Cz } = foldProducts(L.abc, R.abc, r);
+      const { Az, Bz, Cz } = foldProducts(unpackProducts(L.abc), unpackProducts(R.abc), r);
       const u = (L.U.u + r * R.U.u) % P;
       const slack = Az.map((a, i) => (((a * Bz[i] - u * Cz[i]) % P) + P) % P);
       const expected = T.map((t, i) => (L.W.E[i] + r * t + r * r * R.W.E[i]) % P);
@@ -92,5 +102,26 @@ describe("folding/nifs", () => {
     assert.equal(v.r, proof.r);
     assert.deepEqual(v.U, proof.folded.U);
     assert.notDeepEqual(verifyFold(domain, 3n, 10n, running.U, leaves[2].U, proof.cmT).U, proof.folded.U);
+  });
+
+  it("proveFold through the native kernels = through the bigint reference = the bigint fold functions", async () => {
+    const native = loadNativeKernels();
+    const ctx = { shape: c.shape, srs, domain, jobId: 3n, backend };
+    const ref = await proveFold({ ...ctx, kernels: bigintKernels }, 9n, running, leaves[2]);
+    const T = crossTerm(unpackProducts(running.abc), running.U.u, unpackProducts(leaves[2].abc), leaves[2].U.u);
+    assert.deepEqual(unpackFr(ref.T), T);
+    const W = foldWitnesses(running.W, leaves[2].W, T, 0n, ref.r);
+    assert.deepEqual([ref.folded.W.W, ref.folded.W.E, ref.folded.W.rW, ref.folded.W.rE], [W.W, W.E, W.rW, W.rE]);
+    assert.deepEqual(
+      unpackProducts(ref.folded.abc),
+      foldProducts(unpackProducts(running.abc), unpackProducts(leaves[2].abc), ref.r),
+    );
+    if (!native) return;
+    const nat = await proveFold({ ...ctx, kernels: native }, 9n, running, leaves[2]);
+    assert.deepEqual(nat.T, ref.T);
+    assert.deepEqual(nat.folded.U, ref.folded.U);
+    assert.deepEqual(nat.folded.abc, ref.folded.abc);
+    assert.deepEqual(nat.folded.W.E, ref.folded.W.E);
+    assert.deepEqual(nat.folded.W.W, ref.folded.W.W);
   });
 });
