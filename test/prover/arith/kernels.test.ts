@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   bigintKernels,
+  defaultFieldKernels,
   type FieldKernels,
   type FrVec,
   frGet,
@@ -9,10 +10,11 @@ import {
   type PackedCsr,
   packCsr,
   packFr,
+  setDefaultFieldKernels,
   unpackFr,
 } from "../../../prover/src/arith/kernels.js";
 import { multiply, shapeFromRows } from "../../../prover/src/arith/r1cs.js";
-import { FrVectorLengthError } from "../../../prover/src/errors/arith.js";
+import { FieldKernelsUnavailableError, FrVectorLengthError } from "../../../prover/src/errors/arith.js";
 import { FieldElementError } from "../../../prover/src/errors/curve.js";
 import { P } from "../../../prover/src/field/fr.js";
 
@@ -66,6 +68,27 @@ describe("arith/kernels", () => {
       (e) => e instanceof FieldElementError && /\[2\]/.test(e.message),
     );
     assert.throws(() => unpackFr(new Uint8Array(33)), FrVectorLengthError);
+  });
+
+  it("NOVANET_KERNELS selects the kernels: bigint, native (when built), anything else → FieldKernelsUnavailableError", () => {
+    const saved = process.env.NOVANET_KERNELS;
+    try {
+      for (const [choice, want] of [
+        ["bigint", "bigint"],
+        ["native", native ? "native" : undefined],
+        ["", native ? "native" : "bigint"],
+        ["gpu", undefined],
+      ] as const) {
+        setDefaultFieldKernels(undefined);
+        process.env.NOVANET_KERNELS = choice;
+        if (want) assert.equal(defaultFieldKernels().name, want, choice);
+        else assert.throws(() => defaultFieldKernels(), FieldKernelsUnavailableError, choice);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.NOVANET_KERNELS;
+      else process.env.NOVANET_KERNELS = saved;
+      setDefaultFieldKernels(undefined);
+    }
   });
 
   it("the reference spmv agrees with arith/r1cs multiply on a real shape", () => {

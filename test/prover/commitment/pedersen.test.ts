@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { commit } from "../../../prover/src/commitment/pedersen.js";
+import { packFr } from "../../../prover/src/arith/kernels.js";
+import { commit, commitPacked } from "../../../prover/src/commitment/pedersen.js";
 import { srsFromTau } from "../../../prover/src/commitment/srs.js";
 import { G1_GENERATOR, g1Add, g1Mul } from "../../../prover/src/curve/bn254.js";
-import { SrsTooSmallError } from "../../../prover/src/errors/commitment.js";
+import { MsmInputError, SrsTooSmallError } from "../../../prover/src/errors/commitment.js";
 import { FieldElementError } from "../../../prover/src/errors/curve.js";
 import { evalPoly, P, vecAxpy } from "../../../prover/src/field/fr.js";
 import { terminateDefaultMsmBackend } from "../../../prover/src/msm/default.js";
@@ -25,6 +26,29 @@ describe("commitment/pedersen", () => {
     assert.deepEqual(await commit(srs, v), g1Mul(G1_GENERATOR, evalPoly(v, tau)));
     assert.deepEqual(await commit(srs, [7n, 8n], 1n), g1Mul(G1_GENERATOR, evalPoly([7n, 8n, 1n], tau)));
     assert.deepEqual(await commit(srs, [0n, 0n]), { x: 0n, y: 0n });
+  });
+
+  it("commitPacked = commit on packed vectors (all byte classes, edges 0, 255, 2^64 − 1, p − 1, blinds)", async () => {
+    const edge = fc.oneof(
+      fr,
+      fc.constantFrom(0n, 1n, 255n, 256n, (1n << 64n) - 1n, 1n << 64n, P - 1n, P - 2n, 1n << 253n),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(edge, { maxLength: 20 }), fc.oneof(fc.constant(0n), fr), async (v, blind) => {
+        assert.deepEqual(await commitPacked(srs, packFr(v), blind), await commit(srs, v, blind));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("commitPacked rejects an element ≥ p (p, 2^256 − 1) and a length not a multiple of 32 with MsmInputError", async () => {
+    for (const raw of [P, (1n << 256n) - 1n]) {
+      const v = new Uint8Array(64);
+      for (let j = 0; j < 32; j++) v[32 + j] = Number((raw >> BigInt(8 * j)) & 0xffn);
+      await assert.rejects(commitPacked(srs, v), (e) => e instanceof MsmInputError && /index 1/.test(e.message));
+    }
+    await assert.rejects(commitPacked(srs, new Uint8Array(33)), MsmInputError);
+    await assert.rejects(commitPacked(srs, new Uint8Array(32 * 25)), SrsTooSmallError);
   });
 
   it("hiding appends the blind as the coefficient of τ^len(v)", async () => {
