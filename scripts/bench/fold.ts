@@ -1,15 +1,21 @@
 /**
- * `npm run bench:fold [-- --sizes 12,14,16 --reps 2 --rounds 2]`: one step's folding work against a Groth16 proof
- * of the same step, on this machine.
+ * `npm run bench:fold [-- --sizes 12,14,16 --real sha256,poseidon --reps 2 --rounds 2]`: one step's folding work
+ * against a Groth16 proof of the same step, on this machine.
  *
- * For the size-parametrised circuit (prover/circuits/bench_sized.circom, 2^k − 3 constraints) at each k:
+ * Circuits: the size-parametrised one (prover/circuits/bench_sized.circom, 2^k − 3 constraints, a dense
+ * witness) at each k of `--sizes`, and the real step circuits of `--real`: `sha256` (sha256_chain.circom,
+ * circomlib `Sha256(256)`, 29,636 constraints, a witness of bits) and `poseidon` (poseidon_chain.circom,
+ * circomlib `Poseidon(1)`, 213 constraints). For each:
  * - leaf: witness (circom wasm) + `makeLeaf` (Az, Bz, Cz, satisfaction check, cmW = MSM over the SRS);
  * - fold: `foldNodes` of two leaves: cross term T, cmT (MSM), challenge r, folded instance and witness;
  * - groth16: snarkjs `groth16.fullProve` (witness + proof) with a zkey made beforehand (setup excluded).
  * Each measurement runs in a fresh child process (one warm-up, then `reps` runs), which also gives an
  * honest peak memory (`maxRSS` of the folding child: leaf + fold, inputs loaded); `rounds` rounds
  * alternate the folding and the Groth16 children and every number is the median over all runs.
- * speedup = groth16Ms / (leafMs + foldMs). Writes bench/results/fold.json.
+ * speedup = groth16Ms / (leafMs + foldMs); bytes/constraint = the folding child's peak RSS / constraints
+ * (the Node.js baseline of ≈ 100 MB included, so small circuits read high). The table names the MSM
+ * backend and the field kernels (arith/kernels.ts: native, or the bigint reference with
+ * `NOVANET_KERNELS=bigint`). Writes bench/results/fold.json.
  *
  * The SRS is the cached INSECURE dev SRS of power k (fine for timing; generated on first run, minutes
  * at k = 16). Groth16 uses snarkjs (ffjavascript's wasm MSM on all cores); folding uses the default MSM
@@ -22,7 +28,9 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { zeroAddress } from "viem";
+import { defaultFieldKernels } from "../../prover/src/arith/kernels.js";
 import { loadR1cs } from "../../prover/src/arith/r1cs.js";
+import { type CompiledCircuit, compileCircuit } from "../../prover/src/circuits/compile.js";
 import { circuitForSize } from "../../prover/src/circuits/sized.js";
 import { loadSnarkjs } from "../../prover/src/circuits/snarkjs.js";
 import { computeWitness } from "../../prover/src/circuits/witness.js";
@@ -33,7 +41,43 @@ import { domainSeparator } from "../../prover/src/folding/transcript.js";
 import { foldNodes, makeLeaf } from "../../prover/src/folding/tree.js";
 import { defaultMsmBackend, terminateDefaultMsmBackend } from "../../prover/src/msm/default.js";
 
-type Row = { constraints: number; leafMs: number; foldMs: number; groth16Ms: number; speedup: number; peakMB: number };
+type Row = {
+  circuit: string;
+  constraints: number;
+  leafMs: number;
+  foldMs: number;
+  groth16Ms: number;
+  speedup: number;
+  peakMB: number;
+  bytesPerConstraint: number;
+};
+
+/** A benchmarked step circuit: `sized:k`, `sha256` or `poseidon`. */
+type Case = { id: string; compile: () => Promise<CompiledCircuit>; input: (i: number) => bigint[] };
+
+function benchCase(id: string): Case {
+  const cacheDir = join(CACHE, "circuits");
+  if (id.startsWith("sized:")) {
+    const k = Number(id.slice(6));
+    return { id, compile: () => circuitForSize(k, { cacheDir }), input: (i) => [1000n + BigInt(i)] };
+  }
+  if (id === "sha256") {
+    // The state is a digest as two 128-bit halves.
+    return {
+      id,
+      compile: () => compileCircuit("prover/circuits/sha256_chain.circom", { cacheDir }),
+      input: (i) => [0x0123456789abcdefn + BigInt(i), 0xfedcba9876543210n],
+    };
+  }
+  if (id === "poseidon") {
+    return {
+      id,
+      compile: () => compileCircuit("prover/circuits/poseidon_chain.circom", { cacheDir }),
+      input: (i) => [1000n + BigInt(i)],
+    };
+  }
+  throw new Error(`unknown bench case ${id} (sized:k, sha256, poseidon)`);
+}
 
 const CACHE = resolve(".novanet");
 const log = (e: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ bench: "fold", ...e })}\n`);
@@ -42,9 +86,9 @@ const median = (v: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Child: times leaf and fold for circuit size 2^k. Prints one JSON line. */
-async function childFold(k: number, ptau: string, reps: number): Promise<void> {
-  const compiled = await circuitForSize(k, { cacheDir: join(CACHE, "circuits") });
+/** Child: times leaf and fold for one circuit. Prints one JSON line. */
+async function childFold(c: Case, ptau: string, reps: number): Promise<void> {
+  const compiled = await c.compile();
   const shape = await loadR1cs(compiled.r1csPath);
   const srs = await loadSrsFromPtau(ptau, srsPowersFor(shape));
   const domain = domainSeparator({
@@ -54,23 +98,23 @@ async function childFold(k: number, ptau: string, reps: number): Promise<void> {
     srsDigest: srsDigest(srs),
   });
   const ctx = { shape, srs, domain, jobId: 0n };
-  const leaf = async (kk: number, z: bigint) => {
-    const w = await computeWitness(compiled, [z]);
+  const leaf = async (kk: number, z: bigint[]) => {
+    const w = await computeWitness(compiled, z);
     return makeLeaf(shape, srs, w, { k: kk });
   };
   const leafMs: number[] = [];
   const foldMs: number[] = [];
   const witnessMs: number[] = [];
   for (let i = 0; i <= reps; i++) {
-    const z = 1000n + BigInt(i);
+    const z = c.input(i);
     let t = performance.now();
-    await computeWitness(compiled, [z]);
+    await computeWitness(compiled, z);
     const tw = performance.now() - t;
     t = performance.now();
     const l0 = await leaf(0, z);
     const tl = performance.now() - t;
     // The right leaf starts where the left one ends (continuity).
-    const l1 = await leaf(1, l0.node.zOut[0]);
+    const l1 = await leaf(1, l0.node.zOut);
     t = performance.now();
     await foldNodes(ctx, l0, l1);
     const tf = performance.now() - t;
@@ -82,19 +126,21 @@ async function childFold(k: number, ptau: string, reps: number): Promise<void> {
   }
   const peakMB = process.resourceUsage().maxRSS / 1024;
   const msm = (await defaultMsmBackend()).name;
-  process.stdout.write(`${JSON.stringify({ leafMs, foldMs, witnessMs, peakMB, m: shape.m, msm })}\n`);
+  const kernels = defaultFieldKernels().name;
+  process.stdout.write(`${JSON.stringify({ leafMs, foldMs, witnessMs, peakMB, m: shape.m, msm, kernels })}\n`);
 }
 
-/** Child: times snarkjs Groth16 fullProve for size 2^k with an existing zkey. Prints one JSON line. */
-async function childGroth16(k: number, zkey: string, reps: number): Promise<void> {
-  const compiled = await circuitForSize(k, { cacheDir: join(CACHE, "circuits") });
+/** Child: times snarkjs Groth16 fullProve for one circuit with an existing zkey. Prints one JSON line. */
+async function childGroth16(c: Case, zkey: string, reps: number): Promise<void> {
+  const compiled = await c.compile();
   const snarkjs = await loadSnarkjs();
   const ms: number[] = [];
   for (let i = 0; i <= reps; i++) {
     const t = performance.now();
-    const { publicSignals } = await snarkjs.groth16.fullProve({ z_in: [String(1000 + i)] }, compiled.wasmPath, zkey);
+    const zIn = c.input(i).map(String);
+    const { publicSignals } = await snarkjs.groth16.fullProve({ z_in: zIn }, compiled.wasmPath, zkey);
     const dt = performance.now() - t;
-    if (publicSignals.length !== 2) throw new Error("unexpected public signals");
+    if (publicSignals.length !== 2 * zIn.length) throw new Error("unexpected public signals");
     if (i > 0) ms.push(dt);
   }
   process.stdout.write(`${JSON.stringify({ groth16Ms: ms, peakMB: process.resourceUsage().maxRSS / 1024 })}\n`);
@@ -110,14 +156,16 @@ function runChild(args: string[]): Record<string, number & number[]> {
   return JSON.parse(line);
 }
 
-async function parent(sizes: number[], reps: number, rounds: number): Promise<void> {
+async function parent(cases: Case[], reps: number, rounds: number): Promise<void> {
   const snarkjs = await loadSnarkjs();
   const rows: Row[] = [];
   const extra: Record<string, unknown>[] = [];
   let msmBackend = "";
-  for (const k of sizes) {
-    log({ size: `2^${k}`, step: "prepare" });
-    const compiled = await circuitForSize(k, { cacheDir: join(CACHE, "circuits") });
+  let kernels = "";
+  for (const bc of cases) {
+    const k = bc.id;
+    log({ size: k, step: "prepare" });
+    const compiled = await bc.compile();
     const shape = await loadR1cs(compiled.r1csPath);
     const power = devPowerFor(srsPowersFor(shape), shape.m, 2 * shape.s);
     let lastLog = 0;
@@ -134,9 +182,9 @@ async function parent(sizes: number[], reps: number, rounds: number): Promise<vo
     // Groth16 setup (excluded from the timing), cached per circuit and SRS.
     const zkeyDir = join(CACHE, "bench");
     mkdirSync(zkeyDir, { recursive: true });
-    const zkey = join(zkeyDir, `sized-${k}-${compiled.key.slice(0, 16)}-p${power}.zkey`);
+    const zkey = join(zkeyDir, `${k.replace(":", "-")}-${compiled.key.slice(0, 16)}-p${power}.zkey`);
     if (!existsSync(zkey)) {
-      log({ size: `2^${k}`, step: "groth16 setup (excluded)" });
+      log({ size: k, step: "groth16 setup (excluded)" });
       const tmp = `${zkey}.tmp-${process.pid}`;
       const res = await snarkjs.zKey.newZKey(compiled.r1csPath, ptau, tmp);
       if (res === -1) throw new Error("snarkjs newZKey failed");
@@ -153,15 +201,16 @@ async function parent(sizes: number[], reps: number, rounds: number): Promise<vo
     let foldPeak = 0;
     let grothPeak = 0;
     for (let round = 0; round < rounds; round++) {
-      log({ size: `2^${k}`, round, step: "leaf + fold" });
-      const fr = runChild(["--child", "fold", "--log2", String(k), "--ptau", ptau, "--reps", String(reps)]);
+      log({ size: k, round, step: "leaf + fold" });
+      const fr = runChild(["--child", "fold", "--case", k, "--ptau", ptau, "--reps", String(reps)]);
       acc.leafMs.push(...fr.leafMs);
       acc.foldMs.push(...fr.foldMs);
       acc.witnessMs.push(...fr.witnessMs);
       foldPeak = Math.max(foldPeak, fr.peakMB);
       msmBackend = String(fr.msm);
-      log({ size: `2^${k}`, round, step: "groth16" });
-      const gr = runChild(["--child", "groth16", "--log2", String(k), "--zkey", zkey, "--reps", String(reps)]);
+      kernels = String(fr.kernels);
+      log({ size: k, round, step: "groth16" });
+      const gr = runChild(["--child", "groth16", "--case", k, "--zkey", zkey, "--reps", String(reps)]);
       acc.groth16Ms.push(...gr.groth16Ms);
       grothPeak = Math.max(grothPeak, gr.peakMB);
     }
@@ -173,20 +222,23 @@ async function parent(sizes: number[], reps: number, rounds: number): Promise<vo
     };
     const g = { groth16Ms: median(acc.groth16Ms), peakMB: grothPeak };
     const row: Row = {
+      circuit: k,
       constraints: shape.m,
       leafMs: Math.round(f.leafMs * 10) / 10,
       foldMs: Math.round(f.foldMs * 10) / 10,
       groth16Ms: Math.round(g.groth16Ms * 10) / 10,
       speedup: Math.round((g.groth16Ms / (f.leafMs + f.foldMs)) * 100) / 100,
       peakMB: Math.round(f.peakMB),
+      bytesPerConstraint: Math.round((f.peakMB * 2 ** 20) / shape.m),
     };
     rows.push(row);
     extra.push({ witnessMs: f.witnessMs, groth16PeakMB: Math.round(g.peakMB) });
-    log({ size: `2^${k}`, ...row });
+    log({ size: k, ...row });
   }
   await terminateDefaultMsmBackend();
 
   const head = [
+    "circuit",
     "constraints",
     "leaf ms",
     "(witness ms)",
@@ -195,9 +247,11 @@ async function parent(sizes: number[], reps: number, rounds: number): Promise<vo
     "groth16 ms",
     "speedup",
     "peak MB",
+    "B/constraint",
     "groth16 peak MB",
   ];
   const lines = rows.map((r, i) => [
+    r.circuit,
     String(r.constraints),
     r.leafMs.toFixed(1),
     (extra[i].witnessMs as number).toFixed(1),
@@ -206,18 +260,19 @@ async function parent(sizes: number[], reps: number, rounds: number): Promise<vo
     r.groth16Ms.toFixed(1),
     `${r.speedup.toFixed(2)}×`,
     String(r.peakMB),
+    String(r.bytesPerConstraint),
     String(extra[i].groth16PeakMB),
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...lines.map((l) => l[j].length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, j) => c.padStart(widths[j])).join(" | ")} |`;
   const out = [
-    `bench:fold (folding MSM: ${msmBackend}) — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${loadavg()
+    `bench:fold (folding MSM: ${msmBackend}, field kernels: ${kernels}) — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(" ")}`,
     fmt(head),
     `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
     ...lines.map(fmt),
-    `target: leaf + fold ≥ 5× faster than Groth16 — ${rows.every((r) => r.speedup >= 5) ? "met" : "NOT met"} at every size`,
+    `target: leaf + fold ≥ 10× faster than Groth16 — ${rows.every((r) => r.speedup >= 10) ? "met" : "NOT met"} on every circuit${rows.some((r) => r.circuit === "sha256") ? `; SHA-256 chain: ${rows.find((r) => r.circuit === "sha256")?.speedup.toFixed(2)}×` : ""}`,
   ];
   process.stdout.write(`${out.join("\n")}\n`);
   mkdirSync("bench/results", { recursive: true });
@@ -229,18 +284,28 @@ async function mainBench(): Promise<void> {
   const { values } = parseArgs({
     options: {
       sizes: { type: "string", default: "12,14,16" },
+      real: { type: "string", default: "sha256,poseidon" },
+      case: { type: "string" },
       reps: { type: "string", default: "2" },
       rounds: { type: "string", default: "2" },
       child: { type: "string" },
-      log2: { type: "string" },
       ptau: { type: "string" },
       zkey: { type: "string" },
     },
   });
   const reps = Number(values.reps);
-  if (values.child === "fold") await childFold(Number(values.log2), values.ptau!, reps);
-  else if (values.child === "groth16") await childGroth16(Number(values.log2), values.zkey!, reps);
-  else await parent(values.sizes!.split(",").map(Number), reps, Number(values.rounds));
+  if (values.child === "fold") await childFold(benchCase(values.case!), values.ptau!, reps);
+  else if (values.child === "groth16") await childGroth16(benchCase(values.case!), values.zkey!, reps);
+  else {
+    const ids = [
+      ...values
+        .sizes!.split(",")
+        .filter(Boolean)
+        .map((k) => `sized:${k}`),
+      ...values.real!.split(",").filter(Boolean),
+    ];
+    await parent(ids.map(benchCase), reps, Number(values.rounds));
+  }
 }
 
 mainBench()
