@@ -33,6 +33,7 @@ import { type G16Proof, proveG16 } from "../groth16/prove.js";
 import { verifyG16 } from "../groth16/verify.js";
 import { scalarsToLe } from "../msm/backend.js";
 import { defaultMsmBackend } from "../msm/default.js";
+import { type InstanceAbi, instanceAbi } from "./abi.js";
 import { Synth } from "./cs.js";
 import { blindFold, decidedInstance } from "./prove.js";
 import { cmDigest } from "./transcript.js";
@@ -121,14 +122,13 @@ export function zetaV3(d: G1Affine, digest: bigint, u: bigint, x: readonly bigin
 }
 
 /**
- * The identity a trust store pins for a v3 verifying key:
- * `keccak256(abi.encode(uint256 version, bytes32 r1csHash, uint256 s, G1 α, G2 β, G2 δ, G2 σ, G1[] IC))`,
- * G2 in EIP-197 order. Two keys for the same circuit from different setups have different hashes.
+ * The verifying key as the words DeciderVerifierV3 is deployed with:
+ * `[3 (version), r1csHash, s, α.x, α.y, β, δ, σ (4 words each, EIP-197 order), IC_0.x, IC_0.y, …]`.
  */
-export function vkeyHashV3(vk: G16Vkey, r1csHash: string, s: number): `0x${string}` {
-  const g1 = (p: G1Affine) => [p.x, p.y] as const;
+export function vkeyWordsV3(vk: G16Vkey, r1csHash: string, s: number): bigint[] {
+  const g1 = (p: G1Affine) => [p.x, p.y];
   const g2 = (p: G2Affine) => g2ToEvm(p).flat();
-  const words: bigint[] = [
+  return [
     BigInt(DECIDER_V3_CIRCUIT_VERSION),
     BigInt(r1csHash),
     BigInt(s),
@@ -138,7 +138,14 @@ export function vkeyHashV3(vk: G16Vkey, r1csHash: string, s: number): `0x${strin
     ...g2(vk.sigma2),
     ...vk.ic.flatMap(g1),
   ];
-  return keccak256(encodeAbiParameters([{ type: "uint256[]" }], [words]));
+}
+
+/**
+ * The identity a trust store pins for a v3 verifying key: `keccak256(abi.encode(uint256[] vkeyWordsV3))`,
+ * what `DeciderVerifierV3.vkeyHash()` returns. Two setups of one circuit give different hashes.
+ */
+export function vkeyHashV3(vk: G16Vkey, r1csHash: string, s: number): `0x${string}` {
+  return keccak256(encodeAbiParameters([{ type: "uint256[]" }], [vkeyWordsV3(vk, r1csHash, s)]));
 }
 
 export type DeciderV3Proof = {
@@ -293,4 +300,24 @@ export function verifyDeciderV3(
 ): void {
   const r = checkDeciderV3(vkey, srs, stateWidth, U, proof);
   if (!r.ok) throw new DeciderVerificationError(`decider v3 proof rejected: ${r.reason} check failed`);
+}
+
+const EMPTY_INSTANCE: InstanceAbi = { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] };
+
+/** The Solidity ABI value of `DeciderProofV3` (contracts/decider/DeciderVerifierV3.sol). */
+export function deciderProofV3Abi(p: DeciderV3Proof) {
+  const g1 = (q: G1Affine) => ({ x: q.x, y: q.y });
+  return {
+    a: [p.g16.a.x, p.g16.a.y] as const,
+    b: g2ToEvm(p.g16.b),
+    c: [p.g16.c.x, p.g16.c.y] as const,
+    d: g1(p.g16.d),
+    pok: g1(p.g16.pok),
+    yW: p.yW,
+    yE: p.yE,
+    piW: g1(p.piW),
+    piE: g1(p.piE),
+    blind: p.blind ? instanceAbi(p.blind) : EMPTY_INSTANCE,
+    cmT: g1(p.cmT),
+  };
 }
