@@ -5,4 +5,9 @@ declare module "ffjavascript" {
     multiExpAffine(bases: Uint8Array, scalars: Uint8Array, logger?: unknown, logText?: string): Promise<Uint8Array>;
     isZero(p: Uint8Array): boolean;
   }
+  export interface FfWasmFr {
+    /** Forward / inverse FFT of 32-byte little-endian elements over ffjavascript's `w[k]` (= 5^((p−1)/2^k)). */
+    fft(buff: Uint8Array, inType?: string, outType?: string): Promise<Uint8Array>;
+    ifft(buff: Uint8Array, inType?: string, outType?: string): Promise<Uint8Array>;
+  }
 }

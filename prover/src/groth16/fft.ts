@@ -4,6 +4,7 @@
  * `ω_N = 5^((p−1)/N)` (5 generates F_p^*, p − 1 = 2^28·t), and the coset shift is 5 as well.
  * Cost: (N/2)·log N multiplications per transform.
  */
+import { buildBn128, type FfCurve } from "ffjavascript";
 import { Groth16KeyError } from "../errors/groth16.js";
 import { inv, P, pow } from "../field/fr.js";
 
@@ -69,4 +70,45 @@ export function scaleByPowers(a: bigint[], c: bigint): void {
     a[i] = (a[i] * t) % P;
     t = (t * c) % P;
   }
+}
+
+function toLe(a: readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(32 * a.length);
+  const dv = new DataView(out.buffer);
+  const mask = (1n << 64n) - 1n;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v === 0n) continue;
+    const o = 32 * i;
+    dv.setBigUint64(o, v & mask, true);
+    dv.setBigUint64(o + 8, (v >> 64n) & mask, true);
+    dv.setBigUint64(o + 16, (v >> 128n) & mask, true);
+    dv.setBigUint64(o + 24, v >> 192n, true);
+  }
+  return out;
+}
+
+function fromLe(b: Uint8Array, out: bigint[]): void {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < out.length; i++) {
+    const o = 32 * i;
+    out[i] =
+      dv.getBigUint64(o, true) |
+      (dv.getBigUint64(o + 8, true) << 64n) |
+      (dv.getBigUint64(o + 16, true) << 128n) |
+      (dv.getBigUint64(o + 24, true) << 192n);
+  }
+}
+
+/**
+ * {@link ntt} on ffjavascript's multi-threaded wasm FFT (same roots of unity, natural order in and out).
+ * The wasm works in Montgomery form; elements in standard form come out in standard form, because the
+ * transform is linear and its twiddles are Montgomery constants (`mont(x, w·R) = x·w`).
+ */
+export async function nttWasm(a: bigint[], inverse = false): Promise<void> {
+  const shared = (globalThis as { curve_bn128?: FfCurve | null }).curve_bn128;
+  const curve = shared ?? (await buildBn128(false));
+  const buf = toLe(a);
+  const res = inverse ? await curve.Fr.ifft(buf, "", "") : await curve.Fr.fft(buf, "", "");
+  fromLe(res, a);
 }

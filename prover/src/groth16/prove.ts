@@ -25,7 +25,7 @@ import { inv, P, pow } from "../field/fr.js";
 import { scalarsToLe } from "../msm/backend.js";
 import { defaultMsmBackend } from "../msm/default.js";
 import { g2FromLem } from "../msm/lem.js";
-import { GENERATOR, ntt, scaleByPowers } from "./fft.js";
+import { GENERATOR, nttWasm, scaleByPowers } from "./fft.js";
 import type { G16ProvingKey } from "./keys.js";
 
 export type G16Proof = {
@@ -51,12 +51,12 @@ function lcValue(lc: ReadonlyMap<number, bigint>, w: readonly bigint[]): bigint 
 }
 
 /** The quotient `h` (N − 1 coefficients) of `a·b − c` by `Z = X^N − 1`; throws if the witness is wrong. */
-export function quotient(
+export async function quotient(
   constraints: readonly Constraint[],
   nIndep: number,
   power: number,
   w: readonly bigint[],
-): bigint[] {
+): Promise<bigint[]> {
   const n = 2 ** power;
   const a = new Array<bigint>(n).fill(0n);
   const b = new Array<bigint>(n).fill(0n);
@@ -74,14 +74,14 @@ export function quotient(
   for (let i = 0; i < nIndep; i++) a[m + i] = w[i] % P;
   const g = GENERATOR;
   for (const x of [a, b, c]) {
-    ntt(x, true);
+    await nttWasm(x, true);
     scaleByPowers(x, g);
-    ntt(x);
+    await nttWasm(x);
   }
   // On the coset g·H, Z = g^N − 1 (a constant).
   const zInv = inv((pow(g, BigInt(n)) - 1n + P) % P);
   for (let j = 0; j < n; j++) a[j] = ((((a[j] * b[j]) % P) - c[j] + P) * zInv) % P;
-  ntt(a, true);
+  await nttWasm(a, true);
   scaleByPowers(a, inv(g));
   if (a[n - 1] !== 0n) throw new Groth16WitnessError("the quotient has full degree (the witness is wrong)");
   return a.slice(0, n - 1);
@@ -123,7 +123,7 @@ export async function proveG16(
   }
   const ell = pk.nPublic;
   const k = pk.nCommitted;
-  const h = quotient(constraints, 1 + ell + k, pk.domainPower, w);
+  const h = await quotient(constraints, 1 + ell + k, pk.domainPower, w);
   lap("quotientMs");
   const [r, s] = options.rs ?? [randomScalar(), randomScalar()];
   const vk = pk.vkey;

@@ -6,7 +6,7 @@ import { G1_GENERATOR, g1Add, g1Mul } from "../../../prover/src/curve/bn254.js";
 import { Synth } from "../../../prover/src/decider/cs.js";
 import { Groth16ProofFormatError, Groth16WitnessError } from "../../../prover/src/errors/groth16.js";
 import { P } from "../../../prover/src/field/fr.js";
-import { ntt } from "../../../prover/src/groth16/fft.js";
+import { ntt, nttWasm } from "../../../prover/src/groth16/fft.js";
 import { type G16Circuit, generateKeys, readKeys } from "../../../prover/src/groth16/keys.js";
 import { proveG16 } from "../../../prover/src/groth16/prove.js";
 import { verifyG16 } from "../../../prover/src/groth16/verify.js";
@@ -48,6 +48,19 @@ describe("commit-and-prove Groth16", function () {
     assert.notDeepEqual(a, b);
     ntt(b, true);
     assert.deepEqual(a, b);
+  });
+
+  it("nttWasm (ffjavascript) agrees with ntt both ways", async () => {
+    for (const n of [2, 16, 1024]) {
+      const a = Array.from({ length: n }, (_, i) => (BigInt(i) * 0x1234567890abcdefn + 7n) % P);
+      const [x, y] = [[...a], [...a]];
+      ntt(x);
+      await nttWasm(y);
+      assert.deepEqual(y, x, `forward ${n}`);
+      ntt(x, true);
+      await nttWasm(y, true);
+      assert.deepEqual(y, a, `inverse ${n}`);
+    }
   });
 
   it("proves, verifies, round-trips the key file, and rejects each corrupted element", async () => {
