@@ -13,10 +13,15 @@
  * already cached, `keygenMs` is carried over from the results of the run that made them.
  * verify: `eth_estimateGas` of a transaction calling `verifyDecider` on Hardhat's in-process EVM (21k
  * base and calldata included), for the committed verifiers of cubic (s = 1), mix2 (s = 2) and the
- * width-8 fixture, hiding on (`gas`) and off (`gasNoHiding`).
+ * width-8 fixture, hiding on (`gas`) and off (`gasNoHiding`), and for DeciderVerifierV3 deployed with
+ * fresh v3 keys of the same circuits (`gasV3`, `gasV3NoHiding`).
+ * v3 (`--v3 10,12,14,16,sha256`): decider v3 rows from scripts/bench/decider-v3.ts, in the same run;
+ * `--sizes` are the incumbent's (D_F v2, snarkjs) sizes, default 10 (its 2^14 keys take ~31 min here;
+ * rows of sizes not run now are carried over from bench/results/decider.json and marked "earlier").
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -27,16 +32,20 @@ import { circuitForSize } from "../../prover/src/circuits/sized.js";
 import { computeWitness } from "../../prover/src/circuits/witness.js";
 import { devPowerFor, ensureDevPtau } from "../../prover/src/commitment/devsrs.js";
 import { loadSrsFromPtau, srsDigest } from "../../prover/src/commitment/srs.js";
+import { g2ToEvm } from "../../prover/src/curve/bn254.js";
 import { deciderProofAbi, instanceAbi } from "../../prover/src/decider/abi.js";
 import { buildDecider } from "../../prover/src/decider/circuit.js";
 import { proveDecider } from "../../prover/src/decider/prove.js";
 import { keysDir, setupDecider } from "../../prover/src/decider/setup.js";
 import { terminateSnarkjsCurve } from "../../prover/src/decider/snarkjs.js";
+import { deciderProofV3Abi, proveDeciderV3, setupDeciderV3, vkeyWordsV3 } from "../../prover/src/decider/v3.js";
 import { checkDecider } from "../../prover/src/decider/verify.js";
 import { domainSeparator } from "../../prover/src/folding/transcript.js";
 import { foldNodes, makeLeaf } from "../../prover/src/folding/tree.js";
+import { readKeys } from "../../prover/src/groth16/keys.js";
 import { terminateDefaultMsmBackend } from "../../prover/src/msm/default.js";
 import { deciderFixture, treeRoot } from "../../test/prover/decider/fixtures.js";
+import { keygenPhaseV3, provePhaseV3, type V3Row } from "./decider-v3.js";
 
 const log = (e: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ bench: "decider", ...e })}\n`);
 
@@ -54,7 +63,7 @@ type ProveRow = {
   ptauPower: number;
   phases: Record<string, number>;
 };
-type VerifyRow = { stateWidth: number; gas: number; gasNoHiding: number };
+type VerifyRow = { stateWidth: number; gas: number; gasNoHiding: number; gasV3: number; gasV3NoHiding: number };
 
 type SizeSetup = {
   compiled: Awaited<ReturnType<typeof circuitForSize>>;
@@ -132,7 +141,7 @@ async function provePhase(k: number): Promise<Omit<ProveRow, "keygenMs" | "keysC
 const ROW_PREFIX = "NOVANET_BENCH_ROW ";
 
 /** Runs one phase of size `k` in a child process and returns the JSON it reports. */
-function child<T>(phase: "keygen" | "prove", k: number): T {
+function child<T>(phase: "keygen" | "prove" | "keygen3" | "prove3", k: number | string): T {
   const script = fileURLToPath(import.meta.url);
   const r = spawnSync(process.execPath, [...process.execArgv, script, "--phase", phase, "--sizes", String(k)], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -157,6 +166,7 @@ async function benchGas(): Promise<VerifyRow[]> {
   const { viem } = await network.connect();
   const pc = await viem.getPublicClient();
   const rows: VerifyRow[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "bench-dv3-"));
   for (const [name, contract] of [
     ["cubic", "CubicDeciderVerifier"],
     ["mix2", "Mix2DeciderVerifier"],
@@ -176,18 +186,55 @@ async function benchGas(): Promise<VerifyRow[]> {
       });
       gas[String(hiding)] = Number(g);
     }
-    const row = { stateWidth: circuit.shape.s, gas: gas.true, gasNoHiding: gas.false };
+    const path = join(dir, `${name}.g16k`);
+    await setupDeciderV3(circuit.shape, path);
+    const pk = await readKeys(path);
+    const tau = g2ToEvm(srs.tauG2).flat() as unknown as readonly [bigint, bigint, bigint, bigint];
+    const v3 = await viem.deployContract("DeciderVerifierV3", [
+      vkeyWordsV3(pk.vkey, circuit.shape.r1csHash, circuit.shape.s),
+      tau,
+    ]);
+    for (const hiding of [true, false]) {
+      const root = await treeRoot(circuit, srs, 4, hiding);
+      const proof = await proveDeciderV3(circuit.shape, srs, pk, root.node.U, root.W, { hiding });
+      const g = await pc.estimateContractGas({
+        address: v3.address,
+        abi: v3.abi,
+        functionName: "verifyDecider",
+        args: [instanceAbi(root.node.U), deciderProofV3Abi(proof)],
+      });
+      gas[`v3${hiding}`] = Number(g);
+    }
+    const row = {
+      stateWidth: circuit.shape.s,
+      gas: gas.true,
+      gasNoHiding: gas.false,
+      gasV3: gas.v3true,
+      gasV3NoHiding: gas.v3false,
+    };
     log(row);
     rows.push(row);
   }
+  rmSync(dir, { recursive: true, force: true });
   return rows;
 }
 
 async function main() {
   const { values } = parseArgs({
-    options: { sizes: { type: "string", default: "10,12,14" }, phase: { type: "string" } },
+    options: {
+      sizes: { type: "string", default: "10" },
+      v3: { type: "string", default: "10,12,14,16,sha256" },
+      phase: { type: "string" },
+    },
   });
   const sizes = values.sizes!.split(",").filter(Boolean).map(Number);
+  if (values.phase === "keygen3" || values.phase === "prove3") {
+    const step = values.sizes!;
+    const row = values.phase === "keygen3" ? await keygenPhaseV3(step) : await provePhaseV3(step);
+    process.stdout.write(`${ROW_PREFIX}${JSON.stringify(row)}\n`);
+    await terminateDefaultMsmBackend();
+    return;
+  }
   if (values.phase !== undefined) {
     // Child mode: one phase of one size, reported on stdout.
     if (values.phase !== "keygen" && values.phase !== "prove") throw new Error(`unknown --phase ${values.phase}`);
@@ -198,6 +245,14 @@ async function main() {
     return;
   }
   const verify = await benchGas();
+  const v3: V3Row[] = [];
+  for (const step of values.v3!.split(",").filter(Boolean)) {
+    const kg = child<Pick<V3Row, "keygenMs" | "keygenPeakMB">>("keygen3", step);
+    const pr = child<Omit<V3Row, "keygenMs" | "keygenPeakMB">>("prove3", step);
+    const row = { ...pr, ...kg };
+    log({ v3: row });
+    v3.push(row);
+  }
   const prove: ProveRow[] = [];
   for (const k of sizes) prove.push(benchProve(k));
   const ranNow = new Set(prove);
@@ -230,10 +285,40 @@ async function main() {
       "keygen run": r.keysCached ? "cache lookup" : ranNow.has(r) && !keygenEarlier.has(r) ? "now" : "earlier",
     })),
   );
+  console.log("Decider v3 (commit-and-prove Groth16; keys, proof with hiding, on-chain verification; this run)");
+  console.table(
+    v3.map((r) => {
+      const old = prove.find((p) => p.constraints === r.constraints);
+      return {
+        step: r.step === "sha256" ? "sha256_chain" : `2^${r.step} − 3`,
+        constraints: r.constraints,
+        "D_F v3": r.deciderConstraints,
+        "v3 ratio": r.ratio,
+        "D_F v2": old?.deciderConstraints ?? "—",
+        "v2 ratio": old ? Math.round((100 * old.deciderConstraints) / old.constraints) / 100 : "—",
+        "v3 keygen ms": r.keygenMs,
+        "v3 keygen MB": r.keygenPeakMB,
+        "v2 keygen ms": old?.keygenMs ?? "—",
+        "v3 prove ms": r.proveMs,
+        "v3 prove MB": r.provePeakMB,
+        "v2 prove ms": old?.proveMs ?? "—",
+        "v2 prove MB": old?.peakMB ?? "—",
+        "v3 gas": r.gas,
+      };
+    }),
+  );
   console.log("On-chain verification (estimateGas, tx total)");
-  console.table(verify.map((r) => ({ "state width": r.stateWidth, gas: r.gas, "gas (no hiding)": r.gasNoHiding })));
+  console.table(
+    verify.map((r) => ({
+      "state width": r.stateWidth,
+      "v2 gas": r.gas,
+      "v2 gas (no hiding)": r.gasNoHiding,
+      "v3 gas": r.gasV3,
+      "v3 gas (no hiding)": r.gasV3NoHiding,
+    })),
+  );
   mkdirSync(join("bench", "results"), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ prove, verify }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ prove, verify, v3 }, null, 2)}\n`);
   await terminateSnarkjsCurve();
   await terminateDefaultMsmBackend();
 }

@@ -163,7 +163,7 @@ const tables = new WeakMap<FfCurve, Map<string, Uint8Array>>();
  * from the fixed-base table (≈ 32 additions instead of ≈ 380 doublings and additions); `direct`: one
  * wasm scalar multiplication per point. Both give identical bytes (a test checks).
  */
-async function mulGenerator(
+export async function mulGenerator(
   curve: FfCurve,
   group: "G1" | "G2",
   scalars: readonly bigint[],

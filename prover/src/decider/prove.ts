@@ -71,6 +71,23 @@ export function decidedInstance(U: RelaxedInstance, blind: RelaxedInstance | nul
   return foldInstances(U, blind, cmT, blindChallenge(U, blind, cmT));
 }
 
+/** The blinding fold of step 1: `U` folded with a fresh random pair, its witness, the blind and `cmT`. */
+export async function blindFold(
+  shape: R1csShape,
+  srs: Srs,
+  U: RelaxedInstance,
+  W: RelaxedWitness,
+): Promise<{ Ud: RelaxedInstance; Wd: RelaxedWitness; blind: RelaxedInstance; cmT: G1Affine }> {
+  const r = await randomRelaxedPair(shape, srs);
+  const abc1 = multiply(shape, assembleZ(shape, U.u, U.x, W.W));
+  const abc2 = multiply(shape, assembleZ(shape, r.U.u, r.U.x, r.W.W));
+  const T = crossTerm(abc1, U.u, abc2, r.U.u);
+  const rT = randomFr();
+  const cmT = await commit(srs, T, rT);
+  const rb = blindChallenge(U, r.U, cmT);
+  return { Ud: foldInstances(U, r.U, cmT, rb), Wd: foldWitnesses(W, r.W, T, rT, rb), blind: r.U, cmT };
+}
+
 /**
  * Proves that `U` (with witness `W`) is a satisfied relaxed instance of `shape`.
  *
@@ -99,23 +116,10 @@ export async function proveDecider(
     });
   }
   const hiding = options.hiding ?? true;
-  let Ud = U;
-  let Wd = W;
-  let blind: RelaxedInstance | null = null;
-  let cmT: G1Affine = { x: 0n, y: 0n };
-  if (hiding) {
-    const r = await randomRelaxedPair(shape, srs);
-    const abc1 = multiply(shape, assembleZ(shape, U.u, U.x, W.W));
-    const abc2 = multiply(shape, assembleZ(shape, r.U.u, r.U.x, r.W.W));
-    const T = crossTerm(abc1, U.u, abc2, r.U.u);
-    const rT = randomFr();
-    cmT = await commit(srs, T, rT);
-    const rb = blindChallenge(U, r.U, cmT);
-    Ud = foldInstances(U, r.U, cmT, rb);
-    Wd = foldWitnesses(W, r.W, T, rT, rb);
-    blind = r.U;
-    lap("blindMs");
-  }
+  const { Ud, Wd, blind, cmT } = hiding
+    ? await blindFold(shape, srs, U, W)
+    : { Ud: U, Wd: W, blind: null, cmT: { x: 0n, y: 0n } };
+  if (hiding) lap("blindMs");
   const digest = cmDigest(Ud.cmW, Ud.cmE);
   const variant: DeciderVariant = keys.layout.variant;
   const { witness, outputs } = deciderWitness(shape, variant, {

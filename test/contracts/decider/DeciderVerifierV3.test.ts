@@ -1,0 +1,152 @@
+/**
+ * DeciderVerifierV3 on Hardhat's in-process EVM: accepts what the off-chain verifier accepts, its
+ * `vkeyHash()` is the trust store's pin (`vkeyHashV3`), and it reverts on every corrupted element, a
+ * malformed proof or key, and the post-challenge attack.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { network } from "hardhat";
+import type { RelaxedInstance } from "../../../prover/src/arith/relaxed.js";
+import { G1_GENERATOR, type G1Affine, g1Add, g2Mul, g2ToEvm } from "../../../prover/src/curve/bn254.js";
+import { instanceAbi } from "../../../prover/src/decider/abi.js";
+import {
+  checkDeciderV3,
+  type DeciderV3Proof,
+  deciderProofV3Abi,
+  proveDeciderV3,
+  setupDeciderV3,
+  vkeyHashV3,
+  vkeyWordsV3,
+} from "../../../prover/src/decider/v3.js";
+import { P } from "../../../prover/src/field/fr.js";
+import { type G16ProvingKey, readKeys } from "../../../prover/src/groth16/keys.js";
+import { testCircuit } from "../../helpers/prover.js";
+import { deciderSrs, treeRoot } from "../../prover/decider/fixtures.js";
+
+const { viem } = await network.connect();
+const G = G1_GENERATOR;
+const bump = (p: G1Affine) => g1Add(p, G);
+
+describe("DeciderVerifierV3 (on-chain)", function () {
+  this.timeout(300_000);
+  let dir: string;
+  let pk: G16ProvingKey;
+  let v: Awaited<ReturnType<typeof deploy>>;
+  let U: RelaxedInstance;
+  let proof: DeciderV3Proof;
+  const circuitP = testCircuit("mix2");
+
+  async function deploy(key: G16ProvingKey) {
+    const circuit = await circuitP;
+    const srs = await deciderSrs();
+    const words = vkeyWordsV3(key.vkey, circuit.shape.r1csHash, circuit.shape.s);
+    return viem.deployContract("DeciderVerifierV3", [
+      words,
+      g2ToEvm(srs.tauG2).flat() as unknown as readonly [bigint, bigint, bigint, bigint],
+    ]);
+  }
+
+  async function rejects(Ux: RelaxedInstance, p: DeciderV3Proof, error: RegExp, what: string) {
+    await assert.rejects(v.read.verifyDecider([instanceAbi(Ux), deciderProofV3Abi(p)]), error, what);
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "dv3c-"));
+    const circuit = await circuitP;
+    const path = join(dir, "mix2.g16k");
+    await setupDeciderV3(circuit.shape, path);
+    pk = await readKeys(path);
+    v = await deploy(pk);
+    const srs = await deciderSrs();
+    const root = await treeRoot(circuit, srs, 2, true);
+    U = root.node.U;
+    proof = await proveDeciderV3(circuit.shape, srs, pk, U, root.W, { hiding: true });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("exposes the pinned key hash, r1csHash, state width and [τ]G2", async () => {
+    const circuit = await circuitP;
+    assert.equal(await v.read.vkeyHash(), vkeyHashV3(pk.vkey, circuit.shape.r1csHash, circuit.shape.s));
+    assert.equal(await v.read.r1csHash(), circuit.shape.r1csHash);
+    assert.equal(await v.read.stateWidth(), 2n);
+    assert.deepEqual(await v.read.tauG2(), g2ToEvm((await deciderSrs()).tauG2).flat());
+  });
+
+  for (const hiding of [true, false]) {
+    for (const n of [1, 3]) {
+      it(`accepts the root of ${n} leaves (hiding ${hiding ? "on" : "off"}) and reports its gas`, async () => {
+        const circuit = await circuitP;
+        const srs = await deciderSrs();
+        const root = await treeRoot(circuit, srs, n, hiding);
+        const p = await proveDeciderV3(circuit.shape, srs, pk, root.node.U, root.W, { hiding });
+        assert.deepEqual(checkDeciderV3(pk.vkey, srs, 2, root.node.U, p), { ok: true });
+        const args = [instanceAbi(root.node.U), deciderProofV3Abi(p)] as const;
+        assert.equal(await v.read.verifyDecider(args), true);
+        const pc = await viem.getPublicClient();
+        const gas = await pc.estimateContractGas({
+          address: v.address,
+          abi: v.abi,
+          functionName: "verifyDecider",
+          args,
+        });
+        console.log(`      gas (state width 2, hiding ${hiding ? "on" : "off"}): ${gas}`);
+      });
+    }
+  }
+
+  it("reverts on every corrupted proof element, instance field and commitment", async () => {
+    const R = /DeciderVerifierV3ProofRejected/;
+    const blind = proof.blind!;
+    const g16 = proof.g16;
+    await rejects(U, { ...proof, g16: { ...g16, a: bump(g16.a) } }, R, "A");
+    await rejects(U, { ...proof, g16: { ...g16, b: g2Mul(g16.b, 2n) } }, R, "B");
+    await rejects(U, { ...proof, g16: { ...g16, c: bump(g16.c) } }, R, "C");
+    await rejects(U, { ...proof, g16: { ...g16, d: bump(g16.d) } }, R, "D");
+    await rejects(U, { ...proof, g16: { ...g16, pok: bump(g16.pok) } }, R, "PoK");
+    await rejects(U, { ...proof, yW: (proof.yW + 1n) % P }, R, "yW");
+    await rejects(U, { ...proof, yE: (proof.yE + 1n) % P }, R, "yE");
+    await rejects(U, { ...proof, piW: bump(proof.piW) }, R, "piW");
+    await rejects(U, { ...proof, piE: bump(proof.piE) }, R, "piE");
+    await rejects(U, { ...proof, cmT: bump(proof.cmT) }, R, "cmT");
+    await rejects(U, { ...proof, blind: { ...blind, u: (blind.u + 1n) % P } }, R, "blind.u");
+    await rejects(U, { ...proof, blind: { ...blind, cmE: bump(blind.cmE) } }, R, "blind.cmE");
+    await rejects({ ...U, u: (U.u + 1n) % P }, proof, R, "U.u");
+    await rejects({ ...U, x: [(U.x[0] + 1n) % P, ...U.x.slice(1)] }, proof, R, "U.x");
+    await rejects({ ...U, cmW: bump(U.cmW) }, proof, R, "U.cmW");
+    await rejects({ ...U, cmE: bump(U.cmE) }, proof, R, "U.cmE");
+  });
+
+  it("reverts on malformed input with typed errors", async () => {
+    await rejects(U, { ...proof, yW: P }, /DeciderVerifierV3ScalarNotInField/, "yW ≥ p");
+    await rejects({ ...U, x: U.x.slice(1) }, proof, /DeciderVerifierV3WrongXLength/, "|x|");
+    await rejects(U, { ...proof, g16: { ...proof.g16, d: { x: 1n, y: 1n } } }, /Bn254/, "D off the curve");
+    await assert.rejects(
+      v.read.verifyDecider([
+        instanceAbi(U),
+        { ...deciderProofV3Abi({ ...proof, blind: null }), cmT: { x: 1n, y: 2n } },
+      ]),
+      /DeciderVerifierV3BlindNotEmpty/,
+    );
+    const circuit = await circuitP;
+    const words = vkeyWordsV3(pk.vkey, circuit.shape.r1csHash, circuit.shape.s);
+    const tau = [0n, 0n, 0n, 0n] as const;
+    await assert.rejects(viem.deployContract("DeciderVerifierV3", [words.slice(1), tau]), /DeciderVerifierV3BadKey/);
+    await assert.rejects(
+      viem.deployContract("DeciderVerifierV3", [[...words, 1n, 2n], tau]),
+      /DeciderVerifierV3BadKey/,
+    );
+  });
+
+  it("a verifier deployed with another setup's key rejects the proof", async () => {
+    const circuit = await circuitP;
+    const path = join(dir, "other.g16k");
+    await setupDeciderV3(circuit.shape, path);
+    const other = await deploy(await readKeys(path));
+    await assert.rejects(
+      other.read.verifyDecider([instanceAbi(U), deciderProofV3Abi(proof)]),
+      /DeciderVerifierV3ProofRejected/,
+    );
+  });
+});

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { G1_GENERATOR, g1Add, g1Mul } from "../../../prover/src/curve/bn254.js";
+import { Synth } from "../../../prover/src/decider/cs.js";
+import { Groth16ProofFormatError, Groth16WitnessError } from "../../../prover/src/errors/groth16.js";
+import { P } from "../../../prover/src/field/fr.js";
+import { ntt, nttWasm } from "../../../prover/src/groth16/fft.js";
+import { type G16Circuit, generateKeys, readKeys } from "../../../prover/src/groth16/keys.js";
+import { proveG16 } from "../../../prover/src/groth16/prove.js";
+import { verifyG16 } from "../../../prover/src/groth16/verify.js";
+
+/** out = (x + y)·y·z, x public, y committed, z private: ℓ = 2 (x, out), k = 1. */
+function toy(x: bigint, y: bigint, z: bigint): { circuit: G16Circuit; w: bigint[] } {
+  const build = (cs: Synth) => {
+    const xw = cs.alloc(() => x);
+    const outw = cs.alloc();
+    const yw = cs.alloc(() => y);
+    const zw = cs.alloc(() => z);
+    const t = cs.mul(cs.add(cs.wire(xw), cs.wire(yw)), cs.wire(yw));
+    const o = cs.mul(t, cs.wire(zw));
+    cs.set(outw, o.value ?? 0n);
+    cs.enforceEqualWire(o, outw);
+  };
+  const shape = new Synth("shape");
+  build(shape);
+  const wit = new Synth("witness");
+  build(wit);
+  return {
+    circuit: { nVars: shape.nVars, nPublic: 2, nCommitted: 1, constraints: shape.constraints },
+    w: wit.values,
+  };
+}
+
+describe("commit-and-prove Groth16", function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "g16-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("ntt: inverse undoes forward", () => {
+    const a = Array.from({ length: 16 }, (_, i) => BigInt(i * i + 3));
+    const b = [...a];
+    ntt(b);
+    assert.notDeepEqual(a, b);
+    ntt(b, true);
+    assert.deepEqual(a, b);
+  });
+
+  it("nttWasm (ffjavascript) agrees with ntt both ways", async () => {
+    for (const n of [2, 16, 1024]) {
+      const a = Array.from({ length: n }, (_, i) => (BigInt(i) * 0x1234567890abcdefn + 7n) % P);
+      const [x, y] = [[...a], [...a]];
+      ntt(x);
+      await nttWasm(y);
+      assert.deepEqual(y, x, `forward ${n}`);
+      ntt(x, true);
+      await nttWasm(y, true);
+      assert.deepEqual(y, a, `inverse ${n}`);
+    }
+  });
+
+  it("proves, verifies, round-trips the key file, and rejects each corrupted element", async () => {
+    const { circuit, w } = toy(3n, 5n, 7n);
+    const path = join(dir, "toy.g16k");
+    const header = await generateKeys(circuit, path);
+    const pk = await readKeys(path);
+    assert.deepEqual(pk.vkey, header.vkey);
+    const proof = await proveG16(pk, circuit.constraints, w);
+    const inputs = w.slice(1, 3);
+    assert.equal(inputs[1], ((3n + 5n) * 5n * 7n) % P);
+    assert.ok(verifyG16(pk.vkey, inputs, proof));
+    // A second proof is re-randomized (r, s), D is not (it is a function of the committed wires).
+    const proof2 = await proveG16(pk, circuit.constraints, w);
+    assert.notDeepEqual(proof2.a, proof.a);
+    assert.deepEqual(proof2.d, proof.d);
+    const G = G1_GENERATOR;
+    assert.equal(verifyG16(pk.vkey, [inputs[0], (inputs[1] + 1n) % P], proof), false);
+    for (const k of ["a", "c", "d", "pok"] as const) {
+      assert.equal(verifyG16(pk.vkey, inputs, { ...proof, [k]: g1Add(proof[k], G) }), false, k);
+    }
+    assert.equal(verifyG16(pk.vkey, inputs, { ...proof, b: proof2.b }), false, "b");
+    // D for another committed value, with a matching proof of knowledge, breaks the Groth16 equation.
+    const other = await proveG16(pk, circuit.constraints, toy(3n, 6n, 7n).w);
+    assert.equal(verifyG16(pk.vkey, inputs, { ...proof, d: other.d, pok: other.pok }), false, "d+pok swapped");
+    // A D shifted by IC_1 (moving a public input into the commitment) has no proof of knowledge.
+    const shifted = { ...proof, d: g1Add(proof.d, pk.vkey.ic[1]), pok: g1Add(proof.pok, g1Mul(pk.vkey.ic[1], 2n)) };
+    assert.equal(verifyG16(pk.vkey, [inputs[0] - 1n, inputs[1]], shifted), false, "IC moved into D");
+    assert.throws(() => verifyG16(pk.vkey, [1n], proof), Groth16ProofFormatError);
+    assert.throws(() => verifyG16(pk.vkey, [P, 1n], proof), Groth16ProofFormatError);
+    assert.throws(() => verifyG16(pk.vkey, inputs, { ...proof, d: { x: 1n, y: 1n } }), Groth16ProofFormatError);
+  });
+
+  it("refuses a witness that does not satisfy the circuit", async () => {
+    const { circuit, w } = toy(3n, 5n, 7n);
+    const path = join(dir, "toy2.g16k");
+    await generateKeys(circuit, path);
+    const pk = await readKeys(path);
+    const bad = [...w];
+    bad[2] = (bad[2] + 1n) % P;
+    await assert.rejects(proveG16(pk, circuit.constraints, bad), Groth16WitnessError);
+  });
+});
