@@ -361,6 +361,33 @@ describe("indexer end to end: Hardhat node, contracts, a real job, ponder (PGlit
       body.stakeEvents.map((e) => e.kind),
       ["slash", "stake"],
     );
+    // The task's own page: its row, its one submission (by the reclaimer), the slash and the reward it caused.
+    const taskPage = await getJson<{
+      task: Json;
+      submissions: Json[];
+      disputes: Json[];
+      slashes: Json[];
+      credits: Json[];
+    }>(ponder!, `/api/jobs/${run.jobId}/tasks/${run.reclaim.taskId}`);
+    assert.equal(taskPage.status, 200);
+    assert.equal(taskPage.body.task.submitter, run.reclaim.reclaimer);
+    assert.equal(taskPage.body.task.reclaims, 1);
+    assert.deepEqual(
+      taskPage.body.submissions.map((x) => [x.prover, x.reverted]),
+      [[run.reclaim.reclaimer, false]],
+    );
+    assert.deepEqual(
+      taskPage.body.slashes.map((x) => [x.prover, x.amount, x.reason]),
+      [[run.reclaim.previous, String(run.reclaim.bond), "liveness"]],
+    );
+    assert.deepEqual(
+      taskPage.body.credits.map((x) => [x.account, x.reason]),
+      [[run.reclaim.reclaimer, "task"]],
+    );
+    assert.deepEqual(taskPage.body.disputes, []);
+    const decision = await getJson<{ task: Json }>(ponder!, `/api/jobs/${run.jobId}/tasks/decision`);
+    assert.equal(decision.body.task.kind, "decision");
+    assert.equal(decision.body.task.submitter, run.workers.get(DECISION_TASK));
   });
 
   it("keeps network totals, money per token and parameters; answers SQL over HTTP", async () => {
@@ -418,6 +445,8 @@ describe("indexer end to end: Hardhat node, contracts, a real job, ponder (PGlit
   it("rejects malformed REST parameters with 400 and unknown ids with 404", async () => {
     assert.equal((await getJson(ponder!, "/api/jobs/99")).status, 404);
     assert.equal((await getJson(ponder!, "/api/jobs/1x")).status, 400);
+    assert.equal((await getJson(ponder!, `/api/jobs/${run.jobId}/tasks/12345`)).status, 404);
+    assert.equal((await getJson(ponder!, `/api/jobs/${run.jobId}/tasks/-1`)).status, 400);
     assert.equal((await getJson(ponder!, "/api/provers/0x1234")).status, 400);
     assert.equal((await getJson(ponder!, `/api/provers/0x${"ab".repeat(20)}`)).status, 404);
     assert.equal((await getJson(ponder!, "/api/leaderboard?by=stake")).status, 400);
