@@ -3,7 +3,7 @@
  * folds) with the state of its task, per-depth counts and the decision. Pure: the API feeds it the job
  * and its task rows.
  */
-import { DECISION_TASK, treeDepth, treeNodes } from "./tree.js";
+import { DECISION_TASK, treeDepth, treeNodes } from "../../prover/src/tree/shape.js";
 
 export type TaskLike = {
   taskId: bigint;
@@ -60,11 +60,10 @@ const isDone = (state: NodeState) => state === "done" || state === "paid";
 
 /** Computes the progress of `job` from its task rows. `withNodes = false` leaves out the node list. */
 export function jobProgress(job: JobLike, tasks: readonly TaskLike[], withNodes = true): JobProgress {
-  const n = BigInt(job.nLeaves);
   const byId = new Map(tasks.map((row) => [row.taskId, row]));
   const verified = job.status === "verified";
   const bundle = job.mode === "bundle";
-  const nodes = treeNodes(n);
+  const nodes = treeNodes(job.nLeaves);
   const states = new Map<bigint, NodeState>();
   // Deepest first, so that a fold sees its children's states.
   for (let i = nodes.length - 1; i >= 0; i--) {
@@ -111,7 +110,7 @@ export function jobProgress(job: JobLike, tasks: readonly TaskLike[], withNodes 
   const tasksTotal = 2 * job.nLeaves;
   const progress: JobProgress = {
     nLeaves: job.nLeaves,
-    depth: treeDepth(n),
+    depth: treeDepth(job.nLeaves),
     leaves: { done: leavesDone, total: job.nLeaves },
     folds: { done: foldsDone, total: job.nLeaves - 1 },
     decision: { done: decisionDone, state: decisionState },
@@ -124,8 +123,8 @@ export function jobProgress(job: JobLike, tasks: readonly TaskLike[], withNodes 
       const row = byId.get(node.id);
       return {
         nodeId: node.id,
-        a: node.a,
-        c: node.c,
+        a: BigInt(node.a),
+        c: BigInt(node.c),
         depth: node.depth,
         kind: node.kind,
         state: states.get(node.id)!,

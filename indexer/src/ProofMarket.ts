@@ -5,9 +5,15 @@
  */
 import { ponder } from "ponder:registry";
 import { circuit, contribution, dispute, job, prover, task } from "ponder:schema";
+import { DECISION_TASK, nodeRange as shapeRange } from "../../prover/src/tree/shape.js";
 import { RewardSplitterAbi } from "../abis/RewardSplitter.js";
 import { addNetwork, addTokenTotal, type Db, decimals, getParams, type Hex, setParams } from "../lib/aggregates.js";
-import { DECISION_TASK, nodeId as makeNodeId, nodeRange } from "../lib/tree.js";
+
+/** A task's leaf range as the schema stores it (bigints), from the shape module. */
+function nodeRange(id: bigint): { a: bigint; c: bigint } {
+  const { a, c } = shapeRange(id);
+  return { a: BigInt(a), c: BigInt(c) };
+}
 
 const TASK_KINDS = ["leaf", "fold", "decision"] as const;
 const MODES = ["task", "bundle"] as const;
@@ -362,7 +368,7 @@ ponder.on("ProofMarket:NodeReset", async ({ event, context }) => {
   const isLeaf = work.kind === "leaf";
   if (jobRow !== null) {
     const { a, c } = nodeRange(nodeId);
-    const isRoot = makeNodeId(0n, BigInt(jobRow.nLeaves)) === makeNodeId(a, c);
+    const isRoot = a === 0n && c === BigInt(jobRow.nLeaves);
     await context.db.update(job, { id: jobId }).set({
       leavesDone: jobRow.leavesDone - (isLeaf ? 1 : 0),
       foldsDone: jobRow.foldsDone - (isLeaf ? 0 : 1),

@@ -11,7 +11,7 @@ import { G1_GENERATOR, G1_ZERO, type G1Affine, g1Mul, randomScalar } from "../..
 import { type InstanceAbi, instanceAbi } from "../../prover/src/decider/abi.js";
 import { foldInstances } from "../../prover/src/folding/nifs.js";
 import { foldChallenge } from "../../prover/src/folding/transcript.js";
-import { nodeId, splitPoint } from "../../prover/src/folding/tree.js";
+import { foldOrder, nodeId } from "../../prover/src/tree/shape.js";
 
 export const randomPoint = (): G1Affine => g1Mul(G1_GENERATOR, randomScalar());
 
@@ -41,19 +41,8 @@ export function foldPair(
   return { parent: { a: left.a, c: right.c, zIn: left.zIn, zOut: right.zOut, U }, cmT, r };
 }
 
-/** Every fold node `[a, c)` of a tree of `n` leaves in post-order (children before parents). */
-export function foldOrder(n: number): { a: number; b: number; c: number; id: bigint }[] {
-  const out: { a: number; b: number; c: number; id: bigint }[] = [];
-  const walk = (a: number, c: number) => {
-    if (c - a < 2) return;
-    const b = splitPoint(a, c);
-    walk(a, b);
-    walk(b, c);
-    out.push({ a, b, c, id: nodeId(a, c) });
-  };
-  walk(0, n);
-  return out;
-}
+/** Every fold node `[a, c)` of a tree of `n` leaves in post-order (children before parents): the shape module's. */
+export { foldOrder };
 
 /** Random boundary states `z_0..z_n` of width `s` (the market does not run F). */
 export function randomStates(n: number, s: number): bigint[][] {

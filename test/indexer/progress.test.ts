@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { jobProgress, type TaskLike } from "../../indexer/lib/progress.js";
-import { DECISION_TASK, nodeId, treeNodes } from "../../indexer/lib/tree.js";
+import { DECISION_TASK, nodeId, treeNodes } from "../../prover/src/tree/shape.js";
 
 const A = "0x00000000000000000000000000000000000000aa" as const;
 const B = "0x00000000000000000000000000000000000000bb" as const;
@@ -14,7 +14,7 @@ function done(row: TaskLike, status = "done"): TaskLike {
 
 /** All 2N task rows of a job of n leaves, assigned. */
 function allAssigned(n: number): TaskLike[] {
-  return [...treeNodes(BigInt(n)).map((node) => assigned(node.id, node.kind)), assigned(DECISION_TASK, "decision")];
+  return [...treeNodes(n).map((node) => assigned(node.id, node.kind)), assigned(DECISION_TASK, "decision")];
 }
 
 describe("indexer/lib/progress (a job's tree progress)", () => {
@@ -38,7 +38,7 @@ describe("indexer/lib/progress (a job's tree progress)", () => {
 
   it("a fold becomes ready when both children are in; done and paid count as done", () => {
     const rows = allAssigned(5).map((row) =>
-      row.taskId === nodeId(0n, 1n) ? done(row) : row.taskId === nodeId(1n, 2n) ? done(row, "paid") : row,
+      row.taskId === nodeId(0, 1) ? done(row) : row.taskId === nodeId(1, 2) ? done(row, "paid") : row,
     );
     const p = jobProgress({ nLeaves: 5, mode: "task", status: "open" }, rows);
     const states = new Map(p.nodes!.map((node) => [`${node.a}-${node.c}`, node.state]));

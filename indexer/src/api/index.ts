@@ -5,6 +5,9 @@
  *   GET  /sql/db?sql=…            read-only SQL over HTTP (Ponder's `client()` middleware, as `@ponder/client` speaks it)
  *   GET  /api/stats               network totals, money per fee token, governance parameters
  *   GET  /api/jobs/:id            a job, its circuit and its tree progress (`?nodes=false`: summary only)
+ *   GET  /api/jobs/:id/tasks/:taskId   one task (decimal id; `decision` for the decision): its row, every
+ *                                 submission (contributions, reverted ones included), its disputes, the
+ *                                 slashes it caused and the rewards credited for it
  *   GET  /api/provers/:address    a prover's profile: record, rank, balances, recent work, stake history, slashes
  *   GET  /api/leaderboard         provers ranked by `?by=units|earnings|tasks` (default units), `?limit=` ≤ 100
  *
@@ -15,6 +18,7 @@ import schema from "ponder:schema";
 import { type Context, Hono } from "hono";
 import { and, client, count, desc, eq, graphql, gt } from "ponder";
 import { IndexerQueryError } from "../../../prover/src/errors/indexer.js";
+import { DECISION_TASK } from "../../../prover/src/tree/shape.js";
 import { NETWORK_ID, PARAMS_ID } from "../../lib/aggregates.js";
 import { jobProgress } from "../../lib/progress.js";
 
@@ -100,6 +104,38 @@ app.get("/api/jobs/:id", async (c) => {
     ),
     disputes,
   });
+});
+
+app.get("/api/jobs/:id/tasks/:taskId", async (c) => {
+  const jobId = parseUint("job id", c.req.param("id"));
+  const rawTask = c.req.param("taskId");
+  const taskId = rawTask === "decision" ? DECISION_TASK : parseUint("task id", rawTask);
+  const [row] = await db
+    .select()
+    .from(schema.task)
+    .where(and(eq(schema.task.jobId, jobId), eq(schema.task.taskId, taskId)));
+  if (row === undefined) return json(c, { error: `task ${taskId} of job ${jobId} not found` }, 404);
+  const submissions = await db
+    .select()
+    .from(schema.contribution)
+    .where(and(eq(schema.contribution.jobId, jobId), eq(schema.contribution.taskId, taskId)))
+    .orderBy(schema.contribution.blockNumber, schema.contribution.id);
+  const disputes = await db
+    .select()
+    .from(schema.dispute)
+    .where(and(eq(schema.dispute.jobId, jobId), eq(schema.dispute.nodeId, taskId)))
+    .orderBy(schema.dispute.openedAt, schema.dispute.id);
+  const slashes = await db
+    .select()
+    .from(schema.slashEvent)
+    .where(and(eq(schema.slashEvent.jobId, jobId), eq(schema.slashEvent.taskId, taskId)))
+    .orderBy(schema.slashEvent.blockNumber, schema.slashEvent.id);
+  const credits = await db
+    .select()
+    .from(schema.rewardEvent)
+    .where(and(eq(schema.rewardEvent.jobId, jobId), eq(schema.rewardEvent.taskId, taskId)))
+    .orderBy(schema.rewardEvent.timestamp, schema.rewardEvent.id);
+  return json(c, { task: row, submissions, disputes, slashes, credits });
 });
 
 app.get("/api/provers/:address", async (c) => {

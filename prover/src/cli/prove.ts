@@ -17,7 +17,8 @@ import { loadSrsFromPtau, srsDigest } from "../commitment/srs.js";
 import { P } from "../curve/bn254.js";
 import { InputFileError } from "../errors/cli.js";
 import { DOMAIN_TAG, domainSeparator, instanceHash } from "../folding/transcript.js";
-import { type FoldRecord, foldNodes, makeLeaf, type ProverNode, splitPoint, type TreeNode } from "../folding/tree.js";
+import { type FoldRecord, foldNodes, makeLeaf, type TreeNode } from "../folding/tree.js";
+import { foldDepthFirst } from "../tree/shape.js";
 import {
   BUNDLE_FORMAT,
   BUNDLE_JSON,
@@ -127,29 +128,29 @@ export async function proveLocal(opts: ProveOptions): Promise<ProveResult> {
 
   // Leaves z_{k+1} = F(z_k) are made on demand while the tree is folded depth-first, left child first
   // (so leaf k is made after leaf k−1, from its output): only O(log N) witnesses are alive at a time.
-  // Same tree, same fold order (children before parents) as folding/tree.ts foldTree.
+  // The shape module's depth-first order, the same as folding/tree.ts foldTree.
   const ctx = { shape, srs, domain, jobId: 0n, hiding: opts.hiding };
   const leaves: TreeNode[] = [];
   const folds: FoldRecord[] = [];
   let z = opts.z0;
-  const build = async (a: number, c: number): Promise<ProverNode> => {
-    if (c - a === 1) {
+  const root = await foldDepthFirst(
+    0,
+    N,
+    async (k) => {
       const w = await computeWitness(compiled, z);
-      const leaf = await makeLeaf(shape, srs, w, { k: a, hiding: opts.hiding });
+      const leaf = await makeLeaf(shape, srs, w, { k, hiding: opts.hiding });
       z = stepOutput(w, shape.s);
       leaves.push(leaf.node);
-      progress({ event: "leaf", done: a + 1, total: N });
+      progress({ event: "leaf", done: k + 1, total: N });
       return leaf;
-    }
-    const b = splitPoint(a, c);
-    const left = await build(a, b);
-    const right = await build(b, c);
-    const { parent, fold } = await foldNodes(ctx, left, right);
-    folds.push(fold);
-    progress({ event: "fold", done: folds.length, total: N - 1, a, c });
-    return parent;
-  };
-  const root = await build(0, N);
+    },
+    async (left, right, { a, c }) => {
+      const { parent, fold } = await foldNodes(ctx, left, right);
+      folds.push(fold);
+      progress({ event: "fold", done: folds.length, total: N - 1, a, c });
+      return parent;
+    },
+  );
 
   const out = resolve(opts.out);
   mkdirSync(join(out, "blobs"), { recursive: true });

@@ -1,5 +1,6 @@
 /**
- * Binary fold trees over the `N` leaves of a job (docs/protocol.md §7 "Tree nodes", "Tree shape").
+ * Binary fold trees over the `N` leaves of a job (docs/protocol.md §7 "Tree nodes", "Tree shape"): the
+ * folding over the shape that prover/src/tree/shape.ts defines (re-exported here for callers of the engine).
  *
  * A node covers the leaf range `[a, c)`, has `nodeId = (a << 128) | c`, carries its boundary states
  * `zIn` (at `a`) and `zOut` (at `c`) beside its relaxed instance `U`. The root is `[0, N)`; a node with
@@ -26,6 +27,7 @@ import { G1_ZERO, type G1Affine } from "../curve/bn254.js";
 import { ContinuityError, FoldVerificationError, LeafError, TreeShapeError } from "../errors/folding.js";
 import { P, randomFr, vecEqual } from "../field/fr.js";
 import type { MsmBackend } from "../msm/backend.js";
+import { assertRange, foldDepthFirst, isTreeNode, nodeId, nodeRange, splitPoint } from "../tree/shape.js";
 import { type FoldContext, proveFold, type RunningPair, verifyFold } from "./nifs.js";
 import { instanceHash } from "./transcript.js";
 
@@ -63,49 +65,7 @@ export type FoldRecord = {
   r: bigint;
 };
 
-const MAX_LEAVES = 2 ** 48;
-
-function assertRange(a: number, c: number): void {
-  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(c) || a < 0 || c <= a || c > MAX_LEAVES) {
-    throw new TreeShapeError("not a leaf range [a, c) with 0 ≤ a < c ≤ 2^48", { details: `[${a}, ${c})` });
-  }
-}
-
-/** `nodeId = (a << 128) | c`. */
-export function nodeId(a: number, c: number): bigint {
-  assertRange(a, c);
-  return (BigInt(a) << 128n) | BigInt(c);
-}
-
-/** Inverse of {@link nodeId}. */
-export function nodeRange(id: bigint): { a: number; c: number } {
-  const a = Number(id >> 128n);
-  const c = Number(id & ((1n << 128n) - 1n));
-  assertRange(a, c);
-  if (nodeId(a, c) !== id) throw new TreeShapeError("malformed nodeId", { details: String(id) });
-  return { a, c };
-}
-
-/** `b = a + 2^(⌈log2(c − a)⌉ − 1)`: the left child is the largest power of two strictly smaller than `c − a`. */
-export function splitPoint(a: number, c: number): number {
-  assertRange(a, c);
-  const len = c - a;
-  if (len < 2) throw new TreeShapeError("a leaf has no split point", { details: `[${a}, ${c})` });
-  let half = 1;
-  while (half * 2 < len) half *= 2;
-  return a + half;
-}
-
-/**
- * Whether `[a, c)` can be a node of a tree built by the split rule: every such node starts at a
- * multiple of `2^⌈log2(c − a)⌉` (left children are aligned powers of two, right children are no larger).
- */
-export function isTreeNode(a: number, c: number): boolean {
-  assertRange(a, c);
-  let size = 1;
-  while (size < c - a) size *= 2;
-  return a % size === 0;
-}
+export { isTreeNode, nodeId, nodeRange, splitPoint } from "../tree/shape.js";
 
 export type LeafOptions = {
   /** Leaf index k: the leaf covers [k, k+1). */
@@ -275,17 +235,17 @@ export async function foldTree(
     }
   });
   const folds: FoldRecord[] = [];
-  const build = async (a: number, c: number): Promise<ProverNode> => {
-    if (c - a === 1) return leaves[a];
-    const b = splitPoint(a, c);
-    const left = await build(a, b);
-    const right = await build(b, c);
-    const { parent, fold } = await foldNodes(ctx, left, right);
-    folds.push(fold);
-    onProgress?.({ done: folds.length, total: N - 1, nodeId: fold.nodeId, a, c });
-    return parent;
-  };
-  const root = await build(0, N);
+  const root = await foldDepthFirst(
+    0,
+    N,
+    (k) => leaves[k],
+    async (left, right, { a, c }) => {
+      const { parent, fold } = await foldNodes(ctx, left, right);
+      folds.push(fold);
+      onProgress?.({ done: folds.length, total: N - 1, nodeId: fold.nodeId, a, c });
+      return parent;
+    },
+  );
   return { root, folds };
 }
 

@@ -15,7 +15,8 @@ import { type DeciderProofAbi, deciderProofAbi, instanceAbi } from "../../../pro
 import { proveDecider } from "../../../prover/src/decider/prove.js";
 import { type DeciderKeys, setupDecider } from "../../../prover/src/decider/setup.js";
 import { domainSeparator } from "../../../prover/src/folding/transcript.js";
-import { foldNodes, makeLeaf, nodeId, type ProverNode, splitPoint } from "../../../prover/src/folding/tree.js";
+import { foldNodes, makeLeaf, type ProverNode } from "../../../prover/src/folding/tree.js";
+import { foldDepthFirst } from "../../../prover/src/tree/shape.js";
 import { buildManifest, type Manifest } from "../../helpers/manifest.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -84,16 +85,16 @@ export async function jobMaterial(
   }
   const folds: JobMaterial["folds"] = [];
   const ctx = { shape, srs, domain, jobId: params.jobId };
-  const build = async (a: number, c: number): Promise<ProverNode> => {
-    if (c - a === 1) return leaves[a]!;
-    const b = splitPoint(a, c);
-    const left = await build(a, b);
-    const right = await build(b, c);
-    const { parent, fold } = await foldNodes(ctx, left, right);
-    folds.push({ nodeId: nodeId(a, c), left, right, parent, cmT: { x: fold.cmT.x, y: fold.cmT.y } });
-    return parent;
-  };
-  const root = await build(0, params.n);
+  const root = await foldDepthFirst(
+    0,
+    params.n,
+    (k) => leaves[k]!,
+    async (left, right, step) => {
+      const { parent, fold } = await foldNodes(ctx, left, right);
+      folds.push({ nodeId: step.id, left, right, parent, cmT: { x: fold.cmT.x, y: fold.cmT.y } });
+      return parent;
+    },
+  );
   return { states, manifest: buildManifest(states), domain, leaves, folds, root };
 }
 

@@ -21,7 +21,9 @@ import type { RpcNode } from "./rpc-node.js";
 type Connection = RpcNode["connection"];
 type Wallet = Awaited<ReturnType<Connection["viem"]["getWalletClients"]>>[number];
 
-export const DECISION_TASK = (1n << 256n) - 1n;
+import { DECISION_TASK } from "../../../prover/src/tree/shape.js";
+
+export { DECISION_TASK };
 export const WEIGHTS = { leaf: 2n, fold: 3n, decision: 1n };
 export const STAKES = [parseEther("200"), parseEther("300"), parseEther("400"), parseEther("500")];
 export const FEE = parseEther("1");
