@@ -3,7 +3,7 @@
  *
  * A bundle is a directory:
  *
- *   bundle.json               public data: circuit hash, SRS digest and location, domain inputs, z0, zN,
+ *   bundle.json               public data: circuit hash, SRS digest (a claim: no path), domain inputs, z0, zN,
  *                             leaf instances (with zIn/zOut), the fold transcript, the root instance
  *   circuit.r1cs              the step circuit's R1CS (its keccak256 is the bundle's r1csHash)
  *   blobs/<keccak256>.wit     the root's relaxed witness (W, E, rW, rE) in the shared canonical
@@ -19,7 +19,7 @@ import { contentHash, decodeWitness, encodeWitness } from "../encoding/artefacts
 import { BundleFormatError } from "../errors/cli.js";
 import type { FoldRecord, TreeNode } from "../folding/tree.js";
 
-export const BUNDLE_FORMAT = "novanet/bundle/v1";
+export const BUNDLE_FORMAT = "novanet/bundle/v2";
 /** The root witness blob is encoding/artefacts.ts `encodeWitness` (header "NNET", version 1, kind 2). */
 export const WITNESS_ENCODING = "novanet/encoding/v1/RelaxedWitness";
 export const BUNDLE_JSON = "bundle.json";
@@ -43,6 +43,7 @@ export type FoldJson = {
 
 export type BundleJson = {
   format: typeof BUNDLE_FORMAT;
+  /** `local` today; the private mode (PROTOCOL.md §9) adds its own value here. */
   mode: "local";
   createdAt: string;
   circuit: {
@@ -54,14 +55,17 @@ export type BundleJson = {
     nVars: number;
     nW: number;
   };
+  /**
+   * The SRS as a CLAIM: `verify` takes its SRS from `--ptau` or its trust store (trust/store.ts), checks
+   * that its first `n` powers have this digest, and labels it by its own pins, never by `claim`. No
+   * path travels in a bundle.
+   */
   srs: {
     digest: Hex;
     /** Number of G1 powers used: commitments are over `[τ^0..τ^(n−1)]G1`. */
     n: number;
-    /** The `.ptau` the powers were read from (absolute path when written). */
-    ptau: string;
-    /** True when the `.ptau` is a generated INSECURE dev SRS. */
-    insecureDev: boolean;
+    /** The prover's own word (informational only): whether it used a generated INSECURE dev SRS. */
+    claim: { insecureDev: boolean };
   };
   domain: { tag: string; chainId: string; market: Hex; value: Hex };
   jobId: string;

@@ -3,12 +3,18 @@
  * input error (including every typed error thrown while proving). Progress goes to stderr as JSON lines;
  * results go to stdout.
  */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { type Hex, keccak256 } from "viem";
+import { compileCircuit } from "../circuits/compile.js";
 import { addDeciderToBundle, bundleHasDecider, verifyBundleDecider, verifyBundleOnchain } from "../decider/bundle.js";
 import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { BaseError } from "../errors/base.js";
-import { UsageError } from "../errors/cli.js";
+import { InputFileError, UsageError } from "../errors/cli.js";
+import { DevKeysRefusedError } from "../errors/trust.js";
 import { terminateDefaultMsmBackend } from "../msm/default.js";
+import { loadTrustStore, resolveDeciderKey } from "../trust/store.js";
 import { decodeRootWitness } from "./bundle.js";
 import { type ProgressEvent, proveLocal, readStateFile } from "./prove.js";
 import { SETUP_USAGE, setupCommand } from "./setup.js";
@@ -20,12 +26,17 @@ export const EXIT_USAGE = 2;
 
 const USAGE = `usage:
   novanet prove --circuit <step.circom> --steps <N> --input <z0.json> --out <bundle-dir>
-                [--ptau <file.ptau>] [--hiding] [--cache <dir>] [--quiet] [--no-decider]
-  novanet verify <bundle-dir> [--ptau <file.ptau>] [--json] [--quiet] [--onchain]
+                [--ptau <file.ptau>] [--hiding] [--cache <dir>] [--quiet]
+                (--insecure-dev-keys | --no-decider)
+  novanet verify <bundle-dir> [--circuit <step.circom|.r1cs> | --r1cs-hash <0x…>]
+                [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--vkey <vkey.json>]
+                [--insecure-dev-keys] [--json] [--quiet] [--onchain]
 ${SETUP_USAGE}
   --input   a JSON array of decimal strings: the initial state z_0 (length = the circuit's state width)
   --ptau    a powers-of-tau file; without it prove uses a cached INSECURE dev SRS (.novanet/ptau)
-  exit codes: 0 ok / valid, 1 invalid bundle, 2 usage or input error
+  --trust   a trust store (docs/trust.md) added to the committed one; --ptau-dir: where pinned .ptau files are
+  --insecure-dev-keys  accept decider keys whose δ someone may know (beacon-only, one in-process contribution)
+  exit codes: 0 ok / valid, 1 invalid bundle, 2 usage or input error (could not be checked)
 `;
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -60,6 +71,7 @@ async function prove(args: string[], io: Io): Promise<number> {
       hiding: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       "no-decider": { type: "boolean", default: false },
+      "insecure-dev-keys": { type: "boolean", default: false },
     },
   });
   if (positionals.length > 0)
@@ -70,6 +82,12 @@ async function prove(args: string[], io: Io): Promise<number> {
   const steps = Number(values.steps);
   if (!Number.isSafeInteger(steps) || steps < 1 || !/^[0-9]+$/.test(values.steps!)) {
     throw new UsageError("--steps must be a positive integer", { details: values.steps });
+  }
+  if (!values["no-decider"] && !values["insecure-dev-keys"]) {
+    // prove makes D_F's keys with one in-process contribution: whoever runs it could know δ.
+    throw new DevKeysRefusedError(
+      "prove would make the decider proof with dev keys (one in-process contribution): pass --insecure-dev-keys or --no-decider",
+    );
   }
   const z0 = readStateFile(values.input!);
   const r = await proveLocal({
@@ -83,19 +101,26 @@ async function prove(args: string[], io: Io): Promise<number> {
     onProgress: progressPrinter(io, values.quiet!),
     warn: (m) => io.err(`\n*** ${m} ***\n\n`),
   });
+  let vkeyPath: string | undefined;
   if (!values["no-decider"]) {
     // The succinct proof of the root (decider/bundle.ts): keys cached by circuit under <cache>/keys.
-    await addDeciderToBundle(r.bundle, {
+    const { keys } = await addDeciderToBundle(r.bundle, {
       cacheDir: values.cache,
-      srsPtau: values.ptau,
+      srsPtau: r.ptau,
+      srsInsecureDev: r.insecureDevSrs,
       progress: progressPrinter(io, values.quiet!),
       warn: (m) => io.err(`\n*** ${m} ***\n\n`),
       decodeWitness: decodeRootWitness,
     });
+    vkeyPath = join(keys.dir, "vkey.json");
     await terminateSnarkjsCurve();
+    io.err(
+      "\n*** INSECURE DEV KEYS: the decider keys have one in-process contribution; this proof convinces no one else ***\n\n",
+    );
   }
+  // ptau and vkey: the prover's own files, for its own `verify --ptau … --vkey … --insecure-dev-keys`.
   io.out(
-    `${JSON.stringify({ bundle: r.bundle, steps: r.steps, z0: r.z0.map(String), zN: r.zN.map(String), root: r.rootHash, ms: Math.round(r.ms) })}\n`,
+    `${JSON.stringify({ bundle: r.bundle, steps: r.steps, z0: r.z0.map(String), zN: r.zN.map(String), root: r.rootHash, ms: Math.round(r.ms), ptau: r.ptau, ...(vkeyPath ? { vkey: vkeyPath } : {}) })}\n`,
   );
   return EXIT_OK;
 }
@@ -106,45 +131,124 @@ async function verify(args: string[], io: Io): Promise<number> {
     allowPositionals: true,
     options: {
       ptau: { type: "string" },
+      "ptau-dir": { type: "string", multiple: true },
+      trust: { type: "string", multiple: true },
+      vkey: { type: "string" },
+      circuit: { type: "string" },
+      "r1cs-hash": { type: "string" },
+      cache: { type: "string" },
+      "insecure-dev-keys": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       onchain: { type: "boolean", default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError("verify takes exactly one bundle path");
+  if (values.circuit !== undefined && values["r1cs-hash"] !== undefined) {
+    throw new UsageError("pass --circuit or --r1cs-hash, not both");
+  }
+  const expect = await expectedR1csHash(values.circuit, values["r1cs-hash"], values.cache);
+  const store = loadTrustStore({ stores: values.trust, ptauDirs: values["ptau-dir"] });
   const r = await verifyBundle(positionals[0], {
     ptau: values.ptau,
+    store,
+    expectR1csHash: expect,
     onProgress: progressPrinter(io, values.quiet! || values.json!),
   });
-  // The decider proof (decider/bundle.ts): off-chain, then with --onchain on an in-process EVM.
+  // The decider proof (decider/bundle.ts), with a key and an SRS this verifier trusts: off-chain, then
+  // with --onchain on an in-process EVM running a verifier rendered from that key.
   let gas: bigint | undefined;
+  let succinct = false;
+  let keys: { label: string; trust: string; vkHash: string } | undefined;
   if (r.valid && !bundleHasDecider(positionals[0])) {
-    if (values.onchain)
-      throw new UsageError("--onchain needs a bundle with a decider proof (made without --no-decider)");
-  } else if (r.valid) {
-    const d = await verifyBundleDecider(positionals[0], values.ptau);
+    if (values.onchain) Object.assign(r, { valid: false, reason: "not succinct: the bundle has no decider proof" });
+  } else if (r.valid && r.circuit && r.trustedSrs) {
+    const key = resolveDeciderKey(store, r.circuit.r1csHash, "hashed", values.vkey);
+    keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
+    if (key.trust !== "ceremony" && !values["insecure-dev-keys"]) {
+      throw new DevKeysRefusedError(
+        "the decider key is a dev key (no verified multi-party ceremony): its δ may be known, so proofs can be forged; pass --insecure-dev-keys to accept it",
+        { details: key.label },
+      );
+    }
+    const d = await verifyBundleDecider(positionals[0], { vkey: key.vkey, srs: r.trustedSrs });
     await terminateSnarkjsCurve();
     if (!d.ok) Object.assign(r, { valid: false, reason: `decider proof rejected (${d.reason} check failed)` });
-    else if (values.onchain) {
-      const o = await verifyBundleOnchain(positionals[0]);
-      if (o.ok) gas = o.gas;
-      else Object.assign(r, { valid: false, reason: o.reason });
+    else {
+      succinct = true;
+      if (values.onchain) {
+        const o = await verifyBundleOnchain(positionals[0], {
+          vkey: key.vkey,
+          tauG2: r.trustedSrs.tauG2,
+          stepR1csHash: r.circuit.r1csHash,
+        });
+        if (o.ok) gas = o.gas;
+        else Object.assign(r, { valid: false, reason: o.reason });
+      }
     }
   }
-  if (r.insecureDevSrs && !values.quiet) {
-    io.err("\n*** warning: this bundle was made with an INSECURE DEV SRS: it proves nothing to anyone else ***\n\n");
+  const devKeys = keys !== undefined && keys.trust !== "ceremony";
+  if (!values.quiet) {
+    if (r.insecureDevSrs) {
+      io.err(
+        `\n*** warning: the SRS is not a pinned ceremony file (${r.srs?.label}): this proves nothing to anyone else ***\n\n`,
+      );
+    }
+    if (devKeys) io.err(`\n*** warning: INSECURE DEV KEYS accepted (${keys?.label}) ***\n\n`);
   }
+  const F = r.circuit ? `${r.circuit.name} (r1csHash ${r.circuit.r1csHash})` : "?";
   if (values.json) {
     io.out(
-      `${JSON.stringify({ valid: r.valid, steps: r.steps, z0: r.z0.map(String), zN: r.zN.map(String), ...(r.valid ? {} : { reason: r.reason }), ...(gas === undefined ? {} : { gas: Number(gas) }) })}\n`,
+      `${JSON.stringify({
+        valid: r.valid,
+        circuit: r.circuit,
+        circuitExpected: r.circuitExpected ?? null,
+        steps: r.steps,
+        z0: r.z0.map(String),
+        zN: r.zN.map(String),
+        succinct,
+        srs: r.srs ? { digest: r.srs.digest, n: r.srs.n, label: r.srs.label, trust: r.srs.trust } : undefined,
+        insecureDevSrs: r.insecureDevSrs,
+        keys,
+        insecureDevKeys: devKeys,
+        ...(r.valid ? {} : { reason: r.reason }),
+        ...(gas === undefined ? {} : { gas: Number(gas) }),
+      })}\n`,
     );
   } else if (r.valid) {
-    io.out(`VALID: ${r.steps} steps, z0 = [${r.z0.join(", ")}], zN = [${r.zN.join(", ")}]\n`);
+    io.out(
+      `VALID${succinct ? "" : " (not succinct: no decider proof; checked by re-folding)"}: F = ${F}, N = ${r.steps}, z0 = [${r.z0.join(", ")}], zN = [${r.zN.join(", ")}]\n`,
+    );
+    io.out(
+      r.circuitExpected
+        ? "the circuit is the one you expected\n"
+        : `the statement is about THIS R1CS: pass --circuit or --r1cs-hash to require the F you expect\n`,
+    );
+    io.out(`SRS: ${r.srs?.label} [${r.srs?.trust}]${keys ? `; decider key: ${keys.label} [${keys.trust}]` : ""}\n`);
     if (gas !== undefined) io.out(`on-chain verification: ${gas} gas\n`);
   } else {
     io.out(`INVALID: ${r.reason}\n`);
   }
   return r.valid ? EXIT_OK : EXIT_INVALID;
+}
+
+/** The R1CS hash the caller expects: `--r1cs-hash`, or the hash of `--circuit` (a .r1cs, or a .circom compiled). */
+async function expectedR1csHash(circuit?: string, hash?: string, cache?: string): Promise<Hex | undefined> {
+  if (hash !== undefined) {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(hash))
+      throw new UsageError("--r1cs-hash must be 32 bytes of 0x-hex", { details: hash });
+    return hash.toLowerCase() as Hex;
+  }
+  if (circuit === undefined) return undefined;
+  if (circuit.endsWith(".r1cs")) {
+    try {
+      return keccak256(new Uint8Array(readFileSync(circuit)));
+    } catch (cause) {
+      throw new InputFileError("cannot read the --circuit .r1cs file", { details: circuit, cause });
+    }
+  }
+  const compiled = await compileCircuit(circuit, { cacheDir: join(resolve(cache ?? ".novanet"), "circuits") });
+  return keccak256(new Uint8Array(readFileSync(compiled.r1csPath)));
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */

@@ -51,7 +51,17 @@ export type ProveOptions = {
   warn?: (message: string) => void;
 };
 
-export type ProveResult = { bundle: string; steps: number; z0: bigint[]; zN: bigint[]; rootHash: string; ms: number };
+export type ProveResult = {
+  bundle: string;
+  steps: number;
+  z0: bigint[];
+  zN: bigint[];
+  rootHash: string;
+  ms: number;
+  /** The `.ptau` the commitments used (the prover's own file; bundles carry only its digest). */
+  ptau: string;
+  insecureDevSrs: boolean;
+};
 
 /** The number of SRS powers a circuit's bundles use: `max(nW, m) + 1`. */
 export function srsPowersFor(shape: Pick<R1csShape, "nW" | "m">): number {
@@ -173,7 +183,8 @@ export async function proveLocal(opts: ProveOptions): Promise<ProveResult> {
       nVars: shape.nVars,
       nW: shape.nW,
     },
-    srs: { digest, n, ptau, insecureDev },
+    // A claim: a verifier takes its SRS from --ptau or its trust store and checks this digest.
+    srs: { digest, n, claim: { insecureDev } },
     domain: { tag: DOMAIN_TAG, chainId: "0", market: zeroAddress, value: domain },
     jobId: "0",
     hiding: opts.hiding ?? false,
@@ -188,5 +199,14 @@ export async function proveLocal(opts: ProveOptions): Promise<ProveResult> {
   };
   writeFileSync(join(out, BUNDLE_JSON), `${JSON.stringify(bundle, null, 2)}\n`);
   progress({ event: "done", bundle: out, steps: N });
-  return { bundle: out, steps: N, z0: opts.z0, zN: root.node.zOut, rootHash, ms: performance.now() - t0 };
+  return {
+    bundle: out,
+    steps: N,
+    z0: opts.z0,
+    zN: root.node.zOut,
+    rootHash,
+    ms: performance.now() - t0,
+    ptau,
+    insecureDevSrs: insecureDev,
+  };
 }

@@ -1,8 +1,13 @@
 /**
- * `novanet verify <bundle>`: re-checks a local bundle from scratch, trusting nothing in it but the SRS
- * file it names (or `--ptau`):
+ * `novanet verify <bundle>`: re-checks a local bundle from scratch, trusting nothing in it. The SRS
+ * comes from the caller (`--ptau`) or the trust store (trust/store.ts: pinned files found in the
+ * verifier's own folders); the bundle's `srs` block is a claim that is checked, never a path that is
+ * followed, and whether the SRS is an insecure dev one is the trust store's word, not the bundle's.
  *
- * 1. the bundled `.r1cs` hashes to the bundle's `r1csHash`; the SRS's digest is the bundle's;
+ * 0. the circuit is the one the caller expects (`expectR1csHash`, from `--circuit` or `--r1cs-hash`);
+ *    without an expectation the result names the R1CS the statement is about;
+ * 1. the bundled `.r1cs` hashes to the bundle's `r1csHash` and has no private inputs (the step
+ *    convention: z_in is the only input); the trusted SRS's digest is the bundle's;
  * 2. the domain separator is recomputed from (tag, chain 0, market 0, r1csHash, srsDigest);
  * 3. every leaf is well formed (`u = 1`, `cmE = 0`, `x = (zOut, zIn)`), leaf 0 starts at `z0`, and the
  *    whole fold transcript re-verifies (tree shape, continuity, child hashes, each `r`, each parent);
@@ -15,16 +20,20 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { zeroAddress } from "viem";
+import { type Hex, zeroAddress } from "viem";
 import { loadR1cs } from "../arith/r1cs.js";
-import { loadSrsFromPtau, srsDigest } from "../commitment/srs.js";
+import { readR1csHeader } from "../circuits/compile.js";
+import type { Srs } from "../commitment/srs.js";
 import { g1Equal } from "../curve/bn254.js";
 import { BaseError } from "../errors/base.js";
 import { BundleFormatError } from "../errors/cli.js";
+import { PtauFormatError } from "../errors/commitment.js";
+import { TrustStoreError, UntrustedSrsError } from "../errors/trust.js";
 import { vecEqual } from "../field/fr.js";
 import { checkRelaxed } from "../folding/nifs.js";
 import { DOMAIN_TAG, domainSeparator, instanceHash } from "../folding/transcript.js";
 import { type FoldRecord, type TreeNode, verifyFoldTranscript } from "../folding/tree.js";
+import { loadTrustStore, resolveSrs, type SrsTrust, type TrustStore } from "../trust/store.js";
 import {
   BUNDLE_FORMAT,
   BUNDLE_JSON,
@@ -44,12 +53,27 @@ export type VerifyResult = {
   steps: number;
   z0: bigint[];
   zN: bigint[];
+  /** True unless the SRS is a pinned ceremony file (the trust store's label, never the bundle's flag). */
   insecureDevSrs: boolean;
+  /** The statement's F: the bundle's circuit name (a label) and the R1CS hash (what was proved). */
+  circuit?: { name: string; r1csHash: Hex };
+  /** Whether the R1CS hash is the one the caller expected (`undefined`: no expectation given). */
+  circuitExpected?: boolean;
+  /** The SRS used and why it is trusted. */
+  srs?: { digest: Hex; n: number; label: string; trust: SrsTrust };
+  /** The trusted SRS itself (for the decider checks that follow). */
+  trustedSrs?: Srs;
 };
 
 export type VerifyOptions = {
-  /** Use this `.ptau` instead of the one the bundle names. */
+  /** The caller's own `.ptau` (labelled by its pin, or `unpinned`); otherwise the trust store's. */
   ptau?: string;
+  /** The trust store (default: {@link loadTrustStore} with `trust` and `ptauDirs`). */
+  store?: TrustStore;
+  trust?: string[];
+  ptauDirs?: string[];
+  /** The R1CS hash of the F the caller expects; a bundle about another circuit is invalid. */
+  expectR1csHash?: Hex;
   onProgress?: (e: Record<string, unknown> & { event: string }) => void;
 };
 
@@ -98,7 +122,6 @@ export async function verifyBundle(path: string, opts: VerifyOptions = {}): Prom
     result.steps = steps;
     result.z0 = parseDecArray(json.z0, "z0", s);
     result.zN = parseDecArray(json.zN, "zN", s);
-    result.insecureDevSrs = sj.insecureDev === true;
 
     // 1. Circuit and SRS.
     const r1csHash = parseHex32(c.r1csHash, "circuit.r1csHash");
@@ -107,14 +130,27 @@ export async function verifyBundle(path: string, opts: VerifyOptions = {}): Prom
     check(contentHash(r1csBytes) === r1csHash, "circuit.r1cs does not hash to the bundle's r1csHash");
     const shape = await loadR1cs(r1csBytes);
     check(shape.s === s, "state width differs from the circuit's");
+    const name = typeof c.name === "string" ? c.name : "(unnamed)";
+    result.circuit = { name, r1csHash };
+    if (opts.expectR1csHash !== undefined) {
+      result.circuitExpected = r1csHash === opts.expectR1csHash.toLowerCase();
+      check(
+        result.circuitExpected,
+        `the bundle proves another circuit: ${name} with r1csHash ${r1csHash}, not the expected ${opts.expectR1csHash}`,
+      );
+    }
+    check(readR1csHeader(r1csBytes).nPrvInputs === 0, "the circuit has private inputs (a step's only input is z_in)");
     const n = parseInt32(sj.n, "srs.n");
-    const ptau = opts.ptau ?? (typeof sj.ptau === "string" ? sj.ptau : undefined);
-    if (!ptau) throw new BundleFormatError("the bundle names no .ptau; pass --ptau");
-    if (!existsSync(ptau)) throw new BundleFormatError("the SRS file is not here; pass --ptau", { details: ptau });
-    const srs = await loadSrsFromPtau(ptau, n);
-    const digest = srsDigest(srs);
-    check(digest === parseHex32(sj.digest, "srs.digest"), "the SRS's digest differs from the bundle's srs.digest");
-    progress({ event: "verify", step: "setup", r1csHash, srsDigest: digest });
+    const claimed = parseHex32(sj.digest, "srs.digest");
+    // The SRS: the caller's --ptau or a pinned file from the verifier's own folders. Never sj.ptau.
+    const store = opts.store ?? loadTrustStore({ stores: opts.trust, ptauDirs: opts.ptauDirs });
+    const trusted = await resolveSrs(store, { n, digest: claimed }, opts.ptau);
+    const { srs, digest } = trusted;
+    result.srs = { digest, n, label: trusted.label, trust: trusted.trust };
+    result.insecureDevSrs = trusted.trust !== "ceremony";
+    result.trustedSrs = srs;
+    check(digest === claimed, "the SRS's digest differs from the bundle's srs.digest");
+    progress({ event: "verify", step: "setup", r1csHash, srsDigest: digest, srs: trusted.label });
 
     // 2. Domain (recomputed; the bundle's copy must agree).
     const domain = domainSeparator({ chainId: 0n, market: zeroAddress, r1csHash, srsDigest: digest });
@@ -164,8 +200,10 @@ export async function verifyBundle(path: string, opts: VerifyOptions = {}): Prom
     return result;
   } catch (err) {
     if (err instanceof Invalid) return { ...result, valid: false, reason: err.message };
-    // A missing SRS is the caller's problem (usage), everything else in the bundle is a verdict.
-    if (err instanceof BundleFormatError && /pass --ptau/.test(err.shortMessage)) throw err;
+    // What the verifier could not check (no trusted SRS, an unreadable --ptau or trust store) is the
+    // caller's problem (exit 2); everything wrong inside the bundle is a verdict.
+    if (err instanceof UntrustedSrsError || err instanceof TrustStoreError) throw err;
+    if (err instanceof PtauFormatError && opts.ptau !== undefined) throw err;
     if (err instanceof BaseError)
       return {
         ...result,

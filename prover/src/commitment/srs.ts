@@ -7,10 +7,13 @@
  * section), so a commitment never converts the bases. {@link srsG1} converts single points to
  * affine bigints on demand (cost: two field multiplications).
  *
- * Loading reads only the header and the first `n` tauG1 points and `[τ]G2`, validates the header,
- * the curve membership of the points it converts (`g0` must be the generator) and checks
- * `e([τ]G1, G2) = e(G1, [τ]G2)`; it does not validate every G1 power (that would cost a pairing each).
+ * Loading reads only the header and the first `n` tauG1 points and `[τ]G2`, checks the header, that
+ * every one of the `n` powers is on the curve, that `g0` is the generator, and the structure of the
+ * whole sequence with ONE batched pairing ({@link checkSrsStructure}): for random ρ_i,
+ * `e(Σ ρ_i·[τ^i]G1, G2) = e(Σ ρ_i·[τ^(i−1)]G1, [τ]G2)` over i = 1..n−1, which holds (except with
+ * probability ≤ n/2^128) only if every power is `τ` times the previous one, with the τ of `[τ]G2`.
  */
+import { randomBytes } from "node:crypto";
 import { open } from "node:fs/promises";
 import { encodeAbiParameters, type Hex, keccak256 } from "viem";
 import {
@@ -26,6 +29,8 @@ import {
   Q,
 } from "../curve/bn254.js";
 import { PtauFormatError, SrsTooSmallError } from "../errors/commitment.js";
+import type { MsmBackend } from "../msm/backend.js";
+import { defaultMsmBackend } from "../msm/default.js";
 import { g1FromLem, g1ToLem, g2FromLem, readLe } from "../msm/lem.js";
 
 export type Srs = {
@@ -68,6 +73,86 @@ export function checkSrsConsistency(srs: Srs): void {
   const g1 = srsG1(srs, 1);
   if (!pairingProductIsOne([g1, g1Neg(G1_GENERATOR)], [G2_GENERATOR, srs.tauG2])) {
     throw new PtauFormatError("tauG1 and tauG2 do not share one τ: e([τ]G1, G2) ≠ e(G1, [τ]G2)");
+  }
+}
+
+/** Montgomery R^-1 mod q, for reading LEM coordinates without a per-point validation call. */
+const R_INV = (() => {
+  const R = (1n << 256n) % Q;
+  // Fermat: R^(q−2) mod q.
+  let r = 1n;
+  let b = R;
+  let e = Q - 2n;
+  while (e > 0n) {
+    if (e & 1n) r = (r * b) % Q;
+    b = (b * b) % Q;
+    e >>= 1n;
+  }
+  return r;
+})();
+
+/**
+ * The `n` powers as big-endian affine words `x_0 ‖ y_0 ‖ x_1 ‖ y_1 ‖ …` (32 bytes each: what
+ * `abi.encodePacked(uint256[2n])` gives), checking that every power is a point of G1 other than the
+ * identity (BN254's G1 has cofactor 1, so on the curve means in the group).
+ */
+function powersBigEndian(srs: Srs): Uint8Array {
+  const out = new Uint8Array(64 * srs.n);
+  const lem = srs.g1Lem;
+  for (let i = 0; i < srs.n; i++) {
+    const o = 64 * i;
+    const x = (readLe(lem, o, 32) * R_INV) % Q;
+    const y = (readLe(lem, o + 32, 32) * R_INV) % Q;
+    if ((y * y - x * x * x - 3n) % Q !== 0n || (x === 0n && y === 0n)) {
+      throw new PtauFormatError("an SRS power is not a point of G1", { details: `power ${i}` });
+    }
+    let vx = x;
+    let vy = y;
+    for (let k = 31; k >= 0; k--) {
+      out[o + k] = Number(vx & 0xffn);
+      out[o + 32 + k] = Number(vy & 0xffn);
+      vx >>= 8n;
+      vy >>= 8n;
+    }
+  }
+  return out;
+}
+
+const POWERS_HASH = new WeakMap<Srs, Hex>();
+
+/**
+ * `powersHash = keccak256(x_0 ‖ y_0 ‖ … ‖ x_(n−1) ‖ y_(n−1))`, each coordinate a 32-byte big-endian
+ * word (= `keccak256(abi.encodePacked(uint256[2n]))`): it binds EVERY power the SRS holds. Cached per
+ * SRS. Throws {@link PtauFormatError} if a power is not a point of G1.
+ */
+export function srsPowersHash(srs: Srs): Hex {
+  const hit = POWERS_HASH.get(srs);
+  if (hit) return hit;
+  const h = keccak256(powersBigEndian(srs));
+  POWERS_HASH.set(srs, h);
+  return h;
+}
+
+/**
+ * The structure of the whole SRS, with one batched pairing: every power is on the curve, `g0 = G1`,
+ * and for random 128-bit ρ_i (i = 1..n−1) `e(Σ ρ_i·g_i, G2) · e(−Σ ρ_i·g_(i−1), [τ]G2) = 1`. If some
+ * `g_i ≠ τ·g_(i−1)` (τ of `[τ]G2`), the check passes with probability ≤ 2^−128. Cost: two MSMs of
+ * n − 1 points with 16-byte scalars and one pairing product.
+ * @throws {PtauFormatError} the SRS is not `[τ^i]G1`, `[τ]G2` for one τ.
+ */
+export async function checkSrsStructure(srs: Srs, backend?: MsmBackend): Promise<void> {
+  checkSrsConsistency(srs);
+  srsPowersHash(srs); // every power on the curve
+  const m = srs.n - 1;
+  const rho = new Uint8Array(16 * m);
+  rho.set(randomBytes(16 * m));
+  const msm = backend ?? (await defaultMsmBackend());
+  const hi = await msm.msm(srs.g1Lem.subarray(64, 64 * srs.n), rho, 16);
+  const lo = await msm.msm(srs.g1Lem.subarray(0, 64 * m), rho, 16);
+  if (!pairingProductIsOne([hi, g1Neg(lo)], [G2_GENERATOR, srs.tauG2])) {
+    throw new PtauFormatError("the SRS powers are not successive powers of the τ of [τ]G2 (batched pairing check)", {
+      details: `n ${srs.n}`,
+    });
   }
 }
 
@@ -149,8 +234,7 @@ export async function loadSrsFromPtau(path: string, nPowers: number): Promise<Sr
     const g1Lem = await readAt(tauG1.pos, nPowers * 64);
     const g2b = await readAt(tauG2.pos + 128, 128);
     const srs: Srs = { n: nPowers, g1Lem, tauG2: g2FromLem(g2b, 0) };
-    srsG1(srs, nPowers - 1);
-    checkSrsConsistency(srs);
+    await checkSrsStructure(srs);
     return srs;
   } finally {
     await fh.close();
@@ -177,36 +261,22 @@ export function truncateSrs(srs: Srs, n: number): Srs {
   return { n, g1Lem: srs.g1Lem.subarray(0, 64 * n), tauG2: srs.tauG2 };
 }
 
-const G1_TUPLE = { type: "tuple", components: [{ type: "uint256" }, { type: "uint256" }] } as const;
-
 /**
- * `srsDigest = keccak256(abi.encode(uint256 n, G1 g0, G1 g1, G1 g_{n−1}, G2 tauG2))` (docs/protocol.md §7),
- * G2 in EIP-197 order `[x1, x0], [y1, y0]`.
+ * `srsDigest = keccak256(abi.encode(uint256 n, bytes32 powersHash, uint256[4] tauG2))` with
+ * {@link srsPowersHash} over ALL n powers and `tauG2` in EIP-197 order `[x1, x0, y1, y0]`
+ * (docs/protocol.md §7, docs/trust.md). CircuitRegistry's `Srs {n, powersHash, tauG2}` computes the
+ * same digest on-chain.
  */
 export function srsDigest(srs: Srs): Hex {
-  const g0 = srsG1(srs, 0);
-  const g1 = srsG1(srs, 1);
-  const gLast = srsG1(srs, srs.n - 1);
-  const t = srs.tauG2;
+  return srsDigestOf(srs.n, srsPowersHash(srs), srs.tauG2);
+}
+
+/** {@link srsDigest} from its parts (what a registrant submits on-chain). */
+export function srsDigestOf(n: number | bigint, powersHash: Hex, tauG2: G2Affine): Hex {
   return keccak256(
     encodeAbiParameters(
-      [
-        { type: "uint256" },
-        G1_TUPLE,
-        G1_TUPLE,
-        G1_TUPLE,
-        { type: "tuple", components: [{ type: "uint256[2]" }, { type: "uint256[2]" }] },
-      ],
-      [
-        BigInt(srs.n),
-        [g0.x, g0.y],
-        [g1.x, g1.y],
-        [gLast.x, gLast.y],
-        [
-          [t.x.c1, t.x.c0],
-          [t.y.c1, t.y.c0],
-        ],
-      ],
+      [{ type: "uint256" }, { type: "bytes32" }, { type: "uint256[4]" }],
+      [BigInt(n), powersHash, [tauG2.x.c1, tauG2.x.c0, tauG2.y.c1, tauG2.y.c0]],
     ),
   );
 }

@@ -3,30 +3,38 @@
  *
  * `bundle.json`'s `decider` field (written by {@link addDeciderToBundle}):
  * ```
- * { "format": "novanet/decider/v1", "variant": "hashed", "deciderConstraints": n, "ptau": path,
- *   "insecureDevKeys": bool, "vkey": "decider/vkey.json", "verifier": "decider/DeciderVerifier.sol",
+ * { "format": "novanet/decider/v1", "variant": "hashed", "deciderConstraints": n,
+ *   "keys": { "vkHash": "0x…", "insecureDevKeys": bool },
  *   "proof": { a, b, c, zeta, yW, yE, piW, piE, blind, cmT } }   (decimal strings, G2 in EIP-197 order)
  * ```
- * The verification key and the generated Solidity verifier travel in the bundle, so `verify` needs only
- * the bundle and the commitment SRS.
+ * `keys` is the prover's CLAIM about the key it used (a hint for the error message); no key, path or
+ * verifier contract travels in a bundle. `verify` checks the proof against a verification key from
+ * its own trust store (or `--vkey`), with the SRS it trusts, and `--onchain` renders the verifier
+ * contract from that trusted key (decider/solidity.ts `renderDeciderVerifier`).
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Abi, Hex } from "viem";
+import { type Abi, ContractFunctionRevertedError, type Hex, BaseError as ViemBaseError } from "viem";
 import { loadR1cs } from "../arith/r1cs.js";
 import type { RelaxedInstance } from "../arith/relaxed.js";
 import { devPowerFor, ensureDevPtau } from "../commitment/devsrs.js";
 import { loadSrsFromPtau, type Srs } from "../commitment/srs.js";
-import type { G1Affine } from "../curve/bn254.js";
-import { DeciderKeysError, DeciderProofFormatError } from "../errors/decider.js";
+import type { G1Affine, G2Affine } from "../curve/bn254.js";
+import {
+  DeciderKeysError,
+  DeciderProofFormatError,
+  DeciderSelfCheckError,
+  OnchainCheckError,
+} from "../errors/decider.js";
+import { vkHash } from "../trust/store.js";
 import { deciderProofAbi, instanceAbi } from "./abi.js";
 import { buildDecider } from "./circuit.js";
 import { type DeciderProof, proveDecider } from "./prove.js";
-import { setupDecider } from "./setup.js";
+import { type DeciderKeys, setupDecider } from "./setup.js";
 import type { SnarkjsVkey } from "./snarkjs.js";
-import { exportDeciderVerifier } from "./solidity.js";
+import { renderDeciderVerifier } from "./solidity.js";
 import { checkDecider, type VerifyDeciderResult } from "./verify.js";
 
 export const DECIDER_FORMAT = "novanet/decider/v1";
@@ -50,10 +58,7 @@ export type DeciderBundleJson = {
   format: typeof DECIDER_FORMAT;
   variant: "hashed";
   deciderConstraints: number;
-  ptau: string;
-  insecureDevKeys: boolean;
-  vkey: string;
-  verifier: string;
+  keys: { vkHash: Hex; insecureDevKeys: boolean };
   proof: DeciderProofJson;
 };
 
@@ -125,7 +130,7 @@ export function parseDeciderProof(v: unknown): DeciderProof {
 
 type BundleView = {
   circuit: { r1cs: string; stateWidth: number; nW: number };
-  srs: { n: number; ptau: string; insecureDev?: boolean };
+  srs: { n: number };
   hiding: boolean;
   root: { U: InstanceJson };
   rootWitness: { blob: string };
@@ -149,10 +154,12 @@ export function bundleHasDecider(bundlePath: string): boolean {
 }
 
 export type AddDeciderOptions = {
-  /** `.ptau` for D_F's Groth16 keys (default: the bundle's, or a cached INSECURE dev ptau if too small). */
+  /** `.ptau` for D_F's Groth16 keys (default: `srsPtau`, or a cached INSECURE dev ptau if too small). */
   ptau?: string;
-  /** Commitment SRS override (as `verify --ptau`). */
-  srsPtau?: string;
+  /** The commitment SRS the bundle was proved with (the prover's own file, never read from the bundle). */
+  srsPtau: string;
+  /** Whether `srsPtau` is an insecure dev SRS (its keys are then dev keys too). */
+  srsInsecureDev?: boolean;
   cacheDir?: string;
   progress?: (e: Record<string, unknown> & { event: string }) => void;
   warn?: (m: string) => void;
@@ -164,18 +171,22 @@ export type AddDeciderOptions = {
  * Proves the bundle's root with the decider and writes the proof, the verification key and the
  * Solidity verifier into the bundle. Returns the `decider` JSON written.
  */
-export async function addDeciderToBundle(bundlePath: string, opts: AddDeciderOptions): Promise<DeciderBundleJson> {
+export async function addDeciderToBundle(
+  bundlePath: string,
+  opts: AddDeciderOptions,
+): Promise<{ decider: DeciderBundleJson; keys: DeciderKeys }> {
   const dir = bundleDir(bundlePath);
   const progress = opts.progress ?? (() => {});
   const { json, path } = readBundle(dir);
   const shape = await loadR1cs(join(dir, json.circuit.r1cs));
-  const srs = await loadSrsFromPtau(opts.srsPtau ?? json.srs.ptau, json.srs.n);
+  const srs = await loadSrsFromPtau(opts.srsPtau, json.srs.n);
   const W = opts.decodeWitness(new Uint8Array(readFileSync(join(dir, json.rootWitness.blob))), shape.nW, shape.m);
   const U = instance(json.root.U, "root.U");
   const { layout } = buildDecider(shape);
   progress({ event: "decider-setup", constraints: layout.nConstraints, public: layout.nPublic });
-  let ptau = opts.ptau ?? json.srs.ptau;
-  let insecureDevKeys = opts.ptau ? false : json.srs.insecureDev === true;
+  let ptau = opts.ptau ?? opts.srsPtau;
+  // One in-process contribution and a beacon: whoever ran this process could know δ. Dev keys, always.
+  const insecureDevKeys = true;
   let keys: Awaited<ReturnType<typeof setupDecider>>;
   const log = (e: Record<string, unknown>) => progress({ event: "decider-keys", ...e });
   try {
@@ -188,32 +199,33 @@ export async function addDeciderToBundle(bundlePath: string, opts: AddDeciderOpt
       warn: opts.warn,
       onProgress: (p) => progress({ event: "dev-srs", ...p }),
     });
-    insecureDevKeys = true;
     keys = await setupDecider(shape, ptau, { log, cacheDir: opts.cacheDir && join(opts.cacheDir, "keys") });
   }
   const proof = await proveDecider(shape, srs, keys, U, W, {
     hiding: json.hiding,
     onTiming: (t) => progress({ event: "decider-prove", ...t }),
   });
-  mkdirSync(join(dir, "decider"), { recursive: true });
-  copyFileSync(join(keys.dir, "vkey.json"), join(dir, "decider", "vkey.json"));
-  writeFileSync(
-    join(dir, "decider", "DeciderVerifier.sol"),
-    await exportDeciderVerifier(keys, srs.tauG2, VERIFIER_NAME),
-  );
+  // The prover checks its own proof before calling the run a success (a corrupted key cache once
+  // produced a proof with a point off the curve that was reported as done).
+  const self = await checkDecider(keys.vkey, srs, json.circuit.stateWidth, U, proof).catch((e: unknown) => ({
+    ok: false as const,
+    reason: e instanceof Error ? e.message : String(e),
+  }));
+  if (!self.ok) {
+    throw new DeciderSelfCheckError("the decider proof just made does not verify (corrupt key cache?)", {
+      details: `${self.reason}; keys ${keys.dir}`,
+    });
+  }
   const decider: DeciderBundleJson = {
     format: DECIDER_FORMAT,
     variant: "hashed",
     deciderConstraints: layout.nConstraints,
-    ptau,
-    insecureDevKeys,
-    vkey: "decider/vkey.json",
-    verifier: "decider/DeciderVerifier.sol",
+    keys: { vkHash: vkHash(keys.vkey), insecureDevKeys },
     proof: deciderProofJson(proof),
   };
   json.decider = decider;
   writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
-  return decider;
+  return { decider, keys };
 }
 
 function readDecider(dir: string, json: BundleView): { d: DeciderBundleJson; proof: DeciderProof; U: RelaxedInstance } {
@@ -225,16 +237,18 @@ function readDecider(dir: string, json: BundleView): { d: DeciderBundleJson; pro
 }
 
 /**
- * Checks the bundle's decider proof off-chain against its root instance. Throws
+ * Checks the bundle's decider proof off-chain against its root instance, with a verification key and
+ * an SRS the CALLER trusts (trust/store.ts), never anything from the bundle. Throws
  * {@link DeciderProofFormatError} for a missing or malformed proof.
  */
-export async function verifyBundleDecider(bundlePath: string, srsPtau?: string): Promise<VerifyDeciderResult> {
+export async function verifyBundleDecider(
+  bundlePath: string,
+  trusted: { vkey: SnarkjsVkey; srs: Srs },
+): Promise<VerifyDeciderResult> {
   const dir = bundleDir(bundlePath);
   const { json } = readBundle(dir);
-  const { d, proof, U } = readDecider(dir, json);
-  const vkey = JSON.parse(readFileSync(join(dir, d.vkey), "utf8")) as SnarkjsVkey;
-  const srs: Srs = await loadSrsFromPtau(srsPtau ?? json.srs.ptau, 2);
-  return checkDecider(vkey, srs, json.circuit.stateWidth, U, proof);
+  const { proof, U } = readDecider(dir, json);
+  return checkDecider(trusted.vkey, trusted.srs, json.circuit.stateWidth, U, proof);
 }
 
 const CONTRACTS = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -278,31 +292,69 @@ function compileVerifier(source: string): { abi: Abi; bytecode: Hex } {
 export type OnchainResult = { ok: true; gas: bigint } | { ok: false; gas: null; reason: string };
 
 /**
- * Deploys the bundle's verifier on an in-process EVM (Hardhat's EDR) and checks the decider proof
- * there, returning the gas of a `verifyDecider` transaction (`eth_estimateGas`).
+ * Renders the decider verifier from the TRUSTED verification key and `[τ]G2` (never the bundle's),
+ * deploys it on an in-process EVM (Hardhat's EDR) and checks the decider proof there, returning the
+ * gas of a `verifyDecider` transaction (`eth_estimateGas`). A proof the contract rejects is
+ * `{ ok: false }`; a failure of the EVM or the compiler is thrown as {@link OnchainCheckError} (exit 2).
  */
-export async function verifyBundleOnchain(bundlePath: string): Promise<OnchainResult> {
+export async function verifyBundleOnchain(
+  bundlePath: string,
+  trusted: { vkey: SnarkjsVkey; tauG2: G2Affine; stepR1csHash: Hex },
+): Promise<OnchainResult> {
   const dir = bundleDir(bundlePath);
   const { json } = readBundle(dir);
-  const { d, proof, U } = readDecider(dir, json);
-  const { abi, bytecode } = compileVerifier(readFileSync(join(dir, d.verifier), "utf8"));
-  const { createHardhatRuntimeEnvironment } = await import("hardhat/hre");
-  const hardhatViem = (await import("@nomicfoundation/hardhat-viem")).default;
-  const hre = await createHardhatRuntimeEnvironment({ plugins: [hardhatViem] });
-  const { viem } = await hre.network.connect();
-  const [wallet] = await viem.getWalletClients();
-  const pc = await viem.getPublicClient();
-  const hash = await wallet.deployContract({ abi, bytecode });
-  const receipt = await pc.waitForTransactionReceipt({ hash });
-  const address = receipt.contractAddress!;
-  const args = [instanceAbi(U), deciderProofAbi(proof)] as const;
+  const { proof, U } = readDecider(dir, json);
+  let abi: Abi;
+  let address: Hex;
+  let pc: { readContract: (a: never) => Promise<unknown>; estimateContractGas: (a: never) => Promise<bigint> };
   try {
-    await pc.readContract({ address, abi, functionName: "verifyDecider", args });
-    const gas = await pc.estimateContractGas({ address, abi, functionName: "verifyDecider", args });
+    const compiled = compileVerifier(
+      renderDeciderVerifier(trusted.vkey, {
+        name: VERIFIER_NAME,
+        stepR1csHash: trusted.stepR1csHash,
+        variant: "hashed",
+        stateWidth: json.circuit.stateWidth,
+        tauG2: trusted.tauG2,
+      }),
+    );
+    abi = compiled.abi;
+    const { createHardhatRuntimeEnvironment } = await import("hardhat/hre");
+    const hardhatViem = (await import("@nomicfoundation/hardhat-viem")).default;
+    const hre = await createHardhatRuntimeEnvironment({ plugins: [hardhatViem] });
+    const { viem } = await hre.network.connect();
+    const [wallet] = await viem.getWalletClients();
+    const client = await viem.getPublicClient();
+    const hash = await wallet.deployContract({ abi, bytecode: compiled.bytecode });
+    const receipt = await client.waitForTransactionReceipt({ hash });
+    if (!receipt.contractAddress) throw new Error("the verifier was not deployed");
+    address = receipt.contractAddress;
+    pc = client as unknown as typeof pc;
+  } catch (cause) {
+    // The check could not run: not a verdict on the bundle.
+    throw new OnchainCheckError("the on-chain check could not run (compiler or in-process EVM failed)", {
+      details: cause instanceof Error ? cause.message.split("\n")[0] : String(cause),
+      cause,
+    });
+  }
+  const args = [instanceAbi(U), deciderProofAbi(proof)] as const;
+  const call = { address, abi, functionName: "verifyDecider", args } as never;
+  try {
+    await pc.readContract(call);
+    const gas = await pc.estimateContractGas(call);
     return { ok: true, gas };
   } catch (err) {
-    const m = err instanceof Error ? err.message : String(err);
-    const name = /reverted with the following signature|Error: ([A-Za-z0-9_]+)\(/.exec(m)?.[1] ?? m.split("\n")[0];
+    const reverted =
+      err instanceof ViemBaseError && err.walk((e) => e instanceof ContractFunctionRevertedError) !== null;
+    if (!reverted) {
+      throw new OnchainCheckError("the on-chain check failed without a revert", {
+        details: err instanceof Error ? err.message.split("\n")[0] : String(err),
+        cause: err,
+      });
+    }
+    const rev = (err as ViemBaseError).walk((e) => e instanceof ContractFunctionRevertedError) as
+      | ContractFunctionRevertedError
+      | undefined;
+    const name = rev?.data?.errorName ?? rev?.reason ?? rev?.shortMessage ?? "revert";
     return { ok: false, gas: null, reason: `on-chain verifier reverted: ${name}` };
   }
 }

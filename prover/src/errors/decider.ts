@@ -19,3 +19,16 @@ export class DeciderProofFormatError extends BaseError {
 export class DeciderVerificationError extends BaseError {
   override name = "DeciderVerificationError";
 }
+
+/** `prove` made a decider proof that its own verifier rejects: nothing is written as a success. */
+export class DeciderSelfCheckError extends BaseError {
+  override name = "DeciderSelfCheckError";
+}
+
+/**
+ * The on-chain check could not be run (the verifier did not compile, the in-process EVM failed): "it
+ * could not be checked" (exit 2), never confused with "the verifier reverted" (invalid, exit 1).
+ */
+export class OnchainCheckError extends BaseError {
+  override name = "OnchainCheckError";
+}

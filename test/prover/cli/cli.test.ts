@@ -33,6 +33,11 @@ describe("cli: novanet prove / verify (local mode)", () => {
   let z0File: string;
   const STEPS = 5;
   let zN: bigint;
+  /** The prover's own SRS and (dev) decider vkey, as `prove` printed them. */
+  let ptau: string;
+  let vkey: string;
+  /** verify's trust arguments for the prover's own dev files. */
+  const own = () => ["--ptau", ptau, "--vkey", vkey, "--insecure-dev-keys"];
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "novanet-cli-"));
@@ -72,24 +77,72 @@ describe("cli: novanet prove / verify (local mode)", () => {
       bundle,
       "--cache",
       cache,
+      "--insecure-dev-keys",
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /INSECURE DEV SRS/);
+    assert.match(r.stderr, /INSECURE DEV KEYS/);
     assert.match(r.stderr, /"event":"leaf"/);
     assert.match(r.stderr, /"event":"fold"/);
     const out = JSON.parse(r.stdout);
     assert.equal(out.steps, STEPS);
     assert.deepEqual(out.zN, [zN.toString()]);
+    ptau = out.ptau;
+    vkey = out.vkey;
+    const bj = readFileSync(join(bundle, "bundle.json"), "utf8");
+    // Nothing a verifier trusts travels in the bundle: no ptau path, no key, no verifier contract.
+    assert.doesNotMatch(bj, /\.ptau|vkey\.json|\.sol"/);
   });
 
-  it("verify --json (child process) prints the verdict and the final state, exit 0", () => {
-    const r = cli(["verify", bundle, "--json"]);
+  it("verify --json (child process) names F, N, z0, zN and the trust labels, exit 0", () => {
+    const r = cli(["verify", bundle, "--json", ...own()]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { valid: true, steps: STEPS, z0: ["3"], zN: [zN.toString()] });
-    const human = cli(["verify", bundle]);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.valid, true);
+    assert.equal(j.succinct, true);
+    assert.equal(j.steps, STEPS);
+    assert.deepEqual([j.z0, j.zN], [["3"], [zN.toString()]]);
+    assert.equal(j.circuit.name, "cubic");
+    assert.match(j.circuit.r1csHash, /^0x[0-9a-f]{64}$/);
+    assert.equal(j.srs.trust, "unpinned");
+    assert.equal(j.insecureDevSrs, true);
+    assert.equal(j.insecureDevKeys, true);
+    const human = cli(["verify", bundle, ...own()]);
     assert.equal(human.code, 0);
-    assert.match(human.stdout, new RegExp(`^VALID: ${STEPS} steps, z0 = \\[3\\], zN = \\[${zN}\\]`));
+    assert.match(
+      human.stdout,
+      new RegExp(`^VALID: F = cubic \\(r1csHash 0x[0-9a-f]{64}\\), N = ${STEPS}, z0 = \\[3\\], zN = \\[${zN}\\]`),
+    );
+    assert.match(human.stdout, /the statement is about THIS R1CS/);
+    assert.match(human.stderr, /not a pinned ceremony file/);
   });
+
+  it("dev decider keys are refused without --insecure-dev-keys, and an unknown circuit has no pinned key (exit 2)", async () => {
+    let r = await cliIn(["verify", bundle, "--ptau", ptau, "--vkey", vkey, "--quiet"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /DevKeysRefusedError/);
+    r = await cliIn(["verify", bundle, "--ptau", ptau, "--quiet"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /UntrustedDeciderKeyError/);
+    r = await cliIn(proveArgsFor(join(dir, "never-dev")));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /DevKeysRefusedError/);
+  });
+
+  /** prove arguments without a decider choice (prove must refuse to make dev keys silently). */
+  const proveArgsFor = (out: string) => [
+    "prove",
+    "--circuit",
+    "prover/circuits/cubic.circom",
+    "--steps",
+    "2",
+    "--input",
+    z0File,
+    "--out",
+    out,
+    "--cache",
+    cache,
+  ];
 
   it("verify of a tampered bundle (child process) exits 1", () => {
     const b = copy("tampered-zn");
@@ -97,7 +150,7 @@ describe("cli: novanet prove / verify (local mode)", () => {
       j.zN = [(zN + 1n).toString()];
       j.leaves[STEPS - 1].zOut = j.zN;
     });
-    const r = cli(["verify", b, "--json"]);
+    const r = cli(["verify", b, "--json", ...own()]);
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout);
     assert.equal(out.valid, false);
@@ -159,22 +212,22 @@ describe("cli: novanet prove / verify (local mode)", () => {
     it(`verify rejects a bundle with a changed ${what}`, async () => {
       const b = copy(`t-${what.replace(/\W+/g, "-")}`);
       f(b);
-      const r = await verifyBundle(b);
+      const r = await verifyBundle(b, { ptau });
       assert.equal(r.valid, false);
       assert.match(r.reason ?? "", reason);
-      const c = await cliIn(["verify", b, "--json", "--quiet"]);
+      const c = await cliIn(["verify", b, "--json", "--quiet", ...own()]);
       assert.equal(c.code, 1);
       assert.equal(JSON.parse(c.stdout).valid, false);
     });
   }
 
   it("the untouched bundle still verifies in-process (the tamper tests start from a valid bundle)", async () => {
-    const r = await verifyBundle(copy("untouched"));
+    const r = await verifyBundle(copy("untouched"), { ptau });
     assert.equal(r.valid, true, r.reason);
     assert.deepEqual(r.zN, [zN]);
   });
 
-  it("prove with --ptau uses that SRS and a vm_step bundle verifies", async () => {
+  it("prove with --ptau uses that SRS; verify finds the pinned file by its pin, not by the bundle", async () => {
     const z = join(dir, "vm.json");
     writeFileSync(z, JSON.stringify(["2", "0"]));
     const out = join(dir, "vm.bundle");
@@ -194,15 +247,28 @@ describe("cli: novanet prove / verify (local mode)", () => {
       cache,
       "--quiet",
       "--hiding",
+      "--no-decider",
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /INSECURE DEV SRS: this powers/);
-    const v = await cliIn(["verify", out, "--json", "--quiet"]);
+    // Not found without a folder that holds a pinned file: the bundle names none.
+    const none = await cliIn(["verify", out, "--json", "--quiet"]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /UntrustedSrsError/);
+    const v = await cliIn(["verify", out, "--json", "--quiet", "--ptau-dir", "test/fixtures/ptau"]);
     assert.equal(v.code, 0, v.stdout);
     const j = JSON.parse(v.stdout);
     assert.equal(j.valid, true);
+    assert.equal(j.succinct, false);
     assert.equal(j.zN[1], "3");
-    // Verifying against another SRS fails (digest mismatch), the bundle names its own.
+    // The label is the trust store's: the committed dev-11 fixture is pinned as insecure-dev.
+    assert.equal(j.srs.trust, "insecure-dev");
+    assert.match(j.srs.label, /dev-11/);
+    // A bundle without a decider proof is "not succinct": exit 1 for --onchain.
+    const oc = await cliIn(["verify", out, "--json", "--quiet", "--ptau-dir", "test/fixtures/ptau", "--onchain"]);
+    assert.equal(oc.code, 1);
+    assert.match(JSON.parse(oc.stdout).reason, /not succinct/);
+    // Verifying against another SRS fails (digest mismatch).
     const other = await cliIn(["verify", out, "--json", "--quiet", "--ptau", join(cache, "ptau", "dev-3.ptau")]);
     assert.equal(other.code, 1);
   });
@@ -217,7 +283,7 @@ describe("cli: novanet prove / verify (local mode)", () => {
         "--cache": cache,
         ...over,
       };
-      return ["prove", ...Object.entries(a).flat()];
+      return ["prove", ...Object.entries(a).flat(), "--no-decider"];
     };
 
     it("malformed input JSON", async () => {
@@ -285,13 +351,26 @@ describe("cli: novanet prove / verify (local mode)", () => {
       assert.equal((await cliIn(["verify", notJson])).code, 2);
     });
 
-    it("verify when the SRS file the bundle names is gone", async () => {
+    it("a path the bundle names is never followed: no trusted SRS → exit 2, not VALID", async () => {
+      // Before: verify loaded the .ptau at the bundle's srs.ptau and took "insecure" from the bundle.
       const b = copy("nosrs");
-      editJson(b, (j) => (j.srs.ptau = join(dir, "gone.ptau")));
+      editJson(b, (j) => {
+        j.srs.ptau = ptau;
+        j.srs.insecureDev = false;
+      });
       const r = await cliIn(["verify", b]);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /pass --ptau/);
+      assert.match(r.stderr, /UntrustedSrsError/);
       renameSync(b, `${b}-done`);
+    });
+
+    it("a truncated --ptau is 'could not check' (exit 2), never valid:false", async () => {
+      const t = join(dir, "truncated.ptau");
+      writeFileSync(t, readFileSync(ptau).subarray(0, 5000));
+      const r = await cliIn(["verify", bundle, "--json", "--quiet", "--ptau", t]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /PtauFormatError/);
+      assert.equal(r.stdout, "");
     });
   });
 });
