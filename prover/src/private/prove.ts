@@ -58,6 +58,14 @@ export type ProvePrivateOptions = {
   cacheDir?: string;
   onProgress?: (e: Record<string, unknown> & { event: string }) => void;
   warn?: (message: string) => void;
+  /**
+   * Sees each leaf's secrets as they are made: `F̂`'s full witness (state, salts, every wire) and the
+   * state `z_k`. Only the leak tests use it, to search the published bytes for these values.
+   */
+  observeLeaf?: (
+    k: number,
+    secrets: { witness: readonly bigint[]; z: readonly bigint[]; zOut: readonly bigint[] },
+  ) => void;
 };
 
 export type ProvePrivateResult = {
@@ -137,6 +145,7 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
       if (a === 0) commitments.push(w.cIn);
       commitments.push(w.cOut);
       const leaf = await makeLeaf(shape, srs, w.witness, { k: a, hiding: true });
+      opts.observeLeaf?.(a, { witness: w.witness, z, zOut: w.zOut });
       z = w.zOut;
       leaves.push(leaf.node);
       progress({ event: "leaf", done: a + 1, total: N });
