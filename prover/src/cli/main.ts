@@ -9,6 +9,13 @@ import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { BaseError } from "../errors/base.js";
 import { UsageError } from "../errors/cli.js";
 import { terminateDefaultMsmBackend } from "../msm/default.js";
+import {
+  isPrivateBundlePath,
+  PRIVATE_USAGE,
+  provePrivateCommand,
+  submitCommand,
+  verifyPrivateCommand,
+} from "../private/cli.js";
 import { decodeRootWitness } from "./bundle.js";
 import { type ProgressEvent, proveLocal, readStateFile } from "./prove.js";
 import { SETUP_USAGE, setupCommand } from "./setup.js";
@@ -23,6 +30,7 @@ const USAGE = `usage:
                 [--ptau <file.ptau>] [--hiding] [--cache <dir>] [--quiet] [--no-decider]
   novanet verify <bundle-dir> [--ptau <file.ptau>] [--json] [--quiet] [--onchain]
 ${SETUP_USAGE}
+${PRIVATE_USAGE}
   --input   a JSON array of decimal strings: the initial state z_0 (length = the circuit's state width)
   --ptau    a powers-of-tau file; without it prove uses a cached INSECURE dev SRS (.novanet/ptau)
   exit codes: 0 ok / valid, 1 invalid bundle, 2 usage or input error
@@ -60,6 +68,12 @@ async function prove(args: string[], io: Io): Promise<number> {
       hiding: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       "no-decider": { type: "boolean", default: false },
+      // Private mode (private/cli.ts, docs/private.md).
+      private: { type: "boolean", default: false },
+      "chain-id": { type: "string" },
+      market: { type: "string" },
+      "hide-input": { type: "boolean", default: false },
+      "hide-output": { type: "boolean", default: false },
     },
   });
   if (positionals.length > 0)
@@ -72,6 +86,21 @@ async function prove(args: string[], io: Io): Promise<number> {
     throw new UsageError("--steps must be a positive integer", { details: values.steps });
   }
   const z0 = readStateFile(values.input!);
+  if (values.private) {
+    if (values["no-decider"])
+      throw new UsageError("--private always makes the decider proof (--no-decider is not allowed)");
+    const { circuit, out, ptau, cache } = values;
+    const code = await provePrivateCommand(
+      { ...values, circuit: circuit!, out: out!, ptau, cache, steps, z0 },
+      io,
+      progressPrinter(io, values.quiet!),
+    );
+    await terminateSnarkjsCurve();
+    return code;
+  }
+  for (const k of ["chain-id", "market", "hide-input", "hide-output"] as const) {
+    if (values[k]) throw new UsageError(`--${k} is a private-mode option (add --private)`);
+  }
   const r = await proveLocal({
     circuit: values.circuit!,
     steps,
@@ -109,9 +138,19 @@ async function verify(args: string[], io: Io): Promise<number> {
       json: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       onchain: { type: "boolean", default: false },
+      // Private bundles (private/cli.ts): the step circuit expected, the caller's decider key.
+      circuit: { type: "string" },
+      vkey: { type: "string" },
+      cache: { type: "string" },
     },
   });
   if (positionals.length !== 1) throw new UsageError("verify takes exactly one bundle path");
+  if (isPrivateBundlePath(positionals[0])) {
+    if (values.onchain) throw new UsageError("a private bundle is checked on-chain by `novanet submit`");
+    const code = await verifyPrivateCommand(positionals[0], values, io);
+    await terminateSnarkjsCurve();
+    return code;
+  }
   const r = await verifyBundle(positionals[0], {
     ptau: values.ptau,
     onProgress: progressPrinter(io, values.quiet! || values.json!),
@@ -158,6 +197,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await verify(rest, io);
       case "setup":
         return await setupCommand(rest, io);
+      case "submit":
+        return await submitCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

@@ -31,8 +31,7 @@ export const PRIVATE_USAGE = `  novanet prove --private --circuit <step.circom> 
                 [--chain-id <id> --market <address>] [--hide-input] [--hide-output] [--ptau <file>] [--cache <dir>]
   novanet verify <private-bundle-dir> --circuit <step.circom> [--ptau <file>] [--vkey <vkey.json>] [--json]
   novanet submit <private-bundle-dir> --rpc <url> --market <address> --circuit-id <id> [--from <address>]
-                (signs with NOVANET_PRIVATE_KEY if set, else sends from --from, an account the node holds)
-`;
+                (signs with NOVANET_PRIVATE_KEY if set, else sends from --from, an account the node holds)`;
 
 /** Whether `path` (a bundle folder or its bundle.json) holds a private bundle. */
 export function isPrivateBundlePath(path: string): boolean {
