@@ -47,6 +47,11 @@ export type CompileOptions = {
   optimisation?: Optimisation;
   /** Ignore (and overwrite) a cached entry. */
   force?: boolean;
+  /**
+   * How many private inputs main may declare (default 0, the step convention). Only the private-mode
+   * wrapper `F̂` (prover/src/private/wrapper.ts) sets it: its state and salts are private inputs.
+   */
+  privateInputs?: number;
 };
 
 /** Header fields of an `.r1cs` file (iden3 binary format, section 1). */
@@ -211,7 +216,7 @@ function wireNames(symPath: string, upTo: number): Map<number, string> {
  * Checks the step-circuit convention on compiled artefacts and returns the state width `s`.
  * Throws {@link CircuitConventionError} naming what is wrong.
  */
-export function checkStepConvention(header: R1csHeader, symPath: string, circuit = ""): number {
+export function checkStepConvention(header: R1csHeader, symPath: string, circuit = "", privateInputs = 0): number {
   const s = header.nOutputs;
   const fail = (what: string) =>
     new CircuitConventionError(
@@ -225,7 +230,7 @@ export function checkStepConvention(header: R1csHeader, symPath: string, circuit
       `main has ${s} outputs but ${header.nPubInputs} public inputs (z_in must be public and as long as z_out)`,
     );
   }
-  if (header.nPrvInputs !== 0) {
+  if (header.nPrvInputs !== privateInputs) {
     throw fail(`main has ${header.nPrvInputs} private inputs; a step's only input is z_in`);
   }
   const names = wireNames(symPath, 2 * s);
@@ -352,7 +357,7 @@ export async function compileCircuit(circomPath: string, options: CompileOptions
     }
     const r1cs = readFileSync(r1csPath);
     const header = readR1csHeader(r1cs);
-    const stateWidth = checkStepConvention(header, symPath, basename(main));
+    const stateWidth = checkStepConvention(header, symPath, basename(main), options.privateInputs ?? 0);
 
     // Keep only what we use, with stable names.
     renameSync(r1csPath, join(tmp, "circuit.r1cs"));

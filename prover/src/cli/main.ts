@@ -15,6 +15,13 @@ import { InputFileError, UsageError } from "../errors/cli.js";
 import { DevKeysRefusedError } from "../errors/trust.js";
 import { terminateDefaultMsmBackend } from "../msm/default.js";
 import { loadTrustStore, resolveDeciderKey } from "../trust/store.js";
+import {
+  isPrivateBundlePath,
+  PRIVATE_USAGE,
+  provePrivateCommand,
+  submitCommand,
+  verifyPrivateCommand,
+} from "../private/cli.js";
 import { decodeRootWitness } from "./bundle.js";
 import { type ProgressEvent, proveLocal, readStateFile } from "./prove.js";
 import { SETUP_USAGE, setupCommand } from "./setup.js";
@@ -32,6 +39,7 @@ const USAGE = `usage:
                 [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--vkey <vkey.json>]
                 [--insecure-dev-keys] [--json] [--quiet] [--onchain]
 ${SETUP_USAGE}
+${PRIVATE_USAGE}
   --input   a JSON array of decimal strings: the initial state z_0 (length = the circuit's state width)
   --ptau    a powers-of-tau file; without it prove uses a cached INSECURE dev SRS (.novanet/ptau)
   --trust   a trust store (docs/trust.md) added to the committed one; --ptau-dir: where pinned .ptau files are
@@ -72,6 +80,12 @@ async function prove(args: string[], io: Io): Promise<number> {
       quiet: { type: "boolean", default: false },
       "no-decider": { type: "boolean", default: false },
       "insecure-dev-keys": { type: "boolean", default: false },
+      // Private mode (private/cli.ts, docs/private.md).
+      private: { type: "boolean", default: false },
+      "chain-id": { type: "string" },
+      market: { type: "string" },
+      "hide-input": { type: "boolean", default: false },
+      "hide-output": { type: "boolean", default: false },
     },
   });
   if (positionals.length > 0)
@@ -90,6 +104,21 @@ async function prove(args: string[], io: Io): Promise<number> {
     );
   }
   const z0 = readStateFile(values.input!);
+  if (values.private) {
+    if (values["no-decider"])
+      throw new UsageError("--private always makes the decider proof (--no-decider is not allowed)");
+    const { circuit, out, ptau, cache } = values;
+    const code = await provePrivateCommand(
+      { ...values, circuit: circuit!, out: out!, ptau, cache, steps, z0 },
+      io,
+      progressPrinter(io, values.quiet!),
+    );
+    await terminateSnarkjsCurve();
+    return code;
+  }
+  for (const k of ["chain-id", "market", "hide-input", "hide-output"] as const) {
+    if (values[k]) throw new UsageError(`--${k} is a private-mode option (add --private)`);
+  }
   const r = await proveLocal({
     circuit: values.circuit!,
     steps,
@@ -144,6 +173,12 @@ async function verify(args: string[], io: Io): Promise<number> {
     },
   });
   if (positionals.length !== 1) throw new UsageError("verify takes exactly one bundle path");
+  if (isPrivateBundlePath(positionals[0])) {
+    if (values.onchain) throw new UsageError("a private bundle is checked on-chain by `novanet submit`");
+    const code = await verifyPrivateCommand(positionals[0], values, io);
+    await terminateSnarkjsCurve();
+    return code;
+  }
   if (values.circuit !== undefined && values["r1cs-hash"] !== undefined) {
     throw new UsageError("pass --circuit or --r1cs-hash, not both");
   }
@@ -262,6 +297,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await verify(rest, io);
       case "setup":
         return await setupCommand(rest, io);
+      case "submit":
+        return await submitCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

@@ -1,0 +1,194 @@
+/**
+ * The private-mode commands of the `novanet` CLI (docs/private.md, docs/cli.md): `prove --private`,
+ * `verify` of a private bundle, and `submit`. cli/main.ts routes to these; they print the same way as
+ * the other commands (results on stdout, progress as JSON lines on stderr) and return exit codes
+ * 0 ok / valid, 1 invalid, 2 usage or input error (typed errors are thrown to main).
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  type Address,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  getAddress,
+  type Hex,
+  http,
+  isAddress,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { UsageError } from "../errors/cli.js";
+import { isPrivateBundleJson } from "./bundle.js";
+import { parseMarketTarget, provePrivate } from "./prove.js";
+import { submitPrivateBundle } from "./submit.js";
+import { readPrivateBundle, verifyPrivateBundle } from "./verify.js";
+
+type Io = { out: (s: string) => void; err: (s: string) => void };
+
+export const PRIVATE_USAGE = `  novanet prove --private --circuit <step.circom> --steps <N> --input <z0.json> --out <bundle-dir>
+                [--chain-id <id> --market <address>] [--hide-input] [--hide-output] [--ptau <file>] [--cache <dir>]
+  novanet verify <private-bundle-dir> --circuit <step.circom> [--ptau <file>] [--vkey <vkey.json>] [--json]
+  novanet submit <private-bundle-dir> --rpc <url> --market <address> --circuit-id <id> [--from <address>]
+                (signs with NOVANET_PRIVATE_KEY if set, else sends from --from, an account the node holds)`;
+
+/** Whether `path` (a bundle folder or its bundle.json) holds a private bundle. */
+export function isPrivateBundlePath(path: string): boolean {
+  const abs = resolve(path);
+  try {
+    return isPrivateBundleJson(
+      JSON.parse(readFileSync(abs.endsWith(".json") ? abs : join(abs, "bundle.json"), "utf8")),
+    );
+  } catch {
+    return false;
+  }
+}
+
+export type PrivateProveValues = {
+  circuit: string;
+  steps: number;
+  z0: bigint[];
+  out: string;
+  ptau?: string;
+  cache?: string;
+  "chain-id"?: string;
+  market?: string;
+  "hide-input"?: boolean;
+  "hide-output"?: boolean;
+};
+
+/** `novanet prove --private …` after main parsed and checked the common options. */
+export async function provePrivateCommand(
+  v: PrivateProveValues,
+  io: Io,
+  progress: (e: Record<string, unknown> & { event: string }) => void,
+): Promise<number> {
+  const target = parseMarketTarget(v["chain-id"], v.market);
+  const r = await provePrivate({
+    circuit: v.circuit,
+    steps: v.steps,
+    z0: v.z0,
+    out: v.out,
+    ptau: v.ptau,
+    cacheDir: v.cache,
+    chainId: target.chainId,
+    market: target.market,
+    hideInput: v["hide-input"],
+    hideOutput: v["hide-output"],
+    onProgress: progress,
+    warn: (m) => io.err(`\n*** ${m} ***\n\n`),
+  });
+  io.out(
+    `${JSON.stringify({
+      bundle: r.bundle,
+      private: true,
+      steps: r.steps,
+      c0: String(r.c0),
+      cN: String(r.cN),
+      ...(v["hide-input"] ? {} : { z0: r.z0.map(String) }),
+      ...(v["hide-output"] ? {} : { zN: r.zN.map(String) }),
+      chainId: String(target.chainId),
+      market: target.market,
+      root: r.rootHash,
+      ms: Math.round(r.ms),
+    })}\n`,
+  );
+  return 0;
+}
+
+/** `novanet verify <private bundle> --circuit …`. */
+export async function verifyPrivateCommand(
+  path: string,
+  v: { circuit?: string; ptau?: string; vkey?: string; cache?: string; json?: boolean; quiet?: boolean },
+  io: Io,
+): Promise<number> {
+  if (!v.circuit) {
+    throw new UsageError(
+      "a private bundle is verified against the step circuit you expect: pass --circuit <step.circom>",
+    );
+  }
+  const r = await verifyPrivateBundle(path, { circuit: v.circuit, ptau: v.ptau, vkey: v.vkey, cacheDir: v.cache });
+  if (r.insecureDevSrs && !v.quiet && !v.json) {
+    io.err("\n*** warning: verified against the INSECURE DEV SRS and dev decider keys of this machine ***\n\n");
+  }
+  const z0 = r.z0 ? `z0 = [${r.z0.join(", ")}]` : `z0 private (c_0 = ${r.c0})`;
+  const zN = r.zN ? `zN = [${r.zN.join(", ")}]` : `zN private (c_N = ${r.cN})`;
+  if (v.json) {
+    io.out(
+      `${JSON.stringify({
+        valid: r.valid,
+        private: true,
+        circuit: r.circuit,
+        stepR1csHash: r.stepR1csHash,
+        steps: r.steps,
+        c0: String(r.c0),
+        cN: String(r.cN),
+        z0: r.z0?.map(String) ?? null,
+        zN: r.zN?.map(String) ?? null,
+        chainId: String(r.chainId),
+        market: r.market,
+        ...(r.valid ? {} : { reason: r.reason }),
+      })}\n`,
+    );
+  } else if (r.valid) {
+    io.out(`VALID (private): F = ${r.circuit} (R1CS ${r.stepR1csHash}), N = ${r.steps}, ${z0}, ${zN}\n`);
+  } else {
+    io.out(`INVALID: ${r.reason}\n`);
+  }
+  return r.valid ? 0 : 1;
+}
+
+/** `novanet submit <bundle> --rpc … --market … --circuit-id …`. */
+export async function submitCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      rpc: { type: "string" },
+      market: { type: "string" },
+      "circuit-id": { type: "string" },
+      from: { type: "string" },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError("submit takes exactly one bundle path");
+  for (const k of ["rpc", "market", "circuit-id"] as const) {
+    if (values[k] === undefined) throw new UsageError(`submit needs --${k}`);
+  }
+  if (!isAddress(values.market!, { strict: false })) throw new UsageError("--market is not an address");
+  if (!/^[1-9][0-9]{0,30}$/.test(values["circuit-id"]!))
+    throw new UsageError("--circuit-id must be a positive integer");
+  const bundle = readPrivateBundle(positionals[0]);
+  const transport = http(values.rpc!);
+  const probe = createPublicClient({ transport });
+  const chainId = await probe.getChainId();
+  const chain: Chain = defineChain({
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [values.rpc!] } },
+  });
+  const key = process.env.NOVANET_PRIVATE_KEY;
+  let account: ReturnType<typeof privateKeyToAccount> | Address;
+  if (key) {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new UsageError("NOVANET_PRIVATE_KEY is not a 32-byte 0x-hex key");
+    account = privateKeyToAccount(key as Hex);
+  } else if (values.from && isAddress(values.from, { strict: false })) {
+    account = getAddress(values.from);
+  } else {
+    throw new UsageError(
+      "submit needs a sender: set NOVANET_PRIVATE_KEY or pass --from <address> (an account of the node)",
+    );
+  }
+  const publicClient = createPublicClient({ chain, transport });
+  const walletClient = createWalletClient({ chain, transport, account });
+  const r = await submitPrivateBundle(
+    // biome-ignore lint/suspicious/noExplicitAny: a json-rpc account and a local account are both accepted.
+    { publicClient, walletClient: walletClient as any },
+    { bundle, market: getAddress(values.market!), circuitId: BigInt(values["circuit-id"]!) },
+  );
+  io.out(
+    `${JSON.stringify({ jobId: String(r.jobId), tx: r.txHash, gasUsed: String(r.gasUsed), cN: String(r.cN), status: "Verified" })}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,142 @@
+/**
+ * `novanet submit <bundle>`: sends a private bundle (private/bundle.ts) to a market's `submitBundle`
+ * (contracts/interfaces/IProofMarket.sol). The market folds the tree from `states = c_0..c_N` (the salted
+ * commitments: `F̂` has state width 1), the leaf commitments and the cross terms, under its own domain
+ * (its chain id and address, the circuit's registered R1CS hash and SRS digest), and checks the root with
+ * the circuit's registered decider. The market must hold `F̂` as a registered circuit (docs/private.md
+ * says how to register it); the calldata and the events carry only commitments and proofs.
+ *
+ * Before sending, this checks that the bundle targets this chain and market and that the circuit id's
+ * registration is `F̂`'s (R1CS hash, state width 1, SRS digest), so a mismatch is a typed error, not a
+ * revert.
+ */
+import {
+  type Account,
+  type Address,
+  type Chain,
+  ContractFunctionRevertedError,
+  getAddress,
+  type Hex,
+  type PublicClient,
+  parseAbi,
+  parseEventLogs,
+  type Transport,
+  BaseError as ViemBaseError,
+  type WalletClient,
+} from "viem";
+import { deciderProofAbi } from "../decider/abi.js";
+import { PrivateSubmitError } from "../errors/private.js";
+import type { PrivateBundle } from "./bundle.js";
+
+/** The parts of the market and registry ABIs that submitting a private bundle uses. */
+export const PRIVATE_SUBMIT_ABI = parseAbi([
+  "struct G1Point { uint256 x; uint256 y; }",
+  "struct Instance { G1Point cmW; G1Point cmE; uint256 u; uint256[] x; }",
+  "struct DeciderProof { uint256[2] a; uint256[2][2] b; uint256[2] c; uint256 zeta; uint256 yW; uint256 yE; G1Point piW; G1Point piE; Instance blind; G1Point cmT; }",
+  "struct Circuit { bytes32 r1csHash; bytes32 srsDigest; address decider; uint64 nConstraints; uint64 nWitness; uint32 stateWidth; uint64 deciderConstraints; address owner; }",
+  "function submitBundle(uint256 circuitId, uint256[] states, G1Point[] cmW, G1Point[] cmT, DeciderProof proof) returns (uint256)",
+  "function circuits() view returns (address)",
+  "function getCircuit(uint256 circuitId) view returns (Circuit)",
+  "event JobVerified(uint256 indexed jobId, address indexed prover, uint256[] zOut)",
+]);
+
+export type SubmitClients = {
+  publicClient: PublicClient;
+  walletClient: WalletClient<Transport, Chain | undefined, Account>;
+};
+
+export type SubmitPrivateParameters = {
+  bundle: PrivateBundle;
+  market: Address;
+  circuitId: bigint;
+};
+
+export type SubmitPrivateResult = { jobId: bigint; txHash: Hex; gasUsed: bigint; cN: bigint };
+
+/** The `submitBundle` arguments of a private bundle (also what a leak test inspects). */
+export function privateSubmitArgs(bundle: PrivateBundle, circuitId: bigint) {
+  return [
+    circuitId,
+    bundle.commitments,
+    bundle.leaves,
+    bundle.folds.map((f) => f.cmT),
+    deciderProofAbi(bundle.proof),
+  ] as const;
+}
+
+function revertName(err: unknown): string {
+  if (err instanceof ViemBaseError) {
+    const r = err.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (r instanceof ContractFunctionRevertedError) return r.data?.errorName ?? r.signature ?? r.shortMessage;
+    return err.shortMessage;
+  }
+  return err instanceof Error ? err.message.split("\n")[0] : String(err);
+}
+
+/**
+ * Submits `bundle` to `market` as circuit `circuitId`; returns the job id of the verified job.
+ *
+ * @throws {PrivateSubmitError} wrong chain or market, a circuit id that is not `F̂`, or a revert.
+ * @example
+ * const { jobId } = await submitPrivateBundle({ publicClient, walletClient },
+ *   { bundle: readPrivateBundle("out/bundle"), market, circuitId: 2n });
+ */
+export async function submitPrivateBundle(
+  clients: SubmitClients,
+  params: SubmitPrivateParameters,
+): Promise<SubmitPrivateResult> {
+  const { publicClient, walletClient } = clients;
+  const { bundle } = params;
+  const market = getAddress(params.market);
+  const chainId = BigInt(await publicClient.getChainId());
+  if (bundle.chainId !== chainId || getAddress(bundle.market) !== market) {
+    throw new PrivateSubmitError("the bundle was proved for another market (prove with --chain-id and --market)", {
+      details: `bundle: chain ${bundle.chainId} market ${bundle.market}; here: chain ${chainId} market ${market}`,
+    });
+  }
+  let registry: Address;
+  let circuit: { r1csHash: Hex; srsDigest: Hex; stateWidth: number };
+  try {
+    registry = await publicClient.readContract({ address: market, abi: PRIVATE_SUBMIT_ABI, functionName: "circuits" });
+    circuit = await publicClient.readContract({
+      address: registry,
+      abi: PRIVATE_SUBMIT_ABI,
+      functionName: "getCircuit",
+      args: [params.circuitId],
+    });
+  } catch (cause) {
+    throw new PrivateSubmitError("cannot read the circuit from the market's registry", {
+      details: `circuit ${params.circuitId}: ${revertName(cause)}`,
+      cause,
+    });
+  }
+  if (circuit.r1csHash !== bundle.json.circuit.r1csHash || circuit.stateWidth !== 1) {
+    throw new PrivateSubmitError("the circuit id is not this bundle's private circuit F^", {
+      details: `registered r1csHash ${circuit.r1csHash} (state width ${circuit.stateWidth}); bundle F^ ${bundle.json.circuit.r1csHash}`,
+    });
+  }
+  if (circuit.srsDigest !== bundle.json.srs.digest) {
+    throw new PrivateSubmitError("the circuit is registered with another SRS", {
+      details: `registered ${circuit.srsDigest}, bundle ${bundle.json.srs.digest}`,
+    });
+  }
+  const args = privateSubmitArgs(bundle, params.circuitId);
+  let hash: Hex;
+  try {
+    const { request } = await publicClient.simulateContract({
+      address: market,
+      abi: PRIVATE_SUBMIT_ABI,
+      functionName: "submitBundle",
+      args,
+      account: walletClient.account,
+    });
+    hash = await walletClient.writeContract(request);
+  } catch (cause) {
+    throw new PrivateSubmitError("the market rejected the bundle", { details: revertName(cause), cause });
+  }
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new PrivateSubmitError("submitBundle reverted", { details: hash });
+  const [ev] = parseEventLogs({ abi: PRIVATE_SUBMIT_ABI, eventName: "JobVerified", logs: receipt.logs });
+  if (!ev) throw new PrivateSubmitError("no JobVerified event in the receipt", { details: hash });
+  return { jobId: ev.args.jobId, txHash: hash, gasUsed: receipt.gasUsed, cN: ev.args.zOut[0] };
+}

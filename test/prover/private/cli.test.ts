@@ -1,0 +1,150 @@
+/**
+ * The private-mode CLI (docs/private.md): `novanet prove --private --chain-id --market`, `novanet verify`
+ * of the private bundle against `--circuit`, and `novanet submit` to a market on Hardhat's in-process
+ * chain served over HTTP on 127.0.0.1 (a real JSON-RPC endpoint, as a node or anvil would be).
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadR1cs } from "../../../prover/src/arith/r1cs.js";
+import { main } from "../../../prover/src/cli/main.js";
+import { devPowerFor, devPtauPath } from "../../../prover/src/commitment/devsrs.js";
+import { buildDecider } from "../../../prover/src/decider/circuit.js";
+import { compilePrivateCircuit } from "../../../prover/src/private/wrapper.js";
+import { privateMarket, rpcBridge } from "./helpers.js";
+
+const CACHE = ".novanet";
+const CUBIC = join("prover", "circuits", "cubic.circom");
+
+async function run(args: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+describe("private mode: the CLI (prove --private, verify, submit)", function () {
+  this.timeout(600_000);
+  let tmp: string;
+  let server: Server | undefined;
+
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), "novanet-private-cli-"));
+  });
+  after(() => {
+    server?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("usage errors: market options without --private, a private bundle verified without --circuit", async () => {
+    const input = join(tmp, "z0.json");
+    writeFileSync(input, '["3"]');
+    const r = await run([
+      "prove",
+      "--circuit",
+      CUBIC,
+      "--steps",
+      "2",
+      "--input",
+      input,
+      "--out",
+      join(tmp, "x"),
+      "--market",
+      "0x0000000000000000000000000000000000000001",
+    ]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /private-mode option/);
+    const s = await run(["submit", join(tmp, "x"), "--rpc", "http://127.0.0.1:1"]);
+    assert.equal(s.code, 2);
+    assert.match(s.err, /submit needs --market/);
+  });
+
+  it("prove --private for a market, verify it, submit it over JSON-RPC: the job is Verified", async () => {
+    const pc = await compilePrivateCircuit(CUBIC, CACHE);
+    const shape = await loadR1cs(pc.wrapped.r1csPath);
+    const { layout } = buildDecider(shape);
+    const ptau = devPtauPath(
+      devPowerFor(Math.max(shape.nW, shape.m) + 1, layout.nConstraints, layout.nPublic),
+      join(CACHE, "ptau"),
+    );
+    const m = await privateMarket(pc, ptau, CACHE);
+    const bridge = await rpcBridge(m.conn.provider);
+    server = bridge.server;
+
+    const input = join(tmp, "z0.json");
+    writeFileSync(input, '["7"]');
+    const dir = join(tmp, "bundle");
+    const p = await run([
+      "prove",
+      "--private",
+      "--circuit",
+      CUBIC,
+      "--steps",
+      "3",
+      "--input",
+      input,
+      "--out",
+      dir,
+      "--chain-id",
+      String(m.chainId),
+      "--market",
+      m.market,
+      "--hide-output",
+      "--cache",
+      CACHE,
+      "--quiet",
+    ]);
+    assert.equal(p.code, 0, p.err);
+    const res = JSON.parse(p.out);
+    assert.equal(res.private, true);
+    assert.deepEqual(res.z0, ["7"]);
+    assert.equal(res.zN, undefined);
+    assert.equal(JSON.parse(readFileSync(join(dir, "bundle.json"), "utf8")).output, null);
+
+    const noCircuit = await run(["verify", dir]);
+    assert.equal(noCircuit.code, 2);
+    assert.match(noCircuit.err, /--circuit/);
+    const v = await run(["verify", dir, "--circuit", CUBIC, "--cache", CACHE, "--json"]);
+    assert.equal(v.code, 0, v.out + v.err);
+    const vj = JSON.parse(v.out);
+    assert.equal(vj.valid, true);
+    assert.equal(vj.circuit, "cubic");
+    assert.equal(vj.zN, null);
+    assert.equal(vj.cN, res.cN);
+
+    const from = m.user.account.address;
+    const s = await run([
+      "submit",
+      dir,
+      "--rpc",
+      bridge.url,
+      "--market",
+      m.market,
+      "--circuit-id",
+      "1",
+      "--from",
+      from,
+    ]);
+    assert.equal(s.code, 0, s.err);
+    const sj = JSON.parse(s.out);
+    assert.equal(sj.status, "Verified");
+    assert.equal(sj.cN, res.cN);
+    // Submitting to a circuit id that is not F̂ is a typed error (exit 2), not a revert.
+    const bad = await run([
+      "submit",
+      dir,
+      "--rpc",
+      bridge.url,
+      "--market",
+      m.market,
+      "--circuit-id",
+      "9",
+      "--from",
+      from,
+    ]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /PrivateSubmitError/);
+  });
+});
