@@ -23,6 +23,8 @@ const USAGE = `usage:
                 [--ptau <file.ptau>] [--hiding] [--cache <dir>] [--quiet] [--no-decider]
   novanet verify <bundle-dir> [--ptau <file.ptau>] [--json] [--quiet] [--onchain]
 ${SETUP_USAGE}
+  novanet node <run|register|stake|unstake|withdraw|claim|status> --config <node.json>
+                [--amount <tokens>] [--capacity <constraints>] [--token <address>]   (docs/node.md)
   --input   a JSON array of decimal strings: the initial state z_0 (length = the circuit's state width)
   --ptau    a powers-of-tau file; without it prove uses a cached INSECURE dev SRS (.novanet/ptau)
   exit codes: 0 ok / valid, 1 invalid bundle, 2 usage or input error
@@ -158,6 +160,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await verify(rest, io);
       case "setup":
         return await setupCommand(rest, io);
+      case "node":
+        return await (await import("./node.js")).nodeCommand(rest);
       case undefined:
       case "help":
       case "--help":
