@@ -40,6 +40,8 @@ const USAGE = `usage:
                 [--insecure-dev-keys] [--json] [--quiet] [--onchain]
 ${SETUP_USAGE}
 ${PRIVATE_USAGE}
+  novanet node <run|register|stake|unstake|withdraw|claim|status> --config <node.json>
+                [--amount <tokens>] [--capacity <constraints>] [--token <address>]   (docs/node.md)
   --input   a JSON array of decimal strings: the initial state z_0 (length = the circuit's state width)
   --ptau    a powers-of-tau file; without it prove uses a cached INSECURE dev SRS (.novanet/ptau)
   --trust   a trust store (docs/trust.md) added to the committed one; --ptau-dir: where pinned .ptau files are
@@ -299,6 +301,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await setupCommand(rest, io);
       case "submit":
         return await submitCommand(rest, io);
+      case "node":
+        return await (await import("./node.js")).nodeCommand(rest);
       case undefined:
       case "help":
       case "--help":

@@ -1,0 +1,163 @@
+/**
+ * The node's libp2p host (libp2p 3): TCP, Noise, Yamux, Identify, Ping, Gossipsub (signed messages,
+ * topic validators, peer scoring) and the artefact fetch protocol. The peer key lives in the node's
+ * data folder; its peer id is the one the operator registers on-chain.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from "@libp2p/crypto/keys";
+import { type GossipSub, gossipsub, type Message, TopicValidatorResult } from "@libp2p/gossipsub";
+import { identify } from "@libp2p/identify";
+import type { PeerId, PrivateKey } from "@libp2p/interface";
+import { noise } from "@libp2p/noise";
+import { ping } from "@libp2p/ping";
+import { tcp } from "@libp2p/tcp";
+import { yamux } from "@libp2p/yamux";
+import { multiaddr } from "@multiformats/multiaddr";
+import { createLibp2p, type Libp2p } from "libp2p";
+import type { CID } from "multiformats/cid";
+import { fetchArtefact, fetchHandler } from "./fetch.js";
+import { FETCH_PROTOCOL, MAX_GOSSIP_BYTES } from "./protocols.js";
+import type { ArtefactStore } from "./store.js";
+
+/** The peer key of `file`, created (Ed25519) on first use. */
+export async function loadOrCreatePeerKey(file: string): Promise<PrivateKey> {
+  if (existsSync(file)) return privateKeyFromProtobuf(readFileSync(file));
+  const key = await generateKeyPair("Ed25519");
+  writeFileSync(`${file}.tmp`, privateKeyToProtobuf(key), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+  return key;
+}
+
+/** The bytes registered on-chain for a peer id (its multihash). */
+export function peerIdBytes(peer: PeerId): Uint8Array {
+  return peer.toMultihash().bytes;
+}
+
+export type GossipVerdict = "accept" | "ignore" | "reject";
+
+export type NetworkOptions = {
+  privateKey: PrivateKey;
+  listen: string[];
+  bootstrap: string[];
+  store: ArtefactStore;
+  /** Validates a gossip message's payload (already size-checked); `reject` scores the sender down. */
+  validate: (topic: string, data: Uint8Array, from: PeerId) => Promise<GossipVerdict>;
+  onMessage: (topic: string, data: Uint8Array, from: PeerId) => void;
+  onServed?: (bytes: number) => void;
+  log?: (e: Record<string, unknown>) => void;
+};
+
+type Services = { pubsub: GossipSub; identify: unknown; ping: unknown };
+
+export class Network {
+  private constructor(
+    readonly libp2p: Libp2p<Services>,
+    private readonly o: NetworkOptions,
+  ) {}
+
+  static async start(o: NetworkOptions): Promise<Network> {
+    const libp2p = await createLibp2p({
+      privateKey: o.privateKey,
+      addresses: { listen: o.listen },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: {
+        identify: identify(),
+        ping: ping(),
+        pubsub: gossipsub({
+          allowPublishToZeroTopicPeers: true,
+          emitSelf: false,
+          // Every node of a devnet runs on one IP: colocation must not count against them.
+          scoreParams: { IPColocationFactorWeight: 0 },
+          maxInboundDataLength: MAX_GOSSIP_BYTES * 4,
+        }),
+      },
+    });
+    const net = new Network(libp2p as unknown as Libp2p<Services>, o);
+    await libp2p.handle(
+      FETCH_PROTOCOL,
+      fetchHandler({
+        store: o.store,
+        onServed: o.onServed,
+        onMisbehaviour: (peer, why) => o.log?.({ msg: "fetch: bad request", peer: peer.toString(), why }),
+      }),
+      { maxInboundStreams: 64 },
+    );
+    net.pubsub.addEventListener("message", (evt) => {
+      const m = evt.detail;
+      if (m.type !== "signed") return;
+      o.onMessage(m.topic, m.data, m.from);
+    });
+    for (const addr of o.bootstrap) {
+      libp2p.dial(multiaddr(addr)).catch((e) => o.log?.({ msg: "bootstrap dial failed", addr, err: String(e) }));
+    }
+    return net;
+  }
+
+  get pubsub(): GossipSub {
+    return this.libp2p.services.pubsub;
+  }
+
+  get peerId(): PeerId {
+    return this.libp2p.peerId;
+  }
+
+  addrs(): string[] {
+    return this.libp2p.getMultiaddrs().map((a) => a.toString());
+  }
+
+  /** Subscribes to `topic` with a validator: size, signature policy (gossipsub StrictSign), then `validate`. */
+  subscribe(topic: string): void {
+    if (this.pubsub.getTopics().includes(topic)) return;
+    this.pubsub.topicValidators.set(topic, async (peer: PeerId, msg: Message) => {
+      if (msg.type !== "signed" || msg.data.length > MAX_GOSSIP_BYTES) return TopicValidatorResult.Reject;
+      try {
+        const v = await this.o.validate(topic, msg.data, msg.from);
+        if (v !== "accept") this.o.log?.({ msg: "gossip not accepted", verdict: v, from: peer.toString() });
+        return v === "accept"
+          ? TopicValidatorResult.Accept
+          : v === "ignore"
+            ? TopicValidatorResult.Ignore
+            : TopicValidatorResult.Reject;
+      } catch {
+        return TopicValidatorResult.Reject;
+      }
+    });
+    this.pubsub.subscribe(topic);
+  }
+
+  async publish(topic: string, data: Uint8Array): Promise<void> {
+    await this.pubsub.publish(topic, data);
+  }
+
+  /** Fetches `cid` from `sources` (see {@link fetchArtefact}). */
+  fetch(cid: CID, sources: PeerId[], maxBytes: number): Promise<Uint8Array> {
+    return fetchArtefact(
+      (peer, protocol, opts) => this.libp2p.dialProtocol(peer, protocol, opts),
+      FETCH_PROTOCOL,
+      cid,
+      sources,
+      { maxBytes },
+    );
+  }
+
+  peerCount(): number {
+    return this.libp2p.getPeers().length;
+  }
+
+  /** Re-dials bootstrap peers that are not connected (called periodically: dead peers come back). */
+  async redial(): Promise<void> {
+    const connected = new Set(this.libp2p.getPeers().map((p) => p.toString()));
+    for (const addr of this.o.bootstrap) {
+      const ma = multiaddr(addr);
+      const pid = ma.getComponents().find((c) => c.name === "p2p")?.value;
+      if (pid && connected.has(pid)) continue;
+      await this.libp2p.dial(ma, { signal: AbortSignal.timeout(3000) }).catch(() => {});
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.libp2p.stop();
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The node's one config file (JSON, validated with zod), with environment overrides. The Ethereum key
+ * comes from a file or the environment, never from the command line or the config file itself.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+import { NodeConfigError } from "../errors/node.js";
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+
+export const CircuitConfigSchema = z.object({
+  /** On-chain circuit id (CircuitRegistry). */
+  id: z.coerce.bigint(),
+  r1cs: z.string(),
+  wasm: z.string(),
+  /** Powers-of-tau file the circuit's SRS and decider keys come from (checked against the on-chain digest). */
+  ptau: z.string(),
+  srsPowers: z.number().int().positive(),
+  /** Accept decider keys made without a random phase-2 contribution (devnets and tests only). */
+  allowDevKeys: z.boolean().default(false),
+});
+
+export const NodeConfigSchema = z.object({
+  rpcUrl: z.string().url(),
+  market: address,
+  /** File holding the prover's private key (hex); or set NOVANET_PRIVATE_KEY. */
+  keyFile: z.string().optional(),
+  dataDir: z.string(),
+  listen: z.array(z.string()).default(["/ip4/127.0.0.1/tcp/0"]),
+  bootstrap: z.array(z.string()).default([]),
+  circuits: z.array(CircuitConfigSchema).min(1),
+  /** Block the follower starts from on first run. */
+  startBlock: z.coerce.bigint().default(0n),
+  pollMs: z.number().int().positive().default(500),
+  /** Largest `eth_getLogs` range. */
+  logRange: z.number().int().positive().default(2000),
+  /** Blocks re-read after a reorg is detected at the cursor. */
+  reorgDepth: z.number().int().nonnegative().default(12),
+  /** Blocks behind the head the follower stays (finality margin). */
+  confirmations: z.number().int().nonnegative().default(0),
+  /** Tasks proved at once. */
+  workers: z.number().int().positive().default(1),
+  /** Largest artefact fetched from a peer. */
+  maxArtefactBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
+  /** Fetch and keep every artefact announced for a job this node follows, to serve it if its owner drops. */
+  replicate: z.boolean().default(true),
+  /** Take over expired tasks of other provers (`reclaim`). */
+  reclaim: z.boolean().default(true),
+  /** Seconds after a task's deadline before this node tries to reclaim it (spread across nodes at random). */
+  reclaimGraceS: z.number().nonnegative().default(2),
+  /** Failures of one task before it is given up. */
+  maxAttempts: z.number().int().positive().default(5),
+  /** Consecutive failures that open the circuit breaker (no new work for `breakerCooldownS`). */
+  breakerThreshold: z.number().int().positive().default(5),
+  breakerCooldownS: z.number().positive().default(60),
+  /** Upper bound on maxFeePerGas (wei) for any transaction. */
+  maxFeePerGas: z.coerce.bigint().optional(),
+  /** Prometheus /metrics on 127.0.0.1:port (0: off). */
+  metricsPort: z.number().int().nonnegative().default(0),
+  /** Fee token whose claimable balance `status` reports. */
+  feeToken: address.optional(),
+});
+
+export type NodeConfig = z.infer<typeof NodeConfigSchema> & { privateKey: `0x${string}` };
+
+const ENV: Record<string, keyof z.input<typeof NodeConfigSchema>> = {
+  NOVANET_RPC_URL: "rpcUrl",
+  NOVANET_MARKET: "market",
+  NOVANET_DATA_DIR: "dataDir",
+  NOVANET_KEY_FILE: "keyFile",
+};
+
+/** Loads `path`, applies environment overrides, validates, resolves relative paths against the file's folder. */
+export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new NodeConfigError("cannot read the config file", { details: path, cause: e });
+  }
+  for (const [k, field] of Object.entries(ENV)) if (env[k]) raw[field] = env[k];
+  if (env.NOVANET_METRICS_PORT) raw.metricsPort = Number(env.NOVANET_METRICS_PORT);
+  const parsed = NodeConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new NodeConfigError("invalid node config", { details: `${first.path.join(".")}: ${first.message}` });
+  }
+  const base = dirname(resolve(path));
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const c = parsed.data;
+  let privateKey = env.NOVANET_PRIVATE_KEY;
+  if (!privateKey && c.keyFile) {
+    try {
+      privateKey = readFileSync(abs(c.keyFile), "utf8").trim();
+    } catch (e) {
+      throw new NodeConfigError("cannot read the key file", { details: c.keyFile, cause: e });
+    }
+  }
+  if (!privateKey || !/^0x[0-9a-fA-F]{64}$/.test(privateKey)) {
+    throw new NodeConfigError("no valid private key: set keyFile or NOVANET_PRIVATE_KEY (0x + 64 hex digits)");
+  }
+  return {
+    ...c,
+    dataDir: abs(c.dataDir),
+    keyFile: c.keyFile && abs(c.keyFile),
+    circuits: c.circuits.map((x) => ({ ...x, r1cs: abs(x.r1cs), wasm: abs(x.wasm), ptau: abs(x.ptau) })),
+    privateKey: privateKey as `0x${string}`,
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The proving side of a task: builds the inputs of a leaf, fold or decision task from what is on-chain,
+ * on disk, on the network, or (last resort) rebuilt from the manifest, and produces what the market
+ * takes. Artefacts are `u32 len(node) ‖ encodeTreeNode(node) ‖ encodeWitness(W)`; a received one is
+ * accepted only if its instance and boundary states equal the market's record of that node and its
+ * witness satisfies it with matching commitments (relaxed R1CS check and two MSMs).
+ */
+import { loadR1cs, type R1csShape } from "../arith/r1cs.js";
+import type { RelaxedInstance } from "../arith/relaxed.js";
+import type { CircuitRecord, NodeData } from "../chain/market.js";
+import { computeWitness } from "../circuits/witness.js";
+import { loadSrsFromPtau, type Srs, srsDigest } from "../commitment/srs.js";
+import { G1_ZERO } from "../curve/bn254.js";
+import { instanceAbi } from "../decider/abi.js";
+import { type DeciderKeys, setupDecider } from "../decider/setup.js";
+import { decodeTreeNode, decodeWitness, encodeTreeNode, encodeWitness } from "../encoding/artefacts.js";
+import { ArtefactError, NodeConfigError } from "../errors/node.js";
+import { checkRelaxed } from "../folding/nifs.js";
+import { instanceHash } from "../folding/transcript.js";
+import { makeLeaf, type ProverNode, restoreProverNode, type TreeNode } from "../folding/tree.js";
+import type { NodeConfig } from "./config.js";
+import { buildManifest, type Manifest } from "./manifest.js";
+
+export type OnChainNode = { U: RelaxedInstance; zIn: bigint[]; zOut: bigint[] };
+
+/** A circuit the node can prove: its R1CS, witness calculator, SRS, and (lazily) decider keys. */
+export class CircuitRuntime {
+  private keys?: Promise<DeciderKeys>;
+  private constructor(
+    readonly cfg: NodeConfig["circuits"][number],
+    readonly shape: R1csShape,
+    readonly srs: Srs,
+  ) {}
+
+  /** Loads the circuit and checks its R1CS hash and SRS digest against the on-chain registration. */
+  static async load(cfg: NodeConfig["circuits"][number], onChain: CircuitRecord): Promise<CircuitRuntime> {
+    const shape = await loadR1cs(cfg.r1cs);
+    if (shape.r1csHash.toLowerCase() !== onChain.r1csHash.toLowerCase()) {
+      throw new NodeConfigError("circuit R1CS differs from its on-chain registration", {
+        details: `circuit ${cfg.id}: local ${shape.r1csHash}, on-chain ${onChain.r1csHash}`,
+      });
+    }
+    const srs = await loadSrsFromPtau(cfg.ptau, cfg.srsPowers);
+    if (srsDigest(srs).toLowerCase() !== onChain.srsDigest.toLowerCase()) {
+      throw new NodeConfigError("SRS digest differs from the circuit's on-chain registration", {
+        details: `circuit ${cfg.id}: local ${srsDigest(srs)}, on-chain ${onChain.srsDigest}`,
+      });
+    }
+    return new CircuitRuntime(cfg, shape, srs);
+  }
+
+  deciderKeys(): Promise<DeciderKeys> {
+    if (!this.cfg.allowDevKeys) {
+      throw new NodeConfigError("decider keys from a ceremony are not wired yet: set allowDevKeys for a devnet", {
+        details: `circuit ${this.cfg.id}`,
+      });
+    }
+    this.keys ??= setupDecider(this.shape, this.cfg.ptau, { contribution: "beacon-only", log: () => {} });
+    return this.keys;
+  }
+
+  /** Boundary states `z_0..z_N` of a job (F is deterministic), checked against its manifest root. */
+  async states(
+    z0: readonly bigint[],
+    n: number,
+    manifestRoot: string,
+  ): Promise<{ states: bigint[][]; manifest: Manifest }> {
+    const s = this.shape.s;
+    const states: bigint[][] = [[...z0]];
+    for (let k = 0; k < n; k++) {
+      const w = await computeWitness({ wasmPath: this.cfg.wasm, stateWidth: s }, states[k]);
+      states.push(w.slice(1, 1 + s));
+    }
+    const manifest = buildManifest(states);
+    if (manifest.root.toLowerCase() !== manifestRoot.toLowerCase()) {
+      throw new ArtefactError("the job's manifest is not the chain of F from z0", {
+        details: `${manifest.root} ≠ ${manifestRoot}`,
+      });
+    }
+    return { states, manifest };
+  }
+
+  /** Leaf `k` from its input state. */
+  async leaf(zIn: readonly bigint[], k: number): Promise<ProverNode> {
+    const w = await computeWitness({ wasmPath: this.cfg.wasm, stateWidth: this.shape.s }, zIn);
+    return makeLeaf(this.shape, this.srs, w, { k });
+  }
+}
+
+export function encodeArtefact(p: ProverNode): Uint8Array {
+  const n = encodeTreeNode(p.node);
+  const w = encodeWitness(p.W);
+  const out = new Uint8Array(4 + n.length + w.length);
+  new DataView(out.buffer).setUint32(0, n.length);
+  out.set(n, 4);
+  out.set(w, 4 + n.length);
+  return out;
+}
+
+/**
+ * Decodes an artefact and checks it against the market's record of the node: equal instance and states,
+ * satisfied relaxed R1CS, commitments recomputed. Throws {ArtefactError} on any mismatch.
+ */
+export async function checkArtefact(rt: CircuitRuntime, bytes: Uint8Array, expected: OnChainNode): Promise<ProverNode> {
+  let node: TreeNode;
+  let p: ProverNode;
+  try {
+    if (bytes.length < 4) throw new Error("truncated");
+    const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0);
+    if (4 + len > bytes.length) throw new Error("truncated");
+    node = decodeTreeNode(bytes.subarray(4, 4 + len));
+    const W = decodeWitness(bytes.subarray(4 + len));
+    p = restoreProverNode(rt.shape, node, W, { check: true });
+  } catch (e) {
+    throw new ArtefactError("artefact does not decode to a satisfied node", {
+      details: (e as Error).message.split("\n")[0],
+      cause: e,
+    });
+  }
+  const same =
+    instanceHash(node.U) === instanceHash(expected.U) &&
+    node.zIn.length === expected.zIn.length &&
+    node.zIn.every((v, i) => v === expected.zIn[i]) &&
+    node.zOut.every((v, i) => v === expected.zOut[i]);
+  if (!same) throw new ArtefactError("artefact's instance differs from the market's record of the node");
+  if (!(await checkRelaxed(rt.shape, rt.srs, p.node.U, p.W))) {
+    throw new ArtefactError("artefact's witness does not open its commitments");
+  }
+  return p;
+}
+
+/** The market's record of a leaf from its `LeafSubmitted` event. */
+export function leafRecord(cmW: { x: bigint; y: bigint }, x: bigint[]): OnChainNode {
+  const s = x.length / 2;
+  return { U: { cmW, cmE: G1_ZERO, u: 1n, x }, zIn: x.slice(s), zOut: x.slice(0, s) };
+}
+
+export function nodeData(n: TreeNode): NodeData {
+  return { instance: instanceAbi(n.U), zIn: n.zIn, zOut: n.zOut };
+}
