@@ -14,7 +14,6 @@ import { BaseError } from "../errors/base.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
 import { DevKeysRefusedError } from "../errors/trust.js";
 import { terminateDefaultMsmBackend } from "../msm/default.js";
-import { loadTrustStore, resolveDeciderKey } from "../trust/store.js";
 import {
   isPrivateBundlePath,
   PRIVATE_USAGE,
@@ -22,6 +21,7 @@ import {
   submitCommand,
   verifyPrivateCommand,
 } from "../private/cli.js";
+import { loadTrustStore, resolveDeciderKey } from "../trust/store.js";
 import { decodeRootWitness } from "./bundle.js";
 import { type ProgressEvent, proveLocal, readStateFile } from "./prove.js";
 import { SETUP_USAGE, setupCommand } from "./setup.js";
