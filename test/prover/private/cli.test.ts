@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadR1cs } from "../../../prover/src/arith/r1cs.js";
 import { main } from "../../../prover/src/cli/main.js";
-import { devPowerFor, devPtauPath } from "../../../prover/src/commitment/devsrs.js";
+import { devPowerFor, ensureDevPtau } from "../../../prover/src/commitment/devsrs.js";
 import { buildDecider } from "../../../prover/src/decider/circuit.js";
 import { compilePrivateCircuit } from "../../../prover/src/private/wrapper.js";
 import { privateMarket, rpcBridge } from "./helpers.js";
@@ -43,6 +43,7 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
     writeFileSync(input, '["3"]');
     const r = await run([
       "prove",
+      "--insecure-dev-keys",
       "--circuit",
       CUBIC,
       "--steps",
@@ -65,9 +66,9 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
     const pc = await compilePrivateCircuit(CUBIC, CACHE);
     const shape = await loadR1cs(pc.wrapped.r1csPath);
     const { layout } = buildDecider(shape);
-    const ptau = devPtauPath(
+    const ptau = await ensureDevPtau(
       devPowerFor(Math.max(shape.nW, shape.m) + 1, layout.nConstraints, layout.nPublic),
-      join(CACHE, "ptau"),
+      { cacheDir: join(CACHE, "ptau"), warn: () => {} },
     );
     const m = await privateMarket(pc, ptau, CACHE);
     const bridge = await rpcBridge(m.conn.provider);
@@ -78,6 +79,7 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
     const dir = join(tmp, "bundle");
     const p = await run([
       "prove",
+      "--insecure-dev-keys",
       "--private",
       "--circuit",
       CUBIC,
