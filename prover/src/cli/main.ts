@@ -14,8 +14,9 @@ import { BaseError } from "../errors/base.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
 import { DevKeysRefusedError } from "../errors/trust.js";
 import { terminateDefaultMsmBackend } from "../msm/default.js";
-import { loadTrustStore, resolveDeciderKey } from "../trust/store.js";
+import { assertKeyAllowed, loadTrustStore, resolveDeciderKey } from "../trust/store.js";
 import { decodeRootWitness } from "./bundle.js";
+import { CEREMONY_USAGE, ceremonyCommand } from "./ceremony.js";
 import { type ProgressEvent, proveLocal, readStateFile } from "./prove.js";
 import { SETUP_USAGE, setupCommand } from "./setup.js";
 import { verifyBundle } from "./verify.js";
@@ -31,7 +32,7 @@ const USAGE = `usage:
   novanet verify <bundle-dir> [--circuit <step.circom|.r1cs> | --r1cs-hash <0x…>]
                 [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--vkey <vkey.json>]
                 [--insecure-dev-keys] [--json] [--quiet] [--onchain]
-${SETUP_USAGE}
+${SETUP_USAGE}${CEREMONY_USAGE}
   --input   a JSON array of decimal strings: the initial state z_0 (length = the circuit's state width)
   --ptau    a powers-of-tau file; without it prove uses a cached INSECURE dev SRS (.novanet/ptau)
   --trust   a trust store (docs/trust.md) added to the committed one; --ptau-dir: where pinned .ptau files are
@@ -165,12 +166,7 @@ async function verify(args: string[], io: Io): Promise<number> {
   } else if (r.valid && r.circuit && r.trustedSrs) {
     const key = resolveDeciderKey(store, r.circuit.r1csHash, "hashed", values.vkey);
     keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
-    if (key.trust !== "ceremony" && !values["insecure-dev-keys"]) {
-      throw new DevKeysRefusedError(
-        "the decider key is a dev key (no verified multi-party ceremony): its δ may be known, so proofs can be forged; pass --insecure-dev-keys to accept it",
-        { details: key.label },
-      );
-    }
+    assertKeyAllowed(key, values["insecure-dev-keys"]!);
     const d = await verifyBundleDecider(positionals[0], { vkey: key.vkey, srs: r.trustedSrs });
     await terminateSnarkjsCurve();
     if (!d.ok) Object.assign(r, { valid: false, reason: `decider proof rejected (${d.reason} check failed)` });
@@ -262,6 +258,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await verify(rest, io);
       case "setup":
         return await setupCommand(rest, io);
+      case "ceremony":
+        return await ceremonyCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
