@@ -158,9 +158,9 @@ async function benchGas(): Promise<VerifyRow[]> {
   const pc = await viem.getPublicClient();
   const rows: VerifyRow[] = [];
   for (const [name, contract] of [
-    ["cubic", "CubicDeciderVerifier"],
-    ["mix2", "Mix2DeciderVerifier"],
-    ["width8", "Width8DeciderVerifier"],
+    ["cubic", "TestOnlyCubicDeciderVerifier"],
+    ["mix2", "TestOnlyMix2DeciderVerifier"],
+    ["width8", "TestOnlyWidth8DeciderVerifier"],
   ] as const) {
     const { circuit, keys, srs } = await deciderFixture(name);
     const v = await viem.deployContract(contract);
