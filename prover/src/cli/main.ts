@@ -17,7 +17,7 @@ import { terminateDefaultMsmBackend } from "../msm/default.js";
 import { assertKeyAllowed, loadTrustStore, resolveDeciderKey } from "../trust/store.js";
 import { decodeRootWitness } from "./bundle.js";
 import { CEREMONY_USAGE, ceremonyCommand } from "./ceremony.js";
-import { type ProgressEvent, proveLocal, readStateFile } from "./prove.js";
+import { type ProgressEvent, proveLocal, readStateFile, writeBundleAtomically } from "./prove.js";
 import { SETUP_USAGE, setupCommand } from "./setup.js";
 import { verifyBundle } from "./verify.js";
 
@@ -91,34 +91,40 @@ async function prove(args: string[], io: Io): Promise<number> {
     );
   }
   const z0 = readStateFile(values.input!);
-  const r = await proveLocal({
-    circuit: values.circuit!,
-    steps,
-    z0,
-    out: values.out!,
-    ptau: values.ptau,
-    hiding: values.hiding,
-    cacheDir: values.cache,
-    onProgress: progressPrinter(io, values.quiet!),
-    warn: (m) => io.err(`\n*** ${m} ***\n\n`),
-  });
-  let vkeyPath: string | undefined;
-  if (!values["no-decider"]) {
-    // The succinct proof of the root (decider/bundle.ts): keys cached by circuit under <cache>/keys.
-    const { keys } = await addDeciderToBundle(r.bundle, {
+  const out = resolve(values.out!);
+  // Atomic: everything is written into a temporary folder, checked, then renamed to --out.
+  const { r, vkeyPath } = await writeBundleAtomically(out, async (tmp) => {
+    const r = await proveLocal({
+      circuit: values.circuit!,
+      steps,
+      z0,
+      out: tmp,
+      ptau: values.ptau,
+      hiding: values.hiding,
       cacheDir: values.cache,
-      srsPtau: r.ptau,
-      srsInsecureDev: r.insecureDevSrs,
-      progress: progressPrinter(io, values.quiet!),
+      onProgress: progressPrinter(io, values.quiet!),
       warn: (m) => io.err(`\n*** ${m} ***\n\n`),
-      decodeWitness: decodeRootWitness,
     });
-    vkeyPath = join(keys.dir, "vkey.json");
-    await terminateSnarkjsCurve();
-    io.err(
-      "\n*** INSECURE DEV KEYS: the decider keys have one in-process contribution; this proof convinces no one else ***\n\n",
-    );
-  }
+    let vkeyPath: string | undefined;
+    if (!values["no-decider"]) {
+      // The succinct proof of the root (decider/bundle.ts): keys cached by circuit under <cache>/keys,
+      // the proof checked by its own verifier before the run counts as a success.
+      const { keys } = await addDeciderToBundle(r.bundle, {
+        cacheDir: values.cache,
+        srsPtau: r.ptau,
+        srsInsecureDev: r.insecureDevSrs,
+        progress: progressPrinter(io, values.quiet!),
+        warn: (m) => io.err(`\n*** ${m} ***\n\n`),
+        decodeWitness: decodeRootWitness,
+      });
+      vkeyPath = join(keys.dir, "vkey.json");
+      await terminateSnarkjsCurve();
+      io.err(
+        "\n*** INSECURE DEV KEYS: the decider keys have one in-process contribution; this proof convinces no one else ***\n\n",
+      );
+    }
+    return { r: { ...r, bundle: out }, vkeyPath };
+  });
   // ptau and vkey: the prover's own files, for its own `verify --ptau … --vkey … --insecure-dev-keys`.
   io.out(
     `${JSON.stringify({ bundle: r.bundle, steps: r.steps, z0: r.z0.map(String), zN: r.zN.map(String), root: r.rootHash, ms: Math.round(r.ms), ptau: r.ptau, ...(vkeyPath ? { vkey: vkeyPath } : {}) })}\n`,
