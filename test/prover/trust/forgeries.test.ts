@@ -4,6 +4,7 @@
  * public-δ Groth16 proof, is in ceremony.test.ts; forgery 4, registry impersonation, is the market's.)
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -132,6 +133,17 @@ describe("trust: forgeries that went around the cryptography", function () {
       r = await cli(["verify", bundle, "--r1cs-hash", own, ...trust]);
       assert.equal(r.code, 0, r.out);
       assert.equal(JSON.parse(r.out).circuitExpected, true);
+    });
+
+    it("a bogus NOVANET_MSM is 'could not check' (exit 2), never valid:false", () => {
+      const r = spawnSync(process.execPath, ["prover/bin/novanet.js", "verify", bundle, ...trust], {
+        encoding: "utf8",
+        env: { ...process.env, NOVANET_MSM: "bogus" },
+        timeout: 300_000,
+      });
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /MsmBackendSelectionError/);
+      assert.equal(r.stdout, "");
     });
 
     it("without an expectation, the output names the R1CS the statement is about", async () => {
