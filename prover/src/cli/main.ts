@@ -19,7 +19,7 @@ import { decodeRootWitness } from "./bundle.js";
 import { CEREMONY_USAGE, ceremonyCommand } from "./ceremony.js";
 import { type ProgressEvent, proveLocal, readStateFile, writeBundleAtomically } from "./prove.js";
 import { SETUP_USAGE, setupCommand } from "./setup.js";
-import { verifyBundle } from "./verify.js";
+import { readBundleJson, verifyBundle } from "./verify.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
@@ -175,8 +175,16 @@ async function verify(args: string[], io: Io): Promise<number> {
     assertKeyAllowed(key, values["insecure-dev-keys"]!);
     const d = await verifyBundleDecider(positionals[0], { vkey: key.vkey, srs: r.trustedSrs });
     await terminateSnarkjsCurve();
-    if (!d.ok) Object.assign(r, { valid: false, reason: `decider proof rejected (${d.reason} check failed)` });
-    else {
+    if (!d.ok) {
+      // The bundle's key claim is only used to explain a rejection, never to choose the key.
+      const claimed = (readBundleJson(positionals[0]).json.decider as { keys?: { vkHash?: unknown } } | null)?.keys
+        ?.vkHash;
+      const other =
+        typeof claimed === "string" && claimed !== key.vkHash
+          ? `: the bundle claims decider key vkHash ${claimed}, the trusted key is ${key.vkHash}`
+          : "";
+      Object.assign(r, { valid: false, reason: `decider proof rejected (${d.reason} check failed)${other}` });
+    } else {
       succinct = true;
       if (values.onchain) {
         const o = await verifyBundleOnchain(positionals[0], {

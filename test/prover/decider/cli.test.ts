@@ -121,6 +121,22 @@ describe("decider in the CLI (novanet prove / verify --onchain / setup)", functi
     assert.equal(o.insecureDevKeys, true);
     assert.match(r.err, /INSECURE DEV KEYS/);
     assert.equal(o.deciderConstraints, 1394);
+    // Another trusted key for the same circuit: the proof is rejected, and the reason names both keys.
+    const v = await cli([
+      "verify",
+      bundle,
+      "--json",
+      "--quiet",
+      ...own.slice(0, 2),
+      "--vkey",
+      join(o.keys, "vkey.json"),
+      "--insecure-dev-keys",
+    ]);
+    assert.equal(v.code, 1, v.out + v.err);
+    assert.match(
+      JSON.parse(v.out).reason,
+      /groth16 check failed\): the bundle claims decider key vkHash 0x[0-9a-f]{64}, the trusted key is 0x/,
+    );
     assert.match(readFileSync(out, "utf8"), /contract CubicV is DeciderVerifier/);
   });
 });
