@@ -1,5 +1,5 @@
 /**
- * Regenerates the committed decider verifiers of the test step circuits
+ * Regenerates the committed TEST-ONLY decider verifiers (TestOnly*, never to be deployed) of the test step circuits
  * (contracts/decider/generated/*.sol) from test/fixtures/circuits and the committed dev ptau
  * test/fixtures/ptau/dev-11.ptau, with deterministic ("beacon-only") keys, so a clean clone's tests
  * rebuild exactly the keys these verifiers hold. Run: `npx tsx scripts/gen-verifier.ts`.
@@ -17,6 +17,12 @@ import { terminateSnarkjsCurve } from "../prover/src/decider/snarkjs.js";
 import { exportDeciderVerifier } from "../prover/src/decider/solidity.js";
 import { P } from "../prover/src/field/fr.js";
 
+/** Prepended to every verifier this script writes: beacon-only keys have a public δ. */
+export const TEST_ONLY_WARNING = `// TEST ONLY — NEVER DEPLOY. Its keys are beacon-only over an INSECURE dev ptau: δ is public (snarkjs
+// starts phase 2 at δ = 1 and the beacon is public), so anyone can forge a proof for any statement
+// (test/prover/trust/ceremony.test.ts builds such a forgery). Real verifiers: novanet ceremony export.
+`;
+
 export const TEST_PTAU = join("test", "fixtures", "ptau", "dev-11.ptau");
 /** A power-12 INSECURE dev ptau from fixed toxic waste, so it (and the keys over it) is reproducible. */
 export const TEST_PTAU_12 = join(".novanet", "test", "ptau", "decider-fixed-12.ptau");
@@ -31,15 +37,15 @@ export async function testPtau12(): Promise<string> {
 }
 
 export const TEST_VERIFIERS: { circuit: string; variant: DeciderVariant; name: string; power: 11 | 12 }[] = [
-  { circuit: "test/fixtures/circuits/cubic.r1cs", variant: "hashed", name: "CubicDeciderVerifier", power: 11 },
-  { circuit: "test/fixtures/circuits/mix2.r1cs", variant: "hashed", name: "Mix2DeciderVerifier", power: 11 },
+  { circuit: "test/fixtures/circuits/cubic.r1cs", variant: "hashed", name: "TestOnlyCubicDeciderVerifier", power: 11 },
+  { circuit: "test/fixtures/circuits/mix2.r1cs", variant: "hashed", name: "TestOnlyMix2DeciderVerifier", power: 11 },
   {
     circuit: "test/fixtures/circuits/mix2.r1cs",
     variant: "unhashed",
-    name: "Mix2UnhashedDeciderVerifier",
+    name: "TestOnlyMix2UnhashedDeciderVerifier",
     power: 11,
   },
-  { circuit: "test/fixtures/decider/width8.r1cs", variant: "hashed", name: "Width8DeciderVerifier", power: 12 },
+  { circuit: "test/fixtures/decider/width8.r1cs", variant: "hashed", name: "TestOnlyWidth8DeciderVerifier", power: 12 },
 ];
 
 /** State width of the `width8` fixture. */
@@ -79,7 +85,11 @@ async function generate(r1cs: string, ptau: string, name: string, out: string, v
   const shape = await loadR1cs(r1cs);
   const keys = await setupDecider(shape, ptau, { variant, contribution: "beacon-only" });
   const srs = await loadSrsFromPtau(ptau, 2);
-  writeFileSync(out, await exportDeciderVerifier(keys, srs.tauG2, name));
+  const source = await exportDeciderVerifier(keys, srs.tauG2, name);
+  writeFileSync(
+    out,
+    source.replace("// SPDX-License-Identifier: MIT\n", `// SPDX-License-Identifier: MIT\n${TEST_ONLY_WARNING}`),
+  );
   process.stderr.write(`${JSON.stringify({ wrote: out, constraints: keys.layout.nConstraints })}\n`);
 }
 

@@ -168,9 +168,9 @@ async function benchGas(): Promise<VerifyRow[]> {
   const rows: VerifyRow[] = [];
   const dir = mkdtempSync(join(tmpdir(), "bench-dv3-"));
   for (const [name, contract] of [
-    ["cubic", "CubicDeciderVerifier"],
-    ["mix2", "Mix2DeciderVerifier"],
-    ["width8", "Width8DeciderVerifier"],
+    ["cubic", "TestOnlyCubicDeciderVerifier"],
+    ["mix2", "TestOnlyMix2DeciderVerifier"],
+    ["width8", "TestOnlyWidth8DeciderVerifier"],
   ] as const) {
     const { circuit, keys, srs } = await deciderFixture(name);
     const v = await viem.deployContract(contract);

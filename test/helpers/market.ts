@@ -29,8 +29,8 @@ export type FixtureOptions = {
   market?: Partial<MarketParams>;
   /** Stake per prover (default 1000e18). */
   stake?: bigint;
-  /** A real decider verifier contract name (e.g. "CubicDeciderVerifier"); default the mock. */
-  decider?: "CubicDeciderVerifier" | "Mix2DeciderVerifier";
+  /** A real decider verifier contract name (e.g. "TestOnlyCubicDeciderVerifier"); default the mock. */
+  decider?: "TestOnlyCubicDeciderVerifier" | "TestOnlyMix2DeciderVerifier";
   r1csHash?: Hex;
   srsDigest?: Hex;
   nWitness?: bigint;

@@ -2,7 +2,7 @@
  * Real jobs for the market lifecycle tests: boundary states from the step circuit's witness chain, leaves
  * and folds from the prover's folding engine (prover/src/folding/tree.ts) under the market's own domain
  * and job id, decisions from the real decider (prover/src/decider/prove.ts) checked on-chain by the
- * committed CubicDeciderVerifier.
+ * committed TestOnlyCubicDeciderVerifier.
  */
 import type { Hex } from "viem";
 import { srsDigest } from "../../prover/src/commitment/srs.js";
@@ -29,7 +29,7 @@ export async function realMarket(rc: RealCircuit, opts: FixtureOptions = {}) {
     stateWidth: rc.circuit.shape.s,
     constraints: BigInt(rc.circuit.shape.m),
     nWitness: BigInt(rc.circuit.shape.nW),
-    decider: "CubicDeciderVerifier",
+    decider: "TestOnlyCubicDeciderVerifier",
     r1csHash: rc.r1csHash,
     srsDigest: rc.srsDigest,
   });

@@ -21,11 +21,12 @@ import {
   submitCommand,
   verifyPrivateCommand,
 } from "../private/cli.js";
-import { loadTrustStore, resolveDeciderKey } from "../trust/store.js";
+import { assertKeyAllowed, loadTrustStore, resolveDeciderKey } from "../trust/store.js";
 import { decodeRootWitness } from "./bundle.js";
-import { type ProgressEvent, proveLocal, readStateFile } from "./prove.js";
+import { CEREMONY_USAGE, ceremonyCommand } from "./ceremony.js";
+import { type ProgressEvent, proveLocal, readStateFile, writeBundleAtomically } from "./prove.js";
 import { SETUP_USAGE, setupCommand } from "./setup.js";
-import { verifyBundle } from "./verify.js";
+import { readBundleJson, verifyBundle } from "./verify.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
@@ -38,7 +39,7 @@ const USAGE = `usage:
   novanet verify <bundle-dir> [--circuit <step.circom|.r1cs> | --r1cs-hash <0x…>]
                 [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--vkey <vkey.json>]
                 [--insecure-dev-keys] [--json] [--quiet] [--onchain]
-${SETUP_USAGE}
+${SETUP_USAGE}${CEREMONY_USAGE}
 ${PRIVATE_USAGE}
   novanet node <run|register|stake|unstake|withdraw|claim|status> --config <node.json>
                 [--amount <tokens>] [--capacity <constraints>] [--token <address>]   (docs/node.md)
@@ -121,34 +122,40 @@ async function prove(args: string[], io: Io): Promise<number> {
   for (const k of ["chain-id", "market", "hide-input", "hide-output"] as const) {
     if (values[k]) throw new UsageError(`--${k} is a private-mode option (add --private)`);
   }
-  const r = await proveLocal({
-    circuit: values.circuit!,
-    steps,
-    z0,
-    out: values.out!,
-    ptau: values.ptau,
-    hiding: values.hiding,
-    cacheDir: values.cache,
-    onProgress: progressPrinter(io, values.quiet!),
-    warn: (m) => io.err(`\n*** ${m} ***\n\n`),
-  });
-  let vkeyPath: string | undefined;
-  if (!values["no-decider"]) {
-    // The succinct proof of the root (decider/bundle.ts): keys cached by circuit under <cache>/keys.
-    const { keys } = await addDeciderToBundle(r.bundle, {
+  const out = resolve(values.out!);
+  // Atomic: everything is written into a temporary folder, checked, then renamed to --out.
+  const { r, vkeyPath } = await writeBundleAtomically(out, async (tmp) => {
+    const r = await proveLocal({
+      circuit: values.circuit!,
+      steps,
+      z0,
+      out: tmp,
+      ptau: values.ptau,
+      hiding: values.hiding,
       cacheDir: values.cache,
-      srsPtau: r.ptau,
-      srsInsecureDev: r.insecureDevSrs,
-      progress: progressPrinter(io, values.quiet!),
+      onProgress: progressPrinter(io, values.quiet!),
       warn: (m) => io.err(`\n*** ${m} ***\n\n`),
-      decodeWitness: decodeRootWitness,
     });
-    vkeyPath = join(keys.dir, "vkey.json");
-    await terminateSnarkjsCurve();
-    io.err(
-      "\n*** INSECURE DEV KEYS: the decider keys have one in-process contribution; this proof convinces no one else ***\n\n",
-    );
-  }
+    let vkeyPath: string | undefined;
+    if (!values["no-decider"]) {
+      // The succinct proof of the root (decider/bundle.ts): keys cached by circuit under <cache>/keys,
+      // the proof checked by its own verifier before the run counts as a success.
+      const { keys } = await addDeciderToBundle(r.bundle, {
+        cacheDir: values.cache,
+        srsPtau: r.ptau,
+        srsInsecureDev: r.insecureDevSrs,
+        progress: progressPrinter(io, values.quiet!),
+        warn: (m) => io.err(`\n*** ${m} ***\n\n`),
+        decodeWitness: decodeRootWitness,
+      });
+      vkeyPath = join(keys.dir, "vkey.json");
+      await terminateSnarkjsCurve();
+      io.err(
+        "\n*** INSECURE DEV KEYS: the decider keys have one in-process contribution; this proof convinces no one else ***\n\n",
+      );
+    }
+    return { r: { ...r, bundle: out }, vkeyPath };
+  });
   // ptau and vkey: the prover's own files, for its own `verify --ptau … --vkey … --insecure-dev-keys`.
   io.out(
     `${JSON.stringify({ bundle: r.bundle, steps: r.steps, z0: r.z0.map(String), zN: r.zN.map(String), root: r.rootHash, ms: Math.round(r.ms), ptau: r.ptau, ...(vkeyPath ? { vkey: vkeyPath } : {}) })}\n`,
@@ -202,16 +209,19 @@ async function verify(args: string[], io: Io): Promise<number> {
   } else if (r.valid && r.circuit && r.trustedSrs) {
     const key = resolveDeciderKey(store, r.circuit.r1csHash, "hashed", values.vkey);
     keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
-    if (key.trust !== "ceremony" && !values["insecure-dev-keys"]) {
-      throw new DevKeysRefusedError(
-        "the decider key is a dev key (no verified multi-party ceremony): its δ may be known, so proofs can be forged; pass --insecure-dev-keys to accept it",
-        { details: key.label },
-      );
-    }
+    assertKeyAllowed(key, values["insecure-dev-keys"]!);
     const d = await verifyBundleDecider(positionals[0], { vkey: key.vkey, srs: r.trustedSrs });
     await terminateSnarkjsCurve();
-    if (!d.ok) Object.assign(r, { valid: false, reason: `decider proof rejected (${d.reason} check failed)` });
-    else {
+    if (!d.ok) {
+      // The bundle's key claim is only used to explain a rejection, never to choose the key.
+      const claimed = (readBundleJson(positionals[0]).json.decider as { keys?: { vkHash?: unknown } } | null)?.keys
+        ?.vkHash;
+      const other =
+        typeof claimed === "string" && claimed !== key.vkHash
+          ? `: the bundle claims decider key vkHash ${claimed}, the trusted key is ${key.vkHash}`
+          : "";
+      Object.assign(r, { valid: false, reason: `decider proof rejected (${d.reason} check failed)${other}` });
+    } else {
       succinct = true;
       if (values.onchain) {
         const o = await verifyBundleOnchain(positionals[0], {
@@ -303,6 +313,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await submitCommand(rest, io);
       case "node":
         return await (await import("./node.js")).nodeCommand(rest);
+      case "ceremony":
+        return await ceremonyCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

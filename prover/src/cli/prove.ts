@@ -6,8 +6,19 @@
  * KZG opening); it is read from `--ptau`, or from a cached INSECURE dev `.ptau` of the smallest power
  * that fits (also large enough for a Groth16 setup of the step circuit), with a loud warning.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { zeroAddress } from "viem";
 import { loadR1cs, type R1csShape } from "../arith/r1cs.js";
 import { compileCircuit } from "../circuits/compile.js";
@@ -15,7 +26,7 @@ import { computeWitness, stepOutput } from "../circuits/witness.js";
 import { devPowerFor, ensureDevPtau } from "../commitment/devsrs.js";
 import { loadSrsFromPtau, srsDigest } from "../commitment/srs.js";
 import { P } from "../curve/bn254.js";
-import { InputFileError } from "../errors/cli.js";
+import { InputFileError, OutputPathError } from "../errors/cli.js";
 import { DOMAIN_TAG, domainSeparator, instanceHash } from "../folding/transcript.js";
 import { type FoldRecord, foldNodes, makeLeaf, type TreeNode } from "../folding/tree.js";
 import { foldDepthFirst } from "../tree/shape.js";
@@ -102,6 +113,46 @@ export function parseState(v: unknown, where = "input"): bigint[] {
     if (b >= P) throw new InputFileError("input entry is not below the field modulus p", { details: `${where}[${i}]` });
     return b;
   });
+}
+
+/**
+ * Writes a bundle atomically: `make` fills a fresh temporary folder beside `out`
+ * (`.<name>.partial-<random>`), and only when it returns is the folder renamed to `out` (replacing an
+ * earlier bundle there). An interrupted or failed run leaves no bundle at `out` (a failed run also
+ * removes its temporary folder). `out` naming a file, or a non-empty folder that is not a bundle, is an
+ * {@link OutputPathError}.
+ */
+export async function writeBundleAtomically<T>(out: string, make: (tmp: string) => Promise<T>): Promise<T> {
+  const dest = resolve(out);
+  if (existsSync(dest)) {
+    const st = statSync(dest);
+    if (!st.isDirectory()) throw new OutputPathError("--out names a file, not a bundle folder", { details: dest });
+    const isBundle = existsSync(join(dest, BUNDLE_JSON));
+    if (!isBundle && readdirSync(dest).length > 0) {
+      throw new OutputPathError("--out is a non-empty folder that is not a bundle: not overwriting it", {
+        details: dest,
+      });
+    }
+  }
+  try {
+    mkdirSync(dirname(dest), { recursive: true });
+  } catch (cause) {
+    throw new OutputPathError("cannot create the parent folder of --out", { details: dest, cause });
+  }
+  const tmp = join(dirname(dest), `.${basename(dest)}.partial-${randomBytes(6).toString("hex")}`);
+  try {
+    const r = await make(tmp);
+    if (existsSync(dest)) {
+      const old = `${tmp}.old`;
+      renameSync(dest, old);
+      renameSync(tmp, dest);
+      rmSync(old, { recursive: true, force: true });
+    } else renameSync(tmp, dest);
+    return r;
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 export async function proveLocal(opts: ProveOptions): Promise<ProveResult> {

@@ -3,8 +3,10 @@
  *  [--out <Verifier.sol>] [--name <Contract>] [--cache <dir>]`: makes (or finds in the cache) the
  * decider keys of a step circuit — D_F's `.r1cs`, a Groth16 zkey from snarkjs's phase 2 on the ptau with
  * one contribution (`--entropy`, random by default) and a beacon — under
- * `<cache>/keys/<r1csHash>/`, and optionally exports the Solidity verifier. Production keys: run it with
- * a ceremony `.ptau` and real entropy, then publish the zkey and the verifier.
+ * `<cache>/keys/<r1csHash>/`, and optionally exports the Solidity verifier. Keys with one in-process
+ * contribution are DEV keys (whoever ran the process could know δ and forge proofs): `setup` refuses
+ * unless `--insecure-dev-keys` is passed, and labels its output. Production keys come from
+ * `novanet ceremony` (cli/ceremony.ts, docs/trust.md).
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -17,11 +19,13 @@ import { setupDecider } from "../decider/setup.js";
 import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { exportDeciderVerifier } from "../decider/solidity.js";
 import { UsageError } from "../errors/cli.js";
+import { DevKeysRefusedError } from "../errors/trust.js";
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
 export const SETUP_USAGE = `  novanet setup --circuit <step.circom|step.r1cs> [--ptau <file.ptau>] [--entropy <text>]
-                [--beacon <hex>] [--out <Verifier.sol>] [--name <Contract>] [--cache <dir>]
+                [--beacon <hex>] [--out <Verifier.sol>] [--name <Contract>] [--cache <dir>] --insecure-dev-keys
+                (dev keys only; real keys: novanet ceremony)
 `;
 
 /** Runs `novanet setup`; returns the exit code (0). Throws typed errors for bad input. */
@@ -38,8 +42,14 @@ export async function setupCommand(args: string[], io: Io): Promise<number> {
       name: { type: "string", default: "StepDeciderVerifier" },
       cache: { type: "string" },
       force: { type: "boolean", default: false },
+      "insecure-dev-keys": { type: "boolean", default: false },
     },
   });
+  if (!values["insecure-dev-keys"]) {
+    throw new DevKeysRefusedError(
+      "setup makes dev keys (one in-process contribution: δ may be known): pass --insecure-dev-keys, or run novanet ceremony",
+    );
+  }
   if (positionals.length > 0) throw new UsageError("setup takes no positional arguments");
   if (!values.circuit) throw new UsageError("setup needs --circuit");
   if (values.beacon !== undefined && !/^[0-9a-fA-F]{2,128}$/.test(values.beacon)) {
@@ -72,8 +82,11 @@ export async function setupCommand(args: string[], io: Io): Promise<number> {
     verifier = resolve(values.out);
   }
   await terminateSnarkjsCurve();
+  io.err(
+    "\n*** INSECURE DEV KEYS: one in-process contribution; use novanet ceremony for keys anyone else can trust ***\n\n",
+  );
   io.out(
-    `${JSON.stringify({ keys: keys.dir, r1csHash: shape.r1csHash, constraints: shape.m, deciderConstraints: layout.nConstraints, public: layout.nPublic, ...(verifier ? { verifier } : {}) })}\n`,
+    `${JSON.stringify({ insecureDevKeys: true, keys: keys.dir, r1csHash: shape.r1csHash, constraints: shape.m, deciderConstraints: layout.nConstraints, public: layout.nPublic, ...(verifier ? { verifier } : {}) })}\n`,
   );
   return 0;
 }

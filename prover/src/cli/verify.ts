@@ -28,6 +28,7 @@ import { g1Equal } from "../curve/bn254.js";
 import { BaseError } from "../errors/base.js";
 import { BundleFormatError } from "../errors/cli.js";
 import { PtauFormatError } from "../errors/commitment.js";
+import { MsmBackendSelectionError } from "../errors/msm.js";
 import { TrustStoreError, UntrustedSrsError } from "../errors/trust.js";
 import { vecEqual } from "../field/fr.js";
 import { checkRelaxed } from "../folding/nifs.js";
@@ -202,7 +203,9 @@ export async function verifyBundle(path: string, opts: VerifyOptions = {}): Prom
     if (err instanceof Invalid) return { ...result, valid: false, reason: err.message };
     // What the verifier could not check (no trusted SRS, an unreadable --ptau or trust store) is the
     // caller's problem (exit 2); everything wrong inside the bundle is a verdict.
-    if (err instanceof UntrustedSrsError || err instanceof TrustStoreError) throw err;
+    if (err instanceof UntrustedSrsError || err instanceof TrustStoreError || err instanceof MsmBackendSelectionError) {
+      throw err;
+    }
     if (err instanceof PtauFormatError && opts.ptau !== undefined) throw err;
     if (err instanceof BaseError)
       return {

@@ -15,6 +15,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { open } from "node:fs/promises";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { encodeAbiParameters, type Hex, keccak256 } from "viem";
 import {
   G1_GENERATOR,
@@ -98,25 +100,34 @@ const R_INV = (() => {
  */
 function powersBigEndian(srs: Srs): Uint8Array {
   const out = new Uint8Array(64 * srs.n);
+  const o8 = new DataView(out.buffer);
   const lem = srs.g1Lem;
+  const dv = new DataView(lem.buffer, lem.byteOffset, lem.byteLength);
+  const le = (o: number) =>
+    dv.getBigUint64(o, true) |
+    (dv.getBigUint64(o + 8, true) << 64n) |
+    (dv.getBigUint64(o + 16, true) << 128n) |
+    (dv.getBigUint64(o + 24, true) << 192n);
+  const be = (o: number, v: bigint) => {
+    o8.setBigUint64(o, v >> 192n);
+    o8.setBigUint64(o + 8, (v >> 128n) & MASK64);
+    o8.setBigUint64(o + 16, (v >> 64n) & MASK64);
+    o8.setBigUint64(o + 24, v & MASK64);
+  };
   for (let i = 0; i < srs.n; i++) {
     const o = 64 * i;
-    const x = (readLe(lem, o, 32) * R_INV) % Q;
-    const y = (readLe(lem, o + 32, 32) * R_INV) % Q;
+    const x = (le(o) * R_INV) % Q;
+    const y = (le(o + 32) * R_INV) % Q;
     if ((y * y - x * x * x - 3n) % Q !== 0n || (x === 0n && y === 0n)) {
       throw new PtauFormatError("an SRS power is not a point of G1", { details: `power ${i}` });
     }
-    let vx = x;
-    let vy = y;
-    for (let k = 31; k >= 0; k--) {
-      out[o + k] = Number(vx & 0xffn);
-      out[o + 32 + k] = Number(vy & 0xffn);
-      vx >>= 8n;
-      vy >>= 8n;
-    }
+    be(o, x);
+    be(o + 32, y);
   }
   return out;
 }
+
+const MASK64 = (1n << 64n) - 1n;
 
 const POWERS_HASH = new WeakMap<Srs, Hex>();
 
@@ -128,7 +139,7 @@ const POWERS_HASH = new WeakMap<Srs, Hex>();
 export function srsPowersHash(srs: Srs): Hex {
   const hit = POWERS_HASH.get(srs);
   if (hit) return hit;
-  const h = keccak256(powersBigEndian(srs));
+  const h = `0x${bytesToHex(keccak_256(powersBigEndian(srs)))}` as Hex;
   POWERS_HASH.set(srs, h);
   return h;
 }

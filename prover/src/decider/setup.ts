@@ -51,7 +51,8 @@ export type SetupOptions = {
   /**
    * "random" (default): one contribution with `entropy` then the beacon. "beacon-only": no random
    * contribution, so the keys are a deterministic function of the `.r1cs`, the ptau and the beacon —
-   * INSECURE beyond the ptau's own trust, used for the committed test verifiers only (a clean clone
+   * INSECURE: δ is public (snarkjs starts at δ = 1 and the beacon is public), so anyone can forge
+   * proofs; used for the committed TestOnly* verifiers only (a clean clone
    * regenerates exactly the keys those verifiers were exported from).
    */
   contribution?: "random" | "beacon-only";

@@ -29,6 +29,7 @@ export type Snarkjs = {
       logger?: unknown,
     ): Promise<unknown>;
     exportVerificationKey(zkey: string): Promise<SnarkjsVkey>;
+    verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: unknown): Promise<boolean>;
     exportSolidityVerifier(zkey: string, templates: { groth16: string }): Promise<string>;
   };
   groth16: {

@@ -18,8 +18,8 @@ const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), "verifier.sol.ejs
  * The Solidity source of contract `name` verifying decider proofs made with `keys` over an SRS whose
  * `[τ]G2` is `tauG2`.
  * @example
- * writeFileSync("contracts/decider/generated/CubicDeciderVerifier.sol",
- *   await exportDeciderVerifier(keys, srs.tauG2, "CubicDeciderVerifier"));
+ * writeFileSync("contracts/decider/generated/TestOnlyCubicDeciderVerifier.sol",
+ *   await exportDeciderVerifier(keys, srs.tauG2, "TestOnlyCubicDeciderVerifier"));
  */
 export async function exportDeciderVerifier(keys: DeciderKeys, tauG2: G2Affine, name: string): Promise<string> {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RangeError(`not a Solidity identifier: ${name}`);

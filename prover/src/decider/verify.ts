@@ -18,7 +18,7 @@ import type { SnarkjsVkey } from "./snarkjs.js";
 import { snarkjs } from "./snarkjs.js";
 import { cmDigest } from "./transcript.js";
 
-export type VerifyDeciderResult = { ok: true } | { ok: false; reason: "groth16" | "kzg" };
+export type VerifyDeciderResult = { ok: true } | { ok: false; reason: "blinding" | "groth16" | "kzg" };
 
 function checkInstance(U: RelaxedInstance, s: number, what: string): void {
   if (U.x.length !== 2 * s) {
@@ -66,6 +66,9 @@ export async function checkDecider(
       cause,
     });
   }
+  // As DeciderVerifier.sol (BlindingNotZero): hiding off means no blinding fields at all, so off-chain
+  // and on-chain agree (a non-hiding proof with cmT ≠ 0 used to pass here and revert there).
+  if (!proof.blind && (proof.cmT.x !== 0n || proof.cmT.y !== 0n)) return { ok: false, reason: "blinding" };
   const Ud = decidedInstance(U, proof.blind, proof.cmT);
   const digest = cmDigest(Ud.cmW, Ud.cmE);
   const signals = publicSignals(Ud.u, Ud.x, digest, proof).map(String);

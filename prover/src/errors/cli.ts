@@ -14,3 +14,8 @@ export class InputFileError extends BaseError {
 export class BundleFormatError extends BaseError {
   override name = "BundleFormatError";
 }
+
+/** `--out` cannot hold a bundle: it names a file, a non-empty folder that is not a bundle, or an unwritable place. */
+export class OutputPathError extends BaseError {
+  override name = "OutputPathError";
+}

@@ -22,7 +22,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { encodeAbiParameters, type Hex, keccak256 } from "viem";
 import { loadSrsFromPtau, type Srs, srsDigest } from "../commitment/srs.js";
 import type { SnarkjsVkey } from "../decider/snarkjs.js";
-import { TrustStoreError, UntrustedDeciderKeyError, UntrustedSrsError } from "../errors/trust.js";
+import { DevKeysRefusedError, TrustStoreError, UntrustedDeciderKeyError, UntrustedSrsError } from "../errors/trust.js";
 
 export const TRUST_FORMAT = "novanet/trust/v1";
 export const COMMITTED_STORE = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "trust", "store.json");
@@ -258,4 +258,18 @@ export function resolveDeciderKey(
     );
   }
   return { vkey: pin.vkey, vkHash: pin.vkHash, label: pin.label, trust: pin.kind };
+}
+
+/**
+ * Refuses a decider key that is not a pinned ceremony key (a dev key: only a beacon, one in-process
+ * contribution, or an unpinned `--vkey`, so δ may be known and Groth16 proofs forged) unless the
+ * caller passed `--insecure-dev-keys`.
+ * @throws {DevKeysRefusedError}
+ */
+export function assertKeyAllowed(key: TrustedDeciderKey, allowDevKeys: boolean): void {
+  if (key.trust === "ceremony" || allowDevKeys) return;
+  throw new DevKeysRefusedError(
+    "the decider key is a dev key (no verified multi-party ceremony): its δ may be known, so proofs can be forged; pass --insecure-dev-keys to accept it",
+    { details: key.label },
+  );
 }

@@ -17,7 +17,11 @@ const { viem } = await network.connect();
 
 type Verifier = Awaited<ReturnType<typeof deploy>>;
 async function deploy(
-  name: "CubicDeciderVerifier" | "Mix2DeciderVerifier" | "Mix2UnhashedDeciderVerifier" | "Width8DeciderVerifier",
+  name:
+    | "TestOnlyCubicDeciderVerifier"
+    | "TestOnlyMix2DeciderVerifier"
+    | "TestOnlyMix2UnhashedDeciderVerifier"
+    | "TestOnlyWidth8DeciderVerifier",
 ) {
   return viem.deployContract(name);
 }
@@ -36,7 +40,7 @@ describe("DeciderVerifier (on-chain)", function () {
   this.timeout(300_000);
 
   for (const name of ["cubic", "mix2"] as const) {
-    const contract = name === "cubic" ? "CubicDeciderVerifier" : "Mix2DeciderVerifier";
+    const contract = name === "cubic" ? "TestOnlyCubicDeciderVerifier" : "TestOnlyMix2DeciderVerifier";
     for (const hiding of [false, true]) {
       for (const n of [1, 2, 3, 8, 64]) {
         it(`${contract} accepts the root of ${n} leaves (hiding ${hiding ? "on" : "off"})`, async () => {
@@ -52,9 +56,9 @@ describe("DeciderVerifier (on-chain)", function () {
     }
   }
 
-  it("CubicDeciderVerifier accepts the root of every tree of 1..64 leaves (hiding on for even sizes)", async () => {
+  it("TestOnlyCubicDeciderVerifier accepts the root of every tree of 1..64 leaves (hiding on for even sizes)", async () => {
     const { circuit, keys, srs } = await deciderFixture("cubic");
-    const v = await deploy("CubicDeciderVerifier");
+    const v = await deploy("TestOnlyCubicDeciderVerifier");
     const z0 = [2n];
     const ws = await witnessChain(circuit.source, z0, 64);
     const leaves = {
@@ -72,9 +76,9 @@ describe("DeciderVerifier (on-chain)", function () {
   });
 
   for (const hiding of [false, true]) {
-    it(`Width8DeciderVerifier (state width 8) accepts the root of 4 leaves (hiding ${hiding ? "on" : "off"})`, async () => {
+    it(`TestOnlyWidth8DeciderVerifier (state width 8) accepts the root of 4 leaves (hiding ${hiding ? "on" : "off"})`, async () => {
       const { circuit, keys, srs } = await deciderFixture("width8");
-      const v = await deploy("Width8DeciderVerifier");
+      const v = await deploy("TestOnlyWidth8DeciderVerifier");
       assert.equal(await v.read.stateWidth(), 8n);
       const root = await treeRoot(circuit, srs, 4, hiding);
       const proof = await proveDecider(circuit.shape, srs, keys, root.node.U, root.W, { hiding });
@@ -96,7 +100,7 @@ describe("DeciderVerifier (on-chain)", function () {
 
     before(async () => {
       const { circuit, keys, srs } = await deciderFixture("mix2");
-      v = await deploy("Mix2DeciderVerifier");
+      v = await deploy("TestOnlyMix2DeciderVerifier");
       const root = await treeRoot(circuit, srs, 3, true);
       U = instanceAbi(root.node.U);
       p = deciderProofAbi(await proveDecider(circuit.shape, srs, keys, root.node.U, root.W, { hiding: true }));
@@ -166,7 +170,7 @@ describe("DeciderVerifier (on-chain)", function () {
       await rejects(v, U, { ...p, blind: { ...p.blind, x: p.blind.x.slice(1) } }, "DeciderVerifierWrongXLength");
     });
     it("a proof for mix2 is rejected by the cubic verifier", async () => {
-      const cubic = await deploy("CubicDeciderVerifier");
+      const cubic = await deploy("TestOnlyCubicDeciderVerifier");
       await rejects(cubic, U, p, "DeciderVerifierWrongXLength");
     });
   });

@@ -98,7 +98,7 @@ describe("decider: the post-challenge attack", function () {
     // ζ does not move when W' is chosen: the solved witness hits the openings exactly.
     assert.equal(outputs.zeta, zeta0);
     assert.deepEqual(await checkDecider(keys.vkey, srs, circuit.shape.s, g.U, honestWitnessProof), { ok: true });
-    const v = await viem.deployContract("Mix2UnhashedDeciderVerifier");
+    const v = await viem.deployContract("TestOnlyMix2UnhashedDeciderVerifier");
     assert.equal(await v.read.verifyDecider([instanceAbi(g.U), deciderProofAbi(honestWitnessProof)]), true);
   });
 
@@ -107,7 +107,7 @@ describe("decider: the post-challenge attack", function () {
     const g = await garbageInstance(circuit.shape, srs);
     const { zeta0, outputs, honestWitnessProof, forcedProof } = await attack(circuit.shape, srs, keys, "hashed", g);
     assert.notEqual(outputs.zeta, zeta0);
-    const v = await viem.deployContract("Mix2DeciderVerifier");
+    const v = await viem.deployContract("TestOnlyMix2DeciderVerifier");
     for (const proof of [honestWitnessProof, forcedProof]) {
       assert.equal((await checkDecider(keys.vkey, srs, circuit.shape.s, g.U, proof)).ok, false);
       await assert.rejects(

@@ -1,7 +1,7 @@
 /**
  * Whole job lifecycles with REAL instances (witnesses of the cubic step circuit, folds by the prover's
  * folding engine under the market's domain and job id) and REAL decider proofs checked by the committed
- * CubicDeciderVerifier: task mode and bundle mode for 1, 4 and 16 leaves, a prover that drops out and a
+ * TestOnlyCubicDeciderVerifier: task mode and bundle mode for 1, 4 and 16 leaves, a prover that drops out and a
  * task reclaimed, a dispute won and a dispute lost.
  */
 import assert from "node:assert/strict";

@@ -30,7 +30,7 @@ export type Circuit = { shape: R1csShape; srs: Srs; srsDigest: Hex; keys: Decide
 export async function loadCubic(): Promise<Circuit> {
   const shape = await loadR1cs(CUBIC_R1CS);
   const srs = await loadSrsFromPtau(TEST_PTAU, Math.max(shape.nW, shape.m, 1) + 1);
-  // beacon-only: the same deterministic keys as the committed CubicDeciderVerifier.
+  // beacon-only: the same deterministic keys as the committed TestOnlyCubicDeciderVerifier.
   const keys = await setupDecider(shape, TEST_PTAU, {
     variant: "hashed",
     contribution: "beacon-only",

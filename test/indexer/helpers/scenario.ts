@@ -86,7 +86,7 @@ export async function setUpNetwork(connection: Connection, circuit: Circuit): Pr
     assert.equal(receipt.status, "success", `transaction ${hash} reverted`);
   };
   const at =
-    <Name extends "ProofMarket" | "ProverRegistry" | "TestToken" | "CircuitRegistry" | "CubicDeciderVerifier">(
+    <Name extends "ProofMarket" | "ProverRegistry" | "TestToken" | "CircuitRegistry" | "TestOnlyCubicDeciderVerifier">(
       name: Name,
       address: Address,
     ) =>
@@ -111,7 +111,7 @@ export async function setUpNetwork(connection: Connection, circuit: Circuit): Pr
   for (const [i, wallet] of provers.entries()) {
     await registerAndStake(network, wallet, STAKES[i]!, i % 2 === 0);
   }
-  const verifier = await viem.deployContract("CubicDeciderVerifier", [], { client: { wallet: owner! } });
+  const verifier = await viem.deployContract("TestOnlyCubicDeciderVerifier", [], { client: { wallet: owner! } });
   const circuits = await at("CircuitRegistry", addresses.circuitRegistry)(owner!);
   const { shape, keys } = circuit;
   const hash = await circuits.write.registerCircuit([

@@ -14,7 +14,7 @@ const cubic = (z: bigint) => (z * z * z + z + 5n) % P;
 
 /** Runs the real CLI in a child process. */
 function cli(args: string[]) {
-  const r = spawnSync(NODE, [BIN, ...args], { encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(NODE, [BIN, ...args], { encoding: "utf8", timeout: 900_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,7 +26,9 @@ async function cliIn(args: string[]) {
   return { code, stdout, stderr };
 }
 
-describe("cli: novanet prove / verify (local mode)", () => {
+describe("cli: novanet prove / verify (local mode)", function () {
+  // The first prove makes a dev SRS and dev decider keys in a child process: minutes on a loaded machine.
+  this.timeout(900_000);
   let dir: string;
   let cache: string;
   let bundle: string;

@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../../prover/src/cli/main.js";
+import { loadSrsFromPtau } from "../../../prover/src/commitment/srs.js";
+import { verifyBundleOnchain } from "../../../prover/src/decider/bundle.js";
+import { OnchainCheckError } from "../../../prover/src/errors/decider.js";
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -16,6 +19,9 @@ describe("decider in the CLI (novanet prove / verify --onchain / setup)", functi
   const dir = mkdtempSync(join(tmpdir(), "novanet-decider-cli-"));
   const bundle = join(dir, "bundle");
   const input = join(dir, "z0.json");
+  /** The prover's own SRS and dev vkey (printed by prove): what its own verify passes. */
+  let own: string[] = [];
+  let printed: { ptau: string; vkey: string; r1csHash?: string };
 
   before(async () => {
     writeFileSync(input, '["3"]');
@@ -31,19 +37,26 @@ describe("decider in the CLI (novanet prove / verify --onchain / setup)", functi
       bundle,
       "--hiding",
       "--quiet",
+      "--insecure-dev-keys",
     ]);
     assert.equal(r.code, 0, r.err);
+    printed = JSON.parse(r.out);
+    own = ["--ptau", printed.ptau, "--vkey", printed.vkey, "--insecure-dev-keys"];
   });
 
-  it("prove writes the decider proof, its verification key and verifier into the bundle", () => {
+  it("prove writes the decider proof and only a claim about its key (no key, no verifier, no path)", () => {
     const json = JSON.parse(readFileSync(join(bundle, "bundle.json"), "utf8"));
     assert.equal(json.decider.format, "novanet/decider/v1");
     assert.notEqual(json.decider.proof.blind, null);
-    assert.match(readFileSync(join(bundle, json.decider.verifier), "utf8"), /contract BundleDeciderVerifier is/);
+    assert.match(json.decider.keys.vkHash, /^0x[0-9a-f]{64}$/);
+    assert.equal(json.decider.keys.insecureDevKeys, true);
+    assert.equal(json.decider.vkey, undefined);
+    assert.equal(json.decider.verifier, undefined);
+    assert.equal(json.decider.ptau, undefined);
   });
 
-  it("verify --onchain --json accepts and reports the gas", async () => {
-    const r = await cli(["verify", bundle, "--onchain", "--json", "--quiet"]);
+  it("verify --onchain --json accepts and reports the gas (verifier rendered from the trusted key)", async () => {
+    const r = await cli(["verify", bundle, "--onchain", "--json", "--quiet", ...own]);
     assert.equal(r.code, 0, r.out + r.err);
     const o = JSON.parse(r.out);
     assert.equal(o.valid, true);
@@ -57,7 +70,7 @@ describe("decider in the CLI (novanet prove / verify --onchain / setup)", functi
       const json = JSON.parse(original);
       json.decider.proof.yW = String((BigInt(json.decider.proof.yW) + 1n) % 2n ** 200n);
       writeFileSync(path, JSON.stringify(json));
-      const r = await cli(["verify", bundle, "--json", "--quiet"]);
+      const r = await cli(["verify", bundle, "--json", "--quiet", ...own]);
       assert.equal(r.code, 1);
       assert.match(JSON.parse(r.out).reason, /decider proof rejected/);
     } finally {
@@ -65,10 +78,35 @@ describe("decider in the CLI (novanet prove / verify --onchain / setup)", functi
     }
   });
 
-  it("setup makes (cached) keys and exports a verifier", async () => {
+  it("an EVM/compiler failure is OnchainCheckError ('could not check', exit 2), not 'verifier reverted'", async () => {
+    const vkey = JSON.parse(readFileSync(printed.vkey, "utf8"));
+    const srs = await loadSrsFromPtau(printed.ptau, 2);
+    const json = JSON.parse(readFileSync(join(bundle, "bundle.json"), "utf8"));
+    // A verification key the renderer cannot write as Solidity (the compiler step fails).
+    const broken = { ...vkey, vk_alpha_1: ["0x12", "1", "1"] };
+    await assert.rejects(
+      verifyBundleOnchain(bundle, { vkey: broken, tauG2: srs.tauG2, stepR1csHash: json.circuit.r1csHash }),
+      OnchainCheckError,
+    );
+  });
+
+  it("setup refuses to make dev keys without --insecure-dev-keys", async () => {
+    const r = await cli([
+      "setup",
+      "--circuit",
+      "test/fixtures/circuits/cubic.r1cs",
+      "--ptau",
+      "test/fixtures/ptau/dev-11.ptau",
+    ]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /DevKeysRefusedError/);
+  });
+
+  it("setup makes (cached) keys and exports a verifier, labelled dev keys", async () => {
     const out = join(dir, "V.sol");
     const r = await cli([
       "setup",
+      "--insecure-dev-keys",
       "--circuit",
       "test/fixtures/circuits/cubic.r1cs",
       "--ptau",
@@ -80,7 +118,25 @@ describe("decider in the CLI (novanet prove / verify --onchain / setup)", functi
     ]);
     assert.equal(r.code, 0, r.err);
     const o = JSON.parse(r.out);
+    assert.equal(o.insecureDevKeys, true);
+    assert.match(r.err, /INSECURE DEV KEYS/);
     assert.equal(o.deciderConstraints, 1394);
+    // Another trusted key for the same circuit: the proof is rejected, and the reason names both keys.
+    const v = await cli([
+      "verify",
+      bundle,
+      "--json",
+      "--quiet",
+      ...own.slice(0, 2),
+      "--vkey",
+      join(o.keys, "vkey.json"),
+      "--insecure-dev-keys",
+    ]);
+    assert.equal(v.code, 1, v.out + v.err);
+    assert.match(
+      JSON.parse(v.out).reason,
+      /groth16 check failed\): the bundle claims decider key vkHash 0x[0-9a-f]{64}, the trusted key is 0x/,
+    );
     assert.match(readFileSync(out, "utf8"), /contract CubicV is DeciderVerifier/);
   });
 });
