@@ -62,7 +62,7 @@ async function provePrivateCase(
 }
 
 describe("private mode: prove, verify, leak, submit", function () {
-  this.timeout(900_000);
+  this.timeout(2_400_000); // a clean cache makes the dev-15 ptau and D_F̂'s keys first (~20 min here)
   let tmp: string;
   let pc: PrivateCircuit;
   let ptau: string;
