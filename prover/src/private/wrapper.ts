@@ -23,7 +23,7 @@
  * the same `F̂` and its R1CS hash.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { type CompiledCircuit, compileCircuit } from "../circuits/compile.js";
 import { WitnessCalculator, wordsToBigints } from "../circuits/witness.js";
@@ -142,6 +142,7 @@ export async function compilePrivateCircuit(circomPath: string, cacheRoot: strin
       renameSync(tmp, dir);
     } catch {
       // Another process wrote the same (deterministic) files first.
+      rmSync(tmp, { recursive: true, force: true });
     }
   }
   const wrapped = await compileCircuit(mainPath, {

@@ -26,7 +26,7 @@ async function run(args: string[]) {
 }
 
 describe("private mode: the CLI (prove --private, verify, submit)", function () {
-  this.timeout(600_000);
+  this.timeout(2_400_000); // a clean cache makes the dev-15 ptau and D_F̂'s keys first (~20 min here)
   let tmp: string;
   let server: Server | undefined;
 

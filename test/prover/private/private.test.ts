@@ -7,7 +7,7 @@
  * test can fail.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeFunctionData, type Hex, zeroAddress } from "viem";
@@ -62,7 +62,7 @@ async function provePrivateCase(
 }
 
 describe("private mode: prove, verify, leak, submit", function () {
-  this.timeout(900_000);
+  this.timeout(2_400_000); // a clean cache makes the dev-15 ptau and D_F̂'s keys first (~20 min here)
   let tmp: string;
   let pc: PrivateCircuit;
   let ptau: string;
@@ -184,6 +184,28 @@ describe("private mode: prove, verify, leak, submit", function () {
       await assert.rejects(
         verifyPrivateBundle(join(tmp, "nope"), { circuit: CUBIC, cacheDir: CACHE }),
         PrivateBundleError,
+      );
+    });
+
+    it("an interrupted run leaves no bundle and no temporary folder (the bundle is renamed into place)", async () => {
+      const out = join(tmp, "interrupted");
+      await assert.rejects(
+        provePrivate({
+          circuit: CUBIC,
+          steps: 4,
+          z0: [2n],
+          out,
+          cacheDir: CACHE,
+          warn: () => {},
+          observeLeaf: (k) => {
+            if (k === 2) throw new Error("killed");
+          },
+        }),
+        /killed/,
+      );
+      assert.deepEqual(
+        readdirSync(tmp).filter((f) => f.includes("interrupted")),
+        [],
       );
     });
 

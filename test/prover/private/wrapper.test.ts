@@ -9,8 +9,11 @@ import { join } from "node:path";
 import { loadR1cs, multiply } from "../../../prover/src/arith/r1cs.js";
 import { readR1csHeader } from "../../../prover/src/circuits/compile.js";
 import { WitnessCalculator } from "../../../prover/src/circuits/witness.js";
+import { srsFromTau } from "../../../prover/src/commitment/srs.js";
+import { ContinuityError } from "../../../prover/src/errors/folding.js";
 import { PrivateWrapperError } from "../../../prover/src/errors/private.js";
 import { P, randomFr } from "../../../prover/src/field/fr.js";
+import { foldNodes, makeLeaf } from "../../../prover/src/folding/tree.js";
 import {
   compilePrivateCircuit,
   privateStepWitness,
@@ -76,6 +79,46 @@ describe("private: the wrapper F̂", function () {
         }),
       /assert/,
     );
+  });
+
+  it("wraps a width-2 step (vm_step) and a step that itself includes circomlib's Poseidon (poseidon_chain)", async () => {
+    const vm = await compilePrivateCircuit(join("prover", "circuits", "vm_step.circom"), CACHE);
+    assert.equal(vm.s, 2);
+    const [s0, s1] = [randomFr(), randomFr()];
+    const w = privateStepWitness(vm, [5n, 0n], s0, s1);
+    assert.deepEqual(w.zOut, [12n ** 5n, 1n]);
+    assert.equal(w.cOut, stateCommitment([12n ** 5n, 1n], s1));
+    const pch = await compilePrivateCircuit(join("prover", "circuits", "poseidon_chain.circom"), CACHE);
+    const shape = await loadR1cs(pch.wrapped.r1csPath);
+    const wp = privateStepWitness(
+      pch,
+      Array.from({ length: pch.s }, (_, i) => BigInt(i + 1)),
+      s0,
+      s1,
+    );
+    const { Az, Bz, Cz } = multiply(shape, wp.witness);
+    for (let i = 0; i < shape.m; i++) assert.equal((Az[i] * Bz[i]) % P, Cz[i], `constraint ${i}`);
+  });
+
+  it("binding: a chain that reopens a boundary (other salt, or a state that is not F(z)) does not fold", async () => {
+    const pc = await compilePrivateCircuit(CUBIC, CACHE);
+    const shape = await loadR1cs(pc.wrapped.r1csPath);
+    const srs = srsFromTau(randomFr(), shape.nW + 2);
+    const ctx = { shape, srs, domain: `0x${"11".repeat(32)}` as const, jobId: 0n, hiding: true };
+    const [s0, s1, s2] = [randomFr(), randomFr(), randomFr()];
+    const w0 = privateStepWitness(pc, [3n], s0, s1);
+    const leaf0 = await makeLeaf(shape, srs, w0.witness, { k: 0, hiding: true });
+    // Honest: leaf 1 starts from F(3) = 35 with the same salt s1.
+    const honest = await makeLeaf(shape, srs, privateStepWitness(pc, [35n], s1, s2).witness, { k: 1, hiding: true });
+    await foldNodes(ctx, leaf0, honest);
+    // Cheats: the right state with another salt, or another state (36 ≠ F(3)) with the same salt.
+    for (const [z, salt] of [
+      [35n, randomFr()],
+      [36n, s1],
+    ] as const) {
+      const cheat = await makeLeaf(shape, srs, privateStepWitness(pc, [z], salt, s2).witness, { k: 1, hiding: true });
+      await assert.rejects(foldNodes(ctx, leaf0, cheat), ContinuityError);
+    }
   });
 
   it("the salted commitment hides: same state, fresh salts, different commitments", () => {
