@@ -10,7 +10,6 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { generateKeyPair } from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 import { type Address, createPublicClient, createWalletClient, getAddress, type Hex, http, parseEventLogs } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
@@ -208,14 +207,13 @@ describe("novanet node: 4 processes, a real chain, one node killed", function ()
     await exited(nodes[victim]);
 
     const status = async () =>
-      // biome-ignore lint/suspicious/noExplicitAny: viem read.
       (
-        (await publicClient.readContract({
+        await publicClient.readContract({
           address: addrs.proofMarket,
           abi: ProofMarketAbi,
           functionName: "getJob",
           args: [jobId],
-        })) as any
+        })
       ).status;
     await waitFor(async () => ((await status()) === 2 ? true : undefined), 400_000, "the job to be verified");
 
@@ -256,13 +254,12 @@ describe("novanet node: 4 processes, a real chain, one node killed", function ()
     await send(owner, addrs.proofMarket, ProofMarketAbi, "release", [jobId, taskIds]);
     const workers = new Set<string>();
     for (const t of taskIds) {
-      // biome-ignore lint/suspicious/noExplicitAny: viem read.
-      const task = (await publicClient.readContract({
+      const task = await publicClient.readContract({
         address: addrs.proofMarket,
         abi: ProofMarketAbi,
         functionName: "getTask",
         args: [jobId, t],
-      })) as any;
+      });
       workers.add(task.worker.toLowerCase());
     }
     for (const w of workers) {
