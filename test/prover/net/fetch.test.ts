@@ -54,6 +54,15 @@ describe("net: fetch protocol and gossip on loopback", function () {
     await assert.rejects(b.net.fetch(cid, [a.net.peerId], 1024 * 1024), FetchError);
   });
 
+  it("serves twelve concurrent requests of one peer on a fresh connection", async () => {
+    const a = await host("conc-a");
+    const b = await host("conc-b");
+    const cid = a.store.put(new Uint8Array([4, 5, 6]));
+    await b.net.libp2p.dial(a.net.libp2p.getMultiaddrs()[0]);
+    const got = await Promise.all(Array.from({ length: 12 }, () => b.net.fetch(cid, [a.net.peerId], 10)));
+    for (const g of got) assert.deepEqual(g, new Uint8Array([4, 5, 6]));
+  });
+
   it("rejects bytes that do not hash to the requested CID", async () => {
     const honest = new Uint8Array(1000).fill(1);
     const cid = cidOf(honest);
