@@ -96,12 +96,13 @@ export async function fetchArtefact(
   let have = 0;
   let total = -1;
   const errors: string[] = [];
-  // Each source gets a few tries: a fresh connection sometimes resets streams opened while it is still
+  // Each source gets four tries: a fresh connection sometimes resets streams opened while it is still
   // being set up (seen with many concurrent requests); later tries resume from the bytes already held.
-  const tries = sources.flatMap((p) => [p, p, p]);
+  const TRIES = 4;
+  const tries = sources.flatMap((p) => Array.from({ length: TRIES }, () => p));
   for (let i = 0; i < tries.length && (total < 0 || have < total); i++) {
     const peer = tries[i];
-    if (i % 3 !== 0) await new Promise((r) => setTimeout(r, 100 * (i % 3)));
+    if (i % TRIES !== 0) await new Promise((r) => setTimeout(r, 150 * (i % TRIES)));
     const signal = AbortSignal.timeout(o.timeoutMs ?? 30_000);
     try {
       const stream = await dial(peer, protocol, { signal });
@@ -111,20 +112,20 @@ export async function fetchArtefact(
       if (head[0] !== 0 || head.length !== 9) {
         errors.push(`${peer}: status ${head[0]}`);
         await stream.close({ signal }).catch(() => {});
-        i += 2 - (i % 3); // a definite answer: no retry with this source
+        i += TRIES - 1 - (i % TRIES); // a definite answer: no retry with this source
         continue;
       }
       const size = Number(new DataView(head.buffer, head.byteOffset).getBigUint64(1));
       if (size > o.maxBytes) {
         stream.abort(new FetchError("artefact over the size cap"));
         errors.push(`${peer}: size ${size} > cap ${o.maxBytes}`);
-        i += 2 - (i % 3);
+        i += TRIES - 1 - (i % TRIES);
         continue;
       }
       if (total >= 0 && size !== total) {
         o.onBadPeer?.(peer, "size differs from another source");
         stream.abort(new FetchError("inconsistent size"));
-        i += 2 - (i % 3);
+        i += TRIES - 1 - (i % TRIES);
         continue;
       }
       total = size;
