@@ -273,6 +273,7 @@ describe("novanet node: 4 processes, a real chain, one node killed", function ()
     }
     const claimer = [...workers].map(nodeOf).find((i) => i !== victim)!;
     assert.equal(await nodeCommand(["claim", "--config", configs[claimer]]), 0);
+    assert.equal(await nodeCommand(["status", "--config", configs[claimer]]), 0);
 
     // Restart the killed node: it catches up from its cursor and submits nothing already done.
     const again = startNode(victim);
