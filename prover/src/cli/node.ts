@@ -78,7 +78,16 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     }
     case "status": {
       const st = await chain.status(cfg.feeToken as Hex | undefined);
-      print({ account: chain.account, ...st });
+      // What the daemon is doing, from its state (readable while it runs: WAL).
+      const { existsSync } = await import("node:fs");
+      let local: Record<string, unknown> = {};
+      if (existsSync(join(cfg.dataDir, "state.sqlite"))) {
+        const { StateDb } = await import("../node/state.js");
+        const db = new StateDb(cfg.dataDir);
+        local = { cursor: db.getMeta("cursor"), tasks: db.countByState(), openJobs: db.openJobs().length };
+        db.close();
+      }
+      print({ account: chain.account, ...st, ...local });
       return 0;
     }
     default:

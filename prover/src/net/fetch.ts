@@ -96,7 +96,13 @@ export async function fetchArtefact(
   let have = 0;
   let total = -1;
   const errors: string[] = [];
-  for (const peer of sources) {
+  // Each source gets four tries: a fresh connection sometimes resets streams opened while it is still
+  // being set up (seen with many concurrent requests); later tries resume from the bytes already held.
+  const TRIES = 4;
+  const tries = sources.flatMap((p) => Array.from({ length: TRIES }, () => p));
+  for (let i = 0; i < tries.length && (total < 0 || have < total); i++) {
+    const peer = tries[i];
+    if (i % TRIES !== 0) await new Promise((r) => setTimeout(r, 150 * (i % TRIES)));
     const signal = AbortSignal.timeout(o.timeoutMs ?? 30_000);
     try {
       const stream = await dial(peer, protocol, { signal });
@@ -106,17 +112,20 @@ export async function fetchArtefact(
       if (head[0] !== 0 || head.length !== 9) {
         errors.push(`${peer}: status ${head[0]}`);
         await stream.close({ signal }).catch(() => {});
+        i += TRIES - 1 - (i % TRIES); // a definite answer: no retry with this source
         continue;
       }
       const size = Number(new DataView(head.buffer, head.byteOffset).getBigUint64(1));
       if (size > o.maxBytes) {
         stream.abort(new FetchError("artefact over the size cap"));
         errors.push(`${peer}: size ${size} > cap ${o.maxBytes}`);
+        i += TRIES - 1 - (i % TRIES);
         continue;
       }
       if (total >= 0 && size !== total) {
         o.onBadPeer?.(peer, "size differs from another source");
         stream.abort(new FetchError("inconsistent size"));
+        i += TRIES - 1 - (i % TRIES);
         continue;
       }
       total = size;
@@ -127,7 +136,6 @@ export async function fetchArtefact(
         have += chunk.length;
       }
       await stream.close({ signal }).catch(() => {});
-      break;
     } catch (e) {
       errors.push(`${peer}: ${(e as Error).message.split("\n")[0]}`);
     }

@@ -113,7 +113,7 @@ export class NodeDaemon {
           await this.net.redial();
         }
       } catch (e) {
-        this.log({ level: "warn", msg: "loop error", err: (e as Error).message.split("\n")[0] });
+        this.log({ level: "warn", msg: "loop error", err: errText(e) });
       }
       await sleep(this.cfg.pollMs);
     }
@@ -223,7 +223,7 @@ export class NodeDaemon {
       this.failures = 0;
       this.log({ msg: "submitted", ...ctx, tx: hash, ms: Math.round(performance.now() - t0) });
     } catch (e) {
-      const err = (e as Error).message.split("\n")[0];
+      const err = errText(e);
       const after = await this.chain.task(t.jobId, t.taskId).catch(() => undefined);
       if (after?.done) {
         this.db.markDone(t.jobId, t.taskId);
@@ -356,7 +356,7 @@ export class NodeDaemon {
           level: "warn",
           msg: "artefact source failed",
           cid: cidStr,
-          err: (e as Error).message.split("\n")[0],
+          err: errText(e),
         });
       }
     }
@@ -418,7 +418,7 @@ export class NodeDaemon {
           level: "warn",
           msg: "reclaim failed",
           taskId: String(t.taskId),
-          err: (e as Error).message.split("\n")[0],
+          err: errText(e),
         });
         this.jitter.set(key, j + 5);
       }
@@ -540,6 +540,13 @@ export class NodeDaemon {
     this.db.close();
     this.log({ msg: "stopped" });
   }
+}
+
+/** One line for a log: the decoded custom error when viem found one, else the first line. */
+function errText(e: unknown): string {
+  const m = String((e as Error)?.message ?? e);
+  const custom = /Error: (\w+\([^)]*\))/.exec(m);
+  return custom ? custom[1] : m.split("\n")[0];
 }
 
 function sleep(ms: number): Promise<void> {
