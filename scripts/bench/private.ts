@@ -60,7 +60,12 @@ try {
     cacheDir: CACHE,
     warn: quiet,
   });
-  await addDeciderToBundle(w.bundle, { cacheDir: CACHE, warn: quiet, decodeWitness: decodeRootWitness });
+  await addDeciderToBundle(w.bundle, {
+    srsPtau: w.ptau,
+    cacheDir: CACHE,
+    warn: quiet,
+    decodeWitness: decodeRootWitness,
+  });
   for (const N of stepsList) {
     let t = performance.now();
     const l = await proveLocal({
@@ -72,11 +77,18 @@ try {
       cacheDir: CACHE,
       warn: quiet,
     });
-    const d = await addDeciderToBundle(l.bundle, { cacheDir: CACHE, warn: quiet, decodeWitness: decodeRootWitness });
+    const d = await addDeciderToBundle(l.bundle, {
+      srsPtau: l.ptau,
+      cacheDir: CACHE,
+      warn: quiet,
+      decodeWitness: decodeRootWitness,
+    });
     const lProve = performance.now() - t;
     t = performance.now();
-    const lv = await verifyBundle(l.bundle, {});
-    const ld = await verifyBundleDecider(l.bundle);
+    // The verifier is handed the same ptau and key the prover used (a benchmark, not a trust decision).
+    const lv = await verifyBundle(l.bundle, { ptau: l.ptau });
+    if (!lv.trustedSrs) throw new Error("local bundle: no SRS to check the decider with");
+    const ld = await verifyBundleDecider(l.bundle, { vkey: d.keys.vkey, srs: lv.trustedSrs });
     const lVerify = performance.now() - t;
     if (!lv.valid || !ld.ok) throw new Error("local bundle did not verify");
     rows.push({
@@ -86,7 +98,7 @@ try {
       verifyMs: lVerify,
       bundleBytes: dirBytes(l.bundle),
       publishesStates: true,
-      deciderConstraints: d.deciderConstraints,
+      deciderConstraints: d.decider.deciderConstraints,
     });
     log({ steps: N, mode: "local", proveMs: Math.round(lProve) });
 

@@ -90,7 +90,10 @@ describe("novanet node: 4 processes, a real chain, one node killed", function ()
       const hash = await owner.deployContract({ abi: a.abi, bytecode: a.bytecode, args } as any);
       return getAddress((await publicClient.waitForTransactionReceipt({ hash })).contractAddress as Address);
     };
-    const verifier = await deployArtifact("CubicDeciderVerifier", "decider/generated/CubicDeciderVerifier.sol");
+    const verifier = await deployArtifact(
+      "TestOnlyCubicDeciderVerifier",
+      "decider/generated/TestOnlyCubicDeciderVerifier.sol",
+    );
     const circuitsAbi = readArtifact("CircuitRegistry").abi;
     const shape = d.circuit.shape;
     await send(owner, addrs.circuitRegistry, circuitsAbi, "registerCircuit", [
