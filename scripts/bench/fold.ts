@@ -147,13 +147,20 @@ async function childGroth16(c: Case, zkey: string, reps: number): Promise<void> 
 }
 
 function runChild(args: string[]): Record<string, number & number[]> {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench/fold.ts", ...args], {
-    encoding: "utf8",
-    maxBuffer: 1 << 24,
-  });
-  if (r.status !== 0) throw new Error(`bench child ${args.join(" ")} failed:\n${r.stderr}`);
-  const line = r.stdout.trim().split("\n").pop() ?? "";
-  return JSON.parse(line);
+  // One retry: on a loaded machine a spawn can fail (EAGAIN) before the child runs at all.
+  for (let attempt = 0; ; attempt++) {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench/fold.ts", ...args], {
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+    });
+    if (r.status === 0) {
+      const line = r.stdout.trim().split("\n").pop() ?? "";
+      return JSON.parse(line);
+    }
+    const why = r.error ? String(r.error) : `exit ${r.status} ${r.signal ?? ""}\n${r.stderr}`;
+    if (attempt >= 1) throw new Error(`bench child ${args.join(" ")} failed: ${why}`);
+    log({ step: "retry", child: args.join(" "), why: why.slice(0, 300) });
+  }
 }
 
 async function parent(cases: Case[], reps: number, rounds: number): Promise<void> {

@@ -110,6 +110,36 @@ describe("native MSM backend (prover/native/msm)", () => {
   );
 
   itNative(
+    "4096 points from three distinct ones (many points a bucket): repeated points, doublings and P + (−P)",
+    async function () {
+      this.timeout(60_000);
+      const g0 = srsG1(srs, 1);
+      const g1 = srsG1(srs, 2);
+      const pts = [g0, g1Neg(g0), g1, g0, { x: 0n, y: 0n }];
+      const n = 4096;
+      const lem = new Uint8Array(64 * n);
+      for (let i = 0; i < n; i++) g1ToLem(pts[i % pts.length], lem, 64 * i);
+      for (const mode of ["random", "same", "few"] as const) {
+        const scalars = Array.from({ length: n }, (_, i) =>
+          mode === "random" ? randomScalar() : mode === "same" ? 12345n : BigInt(1 + (i % 3)),
+        );
+        // Expected: Σ over the three distinct points, each with its summed scalar.
+        const sum = [0n, 0n, 0n];
+        scalars.forEach((s, i) => {
+          const which = i % pts.length;
+          if (which === 0 || which === 3) sum[0] += s;
+          else if (which === 1) sum[0] += P - s;
+          else if (which === 2) sum[1] += s;
+        });
+        const expected = g1Add(g1Mul(g0, sum[0] % P), g1Mul(g1, sum[1] % P));
+        const le = scalarsToLe(scalars);
+        assert.deepEqual(await native.msm(lem, le), expected, mode);
+        assert.deepEqual(await native1.msm(lem, le), expected, `${mode}, 1 thread`);
+      }
+    },
+  );
+
+  itNative(
     "equals ffjavascript on random inputs at sizes around every window-width change up to 2^12",
     async function () {
       this.timeout(120_000);
