@@ -14,10 +14,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { buildBn128 } from "ffjavascript";
+import { G1_GENERATOR } from "../../prover/src/curve/bn254.js";
 import { P } from "../../prover/src/field/fr.js";
 import { type MsmBackend, scalarsToLe } from "../../prover/src/msm/backend.js";
 import { createFfjavascriptBackend } from "../../prover/src/msm/cpu/ffjavascript.js";
 import { createNativeBackend } from "../../prover/src/msm/cpu/native.js";
+import { g1ToLem } from "../../prover/src/msm/lem.js";
 import { createWebGpuBackend } from "../../prover/src/msm/webgpu/node.js";
 import { geometricLemPoints } from "../../test/helpers/msm.js";
 
@@ -43,7 +45,9 @@ async function main(): Promise<void> {
     const t = performance.now();
     const gpu = await createWebGpuBackend();
     // The first call compiles the kernels (lazily, on some drivers): timed apart from the MSMs.
-    await gpu.msm(new Uint8Array(64), new Uint8Array(32));
+    const one = new Uint8Array(64);
+    g1ToLem(G1_GENERATOR, one);
+    await gpu.msm(one, scalarsToLe([1n]));
     compileMs = Math.round(performance.now() - t);
     adapter = gpu.adapter;
     backends.push({ key: "webgpu", b: gpu });
