@@ -19,6 +19,8 @@ export type NodeGpuDevice = { device: GPUDevice; adapter: string };
 
 let attempt: Promise<{ dawn?: DawnModule; reason?: string }> | undefined;
 const instances = new Map<string, GPU>();
+/** The device {@link webGpuUnavailableReason} found, handed to the next request (see there). */
+let spare: NodeGpuDevice | undefined;
 
 async function loadDawn(): Promise<{ dawn?: DawnModule; reason?: string }> {
   attempt ??= (async () => {
@@ -44,6 +46,11 @@ function describe(adapter: GPUAdapter, backend: string): string {
  * buffer limits (the MSM needs 6 storage buffers per stage and large bindings).
  */
 export async function requestNodeGpuDevice(): Promise<NodeGpuDevice | { reason: string }> {
+  if (spare) {
+    const s = spare;
+    spare = undefined;
+    return s;
+  }
   const { dawn, reason } = await loadDawn();
   if (!dawn) return { reason: reason ?? 'the npm package "webgpu" is not installed' };
   const only = process.env.NOVANET_WEBGPU_BACKEND;
@@ -90,11 +97,15 @@ export async function requestNodeGpuDevice(): Promise<NodeGpuDevice | { reason: 
   return { reason: `no WebGPU adapter (${failures.join("; ")})` };
 }
 
-/** Why no WebGPU device can be had here, or `undefined` when one can (the device is released). */
+/**
+ * Why no WebGPU device can be had here, or `undefined` when one can. The device found is kept for the
+ * next {@link requestNodeGpuDevice} rather than destroyed: on Dawn's OpenGL ES backend, work on a device
+ * requested after another one was destroyed never completed (measured: a test hung for 20 minutes).
+ */
 export async function webGpuUnavailableReason(): Promise<string | undefined> {
   const got = await requestNodeGpuDevice();
   if ("reason" in got) return got.reason;
-  got.device.destroy();
+  spare = got;
   return undefined;
 }
 
