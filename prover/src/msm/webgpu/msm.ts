@@ -407,9 +407,11 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
         const starts: number[] = [];
         const nextItems: number[] = [];
         let item = 0;
+        // Runs of ≥ 2 items, so that every level shrinks a bucket with more than one.
+        const fan = Math.max(chunk, 2);
         for (const m of groupItems) {
           let k = 0;
-          for (let e = 0; e < m; e += chunk, k++) starts.push(item + e);
+          for (let e = 0; e < m; e += fan, k++) starts.push(item + e);
           item += m;
           nextItems.push(k);
         }
