@@ -22,3 +22,5 @@ scripts/node22.sh bash scripts/build-native.sh
 # Debian's PostgreSQL for the indexer's PostgreSQL-path tests (a no-op when it is already installed).
 bash scripts/postgres.sh --install-only || \
   echo '{"level":"warn","msg":"PostgreSQL could not be installed; the indexer PostgreSQL test will report why"}' >&2
+# EGL + Mesa llvmpipe for WebGPU (Dawn's OpenGL ES backend) on machines without a GPU (a no-op when present).
+bash scripts/webgpu.sh

@@ -1,0 +1,490 @@
+/// <reference types="@webgpu/types" />
+/**
+ * WebGPU MSM backend (BN254 G1), platform-neutral: it takes a `GPUDevice` (from Dawn in Node, see
+ * msm/webgpu/node.ts, or from `navigator.gpu` in a browser, see prover/src/browser/) and implements
+ * {@link MsmBackend} with the same buffers as the CPU backends.
+ *
+ * Pippenger with signed c-bit digits (c ≤ 15, chosen per call from n and the scalar width): the host
+ * splits scalars into digits and counting-sorts the nonzero ones by bucket (zero digits cost nothing,
+ * so witness-like 0/1 scalars touch one window only, and empty windows are skipped); the GPU sums each
+ * bucket's bases in runs of ≤ {@link DEFAULT_CHUNK} (kernel `chunks`), reduces runs to one point per
+ * bucket in a tree (`reduce`), and reduces each window's buckets by segments (`segments`); the host
+ * combines segments and windows (a few thousand additions). Bases stay resident on the GPU between
+ * calls (keyed by the caller's buffer and offset: an SRS is immutable), X and Y in separate buffers so
+ * that 2^22 bases fit the 128 MiB binding limit. At most 6 storage buffers per stage.
+ *
+ * Variable time, like every backend here.
+ */
+import { bn254 } from "@noble/curves/bn254.js";
+import { G1_ZERO, type G1Affine, g1ToAffine, Q } from "../../curve/bn254.js";
+import { MsmInputError } from "../../errors/commitment.js";
+import { WebGpuMsmError } from "../../errors/msm.js";
+import { assertMsmInput, type MsmBackend } from "../backend.js";
+import { msmShaders, WORKGROUP } from "./wgsl.js";
+
+// WebGPU flag values (the GPUBufferUsage / GPUMapMode globals are not defined everywhere in Node).
+const MAP_READ = 0x0001;
+const COPY_SRC = 0x0004;
+const COPY_DST = 0x0008;
+const UNIFORM = 0x0040;
+const STORAGE = 0x0080;
+const MODE_READ = 0x0001;
+
+/** Bucket entries summed by one thread of the first kernel (and points by one thread of a reduce level). */
+export const DEFAULT_CHUNK = 32;
+/** Segments per window in the bucket reduction. */
+const SEGMENTS = 64;
+/** Bound on nonzero digits (bucket entries) per batch of windows: 64 MiB of entries. */
+const MAX_BATCH_ENTRIES = 1 << 24;
+/** Bound on buckets per batch (96 bytes each: ≤ 96 MiB). */
+const MAX_BATCH_BUCKETS = 1 << 20;
+const JAC_BYTES = 96;
+
+/** The scalar field order p, as 8 little-endian 32-bit words (scalars must be below it). */
+const P_WORDS = (() => {
+  const p = bn254.fields.Fr.ORDER;
+  return Array.from({ length: 8 }, (_, i) => Number((p >> BigInt(32 * i)) & 0xffffffffn));
+})();
+const R_INV = modPow((1n << 256n) % Q, Q - 2n, Q);
+
+function modPow(b: bigint, e: bigint, m: bigint): bigint {
+  let r = 1n;
+  let x = b % m;
+  let k = e;
+  while (k > 0n) {
+    if (k & 1n) r = (r * x) % m;
+    x = (x * x) % m;
+    k >>= 1n;
+  }
+  return r;
+}
+
+export type WebGpuMsmOptions = {
+  /** A name for the adapter, reported in `name` (e.g. "llvmpipe (OpenGL ES)"). */
+  adapter?: string;
+  /** Window width in bits (2..15); default: chosen per call. */
+  window?: number;
+  /** Entries per thread in the first kernel (default {@link DEFAULT_CHUNK}). */
+  chunk?: number;
+  /**
+   * Keep the Montgomery product's outer loop rolled (see {@link msmShaders}); default false (measured on
+   * llvmpipe: rolled compiles no faster in total and runs slower).
+   */
+  rolledLoops?: boolean;
+};
+
+export type WebGpuMsmBackend = MsmBackend & {
+  readonly device: GPUDevice;
+  /** The adapter's description, as given in the options. */
+  readonly adapter: string;
+  /** Changes the window width and chunk length of later calls (tests, tuning) without recompiling. */
+  configure(tuning: { window?: number; chunk?: number }): void;
+};
+
+/** The window width minimising windows·(n + 2^c) for `n` scalars of `bits` bits (2 ≤ c ≤ 15). */
+export function chooseWindow(n: number, bits: number): number {
+  let best = 2;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (let c = 2; c <= 15; c++) {
+    const cost = Math.ceil((bits + 1) / c) * (n + 2 ** c);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/**
+ * Signed c-bit digits of every scalar, window-major (`digits[w·n + i]`), |digit| ≤ 2^(c−1). Throws
+ * {@link MsmInputError} on a 32-byte scalar ≥ p. Returns the digits and which windows have a nonzero one.
+ */
+export function signedDigits(
+  scalars: Uint8Array,
+  scalarBytes: number,
+  n: number,
+  c: number,
+  windows: number,
+): { digits: Int16Array; active: boolean[] } {
+  const digits = new Int16Array(windows * n);
+  const active = new Array<boolean>(windows).fill(false);
+  const words = new Uint32Array(9);
+  const bytes = new Uint8Array(words.buffer, 0, 32);
+  const mask = (1 << c) - 1;
+  const half = 1 << (c - 1);
+  for (let i = 0; i < n; i++) {
+    const o = scalarBytes * i;
+    let zero = true;
+    for (let j = 0; j < scalarBytes; j++) {
+      if (scalars[o + j] !== 0) {
+        zero = false;
+        break;
+      }
+    }
+    if (zero) continue;
+    words.fill(0);
+    bytes.set(scalars.subarray(o, o + scalarBytes));
+    if (scalarBytes === 32) {
+      for (let k = 7; k >= 0; k--) {
+        if (words[k] !== P_WORDS[k]) {
+          if (words[k] > P_WORDS[k]) {
+            throw new MsmInputError("MSM scalar is not below the group order p", { details: `index ${i}` });
+          }
+          break;
+        }
+        if (k === 0) throw new MsmInputError("MSM scalar is not below the group order p", { details: `index ${i}` });
+      }
+    }
+    let carry = 0;
+    for (let w = 0; w < windows; w++) {
+      const bit = w * c;
+      const wi = bit >>> 5;
+      const sh = bit & 31;
+      let v = wi < 8 ? words[wi] >>> sh : 0;
+      if (sh + c > 32 && wi + 1 < 9) v |= words[wi + 1] << (32 - sh);
+      let d = (v & mask) + carry;
+      if (d > half) {
+        d -= 1 << c;
+        carry = 1;
+      } else carry = 0;
+      if (d !== 0) {
+        digits[w * n + i] = d;
+        active[w] = true;
+      }
+    }
+  }
+  return { digits, active };
+}
+
+type Resident = { n: number; px: GPUBuffer; py: GPUBuffer; samples: Map<number, Uint8Array> };
+
+function sampleIndices(n: number): number[] {
+  const step = Math.max(1, Math.floor(n / 64));
+  const out: number[] = [];
+  for (let i = 0; i < n; i += step) out.push(i);
+  if (out[out.length - 1] !== n - 1) out.push(n - 1);
+  return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, offset: number): boolean {
+  for (let j = 0; j < 64; j++) if (a[j] !== b[offset + j]) return false;
+  return true;
+}
+
+/** Jacobian point (packed Montgomery words at `w`) → noble point. */
+function jacToNoble(u: Uint32Array, w: number) {
+  const read = (o: number) => {
+    let v = 0n;
+    for (let k = 7; k >= 0; k--) v = (v << 32n) | BigInt(u[w + o + k]);
+    return (v * R_INV) % Q;
+  };
+  const z = read(16);
+  if (z === 0n) return bn254.G1.Point.ZERO;
+  const x = read(0);
+  const y = read(8);
+  // Jacobian (X, Y, Z) = homogeneous (X·Z, Y, Z³).
+  return new bn254.G1.Point((x * z) % Q, y, (((z * z) % Q) * z) % Q);
+}
+
+/**
+ * The WebGPU backend on `device`. Compiles the three kernels (asynchronously) before returning.
+ *
+ * @example
+ * const backend = await createWebGpuMsm(device, { adapter: "Apple M2" });
+ * const cm = await backend.msm(srs.g1Lem.subarray(0, 64 * v.length), scalarsToLe(v));
+ */
+export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptions = {}): Promise<WebGpuMsmBackend> {
+  let chunk = DEFAULT_CHUNK;
+  let fixedWindow: number | undefined;
+  function configure(tuning: { window?: number; chunk?: number }): void {
+    const ch = tuning.chunk ?? chunk;
+    if (!Number.isInteger(ch) || ch < 1 || ch > 4096) {
+      throw new MsmInputError("WebGPU MSM chunk must be an integer in 1..4096", { details: String(ch) });
+    }
+    const w = tuning.window;
+    if (w !== undefined && (!Number.isInteger(w) || w < 2 || w > 15)) {
+      throw new MsmInputError("WebGPU MSM window must be an integer in 2..15", { details: String(w) });
+    }
+    chunk = ch;
+    if (w !== undefined) fixedWindow = w;
+  }
+  configure(options);
+  const maxBinding = device.limits.maxStorageBufferBindingSize;
+  const pipeline = (code: string, label: string) =>
+    device.createComputePipelineAsync({
+      label,
+      layout: "auto",
+      compute: { module: device.createShaderModule({ label, code }), entryPoint: "main" },
+    });
+  device.pushErrorScope("validation");
+  const code = msmShaders(options.rolledLoops ?? false);
+  const [chunksPipe, reducePipe, segmentsPipe] = await Promise.all([
+    pipeline(code.chunks, "msm-chunks"),
+    pipeline(code.reduce, "msm-reduce"),
+    pipeline(code.segments, "msm-segments"),
+  ]);
+  const compileError = await device.popErrorScope();
+  if (compileError) throw new WebGpuMsmError("the MSM kernels did not compile", { details: compileError.message });
+
+  const resident = new WeakMap<ArrayBufferLike, Map<number, Resident>>();
+  let terminated = false;
+
+  function bases(points: Uint8Array, n: number): Resident {
+    let byOffset = resident.get(points.buffer);
+    const hit = byOffset?.get(points.byteOffset);
+    if (hit && hit.n >= n && [...hit.samples].every(([i, s]) => i >= n || sameBytes(s, points, 64 * i))) return hit;
+    if (32 * n > maxBinding) {
+      throw new MsmInputError("MSM too large for one WebGPU binding", {
+        details: `${n} bases need ${32 * n} bytes per coordinate buffer; the adapter allows ${maxBinding}`,
+      });
+    }
+    if (hit) {
+      hit.px.destroy();
+      hit.py.destroy();
+    }
+    const xs = new Uint8Array(32 * n);
+    const ys = new Uint8Array(32 * n);
+    for (let i = 0; i < n; i++) {
+      xs.set(points.subarray(64 * i, 64 * i + 32), 32 * i);
+      ys.set(points.subarray(64 * i + 32, 64 * i + 64), 32 * i);
+    }
+    const px = device.createBuffer({ label: "msm-bases-x", size: Math.max(32 * n, 32), usage: STORAGE | COPY_DST });
+    const py = device.createBuffer({ label: "msm-bases-y", size: Math.max(32 * n, 32), usage: STORAGE | COPY_DST });
+    device.queue.writeBuffer(px, 0, xs);
+    device.queue.writeBuffer(py, 0, ys);
+    const samples = new Map<number, Uint8Array>();
+    for (const i of sampleIndices(n)) samples.set(i, points.slice(64 * i, 64 * i + 64));
+    const r: Resident = { n, px, py, samples };
+    if (!byOffset) {
+      byOffset = new Map();
+      resident.set(points.buffer, byOffset);
+    }
+    byOffset.set(points.byteOffset, r);
+    return r;
+  }
+
+  async function msm(points: Uint8Array, scalars: Uint8Array, scalarBytes = 32): Promise<G1Affine> {
+    if (terminated) throw new WebGpuMsmError("the WebGPU MSM backend was terminated");
+    const n = assertMsmInput(points, scalars, scalarBytes);
+    if (n === 0) return G1_ZERO;
+    const bits = scalarBytes === 32 ? 254 : 8 * scalarBytes;
+    const c = fixedWindow ?? chooseWindow(n, bits);
+    const windows = Math.ceil((bits + 1) / c);
+    const { digits, active } = signedDigits(scalars, scalarBytes, n, c, windows);
+    const activeWindows = active.flatMap((a, w) => (a ? [w] : []));
+    if (activeWindows.length === 0) return G1_ZERO;
+    const H = 1 << (c - 1);
+    const segs = Math.min(H, SEGMENTS);
+    const segLen = H / segs;
+    const res = bases(points, n);
+
+    const temps: GPUBuffer[] = [];
+    const buffer = (label: string, data: Uint32Array, usage = STORAGE): GPUBuffer => {
+      const b = device.createBuffer({ label, size: Math.max(4, data.byteLength), usage: usage | COPY_DST });
+      device.queue.writeBuffer(b, 0, data);
+      temps.push(b);
+      return b;
+    };
+    const scratch = (label: string, bytes: number, usage = STORAGE): GPUBuffer => {
+      const b = device.createBuffer({ label, size: Math.max(16, bytes), usage });
+      temps.push(b);
+      return b;
+    };
+    const dispatch = (
+      encoder: GPUCommandEncoder,
+      pipe: GPUComputePipeline,
+      resources: GPUBuffer[],
+      count: number,
+      a = 0,
+      b = 0,
+    ) => {
+      const groups = Math.ceil(count / WORKGROUP);
+      const x = Math.min(groups, 65535);
+      const y = Math.ceil(groups / x);
+      const params = buffer("msm-params", new Uint32Array([count, x * WORKGROUP, a, b, 16, 8, 0, 0]), UNIFORM);
+      const bind = device.createBindGroup({
+        layout: pipe.getBindGroupLayout(0),
+        entries: [...resources, params].map((buf, binding) => ({ binding, resource: { buffer: buf } })),
+      });
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(pipe);
+      pass.setBindGroup(0, bind);
+      pass.dispatchWorkgroups(x, y);
+      pass.end();
+    };
+
+    // Batches of active windows, bounded in entries and buckets.
+    const perWindow = activeWindows.map((w) => {
+      let k = 0;
+      for (let i = 0; i < n; i++) if (digits[w * n + i] !== 0) k++;
+      return k;
+    });
+    const batches: number[][] = [];
+    {
+      let cur: number[] = [];
+      let entries = 0;
+      activeWindows.forEach((w, j) => {
+        if (
+          cur.length > 0 &&
+          (entries + perWindow[j] > MAX_BATCH_ENTRIES || (cur.length + 1) * H > MAX_BATCH_BUCKETS)
+        ) {
+          batches.push(cur);
+          cur = [];
+          entries = 0;
+        }
+        cur.push(w);
+        entries += perWindow[j];
+      });
+      batches.push(cur);
+    }
+    const maxBatch = Math.max(...batches.map((b) => b.length));
+    const buckets = scratch("msm-buckets", maxBatch * H * JAC_BYTES, STORAGE | COPY_DST);
+    const segBytes = 2 * segs * JAC_BYTES;
+    const readback = scratch("msm-readback", activeWindows.length * segBytes, MAP_READ | COPY_DST);
+
+    device.pushErrorScope("validation");
+    device.pushErrorScope("out-of-memory");
+    let done = 0;
+    for (const batch of batches) {
+      const encoder = device.createCommandEncoder({ label: "msm" });
+      encoder.clearBuffer(buckets);
+      // Counting sort of the nonzero digits by bucket slot (local window · H + |digit| − 1).
+      const slots = batch.length * H;
+      const offsets = new Uint32Array(slots + 1);
+      for (let j = 0; j < batch.length; j++) {
+        const row = batch[j] * n;
+        for (let i = 0; i < n; i++) {
+          const d = digits[row + i];
+          if (d !== 0) offsets[j * H + Math.abs(d)]++;
+        }
+      }
+      for (let s = 0; s < slots; s++) offsets[s + 1] += offsets[s];
+      const total = offsets[slots];
+      const entries = new Uint32Array(total);
+      const fill = offsets.slice(0, slots);
+      for (let j = 0; j < batch.length; j++) {
+        const row = batch[j] * n;
+        for (let i = 0; i < n; i++) {
+          const d = digits[row + i];
+          if (d !== 0) entries[fill[j * H + Math.abs(d) - 1]++] = d < 0 ? (i | 0x80000000) >>> 0 : i;
+        }
+      }
+      // Level 0: runs of ≤ chunk entries within each bucket.
+      const groupSlot: number[] = [];
+      let groupItems: number[] = [];
+      const starts0: number[] = [];
+      for (let s = 0; s < slots; s++) {
+        const lo = offsets[s];
+        const hi = offsets[s + 1];
+        if (lo === hi) continue;
+        let k = 0;
+        for (let e = lo; e < hi; e += chunk, k++) starts0.push(e);
+        groupSlot.push(s);
+        groupItems.push(k);
+      }
+      starts0.push(total);
+      const runs0 = starts0.length - 1;
+      const final0 = groupItems.every((k) => k === 1);
+      const dest0 = new Uint32Array(runs0);
+      if (final0) dest0.set(groupSlot);
+      else for (let r = 0; r < runs0; r++) dest0[r] = r;
+      let current = final0 ? buckets : scratch("msm-partials", runs0 * JAC_BYTES);
+      dispatch(
+        encoder,
+        chunksPipe,
+        [
+          res.px,
+          res.py,
+          buffer("msm-entries", entries),
+          buffer("msm-starts", new Uint32Array(starts0)),
+          buffer("msm-dests", dest0),
+          current,
+        ],
+        runs0,
+      );
+      let finished = final0;
+      while (!finished) {
+        const starts: number[] = [];
+        const nextItems: number[] = [];
+        let item = 0;
+        // Runs of ≥ 2 items, so that every level shrinks a bucket with more than one.
+        const fan = Math.max(chunk, 2);
+        for (const m of groupItems) {
+          let k = 0;
+          for (let e = 0; e < m; e += fan, k++) starts.push(item + e);
+          item += m;
+          nextItems.push(k);
+        }
+        starts.push(item);
+        const runs = starts.length - 1;
+        finished = nextItems.every((k) => k === 1);
+        const dests = new Uint32Array(runs);
+        if (finished) dests.set(groupSlot);
+        else for (let r = 0; r < runs; r++) dests[r] = r;
+        const out = finished ? buckets : scratch("msm-partials", runs * JAC_BYTES);
+        dispatch(
+          encoder,
+          reducePipe,
+          [current, buffer("msm-starts", new Uint32Array(starts)), buffer("msm-dests", dests), out],
+          runs,
+        );
+        current = out;
+        groupItems = nextItems;
+      }
+      const segOut = scratch("msm-segments", batch.length * segBytes, STORAGE | COPY_SRC);
+      dispatch(encoder, segmentsPipe, [buckets, segOut], batch.length * segs, H, segLen);
+      encoder.copyBufferToBuffer(segOut, 0, readback, done * segBytes, batch.length * segBytes);
+      device.queue.submit([encoder.finish()]);
+      done += batch.length;
+    }
+    // Both scopes are popped before any await, so that concurrent calls cannot interleave them.
+    const scopes = [device.popErrorScope(), device.popErrorScope()];
+    const [oom, invalid] = await Promise.all(scopes);
+    try {
+      if (oom || invalid) {
+        throw new WebGpuMsmError("the GPU rejected the MSM", { details: (oom ?? invalid)?.message });
+      }
+      await readback.mapAsync(MODE_READ);
+      const u = new Uint32Array(readback.getMappedRange().slice(0));
+      readback.unmap();
+      // Windows: W = Σ_s T_s + segLen · Σ_s s·S_s; result = Σ_w 2^(c·w) · W_w (Horner from the top).
+      const windowSums = new Map<number, typeof bn254.G1.Point.ZERO>();
+      activeWindows.forEach((w, j) => {
+        let t = bn254.G1.Point.ZERO;
+        let run = bn254.G1.Point.ZERO;
+        let acc = bn254.G1.Point.ZERO;
+        for (let s = segs - 1; s >= 0; s--) {
+          const base = (j * 2 * segs + 2 * s) * 24;
+          t = t.add(jacToNoble(u, base));
+          if (s > 0) {
+            run = run.add(jacToNoble(u, base + 24));
+            acc = acc.add(run);
+          }
+        }
+        for (let k = segLen; k > 1; k >>= 1) acc = acc.double();
+        windowSums.set(w, t.add(acc));
+      });
+      let total = bn254.G1.Point.ZERO;
+      for (let w = windows - 1; w >= 0; w--) {
+        if (!total.is0()) for (let k = 0; k < c; k++) total = total.double();
+        const ws = windowSums.get(w);
+        if (ws) total = total.add(ws);
+      }
+      return g1ToAffine(total);
+    } finally {
+      for (const b of temps) b.destroy();
+    }
+  }
+
+  return {
+    name: `webgpu${options.adapter ? ` (${options.adapter})` : ""}`,
+    adapter: options.adapter ?? "unknown adapter",
+    device,
+    msm,
+    configure,
+    async terminate(): Promise<void> {
+      terminated = true;
+      device.destroy();
+    },
+  };
+}

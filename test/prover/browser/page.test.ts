@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import type { BrowserMsmReport } from "../../../prover/src/browser/msm-bench.js";
+import { buildBrowserBundle } from "../../../scripts/build-browser.js";
+
+/** A Chromium to drive: NOVANET_CHROMIUM, else Debian's. The test skips (with this reason) without one. */
+const chromiumPath = [process.env.NOVANET_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
+  (p): p is string => !!p && existsSync(p),
+);
+const itBrowser = chromiumPath
+  ? it
+  : (title: string) => it.skip(`${title} [skipped: no Chromium (set NOVANET_CHROMIUM or install Debian's chromium)]`);
+
+describe("browser: the WebGPU MSM page in headless Chromium", function () {
+  // SwiftShader (Chromium's software WebGPU adapter) compiles the kernels for minutes on a busy machine.
+  this.timeout(900_000);
+  let dir: string;
+  let server: http.Server;
+  let base: string;
+
+  before(async () => {
+    if (!chromiumPath) return;
+    dir = mkdtempSync(join(tmpdir(), "novanet-browser-"));
+    await buildBrowserBundle(join(dir, "dist"));
+    const page = readFileSync(new URL("../../../prover/browser/index.html", import.meta.url));
+    const bundle = readFileSync(join(dir, "dist", "novanet-msm.js"));
+    server = http.createServer((req, res) => {
+      if (req.url === "/" || req.url === "/index.html") {
+        res.setHeader("content-type", "text/html");
+        res.end(page);
+      } else if (req.url === "/dist/novanet-msm.js") {
+        res.setHeader("content-type", "text/javascript");
+        res.end(bundle);
+      } else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  after(() => {
+    server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  itBrowser("runs the MSM on the browser's WebGPU adapter and it equals the in-page CPU MSM", async () => {
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        "--enable-unsafe-webgpu",
+        "--enable-features=Vulkan",
+        "--use-angle=swiftshader",
+        "--use-webgpu-adapter=swiftshader",
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(base);
+      await page.waitForFunction(() => "novanetMsmBench" in globalThis);
+      const report = (await page.evaluate("window.novanetMsmBench(256)")) as BrowserMsmReport;
+      assert.deepEqual(errors, []);
+      assert.equal(report.points, 256);
+      assert.ok(report.cpuMs > 0);
+      if (report.adapter === null) {
+        // No adapter in this browser: the page still ran its CPU path; say why the GPU part did not run.
+        console.log(`      [GPU part skipped in the browser: ${report.reason}]`);
+      } else {
+        assert.equal(report.reason, undefined, report.reason);
+        assert.equal(report.equal, true, `GPU ≠ CPU on ${report.adapter}`);
+        console.log(
+          `      [${report.adapter}: first ${report.gpuFirstMs?.toFixed(0)} ms, then ${report.gpuMs?.toFixed(0)} ms; CPU ${report.cpuMs.toFixed(0)} ms]`,
+        );
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,196 @@
+import assert from "node:assert/strict";
+import { commit } from "../../../prover/src/commitment/pedersen.js";
+import { srsFromTau, srsG1 } from "../../../prover/src/commitment/srs.js";
+import { G1_GENERATOR, type G1Affine, g1Add, g1Mul, g1Neg, randomScalar } from "../../../prover/src/curve/bn254.js";
+import { MsmInputError } from "../../../prover/src/errors/commitment.js";
+import { WebGpuUnavailableError } from "../../../prover/src/errors/msm.js";
+import { P } from "../../../prover/src/field/fr.js";
+import { scalarsToLe } from "../../../prover/src/msm/backend.js";
+import { createNobleBackend } from "../../../prover/src/msm/cpu/noble.js";
+import {
+  createSelectedMsmBackend,
+  setDefaultMsmBackend,
+  terminateDefaultMsmBackend,
+} from "../../../prover/src/msm/default.js";
+import { g1ToLem } from "../../../prover/src/msm/lem.js";
+import { chooseWindow, signedDigits, type WebGpuMsmBackend } from "../../../prover/src/msm/webgpu/msm.js";
+import { createWebGpuBackend, webGpuUnavailableReason } from "../../../prover/src/msm/webgpu/node.js";
+import { testSrs } from "../../helpers/prover.js";
+
+/** Why the WGSL cannot run here (no `webgpu` package, no adapter): those tests are skipped, not failed. */
+const noGpu = await webGpuUnavailableReason();
+const itGpu = noGpu ? (title: string) => it.skip(`${title} [skipped: ${noGpu}]`) : it;
+
+function naive(points: G1Affine[], scalars: bigint[]): G1Affine {
+  let acc: G1Affine = { x: 0n, y: 0n };
+  scalars.forEach((s, i) => {
+    acc = g1Add(acc, g1Mul(points[i], s));
+  });
+  return acc;
+}
+
+function lem(points: G1Affine[]): Uint8Array {
+  const out = new Uint8Array(64 * points.length);
+  for (let i = 0; i < points.length; i++) g1ToLem(points[i], out, 64 * i);
+  return out;
+}
+
+describe("WebGPU MSM: host side (runs everywhere)", () => {
+  it("signed digits recombine to the scalar, |digit| ≤ 2^(c−1), for every window width", () => {
+    const scalars = [0n, 1n, 2n, P - 1n, (1n << 253n) + 12345n, ...Array.from({ length: 20 }, () => randomScalar())];
+    const bytes = scalarsToLe(scalars);
+    for (let c = 2; c <= 15; c++) {
+      const windows = Math.ceil(255 / c);
+      const { digits, active } = signedDigits(bytes, 32, scalars.length, c, windows);
+      scalars.forEach((s, i) => {
+        let v = 0n;
+        for (let w = windows - 1; w >= 0; w--) {
+          const d = digits[w * scalars.length + i];
+          assert.ok(Math.abs(d) <= 2 ** (c - 1), `c=${c} digit ${d}`);
+          v = (v << BigInt(c)) + BigInt(d);
+        }
+        assert.equal(v, s, `c=${c} scalar ${i}`);
+      });
+      assert.equal(active[0], true);
+    }
+  });
+
+  it("zero scalars produce no digits; witness-like scalars touch the first window only", () => {
+    const { active } = signedDigits(scalarsToLe([0n, 1n, 1n, 0n, 3n]), 32, 5, 13, 20);
+    assert.deepEqual(
+      active.map((a, w) => (a ? w : -1)).filter((w) => w >= 0),
+      [0],
+    );
+    assert.equal(signedDigits(new Uint8Array(64), 32, 2, 13, 20).active.includes(true), false);
+  });
+
+  it("rejects 32-byte scalars ≥ p (p itself, p+1, 2^256−1) with a typed error", () => {
+    for (const bad of [P, P + 1n, (1n << 256n) - 1n]) {
+      const bytes = new Uint8Array(64);
+      let v = bad;
+      for (let j = 0; j < 32; j++, v >>= 8n) bytes[32 + j] = Number(v & 0xffn);
+      assert.throws(() => signedDigits(bytes, 32, 2, 13, 20), MsmInputError);
+    }
+  });
+
+  it("the window width grows with n and shrinks with narrow scalars", () => {
+    assert.ok(chooseWindow(1 << 20, 254) > chooseWindow(1 << 10, 254));
+    assert.ok(chooseWindow(1 << 16, 8) <= chooseWindow(1 << 16, 254));
+  });
+
+  it("NOVANET_MSM=webgpu gives the WebGPU backend, or a typed error where no adapter exists", async () => {
+    if (noGpu) {
+      await assert.rejects(createSelectedMsmBackend("webgpu"), WebGpuUnavailableError);
+      await assert.rejects(createWebGpuBackend(), WebGpuUnavailableError);
+    }
+  });
+});
+
+describe("WebGPU MSM: the WGSL kernels (on whatever adapter Dawn finds)", function () {
+  // A software adapter (Mesa llvmpipe) compiles the three kernels in one to several minutes.
+  this.timeout(900_000);
+  const srs = srsFromTau(987654321n, 64);
+  const g = Array.from({ length: 64 }, (_, i) => srsG1(srs, i));
+  let gpu: WebGpuMsmBackend;
+  const noble = createNobleBackend();
+
+  before(async function () {
+    if (noGpu) this.skip();
+    gpu = await createWebGpuBackend();
+    // Compiles the kernels once, so that each test's time is its own.
+    await gpu.msm(srs.g1Lem.subarray(0, 64), scalarsToLe([1n]));
+  });
+  after(async () => {
+    if (gpu) await gpu.terminate();
+  });
+
+  itGpu("equals the naive sum on random, zero, one, p−1, empty and all-zero inputs", async () => {
+    const cases = [
+      Array.from({ length: 64 }, () => randomScalar()),
+      [0n, 1n, P - 1n, 2n, 0n, 0n, 5n],
+      [P - 1n],
+      [1n],
+      Array.from({ length: 17 }, () => 0n),
+      [],
+    ];
+    for (const scalars of cases) {
+      const got = await gpu.msm(srs.g1Lem.subarray(0, 64 * scalars.length), scalarsToLe(scalars));
+      assert.deepEqual(got, naive(g, scalars), `${scalars.length} scalars`);
+    }
+    assert.deepEqual(await gpu.msm(srs.g1Lem.subarray(0, 64), scalarsToLe([1n])), G1_GENERATOR);
+  });
+
+  itGpu("edge bases: points at infinity, repeated points (doubling), P and −P (cancelling)", async () => {
+    const inf = { x: 0n, y: 0n };
+    const pts = [g[1], inf, g[1], g1Neg(g[1]), g[2], g[2], g[2], inf, g[3]];
+    const cases = [
+      [5n, 7n, 5n, 5n, 1n, 1n, 1n, 9n, P - 1n],
+      [1n, 1n, 1n, 1n, 0n, 0n, 0n, 0n, 0n],
+      [3n, 0n, 0n, 3n, 0n, 0n, 0n, 0n, 0n],
+      Array.from({ length: 9 }, () => randomScalar()),
+    ];
+    const bases = lem(pts);
+    for (const s of cases) assert.deepEqual(await gpu.msm(bases, scalarsToLe(s)), naive(pts, s));
+  });
+
+  itGpu("small windows and chunks (many windows, a multi-level bucket tree) give the same sums", async () => {
+    const scalars = [...Array.from({ length: 40 }, () => randomScalar()), ...Array.from({ length: 24 }, () => 1n)];
+    const expected = naive(g, scalars);
+    for (const [window, chunk] of [
+      [2, 1],
+      [3, 2],
+      [5, 3],
+      [15, 1],
+    ]) {
+      gpu.configure({ window, chunk });
+      assert.deepEqual(await gpu.msm(srs.g1Lem, scalarsToLe(scalars)), expected, `c=${window} L=${chunk}`);
+    }
+    gpu.configure({ chunk: 32 });
+  });
+
+  itGpu(
+    "on 1000 .ptau bases: uniform, witness-like (0/1/small) and narrow (1- and 8-byte) scalars equal noble's",
+    async () => {
+      const big = await testSrs(1000);
+      const uniform = Array.from({ length: 1000 }, (_, i) => (i % 7 === 0 ? 0n : randomScalar()));
+      const witness = Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? 0n : i % 5 === 0 ? BigInt(i) : 1n));
+      for (const s of [uniform, witness]) {
+        assert.deepEqual(await gpu.msm(big.g1Lem, scalarsToLe(s)), await noble.msm(big.g1Lem, scalarsToLe(s)));
+      }
+      const small = witness.map((v) => v & 0xffn);
+      assert.deepEqual(
+        await gpu.msm(big.g1Lem, scalarsToLe(small, 1), 1),
+        await noble.msm(big.g1Lem, scalarsToLe(small, 1), 1),
+      );
+      const medium = Array.from({ length: 1000 }, (_, i) => (BigInt(i) << 40n) + 3n);
+      assert.deepEqual(
+        await gpu.msm(big.g1Lem, scalarsToLe(medium, 8), 8),
+        await noble.msm(big.g1Lem, scalarsToLe(medium, 8), 8),
+      );
+    },
+  );
+
+  itGpu("rejects scalars ≥ p and mismatched buffers; resident bases follow a changed buffer", async () => {
+    const raw = new Uint8Array(32);
+    let v = P;
+    for (let j = 0; j < 32; j++, v >>= 8n) raw[j] = Number(v & 0xffn);
+    await assert.rejects(gpu.msm(srs.g1Lem.subarray(0, 64), raw), MsmInputError);
+    await assert.rejects(gpu.msm(srs.g1Lem.subarray(0, 128), scalarsToLe([1n])), MsmInputError);
+    const bases = lem([g[1], g[2]]);
+    assert.deepEqual(await gpu.msm(bases, scalarsToLe([1n, 1n])), g1Add(g[1], g[2]));
+    g1ToLem(g[5], bases, 64);
+    assert.deepEqual(await gpu.msm(bases, scalarsToLe([1n, 1n])), g1Add(g[1], g[5]));
+  });
+
+  itGpu("commitments use it through the default-backend seam (commit() equals the noble backend's)", async () => {
+    const v = Array.from({ length: 50 }, (_, i) => (i % 4 === 0 ? randomScalar() : BigInt(i % 2)));
+    const expected = await commit(srs, v, 0n, noble);
+    setDefaultMsmBackend(gpu);
+    try {
+      assert.deepEqual(await commit(srs, v), expected);
+    } finally {
+      setDefaultMsmBackend(noble);
+      await terminateDefaultMsmBackend();
+    }
+  });
+});
