@@ -119,7 +119,7 @@ export async function setUpNetwork(connection: Connection, circuit: Circuit): Pr
     BigInt(shape.m),
     BigInt(shape.nW),
     shape.s,
-    circuit.srsDigest,
+    { n: 1n, powersHash: circuit.srsDigest, tauG2: [0n, 0n, 0n, 0n] },
     verifier.address,
     BigInt(keys.layout.nConstraints),
   ]);
