@@ -16,7 +16,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { ProofMarketAbi } from "../../prover/src/chain/abi.js";
 import { nodeCommand } from "../../prover/src/cli/node.js";
-import { srsDigest } from "../../prover/src/commitment/srs.js";
+import { srsRegistration } from "../../prover/src/commitment/srs.js";
 import { loadOrCreatePeerKey } from "../../prover/src/net/network.js";
 import { StateDb } from "../../prover/src/node/state.js";
 import { deployNovaNet, readArtifact } from "../../scripts/deploy.js";
@@ -101,7 +101,7 @@ describe("novanet node: 4 processes, a real chain, one node killed", function ()
       BigInt(shape.m),
       BigInt(shape.nW),
       shape.s,
-      srsDigest(d.srs),
+      srsRegistration(d.srs),
       verifier,
       100_000n,
     ]);

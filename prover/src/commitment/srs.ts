@@ -291,3 +291,13 @@ export function srsDigestOf(n: number | bigint, powersHash: Hex, tauG2: G2Affine
     ),
   );
 }
+
+/** What `CircuitRegistry.registerCircuit` takes for an SRS: `Srs {n, powersHash, tauG2}` (digest: {@link srsDigest}). */
+export function srsRegistration(srs: Srs): {
+  n: bigint;
+  powersHash: Hex;
+  tauG2: readonly [bigint, bigint, bigint, bigint];
+} {
+  const t = srs.tauG2;
+  return { n: BigInt(srs.n), powersHash: srsPowersHash(srs), tauG2: [t.x.c1, t.x.c0, t.y.c1, t.y.c0] };
+}

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { type Abi, type Address, type Hex, hexToBytes } from "viem";
 import { loadR1cs } from "../../../prover/src/arith/r1cs.js";
-import { loadSrsFromPtau, srsDigest } from "../../../prover/src/commitment/srs.js";
+import { loadSrsFromPtau, srsRegistration } from "../../../prover/src/commitment/srs.js";
 import { buildDecider } from "../../../prover/src/decider/circuit.js";
 import { setupDecider } from "../../../prover/src/decider/setup.js";
 import { exportDeciderVerifier } from "../../../prover/src/decider/solidity.js";
@@ -80,7 +80,7 @@ export async function privateMarket(pc: PrivateCircuit, ptau: string, cacheRoot:
     BigInt(shape.m),
     BigInt(shape.nW),
     1,
-    srsDigest(srs),
+    srsRegistration(srs),
     verifier,
     BigInt(buildDecider(shape).layout.nConstraints),
   ]);
