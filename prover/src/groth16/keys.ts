@@ -352,3 +352,20 @@ export async function readKeys(path: string): Promise<G16ProvingKey> {
     await fh.close();
   }
 }
+
+/** Writes a complete proving key (header and sections) to `path` (phase-2 contributions use it). */
+export async function writeKeyFile(path: string, pk: G16ProvingKey): Promise<void> {
+  const { A, B1, B2, K, sigmaK, L, H, ...header } = pk;
+  const json = new TextEncoder().encode(JSON.stringify(header, (_, x) => (typeof x === "bigint" ? x.toString() : x)));
+  const fh = await open(path, "w");
+  try {
+    const len = new Uint8Array(4);
+    new DataView(len.buffer).setUint32(0, json.length, true);
+    await fh.write(MAGIC);
+    await fh.write(len);
+    await fh.write(json);
+    for (const b of [A, B1, B2, K, sigmaK, L, H]) await fh.write(b);
+  } finally {
+    await fh.close();
+  }
+}
