@@ -43,7 +43,8 @@ export type G16Circuit = {
 
 export type G16Vkey = {
   readonly nPublic: number;
-  readonly nCommitted: number;
+  /** Not needed to verify (absent in a key rebuilt from pinned words). */
+  readonly nCommitted?: number;
   readonly alpha1: G1Affine;
   readonly beta2: G2Affine;
   readonly delta2: G2Affine;
@@ -335,7 +336,7 @@ export async function readKeys(path: string): Promise<G16ProvingKey> {
     }
     header = {
       ...header,
-      vkey: { ...header.vkey, nPublic: Number(header.vkey.nPublic), nCommitted: Number(header.vkey.nCommitted) },
+      vkey: { ...header.vkey, nPublic: Number(header.vkey.nPublic), nCommitted: Number(header.vkey.nCommitted ?? 0) },
     };
     let off = 12 + jl;
     const out: Record<string, Uint8Array> = {};
