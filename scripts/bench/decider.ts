@@ -219,6 +219,14 @@ async function benchGas(): Promise<VerifyRow[]> {
   return rows;
 }
 
+/** bench/results/decider.json with this run's gas and v3 rows so far (the v2 rows of the file kept). */
+function writePartial(verify: VerifyRow[], v3: V3Row[]): void {
+  const file = join("bench", "results", "decider.json");
+  const old = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { prove?: ProveRow[] }) : {};
+  mkdirSync(join("bench", "results"), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ prove: old.prove ?? [], verify, v3, partial: true }, null, 2)}\n`);
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -252,6 +260,8 @@ async function main() {
     const row = { ...pr, ...kg };
     log({ v3: row });
     v3.push(row);
+    // Written after every row, so that a run cut short (the 2^16 row takes long) keeps what it measured.
+    writePartial(verify, v3);
   }
   const prove: ProveRow[] = [];
   for (const k of sizes) prove.push(benchProve(k));

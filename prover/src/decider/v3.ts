@@ -141,6 +141,46 @@ export function vkeyWordsV3(vk: G16Vkey, r1csHash: string, s: number): bigint[] 
 }
 
 /**
+ * The inverse of {@link vkeyWordsV3}, for a verifier that holds only the pinned words (a trust store
+ * entry): returns the key with its r1csHash and state width, every point validated. Throws
+ * {@link DeciderProofFormatError} on malformed words.
+ */
+export function vkeyFromWordsV3(words: readonly bigint[]): { vkey: G16Vkey; r1csHash: `0x${string}`; s: number } {
+  try {
+    if (words.length < 17 || words[0] !== BigInt(DECIDER_V3_CIRCUIT_VERSION)) throw new Error("not v3 key words");
+    const s = Number(words[2]);
+    if (!Number.isInteger(s) || s < 1 || s > 128 || words.length !== 17 + 2 * (2 * s + 5)) {
+      throw new Error(`${words.length} words for state width ${words[2]}`);
+    }
+    const g1 = (i: number): G1Affine => {
+      const p = { x: words[i], y: words[i + 1] };
+      g1FromAffine(p);
+      return p;
+    };
+    const g2 = (i: number): G2Affine => {
+      const p = { x: { c0: words[i + 1], c1: words[i] }, y: { c0: words[i + 3], c1: words[i + 2] } };
+      g2FromAffine(p);
+      return p;
+    };
+    const ic = Array.from({ length: 2 * s + 5 }, (_, j) => g1(17 + 2 * j));
+    const vkey: G16Vkey = {
+      nPublic: 2 * s + 4,
+      alpha1: g1(3),
+      beta2: g2(5),
+      delta2: g2(9),
+      sigma2: g2(13),
+      ic,
+    };
+    return { vkey, r1csHash: `0x${words[1].toString(16).padStart(64, "0")}`, s };
+  } catch (cause) {
+    throw new DeciderProofFormatError("malformed v3 verifying key words", {
+      details: cause instanceof Error ? cause.message : String(cause),
+      cause,
+    });
+  }
+}
+
+/**
  * The identity a trust store pins for a v3 verifying key: `keccak256(abi.encode(uint256[] vkeyWordsV3))`,
  * what `DeciderVerifierV3.vkeyHash()` returns. Two setups of one circuit give different hashes.
  */

@@ -43,7 +43,8 @@ export type G16Circuit = {
 
 export type G16Vkey = {
   readonly nPublic: number;
-  readonly nCommitted: number;
+  /** Not needed to verify (absent in a key rebuilt from pinned words). */
+  readonly nCommitted?: number;
   readonly alpha1: G1Affine;
   readonly beta2: G2Affine;
   readonly delta2: G2Affine;
@@ -335,7 +336,7 @@ export async function readKeys(path: string): Promise<G16ProvingKey> {
     }
     header = {
       ...header,
-      vkey: { ...header.vkey, nPublic: Number(header.vkey.nPublic), nCommitted: Number(header.vkey.nCommitted) },
+      vkey: { ...header.vkey, nPublic: Number(header.vkey.nPublic), nCommitted: Number(header.vkey.nCommitted ?? 0) },
     };
     let off = 12 + jl;
     const out: Record<string, Uint8Array> = {};
@@ -348,6 +349,23 @@ export async function readKeys(path: string): Promise<G16ProvingKey> {
       off += b.length;
     }
     return { ...header, A: out.A, B1: out.B1, B2: out.B2, K: out.K, sigmaK: out.sigmaK, L: out.L, H: out.H };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Writes a complete proving key (header and sections) to `path` (phase-2 contributions use it). */
+export async function writeKeyFile(path: string, pk: G16ProvingKey): Promise<void> {
+  const { A, B1, B2, K, sigmaK, L, H, ...header } = pk;
+  const json = new TextEncoder().encode(JSON.stringify(header, (_, x) => (typeof x === "bigint" ? x.toString() : x)));
+  const fh = await open(path, "w");
+  try {
+    const len = new Uint8Array(4);
+    new DataView(len.buffer).setUint32(0, json.length, true);
+    await fh.write(MAGIC);
+    await fh.write(len);
+    await fh.write(json);
+    for (const b of [A, B1, B2, K, sigmaK, L, H]) await fh.write(b);
   } finally {
     await fh.close();
   }

@@ -22,7 +22,9 @@ import {
   deciderV3Witness,
   proveDeciderV3,
   setupDeciderV3,
+  vkeyFromWordsV3,
   vkeyHashV3,
+  vkeyWordsV3,
   zetaV3,
 } from "../../../prover/src/decider/v3.js";
 import { DeciderProofFormatError, DeciderUnsatisfiedError } from "../../../prover/src/errors/decider.js";
@@ -124,6 +126,15 @@ describe("decider v3 (commit-and-prove Groth16)", function () {
       () => checkDeciderV3(pk.vkey, srs, s, U, { ...proof, g16: { ...proof.g16, pok: { x: 1n, y: 1n } } }),
       DeciderProofFormatError,
     );
+    // A verifier holding only the pinned words (trust store) rebuilds the key and accepts.
+    const words = vkeyWordsV3(pk.vkey, circuit.shape.r1csHash, s);
+    const rebuilt = vkeyFromWordsV3(words);
+    assert.equal(rebuilt.r1csHash, circuit.shape.r1csHash);
+    assert.equal(rebuilt.s, s);
+    assert.deepEqual(checkDeciderV3(rebuilt.vkey, srs, s, U, proof), { ok: true });
+    assert.equal(vkeyHashV3(rebuilt.vkey, rebuilt.r1csHash, s), vkeyHashV3(pk.vkey, circuit.shape.r1csHash, s));
+    assert.throws(() => vkeyFromWordsV3(words.slice(0, -2)), DeciderProofFormatError);
+    assert.throws(() => vkeyFromWordsV3([...words.slice(0, 3), 1n, ...words.slice(4)]), DeciderProofFormatError);
     // A key for another setup of the same circuit does not verify the proof, and pins to another hash.
     const path2 = join(dir, "mix2-other.g16k");
     const h2 = await setupDeciderV3(circuit.shape, path2);

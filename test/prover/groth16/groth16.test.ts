@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { G1_GENERATOR, g1Add, g1Mul } from "../../../prover/src/curve/bn254.js";
+import { G1_GENERATOR, g1Add, g1Mul, g2Mul } from "../../../prover/src/curve/bn254.js";
 import { Synth } from "../../../prover/src/decider/cs.js";
 import { Groth16ProofFormatError, Groth16WitnessError } from "../../../prover/src/errors/groth16.js";
 import { P } from "../../../prover/src/field/fr.js";
 import { ntt, nttWasm } from "../../../prover/src/groth16/fft.js";
-import { type G16Circuit, generateKeys, readKeys } from "../../../prover/src/groth16/keys.js";
+import { type G16Circuit, generateKeys, readKeys, writeKeyFile } from "../../../prover/src/groth16/keys.js";
+import { contributeKeys, verifyContribution } from "../../../prover/src/groth16/phase2.js";
 import { proveG16 } from "../../../prover/src/groth16/prove.js";
 import { verifyG16 } from "../../../prover/src/groth16/verify.js";
 
@@ -102,5 +103,48 @@ describe("commit-and-prove Groth16", function () {
     const bad = [...w];
     bad[2] = (bad[2] + 1n) % P;
     await assert.rejects(proveG16(pk, circuit.constraints, bad), Groth16WitnessError);
+  });
+});
+
+describe("commit-and-prove Groth16: phase-2 contributions", function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "g16p2-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("a contribution and a beacon keep proofs valid, change δ and σ, and verify; a forged one does not", async () => {
+    const { circuit, w } = toy(3n, 5n, 7n);
+    const p0 = join(dir, "k0.g16k");
+    const p1 = join(dir, "k1.g16k");
+    const p2 = join(dir, "k2.g16k");
+    await generateKeys(circuit, p0);
+    await contributeKeys(p0, p1);
+    await contributeKeys(p1, p2, { beacon: "0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20" });
+    assert.ok(await verifyContribution(p0, p1));
+    assert.ok(await verifyContribution(p1, p2));
+    const [k0, k2] = [await readKeys(p0), await readKeys(p2)];
+    assert.notDeepEqual(k2.vkey.delta2, k0.vkey.delta2);
+    assert.notDeepEqual(k2.vkey.sigma2, k0.vkey.sigma2);
+    const proof = await proveG16(k2, circuit.constraints, w);
+    assert.ok(verifyG16(k2.vkey, w.slice(1, 3), proof));
+    assert.equal(verifyG16(k0.vkey, w.slice(1, 3), proof), false);
+    // Two beacons from the same key and value give the same key file.
+    const p3 = join(dir, "k3.g16k");
+    await contributeKeys(p1, p3, { beacon: "0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20" });
+    assert.deepEqual(readFileSync(p3), readFileSync(p2));
+    // A contribution that scales δ but not L (or σ but not σK) is caught.
+    const forged = join(dir, "forged.g16k");
+    await writeKeyFile(forged, {
+      ...k0,
+      delta1: g1Mul(k0.delta1, 2n),
+      vkey: { ...k0.vkey, delta2: g2Mul(k0.vkey.delta2, 2n) },
+    });
+    assert.equal(await verifyContribution(p0, forged), false);
+    await writeKeyFile(forged, { ...k0, vkey: { ...k0.vkey, sigma2: g2Mul(k0.vkey.sigma2, 2n) } });
+    assert.equal(await verifyContribution(p0, forged), false);
+    await writeKeyFile(forged, { ...k0, K: k2.sigmaK });
+    assert.equal(await verifyContribution(p0, forged), false);
   });
 });
