@@ -12,13 +12,29 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The contracts whose events the indexer subscribes to. */
-export const INDEXED_CONTRACTS = ["ProverRegistry", "CircuitRegistry", "ProofMarket", "RewardSplitter"] as const;
+export const INDEXED_CONTRACTS = [
+  "ProverRegistry",
+  "CircuitRegistry",
+  "ProofMarket",
+  "RewardSplitter",
+  "Market",
+] as const;
+
+/** Contracts whose source lives in a subfolder of contracts/ (the v2 market). */
+const SUBFOLDER: Record<string, string> = { Market: "market" };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(root, "indexer", "abis");
 
 function artifactPath(name: string): string {
-  return path.join(root, "artifacts", "contracts", `${name}.sol`, `${name}.json`);
+  return path.join(
+    root,
+    "artifacts",
+    "contracts",
+    ...(SUBFOLDER[name] ? [SUBFOLDER[name]] : []),
+    `${name}.sol`,
+    `${name}.json`,
+  );
 }
 
 function readAbi(name: string): unknown[] {
@@ -47,7 +63,7 @@ export function renderAbiFile(name: string): string {
   const abi = readAbi(name);
   const file = path.join(outDir, `${name}.ts`);
   const source =
-    `/** ABI of ${name}, generated from artifacts/contracts/${name}.sol/${name}.json by \`npm run abis\`. Do not edit. */\n` +
+    `/** ABI of ${name}, generated from ${path.relative(root, artifactPath(name))} by \`npm run abis\`. Do not edit. */\n` +
     `export const ${name}Abi = ${JSON.stringify(abi)} as const;\n`;
   return format(file, source);
 }
