@@ -4,15 +4,15 @@ pragma solidity ^0.8.28;
 import {Bn254} from "../libraries/Bn254.sol";
 import {DeciderProof, Instance} from "./INovaTypes.sol";
 
-/// @title IMarket
-/// @notice The v2 proof market (docs/protocol.md §3, docs/contracts.md "Market v2"): O(1) requests, lazy
+/// @title IMarketTypes
+/// @notice Types, events and errors of the v2 proof market (docs/protocol.md §3, docs/contracts.md "Market v2"): O(1) requests, lazy
 ///         assignment from a future block hash, chunk/merge/decision tasks with windows counted from
 ///         availability, disputes that a sybil cannot profit from, and impossibility proofs.
 /// @dev Task ids: a chunk or merge task is its tree node's `nodeId = (a << 128) | c` (docs/protocol.md §7);
 ///      the decision is `type(uint256).max`. Chunk nodes are the aligned subtrees `[i·2^k, min((i+1)·2^k, N))`;
 ///      merge nodes are the nodes above them. A node word stored on-chain is
 ///      `keccak256(abi.encode(keccak256(abi.encode(instance)), zIn, zOut))`.
-interface IMarket {
+interface IMarketTypes {
     /// @notice Job status. Verified, Cancelled, Expired and Voided are final.
     enum JobStatus {
         None,
@@ -291,7 +291,11 @@ interface IMarket {
     error MarketInvalidParams();
     /// @notice No block hash is available for a task's seed block (more than 8191 blocks old).
     error MarketSeedUnavailable(uint256 blockNumber);
+}
 
+/// @title IMarket
+/// @notice The functions of the v2 proof market (one address for users: {Market}).
+interface IMarket is IMarketTypes {
     /// @notice Requests a proof that `z_N = F^N(z_0)` cut into chunks of `2^chunkLog` leaves, escrowing the fee
     ///         plus the requester bond of `feeToken` (ETH: `address(0)`, as `msg.value`). Writes no per-task
     ///         state. Emits {JobRequested}.

@@ -2,7 +2,9 @@
 pragma solidity ^0.8.28;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
-import {Instance} from "../interfaces/INovaTypes.sol";
+import {IDeciderVerifier} from "../interfaces/IDeciderVerifier.sol";
+import {IMarketTypes} from "../interfaces/IMarket.sol";
+import {DeciderProof, Instance} from "../interfaces/INovaTypes.sol";
 import {Bn254} from "../libraries/Bn254.sol";
 import {Fold} from "../libraries/Fold.sol";
 
@@ -21,6 +23,51 @@ library Chunks {
         uint256 base;
         uint256 id;
         uint256 nextT;
+    }
+
+    /// @notice What {impossible} reads of a job.
+    struct Job {
+        bytes32 manifestRoot;
+        uint256 s;
+        uint256 n;
+        address decider;
+    }
+
+    /// @notice Whether `segs` (and, for reason 3, the decided `leaf`) show the job impossible (IMarket.voidImpossible).
+    function impossible(
+        Job memory j,
+        uint8 reason,
+        uint256 index,
+        IMarketTypes.Segment[] calldata segs,
+        Instance calldata leaf,
+        DeciderProof calldata proof
+    ) external view returns (bool) {
+        uint256 s = j.s;
+        uint256 want = reason == 1 ? 2 : 1;
+        if (segs.length != want || index >= j.n) return false;
+        for (uint256 i = 0; i < want; ++i) {
+            IMarketTypes.Segment calldata g = segs[i];
+            if (g.zIn.length != s || g.zOut.length != s) return false;
+            if (!_segmentIn(j.manifestRoot, index + i, g.zIn, g.zOut, g.proof)) return false;
+        }
+        IMarketTypes.Segment calldata g0 = segs[0];
+        if (reason == 1) return index + 1 < j.n && keccak256(abi.encode(g0.zOut)) != keccak256(abi.encode(segs[1].zIn));
+        if (reason == 2) {
+            for (uint256 i = 0; i < s; ++i) {
+                if (g0.zIn[i] >= Bn254.P || g0.zOut[i] >= Bn254.P) return true;
+            }
+            return false;
+        }
+        if (reason != 3) return false;
+        // A fresh leaf of segment `index`'s input whose output differs from the segment's.
+        if (leaf.u != 1 || leaf.cmE.x != 0 || leaf.cmE.y != 0 || leaf.x.length != 2 * s) return false;
+        bool differs;
+        for (uint256 i = 0; i < s; ++i) {
+            if (leaf.x[s + i] != g0.zIn[i]) return false;
+            if (leaf.x[i] != g0.zOut[i]) differs = true;
+        }
+        if (!differs) return false;
+        return IDeciderVerifier(j.decider).verifyDecider(leaf, proof);
     }
 
     /// @notice The root instance of subtree `nodeId = (a << 128) | c` given `states = z_a..z_c` (`(c−a+1)·s` words),
@@ -65,9 +112,9 @@ library Chunks {
         return level[0];
     }
 
-    /// @notice Whether segment `k = (zIn, zOut)` is in the manifest (single proof).
-    function segmentIn(bytes32 root, uint256 k, uint256[] calldata zIn, uint256[] calldata zOut, bytes32[] calldata proof)
-        external
+    /// @dev Whether segment `k = (zIn, zOut)` is in the manifest (single proof).
+    function _segmentIn(bytes32 root, uint256 k, uint256[] calldata zIn, uint256[] calldata zOut, bytes32[] calldata proof)
+        private
         pure
         returns (bool)
     {

@@ -11,6 +11,7 @@ import {IDeciderVerifier} from "../interfaces/IDeciderVerifier.sol";
 import {DeciderProof, Instance} from "../interfaces/INovaTypes.sol";
 import {IProofConsumer} from "../interfaces/IProofConsumer.sol";
 import {IMarket} from "../interfaces/IMarket.sol";
+import {MarketBase} from "./MarketBase.sol";
 import {IProverRegistry} from "../interfaces/IProverRegistry.sol";
 import {Bn254} from "../libraries/Bn254.sol";
 import {Bundle} from "../libraries/Bundle.sol";
@@ -19,88 +20,34 @@ import {RewardSplitter} from "../RewardSplitter.sol";
 import {Chunks} from "./Chunks.sol";
 
 /// @title Market
-/// @notice The v2 proof market, one address for users (docs/protocol.md §3, docs/contracts.md "Market v2").
+/// @notice The v2 proof market, one address for users (docs/protocol.md §3, docs/contracts.md "Market v2"):
+///         chunk/merge/decision submissions and views; requests, bundles, governance, disputes, liveness slashes,
+///         impossibility proofs, cancel and expiry are implemented by {MarketExtension} and reached by
+///         delegatecall (same storage, same events).
 /// @dev Storage: a job is 7 words written once at the request; a chunk or merge task writes two words when
-///      submitted (its node word and an info word: submitter, time and block, paid flag, missed attempts
-///      slashed). Nothing is written per task before that: availability, attempts and assignees are derived.
-contract Market is IMarket, RewardSplitter {
+///      submitted (its node word and an info word). Nothing is written per task before that: availability,
+///      attempts and assignees are derived.
+contract Market is IMarket, MarketBase {
     using SafeERC20 for IERC20;
 
+    /// @notice The extension holding the dispute and closing logic.
+    address public immutable extension;
+
     /// @inheritdoc IMarket
-    uint256 public constant DECISION_TASK = type(uint256).max;
-    /// @dev EIP-2935 block hash history (8191 blocks), read when `blockhash` is out of its 256-block range.
-    address private constant HISTORY = 0x0000F90827F1C53a10cb7A02335B175320002935;
-    /// @dev Where burned slashes are credited (never claimable by anyone).
-    address private constant BURN = 0x000000000000000000000000000000000000dEaD;
-    uint256 private constant MAX_LEAVES = 1 << 16;
-
-    struct JobData {
-        // slot 0
-        address requester;
-        JobStatus status;
-        uint8 chunkLog;
-        uint32 nLeaves;
-        uint16 openDisputes;
-        uint16 stateWidth;
-        // slot 1
-        address feeToken;
-        uint40 deadline;
-        uint40 createdAt;
-        // slot 2
-        address decider;
-        uint48 constraints;
-        uint48 deciderConstraints;
-        // slot 3
-        uint64 circuitId;
-        uint64 requestBlock;
-        uint32 paramsId;
-        uint40 disputeClearedAt;
-        uint40 disputeClearedBlock;
-        // slot 4
-        uint128 fee;
-        uint128 bond;
-        // slot 5, 6
-        bytes32 manifestRoot;
-        bytes32 domain;
-        // slot 7 (first write at the first submission)
-        uint128 owed;
-    }
-
-    /// @dev Info word of a task: submitter (done) | at | block | flags | slashed attempts. With no submitter
-    ///      and `at != 0` it records a reset (the task is available again from `at`/`block`).
-    struct Info {
-        address submitter;
-        uint40 at;
-        uint40 blk;
-        bool paid;
-        uint8 slashedUpTo;
-    }
-
-    IProverRegistry public immutable registry;
-    ICircuitRegistry public immutable circuits;
-    IERC20 private immutable _stakeToken;
-
-    uint256 public jobCount;
-    uint32 public paramsCount;
-    mapping(uint32 => Params) private _params;
-    mapping(uint256 => JobData) private _jobs;
-    mapping(uint256 => mapping(uint256 => bytes32)) private _nodes;
-    mapping(uint256 => mapping(uint256 => Info)) private _info;
-    mapping(uint256 => mapping(uint256 => address)) private _challenger;
-    mapping(uint256 => mapping(uint256 => uint64)) private _answerBy;
+    uint256 public constant DECISION_TASK = DECISION;
 
     constructor(
         IProverRegistry registry_,
         ICircuitRegistry circuits_,
         Params memory params_,
         Weights memory weights_,
-        address owner_
-    ) Ownable(owner_) RewardSplitter(weights_) {
-        registry = registry_;
-        circuits = circuits_;
-        _stakeToken = IERC20(registry_.stakeToken());
+        address owner_,
+        address extension_
+    ) MarketBase(registry_, circuits_, weights_, owner_) {
+        extension = extension_;
         _setParams(params_);
     }
+
 
     // ================================================================ views
 
@@ -170,91 +117,12 @@ contract Market is IMarket, RewardSplitter {
         return (_challenger[jobId][nodeId], _answerBy[jobId][nodeId]);
     }
 
-    /// @notice A job's task rewards: (a full chunk's, a merge's, the decision's, 0).
-    function rewardsOf(uint256 jobId) external view returns (uint256, uint256, uint256, uint256) {
-        JobData storage j = _jobs[jobId];
-        uint256 m = uint256(1) << j.chunkLog;
-        if (m > j.nLeaves) m = j.nLeaves;
-        return (_reward(j, _chunkUnits(j, m)), _reward(j, _mergeUnits(j)), _reward(j, _decisionUnits(j)), 0);
-    }
-
     // ================================================================ requests
 
     /// @inheritdoc IMarket
-    function requestProof(Request calldata q) external payable nonReentrant returns (uint256 jobId) {
-        uint32 pid = paramsCount;
-        Params storage p = _params[pid];
-        ICircuitRegistry.Circuit memory c = circuits.getCircuit(q.circuitId);
-        uint256 s = c.stateWidth;
-        if (q.z0.length != s) revert MarketInvalidStateLength(q.z0.length, s);
-        if (q.z1.length != s) revert MarketInvalidStateLength(q.z1.length, s);
-        if (q.nLeaves == 0 || q.nLeaves > MAX_LEAVES || q.chunkLog > 16) revert MarketInvalidShape(q.nLeaves, q.chunkLog);
-        if (!MerkleProof.verifyCalldata(q.z0Proof, q.manifestRoot, Chunks.segmentLeaf(0, q.z0, q.z1))) {
-            revert MarketZ0Mismatch();
-        }
-        {
-            uint64 levels = uint64(_height(q.nLeaves)) + 3;
-            uint64 lo = uint64(block.timestamp) + p.window * levels;
-            uint64 hi = uint64(block.timestamp) + p.maxJobDuration;
-            if (q.deadline < lo || q.deadline > hi) revert MarketInvalidDeadline(q.deadline, lo, hi);
-        }
-        jobId = ++jobCount;
-        JobData storage j = _jobs[jobId];
-        j.requester = msg.sender;
-        j.status = JobStatus.Open;
-        j.chunkLog = q.chunkLog;
-        j.nLeaves = q.nLeaves;
-        j.stateWidth = uint16(s);
-        j.feeToken = q.feeToken;
-        j.deadline = uint40(q.deadline);
-        j.createdAt = uint40(block.timestamp);
-        j.decider = c.decider;
-        j.constraints = uint48(c.nConstraints);
-        j.deciderConstraints = uint48(c.deciderConstraints);
-        j.circuitId = uint64(q.circuitId);
-        j.requestBlock = uint64(block.number);
-        j.paramsId = pid;
-        j.manifestRoot = q.manifestRoot;
-        bytes32 dom = Fold.domain(block.chainid, address(this), c.r1csHash, c.srsDigest);
-        j.domain = dom;
-        uint256 bond = _escrow(q.feeToken, q.fee, p, j);
-        _checkFee(j, q.fee, p.minFee);
-        _emitRequested(jobId, q, bond, dom, pid);
+    function requestProof(Request calldata /* request */) external payable returns (uint256) {
+        _delegate();
     }
-
-    function _emitRequested(uint256 jobId, Request calldata q, uint256 bond, bytes32 dom, uint32 pid) private {
-        emit JobRequested(
-            jobId, msg.sender, q.circuitId, q.nLeaves, q.chunkLog, q.manifestRoot, q.z0, q.feeToken, q.fee, bond, q.deadline, dom, pid
-        );
-    }
-
-    /// @dev Takes fee + bond (ETH as `msg.value`; a token: the amount received must be exact).
-    function _escrow(address token, uint256 fee, Params storage p, JobData storage j) private returns (uint256 bond) {
-        bond = fee * p.requesterBondBps / 10_000;
-        uint256 total = fee + bond;
-        if (fee > type(uint128).max || bond > type(uint128).max) revert MarketInvalidFee(fee, msg.value);
-        if (token == address(0)) {
-            if (msg.value != total) revert MarketInvalidFee(fee, msg.value);
-        } else {
-            if (msg.value != 0) revert MarketInvalidFee(fee, msg.value);
-            uint256 before = IERC20(token).balanceOf(address(this));
-            IERC20(token).safeTransferFrom(msg.sender, address(this), total);
-            if (IERC20(token).balanceOf(address(this)) - before != total) revert MarketInvalidFee(fee, 0);
-        }
-        j.fee = uint128(fee);
-        j.bond = uint128(bond);
-    }
-
-    /// @dev The fee must reach `minFee` and pay every task at least 1 (the smallest task is a merge or a
-    ///      one-leaf chunk: `min(units)` ≥ merge units).
-    function _checkFee(JobData storage j, uint256 fee, uint256 minFee) private view {
-        uint256 smallest = _mergeUnits(j);
-        uint256 d = _decisionUnits(j);
-        if (d < smallest) smallest = d;
-        if (fee < minFee || fee == 0 || _reward(j, smallest) == 0) revert MarketInvalidFee(fee, msg.value);
-    }
-
-    // ================================================================ submissions
 
     /// @inheritdoc IMarket
     function submitChunk(uint256 jobId, uint256 taskId, Chunk calldata ch) external nonReentrant {
@@ -268,27 +136,6 @@ contract Market is IMarket, RewardSplitter {
         uint256[] memory zOut = ch.states[m * s:];
         _store(jobId, j, taskId, _chunkUnits(j, m), Fold.digest(Fold.hash(U), zIn, zOut));
         emit NodeSubmitted(jobId, taskId, msg.sender, TaskKind.Chunk, attempt, U, zIn, zOut);
-    }
-
-    /// @dev The settlement seam: checks the chunk's shape and manifest subtree, folds it (Chunks library).
-    function _verifyChunk(uint256 jobId, JobData storage j, uint256 taskId, Chunk calldata ch)
-        private
-        returns (Instance memory)
-    {
-        _checkChunk(jobId, j, taskId, ch);
-        return Chunks.foldChunk(j.domain, jobId, j.stateWidth, taskId, ch.states, ch.cmW, ch.cmT);
-    }
-
-    function _checkChunk(uint256 jobId, JobData storage j, uint256 taskId, Chunk calldata ch) private view {
-        (uint256 a, uint256 c) = _range(taskId);
-        uint256 s = j.stateWidth;
-        uint256 m = c - a;
-        if (ch.states.length != (m + 1) * s || ch.cmW.length != m || ch.cmT.length != m - 1) revert MarketInvalidBatch();
-        for (uint256 i = 0; i < ch.states.length; ++i) {
-            if (ch.states[i] >= Bn254.P) revert MarketScalarNotInField(ch.states[i]);
-        }
-        bytes32 sub = Chunks.segmentsRoot(s, a, ch.states);
-        if (!MerkleProof.verifyCalldata(ch.proof, j.manifestRoot, sub)) revert MarketManifestMismatch(jobId, taskId);
     }
 
     /// @inheritdoc IMarket
@@ -309,35 +156,6 @@ contract Market is IMarket, RewardSplitter {
         emit NodeSubmitted(jobId, taskId, msg.sender, TaskKind.Merge, attempt, U, zIn, zOut);
     }
 
-    /// @dev Checks the stored children and their continuity, folds them.
-    function _merge(
-        uint256 jobId,
-        JobData storage j,
-        uint256 taskId,
-        NodeData calldata left,
-        NodeData calldata right,
-        Bn254.G1Point calldata cmT
-    ) private view returns (Instance memory) {
-        (uint256 l, uint256 r) = _children(taskId);
-        _checkStored(jobId, l, left);
-        _checkStored(jobId, r, right);
-        for (uint256 i = 0; i < left.zOut.length; ++i) {
-            if (left.zOut[i] != right.zIn[i]) revert MarketDiscontinuity(jobId, taskId);
-        }
-        return _foldPair(j.domain, jobId, taskId, left.instance, right.instance, cmT);
-    }
-
-    function _foldPair(
-        bytes32 dom,
-        uint256 jobId,
-        uint256 taskId,
-        Instance memory L,
-        Instance memory R,
-        Bn254.G1Point memory T
-    ) private view returns (Instance memory) {
-        return Fold.fold(L, R, T, Fold.challenge(dom, jobId, taskId, L, R, T));
-    }
-
     /// @inheritdoc IMarket
     function submitDecision(uint256 jobId, NodeData calldata root, DeciderProof calldata proof) external nonReentrant {
         JobData storage j = _open(jobId);
@@ -356,259 +174,52 @@ contract Market is IMarket, RewardSplitter {
 
     /// @inheritdoc IMarket
     function submitBundle(
-        uint256 circuitId,
-        uint256[] calldata states,
-        Bn254.G1Point[] calldata cmW,
-        Bn254.G1Point[] calldata cmT,
-        DeciderProof calldata proof
-    ) external nonReentrant returns (uint256) {
-        uint256 n = cmW.length;
-        if (n == 0 || n > MAX_LEAVES || cmT.length != n - 1) revert MarketInvalidBatch();
-        BundleJob memory b = _bundleJob(circuitId, states, n);
-        Instance memory U = Bundle.foldTree(b.domain, b.s, states, cmW, cmT);
-        if (!IDeciderVerifier(b.decider).verifyDecider(U, proof)) revert MarketDeciderRejected(b.jobId, n);
-        uint256[] memory zN = _emitBundle(b, circuitId, states, n);
-        _callback(b.jobId, msg.sender, zN, _params[paramsCount].callbackGasLimit);
-        return b.jobId;
-    }
-
-    function _emitBundle(BundleJob memory b, uint256 circuitId, uint256[] calldata states, uint256 n)
-        private
-        returns (uint256[] memory zN)
-    {
-        zN = states[n * b.s:];
-        uint256[] memory z0 = states[:b.s];
-        emit BundleVerified(b.jobId, msg.sender, circuitId, uint32(n), keccak256(abi.encodePacked(states)), z0, zN, b.domain);
-        emit JobVerified(b.jobId, msg.sender, zN);
-    }
-
-    struct BundleJob {
-        uint256 jobId;
-        bytes32 domain;
-        address decider;
-        uint256 s;
-    }
-
-    /// @dev A bundle's job record: one word (requester, Verified, N).
-    function _bundleJob(uint256 circuitId, uint256[] calldata states, uint256 n) private returns (BundleJob memory b) {
-        ICircuitRegistry.Circuit memory c = circuits.getCircuit(circuitId);
-        uint256 s = c.stateWidth;
-        if (states.length != (n + 1) * s) revert MarketInvalidBatch();
-        for (uint256 i = 0; i < states.length; ++i) {
-            if (states[i] >= Bn254.P) revert MarketScalarNotInField(states[i]);
-        }
-        uint256 jobId = ++jobCount;
-        JobData storage j = _jobs[jobId];
-        j.requester = msg.sender;
-        j.status = JobStatus.Verified;
-        j.nLeaves = uint32(n);
-        b = BundleJob(jobId, Fold.domain(block.chainid, address(this), c.r1csHash, c.srsDigest), c.decider, s);
-    }
-
-    // ================================================================ liveness
-
-    /// @inheritdoc IMarket
-    function slashMissed(uint256 jobId, uint256 taskId) external nonReentrant {
-        JobData storage j = _open(jobId);
-        _kind(j, taskId);
-        Info storage info = _info[jobId][taskId];
-        if (info.submitter != address(0)) revert MarketTaskDone(jobId, taskId);
-        (bool ready, uint64 at, uint64 blk) = _availability(jobId, j, taskId);
-        if (!ready || blk + 1 >= block.number) revert MarketTaskNotReady(jobId, taskId);
-        uint32 attempt = uint32((block.timestamp - at) / _params[j.paramsId].window);
-        _slashMissed(jobId, j, taskId, blk, attempt, address(0));
-    }
-
-    /// @dev Slashes the assignees of attempts `slashedUpTo..attempt−1` (never `keep`, the submitter), to `keep`
-    ///      (or burned when none). At most 255 attempts are tracked.
-    function _slashMissed(uint256 jobId, JobData storage j, uint256 taskId, uint64 blk, uint32 attempt, address keep)
-        private
-    {
-        Info storage info = _info[jobId][taskId];
-        uint256 from = info.slashedUpTo;
-        if (attempt > 255) attempt = 255;
-        if (from >= attempt) return;
-        info.slashedUpTo = uint8(attempt);
-        uint256 bond = _params[j.paramsId].livenessBond;
-        address to = keep == address(0) ? BURN : keep;
-        for (uint256 a = from; a < attempt; ++a) {
-            address late = _assignee(jobId, j, taskId, blk, uint32(a));
-            if (late == keep) continue;
-            uint256 slashed = registry.slash(late, bond, to, "liveness");
-            emit AttemptMissed(jobId, taskId, late, uint32(a), slashed, to);
-        }
-    }
-
-    // ================================================================ disputes
-
-    /// @inheritdoc IMarket
-    function dispute(uint256 jobId, uint256 nodeId) external nonReentrant {
-        JobData storage j = _open(jobId);
-        address submitter = _info[jobId][nodeId].submitter;
-        if (_nodes[jobId][nodeId] == bytes32(0) || submitter == address(0)) revert MarketTaskNotReady(jobId, nodeId);
-        if (_challenger[jobId][nodeId] != address(0)) revert MarketDisputeState(jobId, nodeId);
-        if (!registry.isStaked(msg.sender)) revert MarketNotStaked(msg.sender);
-        if (submitter == msg.sender) revert MarketNotAssignee(jobId, nodeId, msg.sender, submitter);
-        Params storage p = _params[j.paramsId];
-        uint64 by = uint64(block.timestamp) + p.disputeWindow;
-        _challenger[jobId][nodeId] = msg.sender;
-        _answerBy[jobId][nodeId] = by;
-        j.openDisputes += 1;
-        emit DisputeOpened(jobId, nodeId, msg.sender, submitter, p.disputeBond, by);
-        if (p.disputeBond > 0) _stakeToken.safeTransferFrom(msg.sender, address(this), p.disputeBond);
+        uint256 /* circuitId */,
+        uint256[] calldata /* states */,
+        Bn254.G1Point[] calldata /* cmW */,
+        Bn254.G1Point[] calldata /* cmT */,
+        DeciderProof calldata /* proof */
+    ) external returns (uint256) {
+        _delegate();
     }
 
     /// @inheritdoc IMarket
-    function answerDispute(uint256 jobId, uint256 nodeId, NodeData calldata node, DeciderProof calldata proof)
-        external
-        nonReentrant
-    {
-        JobData storage j = _jobs[jobId];
-        address challenger = _challenger[jobId][nodeId];
-        if (challenger == address(0)) revert MarketDisputeState(jobId, nodeId);
-        _checkStored(jobId, nodeId, node);
-        if (!IDeciderVerifier(j.decider).verifyDecider(node.instance, proof)) revert MarketDeciderRejected(jobId, nodeId);
-        address submitter = _info[jobId][nodeId].submitter;
-        _closeDispute(jobId, j, nodeId);
-        emit DisputeResolved(jobId, nodeId, challenger, submitter, false, false, 0, 0, 0);
-        _credit(submitter, address(_stakeToken), jobId, nodeId, _params[j.paramsId].disputeBond, "bond");
+    function setParams(Params calldata /* p */) external {
+        _delegate();
     }
 
     /// @inheritdoc IMarket
-    function resolveDispute(uint256 jobId, uint256 nodeId) external nonReentrant {
-        JobData storage j = _jobs[jobId];
-        address challenger = _challenger[jobId][nodeId];
-        if (challenger == address(0)) revert MarketDisputeState(jobId, nodeId);
-        uint64 by = _answerBy[jobId][nodeId];
-        if (block.timestamp <= by) revert MarketNotExpired(jobId, nodeId, by);
-        address submitter = _info[jobId][nodeId].submitter;
-        _closeDispute(jobId, j, nodeId);
-        (uint256 slashed, uint256 burned, uint256 reward) = _slashAndReset(jobId, j, nodeId, submitter);
-        emit DisputeResolved(jobId, nodeId, challenger, submitter, true, false, slashed, burned, reward);
-        _credit(challenger, address(_stakeToken), jobId, nodeId, _params[j.paramsId].disputeBond + reward, "dispute");
+    function slashMissed(uint256 /* jobId */, uint256 /* taskId */) external {
+        _delegate();
     }
 
-    /// @dev Slashes the submitter to the market: `burnBps` burned; of the rest, half shared by the workers of
-    ///      the reset valid ancestors (if any), the remainder to the challenger (returned as `reward`).
-    function _slashAndReset(uint256 jobId, JobData storage j, uint256 nodeId, address submitter)
-        private
-        returns (uint256 slashed, uint256 burned, uint256 reward)
-    {
-        Params storage p = _params[j.paramsId];
-        slashed = registry.slash(submitter, p.disputeSlash, address(this), "dispute");
-        burned = slashed * p.burnBps / 10_000;
-        _credit(BURN, address(_stakeToken), jobId, nodeId, burned, "burn");
-        (address[] memory paid, uint256 nPaid) = _resetPath(jobId, j, nodeId, submitter, p.disputeBond);
-        uint256 comp = nPaid == 0 ? 0 : ((slashed - burned) / 2) / nPaid;
-        for (uint256 i = 0; i < nPaid; ++i) {
-            _credit(paid[i], address(_stakeToken), jobId, 0, comp, "reset");
-        }
-        reward = slashed - burned - comp * nPaid;
+    /// @inheritdoc IMarket
+    function dispute(uint256 /* jobId */, uint256 /* nodeId */) external {
+        _delegate();
     }
 
-    /// @dev Resets the node and its stored ancestors (closing their disputes, bonds refunded); returns the
-    ///      workers of reset ancestors other than the slashed submitter (they share half the rest of the slash).
-    function _resetPath(uint256 jobId, JobData storage j, uint256 nodeId, address submitter, uint256 bond)
-        private
-        returns (address[] memory paid, uint256 nPaid)
-    {
-        uint256[] memory path = _pathTo(j.nLeaves, nodeId);
-        paid = new address[](path.length);
-        for (uint256 i = path.length; i > 0; --i) {
-            uint256 id = path[i - 1];
-            if (_nodes[jobId][id] == bytes32(0)) continue;
-            address prev = _reset(jobId, j, id);
-            if (id == nodeId) continue;
-            if (prev != submitter) paid[nPaid++] = prev;
-            address other = _challenger[jobId][id];
-            if (other != address(0)) {
-                _closeDispute(jobId, j, id);
-                emit DisputeResolved(jobId, id, other, prev, false, true, 0, 0, 0);
-                _credit(other, address(_stakeToken), jobId, id, bond, "bond");
-            }
-        }
+    /// @inheritdoc IMarket
+    function answerDispute(uint256 /* jobId */, uint256 /* nodeId */, NodeData calldata /* node */, DeciderProof calldata /* proof */)
+        external {
+        _delegate();
     }
 
-    /// @dev Clears a dispute; the decision's window restarts when the last one closes.
-    function _closeDispute(uint256 jobId, JobData storage j, uint256 nodeId) private {
-        delete _challenger[jobId][nodeId];
-        delete _answerBy[jobId][nodeId];
-        j.openDisputes -= 1;
-        j.disputeClearedAt = uint40(block.timestamp);
-        j.disputeClearedBlock = uint40(block.number);
+    /// @inheritdoc IMarket
+    function resolveDispute(uint256 /* jobId */, uint256 /* nodeId */) external {
+        _delegate();
     }
-
-    /// @dev Erases a stored node: it is available again from this block (a new draw from a later block).
-    function _reset(uint256 jobId, JobData storage j, uint256 id) private returns (address prev) {
-        prev = _info[jobId][id].submitter;
-        delete _nodes[jobId][id];
-        _info[jobId][id] = Info(address(0), uint40(block.timestamp), uint40(block.number), false, 0);
-        j.owed -= uint128(_reward(j, _units(j, id)));
-        emit NodeReset(jobId, id, prev, 0, uint64(block.number));
-    }
-
-    // ================================================================ impossibility
 
     /// @inheritdoc IMarket
     function voidImpossible(
-        uint256 jobId,
-        uint8 reason,
-        uint256 index,
-        Segment[] calldata segs,
-        Instance calldata leaf,
-        DeciderProof calldata deciderProof
-    ) external nonReentrant {
-        JobData storage j = _open(jobId);
-        if (!registry.isStaked(msg.sender)) revert MarketNotStaked(msg.sender);
-        if (!_impossible(jobId, j, reason, index, segs, leaf, deciderProof)) {
-            revert MarketNotImpossible(jobId, reason, index);
-        }
-        j.status = JobStatus.Voided;
-        uint256 refund = j.fee - j.owed;
-        emit JobVoided(jobId, msg.sender, reason, index, refund);
-        _credit(msg.sender, j.feeToken, jobId, 0, j.bond, "void");
-        _credit(j.requester, j.feeToken, jobId, 0, refund, "refund");
+        uint256 /* jobId */,
+        uint8 /* reason */,
+        uint256 /* index */,
+        Segment[] calldata /* segs */,
+        Instance calldata /* leaf */,
+        DeciderProof calldata /* deciderProof */
+    ) external {
+        _delegate();
     }
-
-    function _impossible(
-        uint256 jobId,
-        JobData storage j,
-        uint8 reason,
-        uint256 index,
-        Segment[] calldata segs,
-        Instance calldata leaf,
-        DeciderProof calldata proof
-    ) private view returns (bool) {
-        uint256 s = j.stateWidth;
-        uint256 want = reason == 1 ? 2 : 1;
-        if (segs.length != want || index >= j.nLeaves) return false;
-        for (uint256 i = 0; i < want; ++i) {
-            Segment calldata g = segs[i];
-            if (g.zIn.length != s || g.zOut.length != s) return false;
-            if (!Chunks.segmentIn(j.manifestRoot, index + i, g.zIn, g.zOut, g.proof)) return false;
-        }
-        Segment calldata g0 = segs[0];
-        if (reason == 1) return index + 1 < j.nLeaves && keccak256(abi.encode(g0.zOut)) != keccak256(abi.encode(segs[1].zIn));
-        if (reason == 2) {
-            for (uint256 i = 0; i < s; ++i) {
-                if (g0.zIn[i] >= Bn254.P || g0.zOut[i] >= Bn254.P) return true;
-            }
-            return false;
-        }
-        if (reason != 3) return false;
-        // A fresh leaf of segment `index`'s input whose output differs from the segment's.
-        if (leaf.u != 1 || leaf.cmE.x != 0 || leaf.cmE.y != 0 || leaf.x.length != 2 * s) return false;
-        bool differs;
-        for (uint256 i = 0; i < s; ++i) {
-            if (leaf.x[s + i] != g0.zIn[i]) return false;
-            if (leaf.x[i] != g0.zOut[i]) differs = true;
-        }
-        if (!differs) return false;
-        jobId;
-        return IDeciderVerifier(j.decider).verifyDecider(leaf, proof);
-    }
-
-    // ================================================================ closing
 
     /// @inheritdoc IMarket
     function cancel(uint256 jobId) external nonReentrant {
@@ -633,230 +244,15 @@ contract Market is IMarket, RewardSplitter {
         _credit(j.requester, j.feeToken, jobId, 0, refund + j.bond, "refund");
     }
 
-    // ================================================================ governance
-
-    /// @inheritdoc IMarket
-    function setParams(Params calldata p) external onlyOwner {
-        _setParams(p);
-    }
-
-    function _setParams(Params memory p) private {
-        if (
-            p.window < 60 || p.window > 7 days || p.disputeWindow < 60 || p.disputeWindow > 7 days
-                || p.maxJobDuration < p.window * 4 || p.maxJobDuration > 90 days || p.burnBps < 5000
-                || p.burnBps > 10_000 || p.requesterBondBps > 10_000 || p.callbackGasLimit > 2_000_000
-                || p.disputeSlash < p.disputeBond
-        ) revert MarketInvalidParams();
-        uint32 id = ++paramsCount;
-        _params[id] = p;
-        emit ParamsSet(id, p);
-    }
-
-    // ================================================================ internal: tasks
-
-    function _open(uint256 jobId) private view returns (JobData storage j) {
-        j = _jobs[jobId];
-        if (j.status != JobStatus.Open) {
-            if (j.status == JobStatus.None) revert MarketUnknownJob(jobId);
-            revert MarketJobNotOpen(jobId, j.status);
+    /// @dev Runs the current call in {extension} on this contract's storage and returns or reverts with its result.
+    function _delegate() private {
+        address e = extension;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), e, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
         }
-    }
-
-    /// @dev Requires the task to be available, not done, and the caller to be the running attempt's
-    ///      assignee; slashes the assignees of the missed attempts to the caller. Returns the attempt.
-    function _claim(uint256 jobId, JobData storage j, uint256 taskId) private returns (uint32 attempt) {
-        if (_info[jobId][taskId].submitter != address(0)) revert MarketTaskDone(jobId, taskId);
-        (bool ready, uint64 at, uint64 blk) = _availability(jobId, j, taskId);
-        if (!ready || blk + 1 >= block.number) revert MarketTaskNotReady(jobId, taskId);
-        attempt = uint32((block.timestamp - at) / _params[j.paramsId].window);
-        address assignee = _assignee(jobId, j, taskId, blk, attempt);
-        if (assignee != msg.sender) revert MarketNotAssignee(jobId, taskId, msg.sender, assignee);
-        if (attempt > 0) _slashMissed(jobId, j, taskId, blk, attempt, msg.sender);
-    }
-
-    /// @dev Stores a done node and adds its reward to what the job owes.
-    function _store(uint256 jobId, JobData storage j, uint256 taskId, uint256 units, bytes32 word) private {
-        _nodes[jobId][taskId] = word;
-        Info storage info = _info[jobId][taskId];
-        info.submitter = msg.sender;
-        info.at = uint40(block.timestamp);
-        info.blk = uint40(block.number);
-        j.owed += uint128(_reward(j, units));
-    }
-
-    /// @dev When a task's inputs were complete (time and block): chunks at the request (or their last reset),
-    ///      merges when both children are stored, the decision when the root is stored and no dispute is open
-    ///      (or the last one closed, whichever is later).
-    function _availability(uint256 jobId, JobData storage j, uint256 taskId)
-        private
-        view
-        returns (bool ready, uint64 at, uint64 blk)
-    {
-        Info memory own = _info[jobId][taskId];
-        if (taskId == DECISION_TASK) {
-            uint256 root = uint256(j.nLeaves);
-            if (_nodes[jobId][root] == bytes32(0) || j.openDisputes != 0) return (false, 0, 0);
-            Info memory r = _info[jobId][root];
-            (at, blk) = (r.at, r.blk);
-            if (j.disputeClearedBlock > blk) (at, blk) = (j.disputeClearedAt, j.disputeClearedBlock);
-        } else if (_kind(j, taskId) == TaskKind.Chunk) {
-            (at, blk) = (j.createdAt, j.requestBlock);
-        } else {
-            (uint256 l, uint256 r) = _children(taskId);
-            if (_nodes[jobId][l] == bytes32(0) || _nodes[jobId][r] == bytes32(0)) return (false, 0, 0);
-            Info memory li = _info[jobId][l];
-            Info memory ri = _info[jobId][r];
-            (at, blk) = li.blk >= ri.blk ? (li.at, li.blk) : (ri.at, ri.blk);
-        }
-        if (own.blk > blk) (at, blk) = (own.at, own.blk);
-        ready = true;
-    }
-
-    /// @dev The prover drawn for `attempt`: stake-weighted among those whose capacity fits the task, seeded by
-    ///      the hash of the block after the one that made the task available.
-    function _assignee(uint256 jobId, JobData storage j, uint256 taskId, uint64 blk, uint32 attempt)
-        private
-        view
-        returns (address)
-    {
-        bytes32 seed = keccak256(abi.encode(_blockHash(blk + 1), address(this), jobId, taskId, attempt));
-        uint64 need = taskId == DECISION_TASK ? j.deciderConstraints : j.constraints;
-        return registry.sample(uint256(seed), need);
-    }
-
-    function _blockHash(uint256 n) private view returns (bytes32 h) {
-        h = blockhash(n);
-        if (h != bytes32(0)) return h;
-        (bool ok, bytes memory ret) = HISTORY.staticcall(abi.encode(n));
-        if (ok && ret.length == 32) h = abi.decode(ret, (bytes32));
-        if (h == bytes32(0)) revert MarketSeedUnavailable(n);
-    }
-
-    function _checkStored(uint256 jobId, uint256 nodeId, NodeData calldata node) private view {
-        bytes32 stored = _nodes[jobId][nodeId];
-        if (stored == bytes32(0)) revert MarketTaskNotReady(jobId, nodeId);
-        if (stored != Fold.digestCalldata(Fold.hashCalldata(node.instance), node.zIn, node.zOut)) {
-            revert MarketNodeMismatch(jobId, nodeId);
-        }
-    }
-
-    /// @dev Chunk, merge or decision; reverts unless `taskId` is a node of the job's tree at or above chunk level.
-    function _kind(JobData storage j, uint256 taskId) private view returns (TaskKind) {
-        if (taskId == DECISION_TASK) return TaskKind.Decision;
-        uint256 n = j.nLeaves;
-        (uint256 a, uint256 c) = _range(taskId);
-        uint256 size = uint256(1) << j.chunkLog;
-        // Walk down from the root; nodes of at most `size` leaves are chunks (aligned by the split rule).
-        (uint256 x, uint256 y) = (0, n);
-        while (true) {
-            if (x == a && y == c) return y - x <= size || y - x == 1 ? TaskKind.Chunk : TaskKind.Merge;
-            if (y - x <= size || y - x == 1 || a < x || c > y) break;
-            uint256 b = Chunks.split(x, y);
-            if (a < b) y = b;
-            else x = b;
-        }
-        revert MarketInvalidTask(0, taskId);
-    }
-
-    function _pathTo(uint256 n, uint256 nodeId) private pure returns (uint256[] memory path) {
-        (uint256 a, uint256 c) = _range(nodeId);
-        uint256[] memory tmp = new uint256[](40);
-        uint256 len;
-        (uint256 x, uint256 y) = (0, n);
-        while (true) {
-            tmp[len++] = (x << 128) | y;
-            if (x == a && y == c) break;
-            uint256 b = Chunks.split(x, y);
-            if (a < b) y = b;
-            else x = b;
-        }
-        path = new uint256[](len);
-        for (uint256 i = 0; i < len; ++i) {
-            path[i] = tmp[i];
-        }
-    }
-
-    function _range(uint256 id) private pure returns (uint256 a, uint256 c) {
-        a = id >> 128;
-        c = id & type(uint128).max;
-        if (c <= a) revert MarketInvalidTask(0, id);
-    }
-
-    function _children(uint256 id) private pure returns (uint256, uint256) {
-        (uint256 a, uint256 c) = _range(id);
-        uint256 b = Chunks.split(a, c);
-        return ((a << 128) | b, (b << 128) | c);
-    }
-
-    function _height(uint256 n) private pure returns (uint256 h) {
-        while ((uint256(1) << h) < n) ++h;
-    }
-
-    // ================================================================ internal: rewards
-
-    function _units(JobData storage j, uint256 taskId) private view returns (uint256) {
-        if (taskId == DECISION_TASK) return _decisionUnits(j);
-        (uint256 a, uint256 c) = _range(taskId);
-        return c - a <= (uint256(1) << j.chunkLog) ? _chunkUnits(j, c - a) : _mergeUnits(j);
-    }
-
-    function _chunkUnits(JobData storage j, uint256 m) private view returns (uint256) {
-        Weights memory w = weights;
-        return (m * w.leaf + (m - 1) * w.fold) * j.constraints;
-    }
-
-    function _mergeUnits(JobData storage j) private view returns (uint256) {
-        return uint256(weights.fold) * j.constraints;
-    }
-
-    function _decisionUnits(JobData storage j) private view returns (uint256) {
-        return uint256(weights.decision) * j.deciderConstraints;
-    }
-
-    function _reward(JobData storage j, uint256 units) private view returns (uint256) {
-        uint256 n = j.nLeaves;
-        Weights memory w = weights;
-        uint256 total = (n * w.leaf + (n - 1) * w.fold) * j.constraints + _decisionUnits(j);
-        return Math.mulDiv(j.fee, units, total);
-    }
-
-    /// @dev `fee − Σ task rewards`, in closed form: full chunks, one partial chunk, merges, the decision.
-    function _dust(JobData storage j) private view returns (uint256) {
-        uint256 n = j.nLeaves;
-        uint256 size = uint256(1) << j.chunkLog;
-        uint256 full = n / size;
-        uint256 part = n % size;
-        uint256 chunks = full + (part > 0 ? 1 : 0);
-        uint256 sum = full * _reward(j, _chunkUnits(j, size)) + (chunks - 1) * _reward(j, _mergeUnits(j))
-            + _reward(j, _decisionUnits(j));
-        if (part > 0) sum += _reward(j, _chunkUnits(j, part));
-        return j.fee - sum;
-    }
-
-    /// @inheritdoc RewardSplitter
-    function _releaseTask(uint256 jobId, uint256 taskId) internal override returns (address, address, uint256) {
-        JobData storage j = _jobs[jobId];
-        Info storage info = _info[jobId][taskId];
-        if (
-            j.status == JobStatus.None || j.status == JobStatus.Open || info.submitter == address(0) || info.paid
-                || _nodes[jobId][taskId] == bytes32(0)
-        ) revert RewardSplitterNotReleasable(jobId, taskId);
-        info.paid = true;
-        return (info.submitter, j.feeToken, _reward(j, _units(j, taskId)));
-    }
-
-    // ================================================================ internal: callback
-
-    /// @dev As v1: the cap is guaranteed (the caller must leave enough gas); failures are only reported.
-    function _callback(uint256 jobId, address requester, uint256[] memory zOut, uint256 cap) private {
-        if (requester.code.length == 0) return;
-        uint256 needed = cap + cap / 63 + 5000;
-        if (gasleft() < needed) revert MarketCallbackGas(gasleft(), needed);
-        bytes memory data = abi.encodeCall(IProofConsumer.onProofVerified, (jobId, zOut));
-        bool ok;
-        assembly ("memory-safe") {
-            ok := call(cap, requester, 0, add(data, 0x20), mload(data), 0, 0)
-        }
-        emit CallbackResult(jobId, requester, ok);
     }
 }

@@ -17,7 +17,7 @@ export const MarketAbi = [
           { internalType: "uint16", name: "burnBps", type: "uint16" },
           { internalType: "uint32", name: "callbackGasLimit", type: "uint32" },
         ],
-        internalType: "struct IMarket.Params",
+        internalType: "struct IMarketTypes.Params",
         name: "params_",
         type: "tuple",
       },
@@ -32,6 +32,7 @@ export const MarketAbi = [
         type: "tuple",
       },
       { internalType: "address", name: "owner_", type: "address" },
+      { internalType: "address", name: "extension_", type: "address" },
     ],
     stateMutability: "nonpayable",
     type: "constructor",
@@ -143,7 +144,7 @@ export const MarketAbi = [
   {
     inputs: [
       { internalType: "uint256", name: "jobId", type: "uint256" },
-      { internalType: "enum IMarket.JobStatus", name: "status", type: "uint8" },
+      { internalType: "enum IMarketTypes.JobStatus", name: "status", type: "uint8" },
     ],
     name: "MarketJobNotOpen",
     type: "error",
@@ -435,7 +436,7 @@ export const MarketAbi = [
       { indexed: true, internalType: "uint256", name: "jobId", type: "uint256" },
       { indexed: true, internalType: "uint256", name: "taskId", type: "uint256" },
       { indexed: true, internalType: "address", name: "prover", type: "address" },
-      { indexed: false, internalType: "enum IMarket.TaskKind", name: "kind", type: "uint8" },
+      { indexed: false, internalType: "enum IMarketTypes.TaskKind", name: "kind", type: "uint8" },
       { indexed: false, internalType: "uint32", name: "attempt", type: "uint32" },
       {
         components: [
@@ -498,7 +499,7 @@ export const MarketAbi = [
           { internalType: "uint32", name: "callbackGasLimit", type: "uint32" },
         ],
         indexed: false,
-        internalType: "struct IMarket.Params",
+        internalType: "struct IMarketTypes.Params",
         name: "params",
         type: "tuple",
       },
@@ -537,8 +538,8 @@ export const MarketAbi = [
   },
   {
     inputs: [
-      { internalType: "uint256", name: "jobId", type: "uint256" },
-      { internalType: "uint256", name: "nodeId", type: "uint256" },
+      { internalType: "uint256", name: "", type: "uint256" },
+      { internalType: "uint256", name: "", type: "uint256" },
       {
         components: [
           {
@@ -571,8 +572,8 @@ export const MarketAbi = [
           { internalType: "uint256[]", name: "zIn", type: "uint256[]" },
           { internalType: "uint256[]", name: "zOut", type: "uint256[]" },
         ],
-        internalType: "struct IMarket.NodeData",
-        name: "node",
+        internalType: "struct IMarketTypes.NodeData",
+        name: "",
         type: "tuple",
       },
       {
@@ -639,7 +640,7 @@ export const MarketAbi = [
           },
         ],
         internalType: "struct DeciderProof",
-        name: "proof",
+        name: "",
         type: "tuple",
       },
     ],
@@ -681,8 +682,8 @@ export const MarketAbi = [
   },
   {
     inputs: [
-      { internalType: "uint256", name: "jobId", type: "uint256" },
-      { internalType: "uint256", name: "nodeId", type: "uint256" },
+      { internalType: "uint256", name: "", type: "uint256" },
+      { internalType: "uint256", name: "", type: "uint256" },
     ],
     name: "dispute",
     outputs: [],
@@ -694,6 +695,13 @@ export const MarketAbi = [
     name: "expire",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "extension",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -716,7 +724,7 @@ export const MarketAbi = [
       {
         components: [
           { internalType: "address", name: "requester", type: "address" },
-          { internalType: "enum IMarket.JobStatus", name: "status", type: "uint8" },
+          { internalType: "enum IMarketTypes.JobStatus", name: "status", type: "uint8" },
           { internalType: "uint8", name: "chunkLog", type: "uint8" },
           { internalType: "uint32", name: "nLeaves", type: "uint32" },
           { internalType: "uint16", name: "openDisputes", type: "uint16" },
@@ -734,7 +742,7 @@ export const MarketAbi = [
           { internalType: "bytes32", name: "manifestRoot", type: "bytes32" },
           { internalType: "bytes32", name: "domain", type: "bytes32" },
         ],
-        internalType: "struct IMarket.Job",
+        internalType: "struct IMarketTypes.Job",
         name: "",
         type: "tuple",
       },
@@ -751,8 +759,8 @@ export const MarketAbi = [
     outputs: [
       {
         components: [
-          { internalType: "enum IMarket.TaskKind", name: "kind", type: "uint8" },
-          { internalType: "enum IMarket.TaskState", name: "state", type: "uint8" },
+          { internalType: "enum IMarketTypes.TaskKind", name: "kind", type: "uint8" },
+          { internalType: "enum IMarketTypes.TaskState", name: "state", type: "uint8" },
           { internalType: "uint64", name: "availableAt", type: "uint64" },
           { internalType: "uint64", name: "availableBlock", type: "uint64" },
           { internalType: "uint32", name: "attempt", type: "uint32" },
@@ -760,7 +768,7 @@ export const MarketAbi = [
           { internalType: "address", name: "submitter", type: "address" },
           { internalType: "uint64", name: "windowEnd", type: "uint64" },
         ],
-        internalType: "struct IMarket.TaskView",
+        internalType: "struct IMarketTypes.TaskView",
         name: "v",
         type: "tuple",
       },
@@ -809,7 +817,7 @@ export const MarketAbi = [
           { internalType: "uint16", name: "burnBps", type: "uint16" },
           { internalType: "uint32", name: "callbackGasLimit", type: "uint32" },
         ],
-        internalType: "struct IMarket.Params",
+        internalType: "struct IMarketTypes.Params",
         name: "",
         type: "tuple",
       },
@@ -857,20 +865,20 @@ export const MarketAbi = [
           { internalType: "uint256[]", name: "z1", type: "uint256[]" },
           { internalType: "bytes32[]", name: "z0Proof", type: "bytes32[]" },
         ],
-        internalType: "struct IMarket.Request",
-        name: "q",
+        internalType: "struct IMarketTypes.Request",
+        name: "",
         type: "tuple",
       },
     ],
     name: "requestProof",
-    outputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "payable",
     type: "function",
   },
   {
     inputs: [
-      { internalType: "uint256", name: "jobId", type: "uint256" },
-      { internalType: "uint256", name: "nodeId", type: "uint256" },
+      { internalType: "uint256", name: "", type: "uint256" },
+      { internalType: "uint256", name: "", type: "uint256" },
     ],
     name: "resolveDispute",
     outputs: [],
@@ -904,8 +912,8 @@ export const MarketAbi = [
           { internalType: "uint16", name: "burnBps", type: "uint16" },
           { internalType: "uint32", name: "callbackGasLimit", type: "uint32" },
         ],
-        internalType: "struct IMarket.Params",
-        name: "p",
+        internalType: "struct IMarketTypes.Params",
+        name: "",
         type: "tuple",
       },
     ],
@@ -934,8 +942,8 @@ export const MarketAbi = [
   },
   {
     inputs: [
-      { internalType: "uint256", name: "jobId", type: "uint256" },
-      { internalType: "uint256", name: "taskId", type: "uint256" },
+      { internalType: "uint256", name: "", type: "uint256" },
+      { internalType: "uint256", name: "", type: "uint256" },
     ],
     name: "slashMissed",
     outputs: [],
@@ -944,15 +952,15 @@ export const MarketAbi = [
   },
   {
     inputs: [
-      { internalType: "uint256", name: "circuitId", type: "uint256" },
-      { internalType: "uint256[]", name: "states", type: "uint256[]" },
+      { internalType: "uint256", name: "", type: "uint256" },
+      { internalType: "uint256[]", name: "", type: "uint256[]" },
       {
         components: [
           { internalType: "uint256", name: "x", type: "uint256" },
           { internalType: "uint256", name: "y", type: "uint256" },
         ],
         internalType: "struct Bn254.G1Point[]",
-        name: "cmW",
+        name: "",
         type: "tuple[]",
       },
       {
@@ -961,7 +969,7 @@ export const MarketAbi = [
           { internalType: "uint256", name: "y", type: "uint256" },
         ],
         internalType: "struct Bn254.G1Point[]",
-        name: "cmT",
+        name: "",
         type: "tuple[]",
       },
       {
@@ -1028,7 +1036,7 @@ export const MarketAbi = [
           },
         ],
         internalType: "struct DeciderProof",
-        name: "proof",
+        name: "",
         type: "tuple",
       },
     ],
@@ -1064,7 +1072,7 @@ export const MarketAbi = [
           },
           { internalType: "bytes32[]", name: "proof", type: "bytes32[]" },
         ],
-        internalType: "struct IMarket.Chunk",
+        internalType: "struct IMarketTypes.Chunk",
         name: "ch",
         type: "tuple",
       },
@@ -1109,7 +1117,7 @@ export const MarketAbi = [
           { internalType: "uint256[]", name: "zIn", type: "uint256[]" },
           { internalType: "uint256[]", name: "zOut", type: "uint256[]" },
         ],
-        internalType: "struct IMarket.NodeData",
+        internalType: "struct IMarketTypes.NodeData",
         name: "root",
         type: "tuple",
       },
@@ -1222,7 +1230,7 @@ export const MarketAbi = [
           { internalType: "uint256[]", name: "zIn", type: "uint256[]" },
           { internalType: "uint256[]", name: "zOut", type: "uint256[]" },
         ],
-        internalType: "struct IMarket.NodeData",
+        internalType: "struct IMarketTypes.NodeData",
         name: "left",
         type: "tuple",
       },
@@ -1258,7 +1266,7 @@ export const MarketAbi = [
           { internalType: "uint256[]", name: "zIn", type: "uint256[]" },
           { internalType: "uint256[]", name: "zOut", type: "uint256[]" },
         ],
-        internalType: "struct IMarket.NodeData",
+        internalType: "struct IMarketTypes.NodeData",
         name: "right",
         type: "tuple",
       },
@@ -1286,17 +1294,17 @@ export const MarketAbi = [
   },
   {
     inputs: [
-      { internalType: "uint256", name: "jobId", type: "uint256" },
-      { internalType: "uint8", name: "reason", type: "uint8" },
-      { internalType: "uint256", name: "index", type: "uint256" },
+      { internalType: "uint256", name: "", type: "uint256" },
+      { internalType: "uint8", name: "", type: "uint8" },
+      { internalType: "uint256", name: "", type: "uint256" },
       {
         components: [
           { internalType: "uint256[]", name: "zIn", type: "uint256[]" },
           { internalType: "uint256[]", name: "zOut", type: "uint256[]" },
           { internalType: "bytes32[]", name: "proof", type: "bytes32[]" },
         ],
-        internalType: "struct IMarket.Segment[]",
-        name: "segs",
+        internalType: "struct IMarketTypes.Segment[]",
+        name: "",
         type: "tuple[]",
       },
       {
@@ -1323,7 +1331,7 @@ export const MarketAbi = [
           { internalType: "uint256[]", name: "x", type: "uint256[]" },
         ],
         internalType: "struct Instance",
-        name: "leaf",
+        name: "",
         type: "tuple",
       },
       {
@@ -1390,7 +1398,7 @@ export const MarketAbi = [
           },
         ],
         internalType: "struct DeciderProof",
-        name: "deciderProof",
+        name: "",
         type: "tuple",
       },
     ],

@@ -1,0 +1,159 @@
+/**
+ * Each incentive finding of the v1 audit (issue 11), attempted against the v2 market: the attack must fail or
+ * leave the attacker poorer.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "mocha";
+import { parseEventLogs } from "viem";
+import { P } from "../../../../prover/src/field/fr.js";
+import { DECISION, E18, levelProof, mockProof, revertsExactly, v2Fixture } from "../../../helpers/marketV2.js";
+
+describe("Market v2: attacks from the audit", function () {
+  this.timeout(600_000);
+
+  it("a fee of 0 (or one that leaves a task worth 0) is refused", async () => {
+    const f = await v2Fixture();
+    await revertsExactly(f.request(16, 0, { fee: 0n }), "MarketInvalidFee");
+    await revertsExactly(f.request(16, 0, { fee: 999n }), "MarketInvalidFee");
+  });
+
+  it("an unbounded deadline is refused (capped at maxJobDuration)", async () => {
+    const f = await v2Fixture();
+    await revertsExactly(f.request(4, 0, { deadline: 2n ** 63n }), "MarketInvalidDeadline");
+  });
+
+  it("z0 must be the manifest's first state (the root's zIn is bound to it)", async () => {
+    const f = await v2Fixture();
+    const job = await f.request(4, 1);
+    const bad = { ...job.req, z0: [job.states[0][0] + 1n] };
+    await revertsExactly(f.market.write.requestProof([bad], { account: f.requester }), "MarketZ0Mismatch");
+  });
+
+  it("copied calldata earns nothing: only the running attempt's assignee may submit", async () => {
+    const f = await v2Fixture();
+    const job = await f.request(4, 2);
+    await f.mine();
+    const id = job.chunks[0];
+    const who = await f.assignee(job.jobId, id);
+    const thief = f.provers.find((p) => p !== who)!;
+    const data = f.chunkData(job, id);
+    await revertsExactly(f.market.write.submitChunk([job.jobId, id, data], { account: thief }), "MarketNotAssignee");
+    await f.market.write.submitChunk([job.jobId, id, data], { account: who });
+  });
+
+  it("the requester cannot cancel once the root exists (nor front-run the decision)", async () => {
+    const f = await v2Fixture();
+    const job = await f.request(4, 2);
+    await f.mine();
+    await f.submitChunk(job, job.chunks[0]);
+    await revertsExactly(f.market.write.cancel([job.jobId], { account: f.requester }), "MarketRootExists");
+  });
+
+  it("a late assignee is slashed to the next attempt's assignee; the honest, timely one never is", async () => {
+    const f = await v2Fixture({ provers: 6 });
+    const job = await f.request(4, 2);
+    await f.mine();
+    const id = job.chunks[0];
+    const late = await f.assignee(job.jobId, id);
+    await f.networkHelpers.time.increase(Number(f.params.window));
+    await f.mine();
+    const next = await f.assignee(job.jobId, id);
+    const before = (await f.registry.read.proverInfo([late])).stake;
+    const r = await f.submitChunk(job, id, next);
+    const missed = parseEventLogs({ abi: f.market.abi, logs: r.logs, eventName: "AttemptMissed" });
+    if (late === next) {
+      assert.equal(missed.length, 0, "a prover drawn twice is not slashed for its own earlier attempt");
+    } else {
+      assert.equal(missed.length, 1);
+      assert.equal(missed[0].args.prover, late);
+      assert.equal((await f.registry.read.proverInfo([late])).stake, before - f.params.livenessBond);
+    }
+  });
+
+  it("self-dispute through a sybil loses money: half the slash is burned, reset workers are paid", async () => {
+    const f = await v2Fixture();
+    const job = await f.request(4, 1); // chunks [0,2) [2,4), one merge (the root)
+    await f.mine();
+    for (const id of job.chunks) await f.submitChunk(job, id);
+    await f.mine();
+    await f.submitMerge(job, BigInt(job.n));
+    const target = job.chunks[0];
+    const submitter = (await f.market.read.getTask([job.jobId, target])).submitter;
+    const sybil = f.provers.find((p) => p !== submitter)!;
+    const stk = f.token.address;
+    const stakeBefore = (await f.registry.read.proverInfo([submitter])).stake;
+    const balBefore = await f.token.read.balanceOf([sybil]);
+    await f.market.write.dispute([job.jobId, target], { account: sybil });
+    await f.networkHelpers.time.increase(Number(f.params.disputeWindow) + 1);
+    await f.market.write.resolveDispute([job.jobId, target]);
+    const lost = stakeBefore - (await f.registry.read.proverInfo([submitter])).stake;
+    const gained = (await f.token.read.balanceOf([sybil])) - balBefore + (await f.market.read.claimable([sybil, stk]));
+    assert.equal(lost, f.params.disputeSlash);
+    assert.ok(gained < lost, `pair nets ${gained - lost}`);
+    assert.ok(gained - lost <= -f.params.disputeSlash / 2n, "at least the burned half is lost");
+    assert.equal(await f.market.read.nodeDigest([job.jobId, BigInt(job.n)]), `0x${"0".repeat(64)}`, "root reset");
+  });
+
+  it("a dispute just before the decision deadline pauses it: the decider's window restarts, nobody is slashed", async () => {
+    const f = await v2Fixture();
+    const job = await f.request(2, 1);
+    await f.mine();
+    await f.submitChunk(job, job.chunks[0]);
+    const root = BigInt(job.n);
+    await f.mine();
+    const decider = await f.assignee(job.jobId, DECISION);
+    await f.networkHelpers.time.increase(Number(f.params.window) - 30);
+    const submitter = (await f.market.read.getTask([job.jobId, root])).submitter;
+    const challenger = f.provers.find((p) => p !== submitter)!;
+    await f.market.write.dispute([job.jobId, root], { account: challenger });
+    await f.networkHelpers.time.increase(Number(f.params.window));
+    const t = await f.market.read.getTask([job.jobId, DECISION]);
+    assert.equal(t.state, 0, "the decision waits while the dispute is open");
+    const n = f.node(job.jobId, root);
+    // biome-ignore lint/suspicious/noExplicitAny: struct read back from the event
+    await f.market.write.answerDispute([job.jobId, root, n as any, mockProof(n.instance as any) as any], {
+      account: submitter,
+    });
+    await f.mine();
+    const after = await f.market.read.getTask([job.jobId, DECISION]);
+    assert.equal(after.attempt, 0, "attempt 0 again, counted from the dispute's end");
+    const stakes = await Promise.all(f.provers.map(async (p) => (await f.registry.read.proverInfo([p])).stake));
+    const r = await f.submitDecision(job);
+    assert.equal(parseEventLogs({ abi: f.market.abi, logs: r.logs, eventName: "AttemptMissed" }).length, 0);
+    for (const [i, p] of f.provers.entries()) assert.equal((await f.registry.read.proverInfo([p])).stake, stakes[i]);
+    void decider;
+  });
+
+  it("an impossible job (a manifest value outside the field) is voided at the requester's bond", async () => {
+    const f = await v2Fixture();
+    const states = Array.from({ length: 9 }, (_, i) => [BigInt(i + 1)]);
+    states[5] = [P + 3n];
+    const job = await f.request(8, 2, { states });
+    const prover = f.provers[0];
+    const seg = { zIn: states[4], zOut: states[5], proof: levelProof(job.levels, 0, 4) };
+    const leaf = { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] };
+    const proof = mockProof(leaf);
+    await revertsExactly(
+      // biome-ignore lint/suspicious/noExplicitAny: ABI struct
+      f.market.write.voidImpossible(
+        [
+          job.jobId,
+          2,
+          3n,
+          [{ ...seg, proof: levelProof(job.levels, 0, 3), zIn: states[3], zOut: states[4] }],
+          leaf,
+          proof as any,
+        ],
+        { account: prover },
+      ),
+      "MarketNotImpossible",
+    );
+    // biome-ignore lint/suspicious/noExplicitAny: ABI struct
+    await f.market.write.voidImpossible([job.jobId, 2, 4n, [seg], leaf, proof as any], { account: prover });
+    const j = await f.market.read.getJob([job.jobId]);
+    assert.equal(j.status, 5);
+    assert.equal(await f.market.read.claimable([prover, f.feeToken.address]), j.bond);
+    assert.equal(await f.market.read.claimable([f.requester, f.feeToken.address]), j.fee);
+    void E18;
+  });
+});

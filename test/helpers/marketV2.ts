@@ -1,0 +1,345 @@
+/**
+ * Fixtures and a driver for the v2 market tests (contracts/market): a fresh in-process Hardhat chain with the
+ * stake token, ProverRegistry, CircuitRegistry, the Bundle and Chunks libraries, MarketExtension and the Market
+ * facade; staked provers; a circuit with the test-only MockDeciderVerifier. Chunks use random commitments (the
+ * market checks folds, not satisfiability); nodes above chunks are read back from `NodeSubmitted`.
+ */
+import { network } from "hardhat";
+import {
+  type Address,
+  concat,
+  encodeAbiParameters,
+  getAddress,
+  type Hex,
+  keccak256,
+  parseEventLogs,
+  zeroAddress,
+} from "viem";
+import { G1_GENERATOR, g1Mul, randomScalar } from "../../prover/src/curve/bn254.js";
+import { P } from "../../prover/src/field/fr.js";
+import { nodeId, splitPoint } from "../../prover/src/folding/tree.js";
+import { segmentLeaf } from "./manifest.js";
+
+export const E18 = 10n ** 18n;
+export const DECISION = (1n << 256n) - 1n;
+
+export const V2_PARAMS = {
+  minFee: 1000n,
+  requesterBondBps: 1000,
+  livenessBond: 10n * E18,
+  disputeBond: 10n * E18,
+  disputeSlash: 50n * E18,
+  window: 600n,
+  disputeWindow: 600n,
+  maxJobDuration: 30n * 86400n,
+  burnBps: 5000,
+  callbackGasLimit: 200_000,
+};
+
+const point = () => {
+  const p = g1Mul(G1_GENERATOR, randomScalar());
+  return { x: p.x, y: p.y };
+};
+
+const G1_ABI = {
+  type: "tuple",
+  components: [
+    { type: "uint256", name: "x" },
+    { type: "uint256", name: "y" },
+  ],
+} as const;
+const INSTANCE_TUPLE = {
+  type: "tuple",
+  components: [
+    { ...G1_ABI, name: "cmW" },
+    { ...G1_ABI, name: "cmE" },
+    { type: "uint256", name: "u" },
+    { type: "uint256[]", name: "x" },
+  ],
+} as const;
+
+type G1 = { x: bigint; y: bigint };
+export type InstanceV = { cmW: G1; cmE: G1; u: bigint; x: readonly bigint[] };
+
+/** A proof MockDeciderVerifier accepts for `instance`: `zeta = keccak256(abi.encode(instance)) mod p`, `piW = zeta·G`. */
+export function mockProof(instance: InstanceV) {
+  const zeta = BigInt(keccak256(encodeAbiParameters([INSTANCE_TUPLE], [instance]))) % P;
+  const piW = g1Mul(G1_GENERATOR, zeta);
+  return {
+    a: [0n, 0n],
+    b: [
+      [0n, 0n],
+      [0n, 0n],
+    ],
+    c: [0n, 0n],
+    zeta,
+    yW: 0n,
+    yE: 0n,
+    piW: { x: piW.x, y: piW.y },
+    piE: { x: 0n, y: 0n },
+    blind: { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] },
+    cmT: { x: 0n, y: 0n },
+  } as const;
+}
+
+/** Asserts `p` rejects with exactly the custom error `name` (not a longer name containing it). */
+export async function revertsExactly(p: Promise<unknown>, name: string): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    const msg = String((e as Error).message);
+    if (!new RegExp(`(^|[^A-Za-z0-9_])${name}\\(`).test(msg)) {
+      throw new Error(`expected ${name}, got: ${msg.slice(0, 600)}`);
+    }
+    return;
+  }
+  throw new Error(`expected revert ${name}, but it succeeded`);
+}
+
+/** The manifest's levels (segment leaves, then pairs hashed sorted, an odd last node carried up). */
+export function manifestLevels(states: readonly (readonly bigint[])[]): Hex[][] {
+  const leaves = states.slice(0, -1).map((z, k) => segmentLeaf(k, z, states[k + 1]));
+  const levels: Hex[][] = [leaves];
+  while (levels[levels.length - 1].length > 1) {
+    const prev = levels[levels.length - 1];
+    const next: Hex[] = [];
+    for (let i = 0; i < prev.length; i += 2) {
+      if (i + 1 >= prev.length) next.push(prev[i]);
+      else {
+        const [a, b] = BigInt(prev[i]) < BigInt(prev[i + 1]) ? [prev[i], prev[i + 1]] : [prev[i + 1], prev[i]];
+        next.push(keccak256(concat([a, b])));
+      }
+    }
+    levels.push(next);
+  }
+  return levels;
+}
+
+/** The Merkle proof of node `index` at `level` to the root. */
+export function levelProof(levels: Hex[][], level: number, index: number): Hex[] {
+  const out: Hex[] = [];
+  let idx = index;
+  for (let l = level; l < levels.length - 1; l++) {
+    const sib = idx ^ 1;
+    if (sib < levels[l].length) out.push(levels[l][sib]);
+    idx >>= 1;
+  }
+  return out;
+}
+
+/** The tasks of a job: chunk node ids (in order) and merge node ids (post-order). */
+export function jobTasks(n: number, chunkLog: number): { chunks: bigint[]; merges: bigint[] } {
+  const size = 1 << chunkLog;
+  const chunks: bigint[] = [];
+  const merges: bigint[] = [];
+  const walk = (a: number, c: number) => {
+    if (c - a <= size || c - a === 1) {
+      chunks.push(nodeId(a, c));
+      return;
+    }
+    const b = splitPoint(a, c);
+    walk(a, b);
+    walk(b, c);
+    merges.push(nodeId(a, c));
+  };
+  walk(0, n);
+  return { chunks, merges };
+}
+
+export async function v2Fixture(opts: { provers?: number; params?: Partial<typeof V2_PARAMS> } = {}) {
+  const conn = await network.connect();
+  const { viem, networkHelpers } = conn;
+  const publicClient = await viem.getPublicClient();
+  const wallets = await viem.getWalletClients();
+  const owner = getAddress(wallets[0].account.address);
+  const token = await viem.deployContract("TestToken", ["Stake", "STK"]);
+  const feeToken = await viem.deployContract("TestToken", ["Fee", "FEE"]);
+  const registry = await viem.deployContract("ProverRegistry", [token.address, 100n * E18, 7n * 86400n, owner]);
+  const circuits = await viem.deployContract("CircuitRegistry", []);
+  const bundle = await viem.deployContract("Bundle", []);
+  const chunks = await viem.deployContract("Chunks", []);
+  const libraries = { Bundle: bundle.address, Chunks: chunks.address };
+  const weights = { leaf: 1n, fold: 1n, decision: 1n };
+  const params = { ...V2_PARAMS, ...opts.params };
+  const ext = await viem.deployContract("MarketExtension", [registry.address, circuits.address, weights, owner], {
+    libraries,
+  });
+  const market = await viem.deployContract(
+    "Market",
+    [registry.address, circuits.address, params, weights, owner, ext.address],
+    { libraries: { Chunks: chunks.address } },
+  );
+  await registry.write.setMarket([market.address]);
+  const r1csHash = keccak256("0x01");
+  const verifier = await viem.deployContract("MockDeciderVerifier", [r1csHash, 1n]);
+  await circuits.write.registerCircuit([r1csHash, 4096n, 100n, 1, keccak256("0x02"), verifier.address, 100_000n]);
+  const requester = getAddress(wallets[1].account.address);
+  const provers = wallets.slice(2, 2 + (opts.provers ?? 4)).map((w) => getAddress(w.account.address));
+  const outsiders = wallets.slice(2 + provers.length).map((w) => getAddress(w.account.address));
+  for (const p of provers) {
+    await registry.write.register(["0x1220aa", 1n << 20n, false], { account: p });
+    await token.write.mint([p, 10_000n * E18]);
+    await token.write.approve([registry.address, 2n ** 255n], { account: p });
+    await token.write.approve([market.address, 2n ** 255n], { account: p });
+    await registry.write.stake([1000n * E18], { account: p });
+  }
+  for (const a of [requester, ...outsiders]) {
+    await feeToken.write.mint([a, 1_000_000n * E18]);
+    await feeToken.write.approve([market.address, 2n ** 255n], { account: a });
+  }
+  // Two blocks: the seed block after availability, and one more so that a view (run at the latest block) sees its hash.
+  const mine = (n = 2) => networkHelpers.mine(n);
+  const wait = async (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
+
+  /** Requests a job of `n` leaves over random states (or `states`), chunked at `2^chunkLog`. */
+  async function request(
+    n: number,
+    chunkLog: number,
+    o: { fee?: bigint; states?: bigint[][]; deadline?: bigint } = {},
+  ) {
+    const states = o.states ?? Array.from({ length: n + 1 }, () => [randomScalar()]);
+    const levels = manifestLevels(states);
+    const now = BigInt((await publicClient.getBlock()).timestamp);
+    const fee = o.fee ?? 1_000_000n * 10n ** 6n;
+    const req = {
+      circuitId: 1n,
+      nLeaves: n,
+      chunkLog,
+      manifestRoot: levels[levels.length - 1][0],
+      feeToken: feeToken.address,
+      fee,
+      deadline: o.deadline ?? now + 7n * 86400n,
+      z0: states[0],
+      z1: states[1],
+      z0Proof: levelProof(levels, 0, 0),
+    };
+    const receipt = await wait(await market.write.requestProof([req], { account: requester }));
+    const ev = parseEventLogs({ abi: market.abi, logs: receipt.logs, eventName: "JobRequested" })[0];
+    return { jobId: ev.args.jobId, states, levels, req, receipt, ...jobTasks(n, chunkLog), chunkLog, n };
+  }
+  type Job = Awaited<ReturnType<typeof request>>;
+
+  async function assignee(jobId: bigint, taskId: bigint): Promise<Address> {
+    const t = await market.read.getTask([jobId, taskId]);
+    return t.assignee;
+  }
+
+  /** The calldata of chunk `taskId` of `job` (random commitments). */
+  function chunkData(job: Job, taskId: bigint) {
+    const a = Number(taskId >> 128n);
+    const c = Number(taskId & ((1n << 128n) - 1n));
+    return {
+      states: job.states.slice(a, c + 1).flat(),
+      cmW: Array.from({ length: c - a }, point),
+      cmT: Array.from({ length: c - a - 1 }, point),
+      proof: levelProof(job.levels, job.chunkLog, a >> job.chunkLog),
+    };
+  }
+
+  const stored = new Map<string, { instance: unknown; zIn: readonly bigint[]; zOut: readonly bigint[] }>();
+  function remember(jobId: bigint, logs: readonly unknown[]) {
+    // biome-ignore lint/suspicious/noExplicitAny: viem log typing
+    for (const ev of parseEventLogs({ abi: market.abi, logs: logs as any, eventName: "NodeSubmitted" })) {
+      const { instance, zIn, zOut, taskId } = ev.args;
+      stored.set(`${jobId}:${taskId}`, { instance, zIn, zOut });
+    }
+  }
+  const node = (jobId: bigint, id: bigint) => {
+    const v = stored.get(`${jobId}:${id}`);
+    if (!v) throw new Error(`node ${id} of job ${jobId} not submitted`);
+    return v;
+  };
+
+  async function submitChunk(job: Job, taskId: bigint, as?: Address) {
+    const who = as ?? (await assignee(job.jobId, taskId));
+    const r = await wait(await market.write.submitChunk([job.jobId, taskId, chunkData(job, taskId)], { account: who }));
+    remember(job.jobId, r.logs);
+    return r;
+  }
+
+  async function submitMerge(job: Job, taskId: bigint, as?: Address) {
+    const who = as ?? (await assignee(job.jobId, taskId));
+    const a = Number(taskId >> 128n);
+    const c = Number(taskId & ((1n << 128n) - 1n));
+    const b = splitPoint(a, c);
+    const r = await wait(
+      await market.write.submitMerge(
+        // biome-ignore lint/suspicious/noExplicitAny: struct read back from the event
+        [job.jobId, taskId, node(job.jobId, nodeId(a, b)) as any, node(job.jobId, nodeId(b, c)) as any, point()],
+        { account: who },
+      ),
+    );
+    remember(job.jobId, r.logs);
+    return r;
+  }
+
+  const zeroProof = {
+    a: [0n, 0n],
+    b: [
+      [0n, 0n],
+      [0n, 0n],
+    ],
+    c: [0n, 0n],
+    zeta: 0n,
+    yW: 0n,
+    yE: 0n,
+    piW: { x: 0n, y: 0n },
+    piE: { x: 0n, y: 0n },
+    blind: { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] },
+    cmT: { x: 0n, y: 0n },
+  } as const;
+
+  async function submitDecision(job: Job, as?: Address) {
+    const who = as ?? (await assignee(job.jobId, DECISION));
+    const root = node(job.jobId, BigInt(job.n));
+    return wait(
+      // biome-ignore lint/suspicious/noExplicitAny: struct read back from the event
+      await market.write.submitDecision([job.jobId, root as any, mockProof(root.instance as InstanceV) as any], {
+        account: who,
+      }),
+    );
+  }
+
+  /** Runs every task of `job` by its drawn assignee: chunks, merges (post-order), the decision. */
+  async function runAll(job: Job) {
+    await mine();
+    for (const id of job.chunks) await submitChunk(job, id);
+    for (const id of job.merges) {
+      await mine();
+      await submitMerge(job, id);
+    }
+    await mine();
+    return submitDecision(job);
+  }
+
+  return {
+    conn,
+    viem,
+    networkHelpers,
+    publicClient,
+    wallets,
+    market,
+    ext,
+    registry,
+    circuits,
+    token,
+    feeToken,
+    verifier,
+    requester,
+    provers,
+    outsiders,
+    params,
+    mine,
+    wait,
+    request,
+    assignee,
+    chunkData,
+    node,
+    submitChunk,
+    submitMerge,
+    submitDecision,
+    runAll,
+    zeroProof,
+    zeroAddress,
+  };
+}
