@@ -15,18 +15,9 @@ export type RpcNode = {
   close: () => Promise<void>;
 };
 
-/**
- * Starts an in-process EDR chain (chain id 31337, automine) behind an HTTP JSON-RPC server on a free port.
- * `allowUnlimitedContractSize` lifts EIP-170's 24 KiB code limit (only while a contract under test is over it).
- */
-export async function startRpcNode(opts: { allowUnlimitedContractSize?: boolean } = {}): Promise<RpcNode> {
-  const server = await network.createServer(
-    opts.allowUnlimitedContractSize
-      ? { network: "node", override: { allowUnlimitedContractSize: true } }
-      : "node",
-    "127.0.0.1",
-    0,
-  );
+/** Starts an in-process EDR chain (chain id 31337, automine) behind an HTTP JSON-RPC server on a free port. */
+export async function startRpcNode(): Promise<RpcNode> {
+  const server = await network.createServer("node", "127.0.0.1", 0);
   const { port } = await server.listen();
   const url = `http://127.0.0.1:${port}`;
   let connection: RpcNode["connection"];

@@ -1,7 +1,7 @@
 /**
  * Test helper: the market v2 scenario the indexer's end-to-end test indexes. The contracts are deployed from
  * the Hardhat artifacts (stake token, ProverRegistry, CircuitRegistry, the Bundle and Chunks libraries,
- * Market), four provers register and stake, the `cubic` circuit is registered with its real
+ * MarketExtension and the Market facade), four provers register and stake, the `cubic` circuit is registered with its real
  * CubicDeciderVerifier, and one job of N_LEAVES = 5 leaves cut into chunks of 2 (chunks [0,2) [2,4) [4,5),
  * merges [0,4) [0,5), the decision) is proven by the prover's own code (helpers/job-material.ts) and
  * submitted task by task by each task's drawn assignee. One chunk's first assignee lets its window pass:
@@ -112,13 +112,22 @@ export async function setUpNetwork(connection: Connection, circuit: Circuit): Pr
   const circuits = await deployTx(connection, owner!, readArtifact("CircuitRegistry"), []);
   const bundle = await deployTx(connection, owner!, readArtifact("Bundle", "libraries/Bundle.sol"), []);
   const chunkLib = await deployTx(connection, owner!, readArtifact("Chunks", "market/Chunks.sol"), []);
+  const libraries = { Bundle: bundle.address, Chunks: chunkLib.address };
+  const extensionArtifact = readArtifact("MarketExtension", "market/MarketExtension.sol");
+  const extension = await deployTx(
+    connection,
+    owner!,
+    extensionArtifact,
+    [registry.address, circuits.address, WEIGHTS, owner!.account.address],
+    linkBytecode(extensionArtifact, libraries),
+  );
   const marketArtifact = readArtifact("Market", "market/Market.sol");
   const market = await deployTx(
     connection,
     owner!,
     marketArtifact,
-    [registry.address, circuits.address, PARAMS, WEIGHTS, owner!.account.address],
-    linkBytecode(marketArtifact, { Bundle: bundle.address, Chunks: chunkLib.address }),
+    [registry.address, circuits.address, PARAMS, WEIGHTS, owner!.account.address, extension.address],
+    linkBytecode(marketArtifact, libraries),
   );
   const wait = async (hash: Hex) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
