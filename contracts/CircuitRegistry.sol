@@ -2,13 +2,13 @@
 pragma solidity ^0.8.28;
 
 import {ICircuitRegistry} from "./interfaces/ICircuitRegistry.sol";
-import {IDeciderVerifier} from "./interfaces/IDeciderVerifier.sol";
 
 /// @title CircuitRegistry
-/// @notice Registers step circuits `F` (R1CS hash, sizes, state width, SRS digest, decider verifier).
-///         Registration is permissionless: a circuit id is just a handle for requesters; the decider
-///         verifier must report the same R1CS hash and state width, so a circuit cannot be paired with
-///         another circuit's decider by mistake.
+/// @notice Registers step circuits `F` (R1CS hash, sizes, state width, SRS, decider verifier).
+///         Registration is permissionless: a circuit id is just a handle for requesters. Nothing is taken from
+///         the decider's self-reported claims (a contract can report any R1CS hash): the record binds what
+///         the registrant states, the SRS digest computed here, and the decider's code hash (its verifying
+///         key lives in its code). Apps pin circuit ids (docs/protocol.md §8).
 contract CircuitRegistry is ICircuitRegistry {
     uint256 private _count;
     mapping(uint256 => Circuit) private _circuits;
@@ -25,36 +25,65 @@ contract CircuitRegistry is ICircuitRegistry {
     }
 
     /// @inheritdoc ICircuitRegistry
+    function srsDigest(Srs calldata srs) public pure returns (bytes32) {
+        return keccak256(abi.encode(srs.n, srs.powersHash, srs.tauG2));
+    }
+
+    /// @inheritdoc ICircuitRegistry
     function registerCircuit(
         bytes32 r1csHash,
         uint64 nConstraints,
         uint64 nWitness,
         uint32 stateWidth,
-        bytes32 srsDigest,
+        Srs calldata srs,
         address decider,
         uint64 deciderConstraints
     ) external returns (uint256 circuitId) {
         if (nConstraints == 0 || nWitness == 0 || stateWidth == 0 || stateWidth > 64 || deciderConstraints == 0) {
             revert CircuitRegistryInvalidSize();
         }
+        if (srs.n == 0 || srs.powersHash == bytes32(0)) revert CircuitRegistryInvalidSrs();
         if (decider.code.length == 0) revert CircuitRegistryInvalidDecider(decider);
-        bytes32 deciderHash = IDeciderVerifier(decider).r1csHash();
-        if (deciderHash != r1csHash || IDeciderVerifier(decider).stateWidth() != stateWidth) {
-            revert CircuitRegistryDeciderMismatch(r1csHash, deciderHash);
-        }
+        bytes32 digest = srsDigest(srs);
+        bytes32 codehash = decider.codehash;
         circuitId = ++_count;
         _circuits[circuitId] = Circuit({
             r1csHash: r1csHash,
-            srsDigest: srsDigest,
+            srsDigest: digest,
             decider: decider,
+            deciderCodehash: codehash,
             nConstraints: nConstraints,
             nWitness: nWitness,
             stateWidth: stateWidth,
             deciderConstraints: deciderConstraints,
             owner: msg.sender
         });
+        _emitRegistered(circuitId, r1csHash, nConstraints, nWitness, stateWidth, srs, decider, deciderConstraints);
+    }
+
+    function _emitRegistered(
+        uint256 circuitId,
+        bytes32 r1csHash,
+        uint64 nConstraints,
+        uint64 nWitness,
+        uint32 stateWidth,
+        Srs calldata srs,
+        address decider,
+        uint64 deciderConstraints
+    ) private {
+        Circuit storage c = _circuits[circuitId];
         emit CircuitRegistered(
-            circuitId, msg.sender, r1csHash, srsDigest, decider, nConstraints, nWitness, stateWidth, deciderConstraints
+            circuitId,
+            msg.sender,
+            r1csHash,
+            c.srsDigest,
+            decider,
+            nConstraints,
+            nWitness,
+            stateWidth,
+            deciderConstraints,
+            c.deciderCodehash,
+            srs
         );
     }
 }

@@ -4,10 +4,21 @@ pragma solidity ^0.8.28;
 /// @title ICircuitRegistry
 /// @notice The registry of step circuits `F` that jobs can be requested for.
 interface ICircuitRegistry {
+    /// @notice The SRS a circuit's commitments use: `n` G1 powers committed by `powersHash` (all of them, in the
+    ///         encoding of docs/protocol.md §7) and `[τ]G2` (EIP-197 order). Its digest is
+    ///         `srsDigest = keccak256(abi.encode(n, powersHash, tauG2))`, computed on-chain at registration.
+    struct Srs {
+        uint256 n;
+        bytes32 powersHash;
+        uint256[4] tauG2;
+    }
+
     /// @notice A registered step circuit.
     /// @param r1csHash keccak256 of the circuit's .r1cs file bytes (docs/protocol.md §7).
-    /// @param srsDigest The SRS digest (docs/protocol.md §7) the commitments use.
+    /// @param srsDigest The SRS digest (docs/protocol.md §7), computed from the registered {Srs}.
     /// @param decider The {IDeciderVerifier} for this circuit's decider `D_F`.
+    /// @param deciderCodehash EXTCODEHASH of `decider` at registration (binds its verifying key, which is in its
+    ///        code); apps pin circuit ids, explorers show this hash beside the registrant's claims.
     /// @param nConstraints R1CS constraints of `F` (the unit of work of a leaf and of a fold).
     /// @param nWitness Witness length `n_w` committed in `cmW`.
     /// @param stateWidth State width `s` (`x` has length `2s`).
@@ -17,6 +28,7 @@ interface ICircuitRegistry {
         bytes32 r1csHash;
         bytes32 srsDigest;
         address decider;
+        bytes32 deciderCodehash;
         uint64 nConstraints;
         uint64 nWitness;
         uint32 stateWidth;
@@ -34,7 +46,9 @@ interface ICircuitRegistry {
         uint64 nConstraints,
         uint64 nWitness,
         uint32 stateWidth,
-        uint64 deciderConstraints
+        uint64 deciderConstraints,
+        bytes32 deciderCodehash,
+        Srs srs
     );
 
     /// @notice No circuit has this id.
@@ -43,19 +57,24 @@ interface ICircuitRegistry {
     error CircuitRegistryInvalidSize();
     /// @notice The decider verifier address has no code.
     error CircuitRegistryInvalidDecider(address decider);
-    /// @notice The decider verifier is for another circuit (its r1csHash or stateWidth differ).
-    error CircuitRegistryDeciderMismatch(bytes32 expectedR1csHash, bytes32 deciderR1csHash);
+    /// @notice The SRS has no powers (`n` = 0) or a zero powers hash.
+    error CircuitRegistryInvalidSrs();
 
-    /// @notice Registers a step circuit and returns its id. Emits a {CircuitRegistered} event.
+    /// @notice Registers a step circuit and returns its id. Nothing is read back from the decider's own
+    ///         claims (its `r1csHash()` is self-reported and proves nothing): the record holds what the registrant
+    ///         states and the decider's code hash. Emits a {CircuitRegistered} event.
     function registerCircuit(
         bytes32 r1csHash,
         uint64 nConstraints,
         uint64 nWitness,
         uint32 stateWidth,
-        bytes32 srsDigest,
+        Srs calldata srs,
         address decider,
         uint64 deciderConstraints
     ) external returns (uint256 circuitId);
+
+    /// @notice `keccak256(abi.encode(srs.n, srs.powersHash, srs.tauG2))`.
+    function srsDigest(Srs calldata srs) external pure returns (bytes32);
 
     /// @notice A circuit's record; reverts with {CircuitRegistryUnknownCircuit} for an unknown id.
     function getCircuit(uint256 circuitId) external view returns (Circuit memory);

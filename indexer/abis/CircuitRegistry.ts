@@ -1,19 +1,12 @@
 /** ABI of CircuitRegistry, generated from artifacts/contracts/CircuitRegistry.sol/CircuitRegistry.json by `npm run abis`. Do not edit. */
 export const CircuitRegistryAbi = [
   {
-    inputs: [
-      { internalType: "bytes32", name: "expectedR1csHash", type: "bytes32" },
-      { internalType: "bytes32", name: "deciderR1csHash", type: "bytes32" },
-    ],
-    name: "CircuitRegistryDeciderMismatch",
-    type: "error",
-  },
-  {
     inputs: [{ internalType: "address", name: "decider", type: "address" }],
     name: "CircuitRegistryInvalidDecider",
     type: "error",
   },
   { inputs: [], name: "CircuitRegistryInvalidSize", type: "error" },
+  { inputs: [], name: "CircuitRegistryInvalidSrs", type: "error" },
   {
     inputs: [{ internalType: "uint256", name: "circuitId", type: "uint256" }],
     name: "CircuitRegistryUnknownCircuit",
@@ -31,6 +24,18 @@ export const CircuitRegistryAbi = [
       { indexed: false, internalType: "uint64", name: "nWitness", type: "uint64" },
       { indexed: false, internalType: "uint32", name: "stateWidth", type: "uint32" },
       { indexed: false, internalType: "uint64", name: "deciderConstraints", type: "uint64" },
+      { indexed: false, internalType: "bytes32", name: "deciderCodehash", type: "bytes32" },
+      {
+        components: [
+          { internalType: "uint256", name: "n", type: "uint256" },
+          { internalType: "bytes32", name: "powersHash", type: "bytes32" },
+          { internalType: "uint256[4]", name: "tauG2", type: "uint256[4]" },
+        ],
+        indexed: false,
+        internalType: "struct ICircuitRegistry.Srs",
+        name: "srs",
+        type: "tuple",
+      },
     ],
     name: "CircuitRegistered",
     type: "event",
@@ -51,6 +56,7 @@ export const CircuitRegistryAbi = [
           { internalType: "bytes32", name: "r1csHash", type: "bytes32" },
           { internalType: "bytes32", name: "srsDigest", type: "bytes32" },
           { internalType: "address", name: "decider", type: "address" },
+          { internalType: "bytes32", name: "deciderCodehash", type: "bytes32" },
           { internalType: "uint64", name: "nConstraints", type: "uint64" },
           { internalType: "uint64", name: "nWitness", type: "uint64" },
           { internalType: "uint32", name: "stateWidth", type: "uint32" },
@@ -71,13 +77,40 @@ export const CircuitRegistryAbi = [
       { internalType: "uint64", name: "nConstraints", type: "uint64" },
       { internalType: "uint64", name: "nWitness", type: "uint64" },
       { internalType: "uint32", name: "stateWidth", type: "uint32" },
-      { internalType: "bytes32", name: "srsDigest", type: "bytes32" },
+      {
+        components: [
+          { internalType: "uint256", name: "n", type: "uint256" },
+          { internalType: "bytes32", name: "powersHash", type: "bytes32" },
+          { internalType: "uint256[4]", name: "tauG2", type: "uint256[4]" },
+        ],
+        internalType: "struct ICircuitRegistry.Srs",
+        name: "srs",
+        type: "tuple",
+      },
       { internalType: "address", name: "decider", type: "address" },
       { internalType: "uint64", name: "deciderConstraints", type: "uint64" },
     ],
     name: "registerCircuit",
     outputs: [{ internalType: "uint256", name: "circuitId", type: "uint256" }],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "uint256", name: "n", type: "uint256" },
+          { internalType: "bytes32", name: "powersHash", type: "bytes32" },
+          { internalType: "uint256[4]", name: "tauG2", type: "uint256[4]" },
+        ],
+        internalType: "struct ICircuitRegistry.Srs",
+        name: "srs",
+        type: "tuple",
+      },
+    ],
+    name: "srsDigest",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "pure",
     type: "function",
   },
 ] as const;

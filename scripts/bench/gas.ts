@@ -160,7 +160,7 @@ async function bundleJob(rc: Awaited<ReturnType<typeof cubic>>, n: number) {
   const f = await realMarket(rc);
   const { states, leaves } = await realLeaves(rc, n);
   const chainId = BigInt(await f.publicClient.getChainId());
-  const domain = domainSeparator({ chainId, market: f.market.address, r1csHash: rc.r1csHash, srsDigest: rc.srsDigest });
+  const domain = domainSeparator({ chainId, market: f.market.address, r1csHash: rc.r1csHash, srsDigest: f.srsDigest });
   const { root, folds } = n === 1 ? { root: leaves[0], folds: [] } : await foldTree(leaves, foldCtx(rc, domain, 0n));
   const proof = await decide(rc, root);
   const hash = await f.market.write.submitBundle(

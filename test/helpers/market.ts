@@ -64,7 +64,9 @@ export async function marketFixture(opts: FixtureOptions = {}) {
     constraints,
     opts.nWitness ?? 100n,
     s,
-    opts.srsDigest ?? keccak256("0x02"),
+    // A stand-in SRS record: its powers hash is the digest the test was given; the market's domain uses the
+    // registry's digest of it (read back below as `srsDigest`).
+    { n: 1n, powersHash: opts.srsDigest ?? keccak256("0x02"), tauG2: [0n, 0n, 0n, 0n] },
     verifier.address,
     opts.deciderConstraints ?? 100_000n,
   ]);
@@ -86,8 +88,10 @@ export async function marketFixture(opts: FixtureOptions = {}) {
     await token.write.mint([a, 1000n * E18]);
     await token.write.approve([market.address, 2n ** 255n], { account: a });
   }
+  const { srsDigest } = await circuits.read.getCircuit([circuitId]);
   const params = { ...DEFAULT_MARKET_PARAMS, ...opts.market };
   return {
+    srsDigest,
     conn,
     viem,
     networkHelpers,

@@ -172,7 +172,8 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
   await registry.write.setMarket([market.address]);
   const r1csHash = keccak256("0x01");
   const verifier = await viem.deployContract("MockDeciderVerifier", [r1csHash, 1n]);
-  await circuits.write.registerCircuit([r1csHash, 4096n, 100n, 1, keccak256("0x02"), verifier.address, 100_000n]);
+  const srs = { n: 1n, powersHash: keccak256("0x02"), tauG2: [0n, 0n, 0n, 0n] } as const;
+  await circuits.write.registerCircuit([r1csHash, 4096n, 100n, 1, srs, verifier.address, 100_000n]);
   const requester = getAddress(wallets[1].account.address);
   const provers = wallets.slice(2, 2 + (opts.provers ?? 4)).map((w) => getAddress(w.account.address));
   const outsiders = wallets.slice(2 + provers.length).map((w) => getAddress(w.account.address));

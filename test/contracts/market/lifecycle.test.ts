@@ -42,7 +42,7 @@ async function request(f: Fixture, n: number, fee = 1000n * E18) {
   const chainId = BigInt(await f.publicClient.getChainId());
   assert.equal(
     domain,
-    domainSeparator({ chainId, market: f.market.address, r1csHash: rc.r1csHash, srsDigest: rc.srsDigest }),
+    domainSeparator({ chainId, market: f.market.address, r1csHash: rc.r1csHash, srsDigest: f.srsDigest }),
   );
   return { jobId, states, leaves, manifest, ctx: foldCtx(rc, domain, jobId) };
 }
@@ -149,7 +149,7 @@ describe("ProofMarket lifecycle (real instances, real decider proofs)", function
         chainId,
         market: f.market.address,
         r1csHash: rc.r1csHash,
-        srsDigest: rc.srsDigest,
+        srsDigest: f.srsDigest,
       });
       const ctx = foldCtx(rc, domain, 0n);
       const { root, folds } = n === 1 ? { root: leaves[0], folds: [] } : await foldTree(leaves, ctx);

@@ -182,7 +182,15 @@ describe("ProofMarket reverts", function () {
 
   it("submitDecision: a verifier that returns false is refused", async () => {
     const v = await f.viem.deployContract("RejectingDeciderVerifier", [keccak256("0x07"), 1n]);
-    await f.circuits.write.registerCircuit([keccak256("0x07"), 4096n, 10n, 1, keccak256("0x02"), v.address, 10n]);
+    await f.circuits.write.registerCircuit([
+      keccak256("0x07"),
+      4096n,
+      10n,
+      1,
+      { n: 1n, powersHash: keccak256("0x02"), tauG2: [0n, 0n, 0n, 0n] },
+      v.address,
+      10n,
+    ]);
     const states = [[1n], [2n]];
     const m = buildManifest(states);
     await f.market.write.requestProof([2n, [1n], 1, m.root, f.feeToken.address, E18, await deadline()], {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { network } from "hardhat";
-import { type Address, getAddress, keccak256, toHex } from "viem";
+import { type Address, encodeAbiParameters, getAddress, keccak256, toHex } from "viem";
 import { revertsWith } from "../../helpers/market.js";
 
 const E18 = 10n ** 18n;
@@ -178,16 +178,21 @@ describe("CircuitRegistry", function () {
     const circuits = await viem.deployContract("CircuitRegistry");
     const h = keccak256("0x01");
     const v = await viem.deployContract("MockDeciderVerifier", [h, 2n]);
+    const srs = {
+      n: 1024n,
+      powersHash: keccak256("0x02"),
+      tauG2: [1n, 2n, 3n, 4n] as [bigint, bigint, bigint, bigint],
+    };
     const args = (o: Partial<Record<string, unknown>> = {}) =>
       [
         o.h ?? h,
         o.m ?? 1000n,
         o.nw ?? 10n,
         o.s ?? 2,
-        keccak256("0x02"),
+        o.srs ?? srs,
         o.v ?? v.address,
         o.d ?? 5000n,
-      ] as unknown as readonly [`0x${string}`, bigint, bigint, number, `0x${string}`, `0x${string}`, bigint];
+      ] as unknown as readonly [`0x${string}`, bigint, bigint, number, typeof srs, `0x${string}`, bigint];
     await revertsWith(circuits.read.getCircuit([1n]), "CircuitRegistryUnknownCircuit");
     await revertsWith(circuits.write.registerCircuit(args({ m: 0n })), "CircuitRegistryInvalidSize");
     await revertsWith(circuits.write.registerCircuit(args({ nw: 0n })), "CircuitRegistryInvalidSize");
@@ -198,13 +203,45 @@ describe("CircuitRegistry", function () {
       circuits.write.registerCircuit(args({ v: "0x000000000000000000000000000000000000dEaD" })),
       "CircuitRegistryInvalidDecider",
     );
-    await revertsWith(circuits.write.registerCircuit(args({ h: keccak256("0x03") })), "CircuitRegistryDeciderMismatch");
-    await revertsWith(circuits.write.registerCircuit(args({ s: 3 })), "CircuitRegistryDeciderMismatch");
+    await revertsWith(circuits.write.registerCircuit(args({ srs: { ...srs, n: 0n } })), "CircuitRegistryInvalidSrs");
     await circuits.write.registerCircuit(args());
     const c = await circuits.read.getCircuit([1n]);
     assert.equal(c.r1csHash, h);
+    // srsDigest = keccak256(abi.encode(n, powersHash, tauG2)), the digest "trust" computes in TypeScript.
+    const digest = keccak256(
+      encodeAbiParameters(
+        [{ type: "uint256" }, { type: "bytes32" }, { type: "uint256[4]" }],
+        [srs.n, srs.powersHash, srs.tauG2],
+      ),
+    );
+    assert.equal(c.srsDigest, digest);
+    assert.equal(await circuits.read.srsDigest([srs]), digest);
+    const code = await (await viem.getPublicClient()).getCode({ address: v.address });
+    assert.equal(c.deciderCodehash, keccak256(code as `0x${string}`));
     assert.equal(c.stateWidth, 2);
     assert.equal(c.decider.toLowerCase(), v.address.toLowerCase());
     assert.equal(await circuits.read.circuitCount(), 1n);
+  });
+
+  it("impersonation: a decider that reports another circuit's R1CS hash gains nothing from it", async () => {
+    const { viem } = await network.connect();
+    const circuits = await viem.deployContract("CircuitRegistry");
+    const victim = keccak256("0x01");
+    const srs = {
+      n: 1024n,
+      powersHash: keccak256("0x02"),
+      tauG2: [1n, 2n, 3n, 4n] as [bigint, bigint, bigint, bigint],
+    };
+    const genuine = await viem.deployContract("MockDeciderVerifier", [victim, 1n]);
+    // The attacker's verifier (other code, other key) claims the victim's R1CS hash.
+    const fake = await viem.deployContract("RejectingDeciderVerifier", [victim, 1n]);
+    await circuits.write.registerCircuit([victim, 10n, 10n, 1, srs, genuine.address, 10n]);
+    await circuits.write.registerCircuit([victim, 10n, 10n, 1, srs, fake.address, 10n]);
+    const a = await circuits.read.getCircuit([1n]);
+    const b = await circuits.read.getCircuit([2n]);
+    // The registry never asked the decider: each record carries its own decider's code hash, so an app pinning
+    // circuit 1 (or the genuine code hash) cannot be served circuit 2's verifier.
+    assert.notEqual(a.deciderCodehash, b.deciderCodehash);
+    assert.notEqual(a.decider, b.decider);
   });
 });

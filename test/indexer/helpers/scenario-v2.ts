@@ -170,13 +170,17 @@ export async function setUpNetwork(connection: Connection, circuit: Circuit): Pr
       BigInt(shape.m),
       BigInt(shape.nW),
       shape.s,
-      circuit.srsDigest,
+      // The registry computes srsDigest = keccak256(abi.encode(n, powersHash, tauG2)); the prover's SRS
+      // module does not compute that digest yet, so its own digest stands in for powersHash and the
+      // registry's digest is read back below (the domain separator absorbs it).
+      { n: BigInt(circuit.srs.n), powersHash: circuit.srsDigest, tauG2: [0n, 0n, 0n, 0n] },
       verifier.address,
       BigInt(keys.layout.nConstraints),
     ]),
   );
   const events = await registryOfCircuits.getEvents.CircuitRegistered({}, { fromBlock: 0n });
   network.circuitId = events[events.length - 1]!.args.circuitId!;
+  circuit.srsDigest = (await registryOfCircuits.read.getCircuit([network.circuitId])).srsDigest;
   return network;
 }
 
