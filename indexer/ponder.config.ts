@@ -11,11 +11,11 @@
  *   DATABASE_URL               PostgreSQL connection string; without it, embedded PGlite in
  *   NOVANET_PGLITE_DIR         (default indexer/.ponder/pglite)
  *
- * RewardSplitter is inherited by ProofMarket: its events come from the market's address.
+ * RewardSplitter is inherited by the Market (v2): its events come from the market's address.
  */
 import { createConfig } from "ponder";
 import { CircuitRegistryAbi } from "./abis/CircuitRegistry.js";
-import { ProofMarketAbi } from "./abis/ProofMarket.js";
+import { MarketAbi } from "./abis/Market.js";
 import { ProverRegistryAbi } from "./abis/ProverRegistry.js";
 import { RewardSplitterAbi } from "./abis/RewardSplitter.js";
 import { loadIndexerEnv } from "./lib/env.js";
@@ -48,8 +48,8 @@ export default createConfig({
       address: env.circuitRegistry,
       startBlock: env.startBlock,
     },
-    ProofMarket: {
-      abi: ProofMarketAbi,
+    Market: {
+      abi: MarketAbi,
       chain: "novanet",
       address: env.proofMarket,
       startBlock: env.startBlock,

@@ -22,7 +22,8 @@ export const prover = onchainTable(
     /** Work units of accepted leaves, folds and decisions (minus those reset by a lost dispute). */
     units: t.bigint().notNull(),
     tasksDone: t.integer().notNull(),
-    tasksReclaimedFrom: t.integer().notNull(),
+    /** Attempt windows it was drawn for and let pass (each slashed its liveness bond). */
+    attemptsMissed: t.integer().notNull(),
     /** Task rewards credited (sum over fee tokens; per token in `reward`). */
     earnings: t.bigint().notNull(),
     claimed: t.bigint().notNull(),
@@ -101,37 +102,48 @@ export const job = onchainTable(
     id: t.bigint().primaryKey(),
     requester: t.hex().notNull(),
     circuitId: t.bigint().notNull(),
-    /** "task" or "bundle" */
+    /** "task" (requested, proven task by task) or "bundle" (local mode, verified whole) */
     mode: t.text().notNull(),
-    /** "open", "verified", "cancelled", "expired" */
+    /** "open", "verified", "cancelled", "expired", "voided" */
     status: t.text().notNull(),
     nLeaves: t.integer().notNull(),
-    manifestRoot: t.hex().notNull(),
+    /** Chunk size 2^chunkLog leaves (0: one-leaf chunks). */
+    chunkLog: t.integer().notNull(),
+    /** null for a bundle */
+    manifestRoot: t.hex(),
     /** z_0 as decimal strings */
     z0: t.jsonb().$type<string[]>().notNull(),
     feeToken: t.hex().notNull(),
     fee: t.bigint().notNull(),
+    /** The requester bond escrowed with the fee. */
+    bond: t.bigint().notNull(),
     deadline: t.bigint().notNull(),
     domain: t.hex().notNull(),
-    seed: t.hex().notNull(),
-    /** Per-task rewards fixed at the request (RewardsFixed). */
-    leafReward: t.bigint(),
-    foldReward: t.bigint(),
-    decisionReward: t.bigint(),
-    dust: t.bigint(),
-    /** Work units of one task of each kind: weight × constraints, with the weights in force at the request. */
-    leafUnits: t.bigint().notNull(),
-    foldUnits: t.bigint().notNull(),
-    decisionUnits: t.bigint().notNull(),
+    /** The parameter set the job runs under (params_version); null for a bundle. */
+    paramsId: t.integer(),
+    /** Unit prices at the request: the weights in force and the circuit's sizes (|F|, |D_F|). */
+    leafWeight: t.bigint().notNull(),
+    foldWeight: t.bigint().notNull(),
+    decisionWeight: t.bigint().notNull(),
+    constraints: t.bigint().notNull(),
+    deciderConstraints: t.bigint().notNull(),
+    /** Leaves and folds proved (a chunk counts its leaves and its internal folds). */
     leavesDone: t.integer().notNull(),
     foldsDone: t.integer().notNull(),
-    reclaims: t.integer().notNull(),
+    chunksDone: t.integer().notNull(),
+    mergesDone: t.integer().notNull(),
+    missedAttempts: t.integer().notNull(),
+    resets: t.integer().notNull(),
     disputes: t.integer().notNull(),
     /** z_N as decimal strings, once verified */
     result: t.jsonb().$type<string[]>(),
     verifiedBy: t.hex(),
     callbackSuccess: t.boolean(),
     refund: t.bigint(),
+    /** A voided job: who showed it impossible, why ("discontinuous", "not-in-field", "false-step") and where. */
+    voidedBy: t.hex(),
+    voidReason: t.text(),
+    voidIndex: t.bigint(),
     requestedAt: t.bigint().notNull(),
     requestedBlock: t.bigint().notNull(),
     firstSubmissionAt: t.bigint(),
@@ -148,43 +160,87 @@ export const job = onchainTable(
   }),
 );
 
-/** A task of a job: a leaf or fold (its tree node) or the decision. */
+/**
+ * A task of a job that an event touched: a chunk or merge (its root node) or the decision. v2 writes
+ * nothing on-chain per task before a submission, so tasks no event touched have no row (lib/tasks.ts
+ * derives them); the live assignee of an open task is read from the market by the API.
+ */
 export const task = onchainTable(
   "task",
   (t) => ({
     jobId: t.bigint().notNull(),
     /** nodeId = (a << 128) | c, or 2^256 − 1 for the decision */
     taskId: t.bigint().notNull(),
-    /** "leaf", "fold", "decision" */
+    /** "chunk", "merge", "decision" */
     kind: t.text().notNull(),
     /** Leaf range [rangeStart, rangeEnd); the whole job for the decision. */
     rangeStart: t.bigint().notNull(),
     rangeEnd: t.bigint().notNull(),
-    /** Current worker: the assignee until done (then the submitter). */
-    assignee: t.hex().notNull(),
     submitter: t.hex(),
-    /** "assigned", "done", "paid" (reward credited) */
+    /** "open" (not done), "done", "paid" (reward credited) */
     status: t.text().notNull(),
-    deadline: t.bigint().notNull(),
-    assignments: t.integer().notNull(),
-    reclaims: t.integer().notNull(),
+    /** The attempt window the current submission came in (0 the first). */
+    attempt: t.integer(),
+    /** Attempts whose assignee let the window pass (AttemptMissed). */
+    missedAttempts: t.integer().notNull(),
     resets: t.integer().notNull(),
     disputes: t.integer().notNull(),
+    /** Paid to this task's workers when their valid node was reset by a dispute below it. */
+    compensation: t.bigint().notNull(),
     /** The contribution row of the current submission (null when not done). */
     contributionId: t.text(),
-    /** Leaf: cmW and x; fold: cmT, r and the parent instance with its boundary states. Decimal strings. */
+    /** The node (instance, zIn, zOut, decimal strings) for a chunk or merge; zOut for the decision. */
     output: t.jsonb().$type<Record<string, unknown>>(),
-    assignedAt: t.bigint().notNull(),
+    /** After a reset: when (and from which block's successor) it is available again. */
+    availableAt: t.bigint(),
+    availableBlock: t.bigint(),
+    firstSeenAt: t.bigint().notNull(),
     submittedAt: t.bigint(),
     reward: t.bigint(),
   }),
   (table) => ({
     pk: primaryKey({ columns: [table.jobId, table.taskId] }),
-    assigneeIdx: index().on(table.assignee),
     submitterIdx: index().on(table.submitter),
     statusIdx: index().on(table.status),
   }),
 );
+
+/** A missed attempt: the prover drawn for attempt `attempt` of a task let its window pass and was slashed. */
+export const attempt = onchainTable(
+  "attempt",
+  (t) => ({
+    id: t.text().primaryKey(),
+    jobId: t.bigint().notNull(),
+    taskId: t.bigint().notNull(),
+    attempt: t.integer().notNull(),
+    prover: t.hex().notNull(),
+    slashed: t.bigint().notNull(),
+    /** Who got the slash: the task's eventual submitter, or the burn address. */
+    beneficiary: t.hex().notNull(),
+    burned: t.boolean().notNull(),
+    timestamp: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ jobTaskIdx: index().on(table.jobId, table.taskId), proverIdx: index().on(table.prover) }),
+);
+
+/** A governance parameter set (ParamsSet): each job runs under the set current at its request. */
+export const paramsVersion = onchainTable("params_version", (t) => ({
+  id: t.integer().primaryKey(),
+  minFee: t.bigint().notNull(),
+  requesterBondBps: t.integer().notNull(),
+  livenessBond: t.bigint().notNull(),
+  disputeBond: t.bigint().notNull(),
+  disputeSlash: t.bigint().notNull(),
+  window: t.bigint().notNull(),
+  disputeWindow: t.bigint().notNull(),
+  maxJobDuration: t.bigint().notNull(),
+  burnBps: t.integer().notNull(),
+  callbackGasLimit: t.bigint().notNull(),
+  setAt: t.bigint().notNull(),
+  blockNumber: t.bigint().notNull(),
+  txHash: t.hex().notNull(),
+}));
 
 /** One accepted piece of work: who did which task of which job, for how many units. */
 export const contribution = onchainTable(
@@ -257,7 +313,11 @@ export const dispute = onchainTable(
     answerDeadline: t.bigint().notNull(),
     /** "open", "answered" (submitter won), "challenger_won", "cancelled" */
     status: t.text().notNull(),
+    /** An unanswered dispute's slash and its split: burned, to the challenger, to the workers of reset nodes. */
     slashed: t.bigint(),
+    burned: t.bigint(),
+    challengerReward: t.bigint(),
+    workersPaid: t.bigint(),
     openedAt: t.bigint().notNull(),
     resolvedAt: t.bigint(),
     txHash: t.hex().notNull(),
@@ -278,11 +338,13 @@ export const network = onchainTable("network", (t) => ({
   jobsVerified: t.integer().notNull(),
   jobsCancelled: t.integer().notNull(),
   jobsExpired: t.integer().notNull(),
+  jobsVoided: t.integer().notNull(),
   tasksDone: t.integer().notNull(),
   leavesDone: t.integer().notNull(),
   foldsDone: t.integer().notNull(),
   decisions: t.integer().notNull(),
-  reclaims: t.integer().notNull(),
+  attemptsMissed: t.integer().notNull(),
+  resets: t.integer().notNull(),
   units: t.bigint().notNull(),
   slashes: t.integer().notNull(),
   slashedAmount: t.bigint().notNull(),
@@ -290,6 +352,8 @@ export const network = onchainTable("network", (t) => ({
   disputesOpen: t.integer().notNull(),
   disputesChallengerWon: t.integer().notNull(),
   disputesAnswered: t.integer().notNull(),
+  /** Stake burned by unanswered disputes. */
+  disputeBurned: t.bigint().notNull(),
   updatedAt: t.bigint().notNull(),
 }));
 
@@ -311,13 +375,18 @@ export const protocol = onchainTable("protocol", (t) => ({
   leafWeight: t.bigint(),
   foldWeight: t.bigint(),
   decisionWeight: t.bigint(),
+  /** The newest parameter set (params_version has them all). */
+  paramsId: t.integer(),
+  minFee: t.bigint(),
+  requesterBondBps: t.integer(),
   livenessBond: t.bigint(),
   disputeBond: t.bigint(),
   disputeSlash: t.bigint(),
-  taskWindow: t.bigint(),
+  window: t.bigint(),
   disputeWindow: t.bigint(),
+  maxJobDuration: t.bigint(),
+  burnBps: t.integer(),
   callbackGasLimit: t.bigint(),
-  maxLeaves: t.bigint(),
 }));
 
 export const proverRelations = relations(prover, ({ many }) => ({
@@ -342,6 +411,12 @@ export const jobRelations = relations(job, ({ one, many }) => ({
   tasks: many(task),
   contributions: many(contribution),
   disputes: many(dispute),
+  attempts: many(attempt),
+}));
+
+export const attemptRelations = relations(attempt, ({ one }) => ({
+  job: one(job, { fields: [attempt.jobId], references: [job.id] }),
+  proverRecord: one(prover, { fields: [attempt.prover], references: [prover.address] }),
 }));
 
 export const taskRelations = relations(task, ({ one }) => ({

@@ -29,11 +29,13 @@ const NETWORK_ZERO: Omit<NetworkRow, "id" | "updatedAt"> = {
   jobsVerified: 0,
   jobsCancelled: 0,
   jobsExpired: 0,
+  jobsVoided: 0,
   tasksDone: 0,
   leavesDone: 0,
   foldsDone: 0,
   decisions: 0,
-  reclaims: 0,
+  attemptsMissed: 0,
+  resets: 0,
   units: 0n,
   slashes: 0,
   slashedAmount: 0n,
@@ -41,6 +43,7 @@ const NETWORK_ZERO: Omit<NetworkRow, "id" | "updatedAt"> = {
   disputesOpen: 0,
   disputesChallengerWon: 0,
   disputesAnswered: 0,
+  disputeBurned: 0n,
 };
 
 function addDelta<T extends Record<string, unknown>>(row: T, delta: Partial<T>): Partial<T> {

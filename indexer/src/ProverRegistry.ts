@@ -1,12 +1,12 @@
 /**
  * ProverRegistry events → `prover`, `stake_event`, `slash_event`, the network's stake totals and the registry's
  * parameters. A slash is linked to the job and task (or disputed node) that caused it by reading the
- * market's TaskReclaimed / DisputeResolved log in the same transaction's receipt (one RPC call per slash).
+ * market's AttemptMissed / DisputeResolved log in the same transaction's receipt (one RPC call per slash).
  */
 import { ponder } from "ponder:registry";
 import { prover, slashEvent, stakeEvent } from "ponder:schema";
 import { decodeEventLog } from "viem";
-import { ProofMarketAbi } from "../abis/ProofMarket.js";
+import { MarketAbi } from "../abis/Market.js";
 import { addNetwork, type Db, decodeTag, getParams, type Hex, proverStatus, setParams } from "../lib/aggregates.js";
 
 type Block = { number: bigint; timestamp: bigint };
@@ -75,7 +75,7 @@ ponder.on("ProverRegistry:ProverRegistered", async ({ event, context }) => {
     releaseAt: 0n,
     units: 0n,
     tasksDone: 0,
-    tasksReclaimedFrom: 0,
+    attemptsMissed: 0,
     earnings: 0n,
     claimed: 0n,
     slashCount: 0,
@@ -155,11 +155,11 @@ function slashCause(
     if (log.address.toLowerCase() !== market.toLowerCase() || log.topics.length === 0) continue;
     try {
       const decoded = decodeEventLog({
-        abi: ProofMarketAbi,
+        abi: MarketAbi,
         topics: log.topics as [Hex, ...Hex[]],
         data: log.data,
       });
-      if (decoded.eventName === "TaskReclaimed" && decoded.args.previous.toLowerCase() === slashed.toLowerCase()) {
+      if (decoded.eventName === "AttemptMissed" && decoded.args.prover.toLowerCase() === slashed.toLowerCase()) {
         return { jobId: decoded.args.jobId, taskId: decoded.args.taskId };
       }
       if (
@@ -186,7 +186,7 @@ ponder.on("ProverRegistry:Slashed", async ({ event, context }) => {
   });
   // The market's log that caused the slash is in the same transaction (before or after this one).
   const receipt = await context.client.getTransactionReceipt({ hash: event.transaction.hash });
-  const cause = slashCause(receipt.logs, context.contracts.ProofMarket.address, address);
+  const cause = slashCause(receipt.logs, context.contracts.Market.address, address);
   await context.db.insert(slashEvent).values({
     id: event.id,
     prover: address,

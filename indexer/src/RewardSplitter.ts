@@ -4,18 +4,12 @@
  * the work weights.
  */
 import { ponder } from "ponder:registry";
-import { contribution, job, prover, reward, rewardEvent, task } from "ponder:schema";
+import { contribution, prover, reward, rewardEvent, task } from "ponder:schema";
 import { addTokenTotal, decodeTag, setParams } from "../lib/aggregates.js";
 
 ponder.on("RewardSplitter:WeightsSet", async ({ event, context }) => {
   const { leaf, fold, decision } = event.args;
   await setParams(context.db, { leafWeight: leaf, foldWeight: fold, decisionWeight: decision });
-});
-
-ponder.on("RewardSplitter:RewardsFixed", async ({ event, context }) => {
-  const { jobId, leafReward, foldReward, decisionReward, dust } = event.args;
-  if ((await context.db.find(job, { id: jobId })) === null) return;
-  await context.db.update(job, { id: jobId }).set({ leafReward, foldReward, decisionReward, dust });
 });
 
 ponder.on("RewardSplitter:Credited", async ({ event, context }) => {

@@ -13,16 +13,20 @@
  *
  * JSON bodies carry bigints as decimal strings. Bad parameters get 400 with `{ error }`, unknown ids 404.
  */
-import { db } from "ponder:api";
+import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
 import { type Context, Hono } from "hono";
 import { and, client, count, desc, eq, graphql, gt } from "ponder";
 import { IndexerQueryError } from "../../../prover/src/errors/indexer.js";
 import { DECISION_TASK } from "../../../prover/src/tree/shape.js";
+import { MarketAbi } from "../../abis/Market.js";
 import { NETWORK_ID, PARAMS_ID } from "../../lib/aggregates.js";
-import { jobProgress } from "../../lib/progress.js";
+import { loadIndexerEnv } from "../../lib/env.js";
+import { jobProgress } from "../../lib/tasks.js";
 
 const app = new Hono();
+const MARKET = loadIndexerEnv(process.env).proofMarket;
+const TASK_STATES = ["waiting", "open", "done", "paid"] as const;
 
 app.use("/graphql", graphql({ db, schema }));
 app.use("/sql/*", client({ db, schema }));
@@ -68,7 +72,7 @@ app.get("/api/stats", async (c) => {
 
 app.get("/api/jobs/:id", async (c) => {
   const id = parseUint("job id", c.req.param("id"));
-  const withNodes = c.req.query("nodes") !== "false";
+  const withTasks = c.req.query("tasks") !== "false";
   const [jobRow] = await db.select().from(schema.job).where(eq(schema.job.id, id));
   if (jobRow === undefined) return json(c, { error: `job ${id} not found` }, 404);
   const [circuitRow] = await db.select().from(schema.circuit).where(eq(schema.circuit.id, jobRow.circuitId));
@@ -98,13 +102,39 @@ app.get("/api/jobs/:id", async (c) => {
   return json(c, {
     job: jobRow,
     circuit: circuitRow ?? null,
-    progress: jobProgress(jobRow, tasks, withNodes),
+    progress: jobProgress(jobRow, tasks, withTasks),
     contributors: [...byProver.values()].sort((x, y) =>
       x.units === y.units ? (x.prover < y.prover ? -1 : 1) : x.units > y.units ? -1 : 1,
     ),
     disputes,
   });
 });
+
+/**
+ * The market's view of a task at the chain head (`getTask`): state, the running attempt, its drawn assignee
+ * and when its window ends. v2 derives these on-chain and emits nothing until a submission, so they are read,
+ * not indexed; null when the chain cannot be reached.
+ */
+async function liveTask(jobId: bigint, taskId: bigint) {
+  try {
+    const v = await publicClients.novanet.readContract({
+      abi: MarketAbi,
+      address: MARKET,
+      functionName: "getTask",
+      args: [jobId, taskId],
+    });
+    return {
+      state: TASK_STATES[v.state] ?? String(v.state),
+      availableAt: v.availableAt,
+      availableBlock: v.availableBlock,
+      attempt: v.attempt,
+      assignee: v.assignee.toLowerCase(),
+      windowEnd: v.windowEnd,
+    };
+  } catch {
+    return null;
+  }
+}
 
 app.get("/api/jobs/:id/tasks/:taskId", async (c) => {
   const jobId = parseUint("job id", c.req.param("id"));
@@ -135,7 +165,12 @@ app.get("/api/jobs/:id/tasks/:taskId", async (c) => {
     .from(schema.rewardEvent)
     .where(and(eq(schema.rewardEvent.jobId, jobId), eq(schema.rewardEvent.taskId, taskId)))
     .orderBy(schema.rewardEvent.timestamp, schema.rewardEvent.id);
-  return json(c, { task: row, submissions, disputes, slashes, credits });
+  const attempts = await db
+    .select()
+    .from(schema.attempt)
+    .where(and(eq(schema.attempt.jobId, jobId), eq(schema.attempt.taskId, taskId)))
+    .orderBy(schema.attempt.attempt, schema.attempt.id);
+  return json(c, { task: row, live: await liveTask(jobId, taskId), attempts, submissions, disputes, slashes, credits });
 });
 
 app.get("/api/provers/:address", async (c) => {
@@ -154,11 +189,12 @@ app.get("/api/provers/:address", async (c) => {
     .where(eq(schema.contribution.prover, address))
     .orderBy(desc(schema.contribution.blockNumber), desc(schema.contribution.id))
     .limit(20);
-  const openTasks = await db
+  const missedAttempts = await db
     .select()
-    .from(schema.task)
-    .where(and(eq(schema.task.assignee, address), eq(schema.task.status, "assigned")))
-    .orderBy(schema.task.jobId, schema.task.taskId);
+    .from(schema.attempt)
+    .where(eq(schema.attempt.prover, address))
+    .orderBy(desc(schema.attempt.timestamp), desc(schema.attempt.id))
+    .limit(20);
   const stakeEvents = await db
     .select()
     .from(schema.stakeEvent)
@@ -174,7 +210,7 @@ app.get("/api/provers/:address", async (c) => {
     prover: row,
     rank: Number(ahead?.n ?? 0) + 1,
     rewards,
-    openTasks,
+    missedAttempts,
     contributions,
     stakeEvents,
     slashes,
