@@ -2,7 +2,7 @@
  * Test helper: the market v2 scenario the indexer's end-to-end test indexes. The contracts are deployed from
  * the Hardhat artifacts (stake token, ProverRegistry, CircuitRegistry, the Bundle and Chunks libraries,
  * MarketExtension and the Market facade), four provers register and stake, the `cubic` circuit is registered with its real
- * CubicDeciderVerifier, and one job of N_LEAVES = 5 leaves cut into chunks of 2 (chunks [0,2) [2,4) [4,5),
+ * TestOnlyCubicDeciderVerifier, and one job of N_LEAVES = 5 leaves cut into chunks of 2 (chunks [0,2) [2,4) [4,5),
  * merges [0,4) [0,5), the decision) is proven by the prover's own code (helpers/job-material.ts) and
  * submitted task by task by each task's drawn assignee. One chunk's first assignee lets its window pass:
  * the next attempt's assignee submits it and the late one is slashed (AttemptMissed). Rewards are released
@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import type { ContractReturnType } from "@nomicfoundation/hardhat-viem/types";
 import { type Address, type Hex, parseEther, zeroAddress } from "viem";
+import { srsRegistration } from "../../../prover/src/commitment/srs.js";
 import { chunks, DECISION_TASK, jobTasks, nodeId } from "../../../prover/src/tree/shape.js";
 import { linkBytecode, readArtifact } from "../../../scripts/deploy.js";
 import { type Circuit, decide, type JobMaterial, jobMaterial, nodeArg } from "./job-material.js";
@@ -161,7 +162,7 @@ export async function setUpNetwork(connection: Connection, circuit: Circuit): Pr
   };
   await wait(await (await network.registry(owner!)).write.setMarket([market.address]));
   for (const [i, wallet] of provers.entries()) await registerAndStake(network, wallet, STAKES[i]!, i % 2 === 0);
-  const verifier = await viem.deployContract("CubicDeciderVerifier", [], { client: { wallet: owner! } });
+  const verifier = await viem.deployContract("TestOnlyCubicDeciderVerifier", [], { client: { wallet: owner! } });
   const registryOfCircuits = await at("CircuitRegistry", circuits.address)(owner!);
   const { shape, keys } = circuit;
   await wait(
@@ -170,17 +171,17 @@ export async function setUpNetwork(connection: Connection, circuit: Circuit): Pr
       BigInt(shape.m),
       BigInt(shape.nW),
       shape.s,
-      // The registry computes srsDigest = keccak256(abi.encode(n, powersHash, tauG2)); the prover's SRS
-      // module does not compute that digest yet, so its own digest stands in for powersHash and the
-      // registry's digest is read back below (the domain separator absorbs it).
-      { n: BigInt(circuit.srs.n), powersHash: circuit.srsDigest, tauG2: [0n, 0n, 0n, 0n] },
+      // The registry computes srsDigest = keccak256(abi.encode(n, powersHash, tauG2)) from the real SRS
+      // parts: it equals the prover's srsDigest (checked where it is read back below).
+      srsRegistration(circuit.srs),
       verifier.address,
       BigInt(keys.layout.nConstraints),
     ]),
   );
   const events = await registryOfCircuits.getEvents.CircuitRegistered({}, { fromBlock: 0n });
   network.circuitId = events[events.length - 1]!.args.circuitId!;
-  circuit.srsDigest = (await registryOfCircuits.read.getCircuit([network.circuitId])).srsDigest;
+  const onChain = (await registryOfCircuits.read.getCircuit([network.circuitId])).srsDigest;
+  assert.equal(onChain, circuit.srsDigest, "the registry's SRS digest is the prover's srsDigest");
   return network;
 }
 
