@@ -2,23 +2,15 @@
  * Fixtures and a driver for the v2 market tests (contracts/market): a fresh in-process Hardhat chain with the
  * stake token, ProverRegistry, CircuitRegistry, the Bundle and Chunks libraries, MarketExtension and the Market
  * facade; staked provers; a circuit with the test-only MockDeciderVerifier. Chunks use random commitments (the
- * market checks folds, not satisfiability); nodes above chunks are read back from `NodeSubmitted`.
+ * market checks folds, not satisfiability); nodes above chunks are read back from `NodeSubmitted`. The tree
+ * shape and the manifest come from the shared modules prover/src/tree/shape.ts and prover/src/tree/manifest.ts.
  */
 import { network } from "hardhat";
-import {
-  type Address,
-  concat,
-  encodeAbiParameters,
-  getAddress,
-  type Hex,
-  keccak256,
-  parseEventLogs,
-  zeroAddress,
-} from "viem";
+import { type Address, encodeAbiParameters, getAddress, type Hex, keccak256, parseEventLogs, zeroAddress } from "viem";
 import { G1_GENERATOR, g1Mul, randomScalar } from "../../prover/src/curve/bn254.js";
 import { P } from "../../prover/src/field/fr.js";
-import { nodeId, splitPoint } from "../../prover/src/folding/tree.js";
-import { segmentLeaf } from "./manifest.js";
+import { buildManifest } from "../../prover/src/tree/manifest.js";
+import { jobTasks, nodeId, nodeRange, splitPoint } from "../../prover/src/tree/shape.js";
 
 export const E18 = 10n ** 18n;
 export const DECISION = (1n << 256n) - 1n;
@@ -96,56 +88,6 @@ export async function revertsExactly(p: Promise<unknown>, name: string): Promise
   throw new Error(`expected revert ${name}, but it succeeded`);
 }
 
-/** The manifest's levels (segment leaves, then pairs hashed sorted, an odd last node carried up). */
-export function manifestLevels(states: readonly (readonly bigint[])[]): Hex[][] {
-  const leaves = states.slice(0, -1).map((z, k) => segmentLeaf(k, z, states[k + 1]));
-  const levels: Hex[][] = [leaves];
-  while (levels[levels.length - 1].length > 1) {
-    const prev = levels[levels.length - 1];
-    const next: Hex[] = [];
-    for (let i = 0; i < prev.length; i += 2) {
-      if (i + 1 >= prev.length) next.push(prev[i]);
-      else {
-        const [a, b] = BigInt(prev[i]) < BigInt(prev[i + 1]) ? [prev[i], prev[i + 1]] : [prev[i + 1], prev[i]];
-        next.push(keccak256(concat([a, b])));
-      }
-    }
-    levels.push(next);
-  }
-  return levels;
-}
-
-/** The Merkle proof of node `index` at `level` to the root. */
-export function levelProof(levels: Hex[][], level: number, index: number): Hex[] {
-  const out: Hex[] = [];
-  let idx = index;
-  for (let l = level; l < levels.length - 1; l++) {
-    const sib = idx ^ 1;
-    if (sib < levels[l].length) out.push(levels[l][sib]);
-    idx >>= 1;
-  }
-  return out;
-}
-
-/** The tasks of a job: chunk node ids (in order) and merge node ids (post-order). */
-export function jobTasks(n: number, chunkLog: number): { chunks: bigint[]; merges: bigint[] } {
-  const size = 1 << chunkLog;
-  const chunks: bigint[] = [];
-  const merges: bigint[] = [];
-  const walk = (a: number, c: number) => {
-    if (c - a <= size || c - a === 1) {
-      chunks.push(nodeId(a, c));
-      return;
-    }
-    const b = splitPoint(a, c);
-    walk(a, b);
-    walk(b, c);
-    merges.push(nodeId(a, c));
-  };
-  walk(0, n);
-  return { chunks, merges };
-}
-
 export async function v2Fixture(opts: { provers?: number; params?: Partial<typeof V2_PARAMS> } = {}) {
   const conn = await network.connect();
   const { viem, networkHelpers } = conn;
@@ -199,24 +141,36 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
     o: { fee?: bigint; states?: bigint[][]; deadline?: bigint } = {},
   ) {
     const states = o.states ?? Array.from({ length: n + 1 }, () => [randomScalar()]);
-    const levels = manifestLevels(states);
+    const manifest = buildManifest(states);
     const now = BigInt((await publicClient.getBlock()).timestamp);
     const fee = o.fee ?? 1_000_000n * 10n ** 6n;
     const req = {
       circuitId: 1n,
       nLeaves: n,
       chunkLog,
-      manifestRoot: levels[levels.length - 1][0],
+      manifestRoot: manifest.root,
       feeToken: feeToken.address,
       fee,
       deadline: o.deadline ?? now + 7n * 86400n,
       z0: states[0],
       z1: states[1],
-      z0Proof: levelProof(levels, 0, 0),
+      z0Proof: manifest.proof(0),
     };
     const receipt = await wait(await market.write.requestProof([req], { account: requester }));
     const ev = parseEventLogs({ abi: market.abi, logs: receipt.logs, eventName: "JobRequested" })[0];
-    return { jobId: ev.args.jobId, states, levels, req, receipt, ...jobTasks(n, chunkLog), chunkLog, n };
+    const tasks = jobTasks(n, chunkLog);
+    const ids = (kind: "chunk" | "merge") => tasks.filter((t) => t.kind === kind).map((t) => t.id);
+    return {
+      jobId: ev.args.jobId,
+      states,
+      manifest,
+      req,
+      receipt,
+      chunks: ids("chunk"),
+      merges: ids("merge"),
+      chunkLog,
+      n,
+    };
   }
   type Job = Awaited<ReturnType<typeof request>>;
 
@@ -227,13 +181,12 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
 
   /** The calldata of chunk `taskId` of `job` (random commitments). */
   function chunkData(job: Job, taskId: bigint) {
-    const a = Number(taskId >> 128n);
-    const c = Number(taskId & ((1n << 128n) - 1n));
+    const { a, c } = nodeRange(taskId);
     return {
       states: job.states.slice(a, c + 1).flat(),
       cmW: Array.from({ length: c - a }, point),
       cmT: Array.from({ length: c - a - 1 }, point),
-      proof: levelProof(job.levels, job.chunkLog, a >> job.chunkLog),
+      proof: job.manifest.subtreeProof(job.chunkLog, a >> job.chunkLog),
     };
   }
 
@@ -260,8 +213,7 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
 
   async function submitMerge(job: Job, taskId: bigint, as?: Address) {
     const who = as ?? (await assignee(job.jobId, taskId));
-    const a = Number(taskId >> 128n);
-    const c = Number(taskId & ((1n << 128n) - 1n));
+    const { a, c } = nodeRange(taskId);
     const b = splitPoint(a, c);
     const r = await wait(
       await market.write.submitMerge(

@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
-import { concat, keccak256, parseEventLogs } from "viem";
+import { parseEventLogs } from "viem";
 import { P } from "../../../../prover/src/field/fr.js";
-import { segmentLeaf } from "../../../helpers/manifest.js";
-import { DECISION, E18, levelProof, mockProof, revertsExactly, v2Fixture } from "../../../helpers/marketV2.js";
+import { hashPair, segmentLeaf } from "../../../../prover/src/tree/manifest.js";
+import { DECISION, E18, mockProof, revertsExactly, v2Fixture } from "../../../helpers/marketV2.js";
 
 describe("Market v2: attacks from the audit", function () {
   this.timeout(600_000);
@@ -131,7 +131,7 @@ describe("Market v2: attacks from the audit", function () {
     states[5] = [P + 3n];
     const job = await f.request(8, 2, { states });
     const prover = f.provers[0];
-    const seg = { zIn: states[4], zOut: states[5], proof: levelProof(job.levels, 0, 4) };
+    const seg = { zIn: states[4], zOut: states[5], proof: job.manifest.proof(4) };
     const leaf = { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] };
     const proof = mockProof(leaf);
     await revertsExactly(
@@ -141,7 +141,7 @@ describe("Market v2: attacks from the audit", function () {
           job.jobId,
           2,
           3n,
-          [{ ...seg, proof: levelProof(job.levels, 0, 3), zIn: states[3], zOut: states[4] }],
+          [{ ...seg, proof: job.manifest.proof(3), zIn: states[3], zOut: states[4] }],
           leaf,
           proof as any,
         ],
@@ -162,34 +162,34 @@ describe("Market v2: attacks from the audit", function () {
     const f = await v2Fixture();
     // Segments (k, z_k, z_{k+1}) for k = 0..3, except segment 2 ends at 99 while segment 3 starts at 3.
     const segs = [0, 1, 2, 3].map((k) => ({ zIn: [BigInt(k)], zOut: [k === 2 ? 99n : BigInt(k + 1)] }));
+    // No states z_0..z_4 give these segments, so the manifest is hashed here (manifest.ts's leaf and pair hash).
     const l0 = segs.map((g, k) => segmentLeaf(k, g.zIn, g.zOut));
-    const pair = (a: `0x${string}`, b: `0x${string}`) => keccak256(concat(BigInt(a) < BigInt(b) ? [a, b] : [b, a]));
-    const levels = [l0, [pair(l0[0], l0[1]), pair(l0[2], l0[3])]];
-    levels.push([pair(levels[1][0], levels[1][1])]);
+    const l1 = [hashPair(l0[0], l0[1]), hashPair(l0[2], l0[3])];
+    const proof = (k: number) => [l0[k ^ 1], l1[(k >> 1) ^ 1]];
     const now = BigInt((await f.publicClient.getBlock()).timestamp);
     const req = {
       circuitId: 1n,
       nLeaves: 4,
       chunkLog: 0,
-      manifestRoot: levels[2][0],
+      manifestRoot: hashPair(l1[0], l1[1]),
       feeToken: f.feeToken.address,
       fee: 10n ** 12n,
       deadline: now + 86400n,
       z0: [0n],
       z1: [1n],
-      z0Proof: levelProof(levels, 0, 0),
+      z0Proof: proof(0),
     };
     await f.market.write.requestProof([req], { account: f.requester });
     const leaf = { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] };
-    const proof = mockProof(leaf);
-    const arg = (k: number) => ({ ...segs[k], proof: levelProof(levels, 0, k) });
+    const decider = mockProof(leaf);
+    const arg = (k: number) => ({ ...segs[k], proof: proof(k) });
     await revertsExactly(
       // biome-ignore lint/suspicious/noExplicitAny: ABI struct
-      f.market.write.voidImpossible([1n, 1, 1n, [arg(1), arg(2)], leaf, proof as any], { account: f.provers[1] }),
+      f.market.write.voidImpossible([1n, 1, 1n, [arg(1), arg(2)], leaf, decider as any], { account: f.provers[1] }),
       "MarketNotImpossible",
     );
     // biome-ignore lint/suspicious/noExplicitAny: ABI struct
-    await f.market.write.voidImpossible([1n, 1, 2n, [arg(2), arg(3)], leaf, proof as any], { account: f.provers[1] });
+    await f.market.write.voidImpossible([1n, 1, 2n, [arg(2), arg(3)], leaf, decider as any], { account: f.provers[1] });
     assert.equal((await f.market.read.getJob([1n])).status, 5);
   });
 });
