@@ -134,19 +134,10 @@ describe("Market v2: attacks from the audit", function () {
     const seg = { zIn: states[4], zOut: states[5], proof: job.manifest.proof(4) };
     const leaf = { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] };
     const proof = mockProof(leaf);
+    const inField = { proof: job.manifest.proof(3), zIn: states[3], zOut: states[4] };
     await revertsExactly(
       // biome-ignore lint/suspicious/noExplicitAny: ABI struct
-      f.market.write.voidImpossible(
-        [
-          job.jobId,
-          2,
-          3n,
-          [{ ...seg, proof: job.manifest.proof(3), zIn: states[3], zOut: states[4] }],
-          leaf,
-          proof as any,
-        ],
-        { account: prover },
-      ),
+      f.market.write.voidImpossible([job.jobId, 2, 3n, [inField], leaf, proof as any], { account: prover }),
       "MarketNotImpossible",
     );
     // biome-ignore lint/suspicious/noExplicitAny: ABI struct
@@ -156,6 +147,66 @@ describe("Market v2: attacks from the audit", function () {
     assert.equal(await f.market.read.claimable([prover, f.feeToken.address]), j.bond);
     assert.equal(await f.market.read.claimable([f.requester, f.feeToken.address]), j.fee);
     void E18;
+  });
+
+  it("a decider proof that F(z_k) ≠ z_{k+1} voids the job at the requester's bond; a wrong or unproved claim does not", async () => {
+    const f = await v2Fixture();
+    const job = await f.request(4, 1);
+    const [prover, sybil] = f.provers;
+    const k = 2;
+    const z = job.states;
+    const seg = { zIn: z[k], zOut: z[k + 1], proof: job.manifest.proof(k) };
+    // A fresh leaf of segment k (u = 1, cmE = 0, x = (F(z_k), z_k)) whose output is not the manifest's z_{k+1},
+    // decided by the fixture's MockDeciderVerifier (it accepts only the proof bound to that exact instance).
+    const fresh = (out: readonly bigint[], inp: readonly bigint[] = z[k], u = 1n) => ({
+      cmW: { x: 1n, y: 2n },
+      cmE: { x: 0n, y: 0n },
+      u,
+      x: [...out, ...inp],
+    });
+    const other = [(z[k + 1][0] + 1n) % P];
+    const leaf = fresh(other);
+    // biome-ignore lint/suspicious/noExplicitAny: ABI struct
+    const voidWith = (l: ReturnType<typeof fresh>, proof: any, as = prover, s = seg, index = BigInt(k)) =>
+      f.market.write.voidImpossible([job.jobId, 3, index, [s], l, proof], { account: as });
+
+    // The manifest is right about the output: nothing to void.
+    const agrees = fresh(z[k + 1]);
+    await revertsExactly(voidWith(agrees, mockProof(agrees)), "MarketNotImpossible");
+    // The leaf starts elsewhere than z_k.
+    const elsewhere = fresh(other, [(z[k][0] + 1n) % P]);
+    await revertsExactly(voidWith(elsewhere, mockProof(elsewhere)), "MarketNotImpossible");
+    // Not a fresh leaf (a folded instance, u ≠ 1), or one with an error term.
+    const folded = fresh(other, z[k], 2n);
+    await revertsExactly(voidWith(folded, mockProof(folded)), "MarketNotImpossible");
+    const withError = { ...leaf, cmE: { x: 1n, y: 2n } };
+    await revertsExactly(voidWith(withError, mockProof(withError)), "MarketNotImpossible");
+    // The segment is not the manifest's (its proof is segment k+1's) or the index is past the job.
+    await revertsExactly(
+      voidWith(leaf, mockProof(leaf), prover, { ...seg, proof: job.manifest.proof(k + 1) }),
+      "MarketNotImpossible",
+    );
+    await revertsExactly(voidWith(leaf, mockProof(leaf), prover, seg, 4n), "MarketNotImpossible");
+    // The claim without a proof of it: the decider rejects.
+    await revertsExactly(voidWith(leaf, mockProof(agrees)), "MockDeciderVerifierRejected");
+    await revertsExactly(voidWith(leaf, f.zeroProof), "MockDeciderVerifierRejected");
+    // Only a staked prover may void.
+    await revertsExactly(voidWith(leaf, mockProof(leaf), f.outsiders[0]), "MarketNotStaked");
+
+    const r = await f.wait(await voidWith(leaf, mockProof(leaf)));
+    const ev = parseEventLogs({ abi: f.market.abi, logs: r.logs, eventName: "JobVoided" });
+    assert.equal(ev.length, 1);
+    assert.equal(ev[0].args.prover, prover);
+    assert.equal(ev[0].args.reason, 3);
+    assert.equal(ev[0].args.index, BigInt(k));
+    const j = await f.market.read.getJob([job.jobId]);
+    assert.equal(j.status, 5);
+    assert.ok(j.bond > 0n);
+    assert.equal(ev[0].args.refund, j.fee);
+    assert.equal(await f.market.read.claimable([prover, f.feeToken.address]), j.bond, "the voider takes the bond");
+    assert.equal(await f.market.read.claimable([f.requester, f.feeToken.address]), j.fee, "the fee back, not the bond");
+    // Once: the job is closed, a second void (by anyone) is refused.
+    await revertsExactly(voidWith(leaf, mockProof(leaf), sybil), "MarketJobNotOpen");
   });
 
   it("discontinuous manifest segments void the job at the requester's bond; continuous ones do not", async () => {
