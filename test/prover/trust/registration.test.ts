@@ -11,7 +11,7 @@ import { basename, dirname, join } from "node:path";
 import { type Address, type Hex, keccak256 } from "viem";
 import { main } from "../../../prover/src/cli/main.js";
 import { loadSrsFromPtau, srsFromTau, srsRegistration } from "../../../prover/src/commitment/srs.js";
-import { fileBlake2b, TRUST_FORMAT } from "../../../prover/src/trust/store.js";
+import { fileBlake2b, TRUST_FORMAT, vkHash } from "../../../prover/src/trust/store.js";
 import { testPtauPath } from "../../helpers/prover.js";
 import { type RpcNode, startRpcNode } from "../../indexer/helpers/rpc-node.js";
 
@@ -141,6 +141,49 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
     const r = await cli(args(ids.honest));
     assert.equal(r.code, 2, r.out + r.err);
     assert.match(r.out, /UNCHECKED: no trusted decider code hash/);
+  });
+
+  it("takes trusted decider code from a store pin of the caller's circuit, and only of that circuit", async () => {
+    // The check uses only the pin's deciderCodehashes; the store format requires a vkey whose hash is its
+    // vkHash, so the pin carries a placeholder key (never used to verify anything here).
+    const vkey = {
+      vk_alpha_1: ["1", "2"],
+      vk_beta_2: [
+        ["1", "2"],
+        ["3", "4"],
+      ],
+      vk_gamma_2: [
+        ["1", "2"],
+        ["3", "4"],
+      ],
+      vk_delta_2: [
+        ["1", "2"],
+        ["3", "4"],
+      ],
+      IC: [["1", "2"]],
+    };
+    const pin = (stepR1csHash: Hex) => ({
+      label: "cubic decider (test pin)",
+      stepR1csHash,
+      variant: "hashed",
+      vkHash: vkHash(vkey as never),
+      vkey,
+      kind: "insecure-dev",
+      contributions: 0,
+      beacon: true,
+      deciderCodehashes: [honestCodehash],
+    });
+    const write = (name: string, stepR1csHash: Hex) => {
+      const f = join(tmp, name);
+      writeFileSync(f, JSON.stringify({ format: TRUST_FORMAT, ptau: [], deciders: [pin(stepR1csHash)] }));
+      return f;
+    };
+    const ok = await cli(args(ids.honest, ["--trust", write("cubic-pin.json", CUBIC_HASH)]));
+    assert.equal(ok.code, 0, ok.out + ok.err);
+    const impostor = await cli(args(ids.impostor, ["--trust", write("cubic-pin2.json", CUBIC_HASH)]));
+    assert.equal(impostor.code, 1, impostor.out + impostor.err);
+    const other = await cli(args(ids.honest, ["--trust", write("other-pin.json", `0x${"11".repeat(32)}`)]));
+    assert.equal(other.code, 2, other.out + other.err);
   });
 
   it("an unknown circuit id is a mismatch", async () => {
