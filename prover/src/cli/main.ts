@@ -40,6 +40,7 @@ const USAGE = `usage:
                 [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--vkey <vkey.json>]
                 [--insecure-dev-keys] [--json] [--quiet] [--onchain]
 ${SETUP_USAGE}${CEREMONY_USAGE}
+  novanet circuit verify <circuitId> --rpc <url> --registry <address> --circuit <step.circom|.r1cs> [--trust <store.json>]... [--decider-codehash <0x…>]... [--json]
 ${PRIVATE_USAGE}
   novanet node <run|register|stake|unstake|withdraw|claim|status> --config <node.json>
                 [--amount <tokens>] [--capacity <constraints>] [--token <address>]   (docs/node.md)
@@ -315,6 +316,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await (await import("./node.js")).nodeCommand(rest);
       case "ceremony":
         return await ceremonyCommand(rest, io);
+      case "circuit":
+        return await (await import("./circuit.js")).circuitCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

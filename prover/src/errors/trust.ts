@@ -25,3 +25,8 @@ export class UntrustedDeciderKeyError extends BaseError {
 export class DevKeysRefusedError extends BaseError {
   override name = "DevKeysRefusedError";
 }
+
+/** The circuit registry could not be read (RPC unreachable, no contract at the address, no registration event). */
+export class RegistryReadError extends BaseError {
+  override name = "RegistryReadError";
+}

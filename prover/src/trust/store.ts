@@ -48,6 +48,8 @@ export type DeciderPin = {
   /** Non-beacon phase-2 contributions in the transcript the key was exported from. */
   contributions: number;
   beacon: boolean;
+  /** Runtime-code hashes of deployed decider verifiers of this key that the store trusts (`novanet circuit verify`). */
+  deciderCodehashes?: Hex[];
 };
 export type TrustStore = { ptau: PtauPin[]; deciders: DeciderPin[]; ptauDirs: string[]; sources: string[] };
 
@@ -97,7 +99,9 @@ function parseStore(path: string): { ptau: PtauPin[]; deciders: DeciderPin[] } {
       HEX32.test(d.vkHash) &&
       (d.kind === "ceremony" || d.kind === "insecure-dev") &&
       typeof d.vkey === "object" &&
-      d.vkey !== null;
+      d.vkey !== null &&
+      (d.deciderCodehashes === undefined ||
+        (Array.isArray(d.deciderCodehashes) && d.deciderCodehashes.every((h) => HEX32.test(h))));
     if (!ok || vkHash(d.vkey) !== d.vkHash) {
       throw new TrustStoreError("malformed decider pin (or its vkey does not hash to its vkHash)", {
         details: `${path}: deciders[${i}]`,

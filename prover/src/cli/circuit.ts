@@ -1,0 +1,97 @@
+/**
+ * `novanet circuit verify <circuitId> --rpc <url> --registry <address> --circuit <step.circom|.r1cs>`:
+ * checks a circuit's on-chain registration against what the caller trusts (trust/registration.ts) and
+ * prints one typed verdict line. Exit 0 trusted, 1 mismatch, 2 could not check.
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { createPublicClient, type Hex, http, isAddress, keccak256, type PublicClient } from "viem";
+import { compileCircuit } from "../circuits/compile.js";
+import { BaseError } from "../errors/base.js";
+import { InputFileError, UsageError } from "../errors/cli.js";
+import { verifyRegistration } from "../trust/registration.js";
+import { loadTrustStore } from "../trust/store.js";
+
+export const CIRCUIT_USAGE = `  novanet circuit verify <circuitId> --rpc <url> --registry <address> --circuit <step.circom|.r1cs>
+                [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--decider-codehash <0x…>]... [--json]
+                (exit 0 trusted / 1 mismatch / 2 could not check; docs/trust.md)
+`;
+
+type Io = { out: (s: string) => void; err: (s: string) => void };
+
+const HEX32 = /^0x[0-9a-fA-F]{64}$/;
+
+async function r1csHashOf(circuit: string, cache?: string): Promise<Hex> {
+  if (circuit.endsWith(".r1cs")) {
+    try {
+      return keccak256(new Uint8Array(readFileSync(circuit)));
+    } catch (cause) {
+      throw new InputFileError("cannot read the --circuit .r1cs file", { details: circuit, cause });
+    }
+  }
+  const compiled = await compileCircuit(circuit, { cacheDir: join(resolve(cache ?? ".novanet"), "circuits") });
+  return keccak256(new Uint8Array(readFileSync(compiled.r1csPath)));
+}
+
+export async function circuitCommand(argv: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== "verify") throw new UsageError(`unknown circuit subcommand ${sub ?? "(none)"}`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      rpc: { type: "string" },
+      registry: { type: "string" },
+      circuit: { type: "string" },
+      ptau: { type: "string" },
+      "ptau-dir": { type: "string", multiple: true },
+      trust: { type: "string", multiple: true },
+      "decider-codehash": { type: "string", multiple: true },
+      cache: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (positionals.length !== 1 || !/^[0-9]+$/.test(positionals[0])) {
+    throw new UsageError("circuit verify takes one decimal circuit id");
+  }
+  if (!values.rpc || !values.registry || !values.circuit) {
+    throw new UsageError("circuit verify needs --rpc, --registry and --circuit");
+  }
+  if (!isAddress(values.registry)) throw new UsageError("--registry is not an address", { details: values.registry });
+  const codehashes = values["decider-codehash"] ?? [];
+  for (const h of codehashes) if (!HEX32.test(h)) throw new UsageError("--decider-codehash must be 32 bytes of 0x-hex");
+  const expect = await r1csHashOf(values.circuit, values.cache);
+  const store = loadTrustStore({ stores: values.trust, ptauDirs: values["ptau-dir"] });
+  const client = createPublicClient({ transport: http(values.rpc, { retryCount: 0, timeout: 10_000 }) });
+  let r: Awaited<ReturnType<typeof verifyRegistration>>;
+  try {
+    r = await verifyRegistration(client as PublicClient, {
+      registry: values.registry,
+      circuitId: BigInt(positionals[0]),
+      expectR1csHash: expect,
+      store,
+      ptau: values.ptau,
+      deciderCodehashes: codehashes as Hex[],
+    });
+  } catch (e) {
+    if (!(e instanceof BaseError)) throw e;
+    if (values.json) {
+      io.out(
+        `${JSON.stringify({ verdict: "unchecked", circuitId: positionals[0], error: e.name, reason: e.message })}\n`,
+      );
+    } else
+      io.out(`circuit ${positionals[0]}: UNCHECKED: ${e.name}: ${e.message}${e.details ? ` (${e.details})` : ""}\n`);
+    return 2;
+  }
+  if (values.json) {
+    io.out(`${JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}\n`);
+  } else if (r.verdict === "trusted") {
+    io.out(
+      `circuit ${r.circuitId}: TRUSTED: r1csHash ${r.record?.r1csHash}, SRS ${r.srs?.label} (${r.srs?.trust}), decider ${r.record?.decider} codehash ${r.record?.deciderCodehash}\n`,
+    );
+  } else {
+    io.out(`circuit ${r.circuitId}: ${r.verdict === "mismatch" ? "MISMATCH" : "UNCHECKED"}: ${r.reasons.join("; ")}\n`);
+  }
+  return r.verdict === "trusted" ? 0 : r.verdict === "mismatch" ? 1 : 2;
+}

@@ -1,0 +1,155 @@
+/**
+ * `novanet circuit verify` (docs/trust.md "Registry impersonation"): checks a circuit's on-chain
+ * registration in CircuitRegistry against what the CALLER trusts, taking nothing from the registrant:
+ *
+ * 1. `r1csHash` equals the hash of the caller's own circuit (`--circuit`);
+ * 2. `srsDigest` (computed by the registry from the registered `Srs`) equals the digest of an SRS the
+ *    caller trusts: a ptau file pinned in the trust store (found in the caller's own folders) or the
+ *    caller's `--ptau`; `n` is read from the `CircuitRegistered` event and the digest recomputed;
+ * 3. the decider's live code hash equals the registry's `deciderCodehash`, and that code hash is one the
+ *    caller trusts (`--decider-codehash`, or a trust store decider pin's `deciderCodehashes` for this
+ *    circuit). The decider's own getters (`r1csHash()`, `vkeyHash()`) are self-reported and never used.
+ *
+ * Verdict: `trusted` (all three hold), `mismatch` (one fails), `unchecked` (the chain could not be read
+ * or the caller trusts no decider code for this circuit).
+ */
+import { type Address, type Hex, keccak256, type PublicClient } from "viem";
+import { CircuitRegistryAbi } from "../../../indexer/abis/CircuitRegistry.js";
+import { srsDigestOf } from "../commitment/srs.js";
+import type { G2Affine } from "../curve/bn254.js";
+import { RegistryReadError, UntrustedSrsError } from "../errors/trust.js";
+import { resolveSrs, type TrustStore } from "./store.js";
+
+export type RegistrationVerdict = "trusted" | "mismatch" | "unchecked";
+
+export type RegistrationResult = {
+  verdict: RegistrationVerdict;
+  circuitId: bigint;
+  /** One line per failed (mismatch) or impossible (unchecked) check. */
+  reasons: string[];
+  record?: { r1csHash: Hex; srsDigest: Hex; decider: Address; deciderCodehash: Hex; owner: Address; n?: bigint };
+  /** The trusted SRS that matched (its store label, or the caller's `--ptau`). */
+  srs?: { label: string; trust: string };
+};
+
+export type RegistrationOptions = {
+  registry: Address;
+  circuitId: bigint;
+  /** keccak256 of the caller's own `.r1cs`. */
+  expectR1csHash: Hex;
+  store: TrustStore;
+  /** The caller's own `.ptau` (otherwise the store's pinned files). */
+  ptau?: string;
+  /** Decider runtime-code hashes the caller trusts (besides the store's pins for this circuit). */
+  deciderCodehashes?: Hex[];
+};
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? ((e as { shortMessage?: string }).shortMessage ?? e.message) : String(e)).split("\n")[0];
+}
+
+/** Checks circuit `circuitId`'s registration; throws {@link RegistryReadError} when the chain cannot be read. */
+export async function verifyRegistration(client: PublicClient, o: RegistrationOptions): Promise<RegistrationResult> {
+  const reasons: string[] = [];
+  let c: {
+    r1csHash: Hex;
+    srsDigest: Hex;
+    decider: Address;
+    deciderCodehash: Hex;
+    owner: Address;
+  };
+  try {
+    const code = await client.getCode({ address: o.registry });
+    if (!code || code === "0x") throw new Error(`no contract at ${o.registry}`);
+  } catch (cause) {
+    throw new RegistryReadError("cannot read the circuit registry", { details: firstLine(cause), cause });
+  }
+  try {
+    c = (await client.readContract({
+      address: o.registry,
+      abi: CircuitRegistryAbi,
+      functionName: "getCircuit",
+      args: [o.circuitId],
+    })) as typeof c;
+  } catch (cause) {
+    if (/CircuitRegistryUnknownCircuit/.test(String(cause))) {
+      return { verdict: "mismatch", circuitId: o.circuitId, reasons: [`no circuit ${o.circuitId} is registered`] };
+    }
+    throw new RegistryReadError("cannot read the circuit's registration", { details: firstLine(cause), cause });
+  }
+  const record: NonNullable<RegistrationResult["record"]> = {
+    r1csHash: c.r1csHash,
+    srsDigest: c.srsDigest,
+    decider: c.decider,
+    deciderCodehash: c.deciderCodehash,
+    owner: c.owner,
+  };
+  // 1. The statement: the caller's F.
+  if (c.r1csHash.toLowerCase() !== o.expectR1csHash.toLowerCase()) {
+    reasons.push(`r1csHash ${c.r1csHash} is not the caller's circuit (${o.expectR1csHash})`);
+  }
+  // 2. The SRS: n from the registration event, the digest recomputed and matched to a trusted SRS.
+  let srs: RegistrationResult["srs"];
+  let logs: { args: { srs?: { n: bigint; powersHash: Hex; tauG2: readonly bigint[] } } }[];
+  try {
+    logs = (await client.getContractEvents({
+      address: o.registry,
+      abi: CircuitRegistryAbi,
+      eventName: "CircuitRegistered",
+      args: { circuitId: o.circuitId },
+      fromBlock: 0n,
+    })) as unknown as typeof logs;
+  } catch (cause) {
+    throw new RegistryReadError("cannot read the registration event", { details: firstLine(cause), cause });
+  }
+  const ev = logs[0]?.args.srs;
+  if (!ev) throw new RegistryReadError("no CircuitRegistered event for this circuit (pruned node?)");
+  record.n = ev.n;
+  const [x1, x0, y1, y0] = ev.tauG2;
+  const recomputed = srsDigestOf(ev.n, ev.powersHash, { x: { c0: x0, c1: x1 }, y: { c0: y0, c1: y1 } } as G2Affine);
+  if (recomputed !== c.srsDigest) {
+    reasons.push(`srsDigest ${c.srsDigest} is not the digest of the registered Srs (${recomputed})`);
+  } else if (ev.n > BigInt(Number.MAX_SAFE_INTEGER)) {
+    reasons.push(`the registered SRS size n = ${ev.n} is absurd`);
+  } else {
+    try {
+      const t = await resolveSrs(o.store, { n: Number(ev.n), digest: c.srsDigest }, o.ptau);
+      if (t.digest !== c.srsDigest) {
+        reasons.push(`srsDigest ${c.srsDigest} is not the digest of the caller's SRS (${t.digest}, ${t.label})`);
+      } else srs = { label: t.label, trust: t.trust };
+    } catch (e) {
+      if (!(e instanceof UntrustedSrsError)) throw e;
+      reasons.push(`srsDigest ${c.srsDigest} (n ${ev.n}) is the digest of no SRS pinned in the trust store`);
+    }
+  }
+  // 3. The decider: its live code is the registered code, and that code is one the caller trusts.
+  let live: Hex;
+  try {
+    const code = await client.getCode({ address: c.decider });
+    live = keccak256(code ?? "0x");
+  } catch (cause) {
+    throw new RegistryReadError("cannot read the decider's code", { details: firstLine(cause), cause });
+  }
+  const trusted = new Set(
+    [
+      ...(o.deciderCodehashes ?? []),
+      ...o.store.deciders
+        .filter((d) => d.stepR1csHash.toLowerCase() === o.expectR1csHash.toLowerCase())
+        .flatMap((d) => d.deciderCodehashes ?? []),
+    ].map((h) => h.toLowerCase()),
+  );
+  let unchecked = false;
+  if (live !== c.deciderCodehash) {
+    reasons.push(`the decider's code ${live} is not the code registered (${c.deciderCodehash})`);
+  } else if (trusted.size === 0) {
+    unchecked = true;
+    reasons.push(
+      `no trusted decider code hash for this circuit (decider codehash ${live}): pass --decider-codehash or --trust`,
+    );
+  } else if (!trusted.has(live)) {
+    reasons.push(`decider ${c.decider} (codehash ${live}) is not a decider the caller trusts`);
+  }
+  const mismatch = reasons.length > (unchecked ? 1 : 0);
+  const verdict: RegistrationVerdict = mismatch ? "mismatch" : unchecked ? "unchecked" : "trusted";
+  return { verdict, circuitId: o.circuitId, reasons, record, srs };
+}

@@ -1,0 +1,202 @@
+/**
+ * `novanet circuit verify` against a real chain (Hardhat EDR served over HTTP JSON-RPC): an honest
+ * registration of cubic is trusted; the impersonation of issue 10 (an outsider registers cubic's real
+ * r1csHash with an accept-all-style verifier) is a mismatch; so is a registration with another SRS; an
+ * unreachable RPC is "could not check" (exit 2).
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { type Address, type Hex, keccak256 } from "viem";
+import { main } from "../../../prover/src/cli/main.js";
+import { loadSrsFromPtau, srsFromTau, srsRegistration } from "../../../prover/src/commitment/srs.js";
+import { fileBlake2b, TRUST_FORMAT, vkHash } from "../../../prover/src/trust/store.js";
+import { testPtauPath } from "../../helpers/prover.js";
+import { type RpcNode, startRpcNode } from "../../indexer/helpers/rpc-node.js";
+
+const CUBIC = "test/fixtures/circuits/cubic.r1cs";
+const CUBIC_HASH = "0xdf078ff93427271c6e99b7dcfcca9858a3fe2a5f319aec7631076f3bf1e1d939" as Hex;
+const N = 64;
+
+async function cli(argv: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(argv, {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+  });
+  return { code, out, err };
+}
+
+describe("trust: novanet circuit verify (registry impersonation)", function () {
+  this.timeout(120_000);
+  let node: RpcNode;
+  let registry: Address;
+  let honestCodehash: Hex;
+  let ptau: string;
+  let tmp: string;
+  let store: string;
+  const ids = { honest: "1", impostor: "2", otherSrs: "3" };
+
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), "novanet-circuit-verify-"));
+    ptau = await testPtauPath();
+    node = await startRpcNode();
+    const { viem } = node.connection;
+    const [owner, outsider] = await viem.getWalletClients();
+    const publicClient = await viem.getPublicClient();
+    const reg = await viem.deployContract("CircuitRegistry");
+    registry = reg.address;
+    const honest = await viem.deployContract("TestOnlyCubicDeciderVerifier");
+    honestCodehash = keccak256((await publicClient.getCode({ address: honest.address })) as Hex);
+    const srs = srsRegistration(await loadSrsFromPtau(ptau, N));
+    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, srs, honest.address, 1000n], { account: owner.account });
+    // The impersonation: cubic's real r1csHash, a verifier that does not decide cubic, the same real SRS.
+    const impostor = await viem.deployContract("MockDeciderVerifier", [CUBIC_HASH, 1n], {
+      client: { wallet: outsider },
+    });
+    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, srs, impostor.address, 1000n], {
+      account: outsider.account,
+    });
+    // The honest decider over an SRS nobody pinned (a known τ).
+    const known = srsRegistration(srsFromTau(5n, N));
+    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, known, honest.address, 1000n], { account: owner.account });
+    store = join(tmp, "store.json");
+    writeFileSync(
+      store,
+      JSON.stringify({
+        format: TRUST_FORMAT,
+        ptau: [
+          {
+            label: "test ptau (snarkjs, one contribution)",
+            file: basename(ptau),
+            power: 10,
+            blake2b: await fileBlake2b(ptau),
+            kind: "insecure-dev",
+          },
+        ],
+        deciders: [],
+      }),
+    );
+  });
+  after(async () => {
+    await node?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const args = (id: string, extra: string[] = []) => [
+    "circuit",
+    "verify",
+    id,
+    "--rpc",
+    node.url,
+    "--registry",
+    registry,
+    "--circuit",
+    CUBIC,
+    "--trust",
+    store,
+    "--ptau-dir",
+    dirname(ptau),
+    ...extra,
+  ];
+
+  it("trusts an honest registration (pinned SRS found in the caller's folder, trusted decider code)", async () => {
+    const r = await cli(args(ids.honest, ["--decider-codehash", honestCodehash]));
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /^circuit 1: TRUSTED: r1csHash 0xdf07.*test ptau/);
+    assert.equal(r.out.trim().split("\n").length, 1);
+  });
+
+  it("reports the impersonation (cubic's r1csHash, another verifier) as a mismatch", async () => {
+    const r = await cli(args(ids.impostor, ["--decider-codehash", honestCodehash, "--json"]));
+    assert.equal(r.code, 1, r.out + r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.verdict, "mismatch");
+    assert.equal(j.reasons.length, 1);
+    assert.match(j.reasons[0], /is not a decider the caller trusts/);
+    assert.equal(j.record.r1csHash, CUBIC_HASH); // the claim itself is "right": only the decider betrays it
+  });
+
+  it("reports a wrong SRS digest as a mismatch", async () => {
+    const r = await cli(args(ids.otherSrs, ["--decider-codehash", honestCodehash]));
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /^circuit 3: MISMATCH: srsDigest 0x[0-9a-f]{64} \(n 64\) is the digest of no SRS pinned/);
+  });
+
+  it("reports another circuit's r1cs as a mismatch", async () => {
+    const a = args(ids.honest, ["--decider-codehash", honestCodehash]);
+    a[8] = "test/fixtures/circuits/mix2.r1cs";
+    const r = await cli(a);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /MISMATCH: r1csHash 0xdf07[0-9a-f]+ is not the caller's circuit/);
+  });
+
+  it("cannot say trusted without a trusted decider code hash (exit 2)", async () => {
+    const r = await cli(args(ids.honest));
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.out, /UNCHECKED: no trusted decider code hash/);
+  });
+
+  it("takes trusted decider code from a store pin of the caller's circuit, and only of that circuit", async () => {
+    // The check uses only the pin's deciderCodehashes; the store format requires a vkey whose hash is its
+    // vkHash, so the pin carries a placeholder key (never used to verify anything here).
+    const vkey = {
+      vk_alpha_1: ["1", "2"],
+      vk_beta_2: [
+        ["1", "2"],
+        ["3", "4"],
+      ],
+      vk_gamma_2: [
+        ["1", "2"],
+        ["3", "4"],
+      ],
+      vk_delta_2: [
+        ["1", "2"],
+        ["3", "4"],
+      ],
+      IC: [["1", "2"]],
+    };
+    const pin = (stepR1csHash: Hex) => ({
+      label: "cubic decider (test pin)",
+      stepR1csHash,
+      variant: "hashed",
+      vkHash: vkHash(vkey as never),
+      vkey,
+      kind: "insecure-dev",
+      contributions: 0,
+      beacon: true,
+      deciderCodehashes: [honestCodehash],
+    });
+    const write = (name: string, stepR1csHash: Hex) => {
+      const f = join(tmp, name);
+      writeFileSync(f, JSON.stringify({ format: TRUST_FORMAT, ptau: [], deciders: [pin(stepR1csHash)] }));
+      return f;
+    };
+    const ok = await cli(args(ids.honest, ["--trust", write("cubic-pin.json", CUBIC_HASH)]));
+    assert.equal(ok.code, 0, ok.out + ok.err);
+    const impostor = await cli(args(ids.impostor, ["--trust", write("cubic-pin2.json", CUBIC_HASH)]));
+    assert.equal(impostor.code, 1, impostor.out + impostor.err);
+    const other = await cli(args(ids.honest, ["--trust", write("other-pin.json", `0x${"11".repeat(32)}`)]));
+    assert.equal(other.code, 2, other.out + other.err);
+  });
+
+  it("an unknown circuit id is a mismatch", async () => {
+    const r = await cli(args("9", ["--decider-codehash", honestCodehash]));
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /no circuit 9 is registered/);
+  });
+
+  it("an unreachable RPC is exit 2 with a typed error", async () => {
+    const a = args(ids.honest, ["--decider-codehash", honestCodehash]);
+    a[4] = "http://127.0.0.1:1";
+    const r = await cli(a);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.out, /^circuit 1: UNCHECKED: RegistryReadError: cannot read the circuit registry/);
+  });
+});
