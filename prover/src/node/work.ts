@@ -18,8 +18,8 @@ import { ArtefactError, NodeConfigError } from "../errors/node.js";
 import { checkRelaxed } from "../folding/nifs.js";
 import { instanceHash } from "../folding/transcript.js";
 import { makeLeaf, type ProverNode, restoreProverNode, type TreeNode } from "../folding/tree.js";
+import { buildManifest, type Manifest } from "../tree/manifest.js";
 import type { NodeConfig } from "./config.js";
-import { buildManifest, type Manifest } from "./manifest.js";
 
 export type OnChainNode = { U: RelaxedInstance; zIn: bigint[]; zOut: bigint[] };
 
