@@ -19,6 +19,18 @@ contract KzgHarness {
         return Kzg.batchChallenge(cm1, cm2, zeta, y1, y2, pi1, pi2);
     }
 
+    function batchTerms(
+        Bn254.G1Point memory cm1,
+        Bn254.G1Point memory cm2,
+        uint256 zeta,
+        uint256 y1,
+        uint256 y2,
+        Bn254.G1Point memory pi1,
+        Bn254.G1Point memory pi2
+    ) external view returns (Bn254.G1Point memory l, Bn254.G1Point memory r) {
+        return Kzg.batchTerms(cm1, cm2, zeta, y1, y2, pi1, pi2);
+    }
+
     function verifyBatch(
         Bn254.G1Point memory cm1,
         Bn254.G1Point memory cm2,

@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { network } from "hardhat";
-import { G1_GENERATOR, g1Add, g1Mul, Q } from "../../../prover/src/curve/bn254.js";
+import type { RelaxedInstance } from "../../../prover/src/arith/relaxed.js";
+import { G1_GENERATOR, g1Add, g1Mul, g2ToEvm, Q } from "../../../prover/src/curve/bn254.js";
 import {
   type DeciderProofAbi,
   deciderProofAbi,
   type InstanceAbi,
   instanceAbi,
 } from "../../../prover/src/decider/abi.js";
-import { proveDecider } from "../../../prover/src/decider/prove.js";
+import { type DeciderProof, decidedInstance, proveDecider } from "../../../prover/src/decider/prove.js";
+import { checkDecider } from "../../../prover/src/decider/verify.js";
 import { P } from "../../../prover/src/field/fr.js";
 import { foldTree, makeLeaf } from "../../../prover/src/folding/tree.js";
 import { witnessChain } from "../../helpers/prover.js";
@@ -141,6 +143,35 @@ describe("DeciderVerifier (on-chain)", function () {
       const moved = g1Add(p.piE, G1_GENERATOR);
       await rejects(v, U, { ...p, piE: moved }, "DeciderVerifierProofRejected");
     });
+    // Formerly only the πW/πE tampering above aimed at the KZG half, and nothing showed that the Groth16
+    // half of the rejected proof held (the off-chain "KZG" test failed in Groth16 first). This proof is made by the project's own prover for an instance whose cmW does not
+    // commit to the proved W: its Groth16 part holds (off-chain snarkjs accepts it, reason "kzg"), only the
+    // KZG opening is false — the on-chain Kzg library rejects exactly those openings, and the verifier,
+    // whose one pairing product carries both checks, reverts with DeciderVerifierProofRejected.
+    for (const hiding of [false, true]) {
+      it(`a Groth16-valid proof whose KZG opening is false (cmW not a commitment to W, hiding ${hiding ? "on" : "off"})`, async () => {
+        const { circuit, keys, srs } = await deciderFixture("mix2");
+        const root = await treeRoot(circuit, srs, 2, hiding);
+        const forged = { ...root.node.U, cmW: g1Add(root.node.U.cmW, G1_GENERATOR) };
+        const proof = await proveDecider(circuit.shape, srs, keys, forged, root.W, { hiding });
+        const honest = await proveDecider(circuit.shape, srs, keys, root.node.U, root.W, { hiding });
+        assert.deepEqual(await checkDecider(keys.vkey, srs, circuit.shape.s, forged, proof), {
+          ok: false,
+          reason: "kzg",
+        });
+        const kzg = await viem.deployContract("KzgHarness");
+        const [tx, ty] = g2ToEvm(srs.tauG2);
+        const tau = { x: [tx[0], tx[1]] as [bigint, bigint], y: [ty[0], ty[1]] as [bigint, bigint] };
+        const openings = (U: RelaxedInstance, q: DeciderProof) => {
+          const d = decidedInstance(U, q.blind, q.cmT);
+          return [d.cmW, d.cmE, q.zeta, q.yW, q.yE, q.piW, q.piE, tau] as const;
+        };
+        assert.equal(await kzg.read.verifyBatch(openings(root.node.U, honest)), true);
+        assert.equal(await kzg.read.verifyBatch(openings(forged, proof)), false);
+        assert.equal(await v.read.verifyDecider([instanceAbi(root.node.U), deciderProofAbi(honest)]), true);
+        await rejects(v, instanceAbi(forged), deciderProofAbi(proof), "DeciderVerifierProofRejected");
+      });
+    }
     it("mismatched cmW / cmE", async () => {
       await rejects(v, { ...U, cmW: U2.cmW }, p, "DeciderVerifierProofRejected");
       await rejects(v, { ...U, cmE: U2.cmE }, p, "DeciderVerifierProofRejected");

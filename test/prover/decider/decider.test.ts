@@ -3,13 +3,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isRelaxedSatisfied } from "../../../prover/src/arith/relaxed.js";
-import { G1_GENERATOR, g1Add } from "../../../prover/src/curve/bn254.js";
+import { G1_GENERATOR, g1Add, g1Mul } from "../../../prover/src/curve/bn254.js";
 import { buildDecider, deciderWitness } from "../../../prover/src/decider/circuit.js";
 import { poseidon, sponge } from "../../../prover/src/decider/poseidon.js";
 import { proveDecider } from "../../../prover/src/decider/prove.js";
 import { setupDecider } from "../../../prover/src/decider/setup.js";
-import { checkDecider } from "../../../prover/src/decider/verify.js";
-import { DeciderProofFormatError, DeciderUnsatisfiedError } from "../../../prover/src/errors/decider.js";
+import { checkDecider, verifyDecider } from "../../../prover/src/decider/verify.js";
+import {
+  DeciderProofFormatError,
+  DeciderUnsatisfiedError,
+  DeciderVerificationError,
+} from "../../../prover/src/errors/decider.js";
 import { P } from "../../../prover/src/field/fr.js";
 import { deciderFixture, TEST_PTAU, treeRoot } from "./fixtures.js";
 
@@ -82,13 +86,48 @@ describe("decider (off-chain)", function () {
     }
   }
 
-  it("rejects a wrong commitment with the KZG check (cmW moved by G)", async () => {
+  // Formerly this test moved cmW AFTER proving: cmDigest (a Groth16 public input) changed with it, so the
+  // proof failed in Groth16 and the KZG check was never reached. Here the prover itself is handed an
+  // instance whose cmW is not a commitment to its witness (the project's proveDecider does not check
+  // commitments): D_F's Groth16 proof is valid for that instance (cmDigest, ζ, yW, yE all match), and
+  // only the KZG opening of cmW at ζ — which opens commit(W), not the claimed cmW — is false.
+  for (const hiding of [false, true]) {
+    it(`rejects with the KZG check a proof whose cmW does not commit to the proved W (hiding ${hiding ? "on" : "off"})`, async () => {
+      const { circuit, keys, srs } = await deciderFixture("mix2");
+      const root = await treeRoot(circuit, srs, 2, hiding);
+      const forged = { ...root.node.U, cmW: g1Add(root.node.U.cmW, G1_GENERATOR) };
+      const proof = await proveDecider(circuit.shape, srs, keys, forged, root.W, { hiding });
+      assert.deepEqual(await checkDecider(keys.vkey, srs, circuit.shape.s, forged, proof), {
+        ok: false,
+        reason: "kzg",
+      });
+      await assert.rejects(
+        verifyDecider(keys.vkey, srs, circuit.shape.s, forged, proof),
+        (e: Error) => e instanceof DeciderVerificationError && /kzg check failed/.test(e.message),
+      );
+      // A wrong opening proof πW / πE on an honest proof: π is in no Groth16 input, so again only KZG fails.
+      const honest = await proveDecider(circuit.shape, srs, keys, root.node.U, root.W, { hiding });
+      const U = root.node.U;
+      assert.deepEqual(await checkDecider(keys.vkey, srs, circuit.shape.s, U, honest), { ok: true });
+      for (const bad of [
+        { ...honest, piW: g1Add(honest.piW, G1_GENERATOR) },
+        { ...honest, piE: g1Add(honest.piE, G1_GENERATOR) },
+        { ...honest, piW: honest.piE, piE: honest.piW },
+      ]) {
+        assert.deepEqual(await checkDecider(keys.vkey, srs, circuit.shape.s, U, bad), { ok: false, reason: "kzg" });
+      }
+    });
+  }
+
+  it("rejects with the blinding check a non-hiding proof with leftovers in cmT (as DeciderVerifierBlindNotEmpty)", async () => {
     const { circuit, keys, srs } = await deciderFixture("mix2");
     const root = await treeRoot(circuit, srs, 2, false);
     const proof = await proveDecider(circuit.shape, srs, keys, root.node.U, root.W, { hiding: false });
-    const U = { ...root.node.U, cmW: g1Add(root.node.U.cmW, G1_GENERATOR) };
-    // cmDigest changes with cmW, so the Groth16 public input no longer matches either.
-    assert.equal((await checkDecider(keys.vkey, srs, circuit.shape.s, U, proof)).ok, false);
+    const bad = { ...proof, cmT: g1Mul(G1_GENERATOR, 5n) };
+    assert.deepEqual(await checkDecider(keys.vkey, srs, circuit.shape.s, root.node.U, bad), {
+      ok: false,
+      reason: "blinding",
+    });
   });
 
   it("refuses to prove an unsatisfied instance (DeciderUnsatisfiedError)", async () => {
