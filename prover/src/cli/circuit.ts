@@ -7,14 +7,16 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createPublicClient, type Hex, http, isAddress, keccak256, type PublicClient } from "viem";
+import { loadR1cs } from "../arith/r1cs.js";
 import { compileCircuit } from "../circuits/compile.js";
 import { BaseError } from "../errors/base.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
-import { verifyRegistration } from "../trust/registration.js";
-import { loadTrustStore } from "../trust/store.js";
+import { type TrustedVkey, verifyRegistration } from "../trust/registration.js";
+import { loadTrustStore, resolveDeciderKey } from "../trust/store.js";
 
 export const CIRCUIT_USAGE = `  novanet circuit verify <circuitId> --rpc <url> --registry <address> --circuit <step.circom|.r1cs>
-                [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--decider-codehash <0x…>]... [--json]
+                [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--decider-codehash <0x…>]...
+                [--vkey <vkey.json>]... [--decider-name <Name>] [--json]
                 (exit 0 trusted / 1 mismatch / 2 could not check; docs/trust.md)
 `;
 
@@ -22,16 +24,22 @@ type Io = { out: (s: string) => void; err: (s: string) => void };
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/;
 
-async function r1csHashOf(circuit: string, cache?: string): Promise<Hex> {
-  if (circuit.endsWith(".r1cs")) {
-    try {
-      return keccak256(new Uint8Array(readFileSync(circuit)));
-    } catch (cause) {
-      throw new InputFileError("cannot read the --circuit .r1cs file", { details: circuit, cause });
-    }
+/** The caller's circuit: the keccak256 of its `.r1cs` and its state width. */
+async function r1csOf(circuit: string, cache?: string): Promise<{ hash: Hex; stateWidth: number }> {
+  const path = circuit.endsWith(".r1cs")
+    ? circuit
+    : (await compileCircuit(circuit, { cacheDir: join(resolve(cache ?? ".novanet"), "circuits") })).r1csPath;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (cause) {
+    throw new InputFileError("cannot read the --circuit .r1cs file", { details: path, cause });
   }
-  const compiled = await compileCircuit(circuit, { cacheDir: join(resolve(cache ?? ".novanet"), "circuits") });
-  return keccak256(new Uint8Array(readFileSync(compiled.r1csPath)));
+  try {
+    return { hash: keccak256(bytes), stateWidth: (await loadR1cs(bytes)).s };
+  } catch (cause) {
+    throw new InputFileError("the --circuit .r1cs file is not a step circuit's R1CS", { details: path, cause });
+  }
 }
 
 export async function circuitCommand(argv: string[], io: Io): Promise<number> {
@@ -48,6 +56,8 @@ export async function circuitCommand(argv: string[], io: Io): Promise<number> {
       "ptau-dir": { type: "string", multiple: true },
       trust: { type: "string", multiple: true },
       "decider-codehash": { type: "string", multiple: true },
+      vkey: { type: "string", multiple: true },
+      "decider-name": { type: "string" },
       cache: { type: "string" },
       json: { type: "boolean", default: false },
     },
@@ -61,8 +71,18 @@ export async function circuitCommand(argv: string[], io: Io): Promise<number> {
   if (!isAddress(values.registry)) throw new UsageError("--registry is not an address", { details: values.registry });
   const codehashes = values["decider-codehash"] ?? [];
   for (const h of codehashes) if (!HEX32.test(h)) throw new UsageError("--decider-codehash must be 32 bytes of 0x-hex");
-  const expect = await r1csHashOf(values.circuit, values.cache);
+  const name = values["decider-name"];
+  if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UsageError("--decider-name is not a Solidity identifier", { details: name });
+  }
+  const circuit = await r1csOf(values.circuit, values.cache);
+  const expect = circuit.hash;
   const store = loadTrustStore({ stores: values.trust, ptauDirs: values["ptau-dir"] });
+  // The caller's own keys (`--vkey`), taken as the hashed D_F variant (the one bundles use).
+  const vkeys: TrustedVkey[] = (values.vkey ?? []).map((f) => {
+    const k = resolveDeciderKey(store, expect, "hashed", f);
+    return { vkey: k.vkey, vkHash: k.vkHash, label: k.label, variant: "hashed" };
+  });
   const client = createPublicClient({ transport: http(values.rpc, { retryCount: 0, timeout: 10_000 }) });
   let r: Awaited<ReturnType<typeof verifyRegistration>>;
   try {
@@ -73,6 +93,9 @@ export async function circuitCommand(argv: string[], io: Io): Promise<number> {
       store,
       ptau: values.ptau,
       deciderCodehashes: codehashes as Hex[],
+      deciderVkeys: vkeys,
+      stateWidth: circuit.stateWidth,
+      deciderName: name,
     });
   } catch (e) {
     if (!(e instanceof BaseError)) throw e;
@@ -88,7 +111,7 @@ export async function circuitCommand(argv: string[], io: Io): Promise<number> {
     io.out(`${JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}\n`);
   } else if (r.verdict === "trusted") {
     io.out(
-      `circuit ${r.circuitId}: TRUSTED: r1csHash ${r.record?.r1csHash}, SRS ${r.srs?.label} (${r.srs?.trust}), decider ${r.record?.decider} codehash ${r.record?.deciderCodehash}\n`,
+      `circuit ${r.circuitId}: TRUSTED: r1csHash ${r.record?.r1csHash}, SRS ${r.srs?.label} (${r.srs?.trust}), decider ${r.record?.decider} codehash ${r.record?.deciderCodehash} (${r.deciderTrustedBy})\n`,
     );
   } else {
     io.out(`circuit ${r.circuitId}: ${r.verdict === "mismatch" ? "MISMATCH" : "UNCHECKED"}: ${r.reasons.join("; ")}\n`);

@@ -253,18 +253,24 @@ export async function verifyBundleDecider(
 
 const CONTRACTS = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
-/** Compiles the bundle's verifier (and the library sources it imports) with the solc npm package. */
-function compileVerifier(source: string): { abi: Abi; bytecode: Hex } {
+/**
+ * Compiles a rendered decider verifier `name` (and the library sources it imports) with the pinned solc
+ * npm package (hardhat.config.ts's version; optimizer 200 runs, cancun) as source file
+ * `contracts/decider/generated/<name>.sol`: the creation code and the runtime code. The runtime code, and
+ * so its keccak256, depends on the source, the name, the file name and these settings (solc's metadata
+ * hash); `novanet circuit verify --vkey` compares a deployed decider with this output.
+ */
+export function compileVerifier(source: string, name = VERIFIER_NAME): { abi: Abi; bytecode: Hex; runtime: Hex } {
   const require = createRequire(import.meta.url);
   const solc = require("solc") as { compile(input: string, opts: { import: (p: string) => unknown }): string };
-  const file = "contracts/decider/generated/BundleDeciderVerifier.sol";
+  const file = `contracts/decider/generated/${name}.sol`;
   const input = {
     language: "Solidity",
     sources: { [file]: { content: source } },
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: "cancun",
-      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } },
     },
   };
   const out = JSON.parse(
@@ -279,14 +285,17 @@ function compileVerifier(source: string): { abi: Abi; bytecode: Hex } {
     }),
   ) as {
     errors?: { severity: string; formattedMessage: string }[];
-    contracts: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
+    contracts: Record<
+      string,
+      Record<string, { abi: Abi; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>
+    >;
   };
   const errors = (out.errors ?? []).filter((e) => e.severity === "error");
   if (errors.length) {
     throw new DeciderKeysError("the bundle's verifier does not compile", { details: errors[0].formattedMessage });
   }
-  const c = out.contracts[file][VERIFIER_NAME];
-  return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` };
+  const c = out.contracts[file][name];
+  return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, runtime: `0x${c.evm.deployedBytecode.object}` };
 }
 
 export type OnchainResult = { ok: true; gas: bigint } | { ok: false; gas: null; reason: string };

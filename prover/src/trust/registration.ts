@@ -7,8 +7,16 @@
  *    caller trusts: a ptau file pinned in the trust store (found in the caller's own folders) or the
  *    caller's `--ptau`; `n` is read from the `CircuitRegistered` event and the digest recomputed;
  * 3. the decider's live code hash equals the registry's `deciderCodehash`, and that code hash is one the
- *    caller trusts (`--decider-codehash`, or a trust store decider pin's `deciderCodehashes` for this
- *    circuit). The decider's own getters (`r1csHash()`, `vkeyHash()`) are self-reported and never used.
+ *    caller trusts: a code hash the caller pins (`--decider-codehash`, or a trust store decider pin's
+ *    `deciderCodehashes` for this circuit), or the keccak256 of the runtime code of the verifier RENDERED
+ *    from a verification key the caller trusts (`--vkey`, or the vkey of a store decider pin for this
+ *    circuit) with the project's own renderer (decider/solidity.ts `renderDeciderVerifier`, the one
+ *    `verify --onchain` uses), the trusted SRS's `[τ]G2` and the caller's circuit's state width, compiled
+ *    in-process by decider/bundle.ts `compileVerifier` (pinned solc, optimizer 200 runs, cancun, contract
+ *    name {@link RENDERED_VERIFIER_NAME} unless told otherwise). The comparison is exact: solc's metadata
+ *    hash at the end of the runtime code covers the source, file and contract names and the settings, so
+ *    the deployed decider must be that very compiler output. The decider's own getters (`r1csHash()`,
+ *    `vkeyHash()`) are self-reported and never used.
  *
  * Verdict: `trusted` (all three hold), `mismatch` (one fails), `unchecked` (the chain could not be read
  * or the caller trusts no decider code for this circuit).
@@ -17,6 +25,9 @@ import { type Address, type Hex, keccak256, type PublicClient } from "viem";
 import { CircuitRegistryAbi } from "../../../indexer/abis/CircuitRegistry.js";
 import { srsDigestOf } from "../commitment/srs.js";
 import type { G2Affine } from "../curve/bn254.js";
+import { compileVerifier } from "../decider/bundle.js";
+import type { SnarkjsVkey } from "../decider/snarkjs.js";
+import { renderDeciderVerifier } from "../decider/solidity.js";
 import { RegistryReadError, UntrustedSrsError } from "../errors/trust.js";
 import { resolveSrs, type TrustStore } from "./store.js";
 
@@ -30,7 +41,17 @@ export type RegistrationResult = {
   record?: { r1csHash: Hex; srsDigest: Hex; decider: Address; deciderCodehash: Hex; owner: Address; n?: bigint };
   /** The trusted SRS that matched (its store label, or the caller's `--ptau`). */
   srs?: { label: string; trust: string };
+  /** What made the decider's code trusted: a pinned code hash, or the verifier rendered from a trusted vkey. */
+  deciderTrustedBy?: string;
+  /** keccak256 of the runtime code rendered and compiled from each trusted vkey (`--vkey`, store pins). */
+  rendered?: { label: string; vkHash: Hex; codehash: Hex }[];
 };
+
+/** The contract name under which `circuit verify` renders and compiles a trusted vkey's verifier by default. */
+export const RENDERED_VERIFIER_NAME = "CircuitDeciderVerifier";
+
+/** A verification key the caller trusts for this circuit, and the D_F variant it was made for. */
+export type TrustedVkey = { vkey: SnarkjsVkey; vkHash: Hex; label: string; variant: "hashed" | "unhashed" };
 
 export type RegistrationOptions = {
   registry: Address;
@@ -42,6 +63,15 @@ export type RegistrationOptions = {
   ptau?: string;
   /** Decider runtime-code hashes the caller trusts (besides the store's pins for this circuit). */
   deciderCodehashes?: Hex[];
+  /**
+   * Decider verification keys the caller trusts (`--vkey`; the store's pins for this circuit are added
+   * here): the verifier rendered from each is compiled and its runtime code hash trusted.
+   */
+  deciderVkeys?: TrustedVkey[];
+  /** The caller's circuit's state width (rendered into the verifier); required with trusted vkeys. */
+  stateWidth?: number;
+  /** Contract name to render and compile under (default {@link RENDERED_VERIFIER_NAME}). */
+  deciderName?: string;
 };
 
 function firstLine(e: unknown): string {
@@ -106,7 +136,9 @@ export async function verifyRegistration(client: PublicClient, o: RegistrationOp
   if (!ev) throw new RegistryReadError("no CircuitRegistered event for this circuit (pruned node?)");
   record.n = ev.n;
   const [x1, x0, y1, y0] = ev.tauG2;
-  const recomputed = srsDigestOf(ev.n, ev.powersHash, { x: { c0: x0, c1: x1 }, y: { c0: y0, c1: y1 } } as G2Affine);
+  // The registered [τ]G2 (the trusted SRS's own once the digests match) is rendered into the verifier.
+  let tauG2 = { x: { c0: x0, c1: x1 }, y: { c0: y0, c1: y1 } } as G2Affine;
+  const recomputed = srsDigestOf(ev.n, ev.powersHash, tauG2);
   if (recomputed !== c.srsDigest) {
     reasons.push(`srsDigest ${c.srsDigest} is not the digest of the registered Srs (${recomputed})`);
   } else if (ev.n > BigInt(Number.MAX_SAFE_INTEGER)) {
@@ -116,7 +148,10 @@ export async function verifyRegistration(client: PublicClient, o: RegistrationOp
       const t = await resolveSrs(o.store, { n: Number(ev.n), digest: c.srsDigest }, o.ptau);
       if (t.digest !== c.srsDigest) {
         reasons.push(`srsDigest ${c.srsDigest} is not the digest of the caller's SRS (${t.digest}, ${t.label})`);
-      } else srs = { label: t.label, trust: t.trust };
+      } else {
+        srs = { label: t.label, trust: t.trust };
+        tauG2 = t.srs.tauG2;
+      }
     } catch (e) {
       if (!(e instanceof UntrustedSrsError)) throw e;
       reasons.push(`srsDigest ${c.srsDigest} (n ${ev.n}) is the digest of no SRS pinned in the trust store`);
@@ -130,26 +165,51 @@ export async function verifyRegistration(client: PublicClient, o: RegistrationOp
   } catch (cause) {
     throw new RegistryReadError("cannot read the decider's code", { details: firstLine(cause), cause });
   }
-  const trusted = new Set(
-    [
-      ...(o.deciderCodehashes ?? []),
-      ...o.store.deciders
-        .filter((d) => d.stepR1csHash.toLowerCase() === o.expectR1csHash.toLowerCase())
-        .flatMap((d) => d.deciderCodehashes ?? []),
-    ].map((h) => h.toLowerCase()),
-  );
+  const mine = (h: Hex) => h.toLowerCase() === o.expectR1csHash.toLowerCase();
+  const pinned = new Map<string, string>();
+  for (const h of o.deciderCodehashes ?? []) pinned.set(h.toLowerCase(), "--decider-codehash");
+  for (const d of o.store.deciders.filter((d) => mine(d.stepR1csHash))) {
+    for (const h of d.deciderCodehashes ?? []) pinned.set(h.toLowerCase(), `store pin "${d.label}"`);
+  }
+  // The verifier rendered from each trusted vkey, compiled in-process: its runtime code hash is trusted.
+  const vkeys: TrustedVkey[] = [
+    ...(o.deciderVkeys ?? []),
+    ...o.store.deciders
+      .filter((d) => mine(d.stepR1csHash))
+      .map((d) => ({ vkey: d.vkey, vkHash: d.vkHash, label: `store pin "${d.label}"`, variant: d.variant })),
+  ];
+  const rendered: NonNullable<RegistrationResult["rendered"]> = [];
+  if (vkeys.length > 0 && !/^0x[0-9a-fA-F]{64}$/.test(o.expectR1csHash)) {
+    throw new RangeError(`not an r1csHash: ${o.expectR1csHash}`);
+  }
+  for (const k of vkeys) {
+    if (o.stateWidth === undefined) throw new RangeError("a trusted vkey needs the circuit's stateWidth");
+    const name = o.deciderName ?? RENDERED_VERIFIER_NAME;
+    const source = renderDeciderVerifier(k.vkey, {
+      name,
+      stepR1csHash: o.expectR1csHash.toLowerCase(),
+      variant: k.variant,
+      stateWidth: o.stateWidth,
+      tauG2,
+    });
+    const codehash = keccak256(compileVerifier(source, name).runtime);
+    rendered.push({ label: k.label, vkHash: k.vkHash, codehash });
+    if (!pinned.has(codehash)) pinned.set(codehash, `verifier rendered from ${k.label} (vkHash ${k.vkHash})`);
+  }
   let unchecked = false;
+  let deciderTrustedBy: string | undefined;
   if (live !== c.deciderCodehash) {
     reasons.push(`the decider's code ${live} is not the code registered (${c.deciderCodehash})`);
-  } else if (trusted.size === 0) {
+  } else if (pinned.size === 0) {
     unchecked = true;
     reasons.push(
-      `no trusted decider code hash for this circuit (decider codehash ${live}): pass --decider-codehash or --trust`,
+      `no trusted decider code hash or vkey for this circuit (decider codehash ${live}): pass --decider-codehash, --vkey or --trust`,
     );
-  } else if (!trusted.has(live)) {
-    reasons.push(`decider ${c.decider} (codehash ${live}) is not a decider the caller trusts`);
-  }
+  } else if (!pinned.has(live)) {
+    const r = rendered.map((x) => `${x.label} renders to ${x.codehash}`).join(", ");
+    reasons.push(`decider ${c.decider} (codehash ${live}) is not a decider the caller trusts${r ? ` (${r})` : ""}`);
+  } else deciderTrustedBy = pinned.get(live);
   const mismatch = reasons.length > (unchecked ? 1 : 0);
   const verdict: RegistrationVerdict = mismatch ? "mismatch" : unchecked ? "unchecked" : "trusted";
-  return { verdict, circuitId: o.circuitId, reasons, record, srs };
+  return { verdict, circuitId: o.circuitId, reasons, record, srs, deciderTrustedBy, rendered };
 }

@@ -2,7 +2,11 @@
  * `novanet circuit verify` against a real chain (Hardhat EDR served over HTTP JSON-RPC): an honest
  * registration of cubic is trusted; the impersonation of issue 10 (an outsider registers cubic's real
  * r1csHash with an accept-all-style verifier) is a mismatch; so is a registration with another SRS; an
- * unreachable RPC is "could not check" (exit 2).
+ * unreachable RPC is "could not check" (exit 2). With a trusted vkey (`--vkey`, a store pin's vkey) the
+ * decider must be the verifier rendered from that key and compiled in-process (decider/bundle.ts
+ * compileVerifier): the rendered cubic verifier is trusted; the impostor, a verifier rendered from mix2's
+ * key under cubic's r1csHash, and the Hardhat-compiled committed test verifier (same executable code,
+ * other solc metadata) are not.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -11,9 +15,14 @@ import { basename, dirname, join } from "node:path";
 import { type Address, type Hex, keccak256 } from "viem";
 import { main } from "../../../prover/src/cli/main.js";
 import { loadSrsFromPtau, srsFromTau, srsRegistration } from "../../../prover/src/commitment/srs.js";
+import { compileVerifier } from "../../../prover/src/decider/bundle.js";
+import type { SnarkjsVkey } from "../../../prover/src/decider/snarkjs.js";
+import { renderDeciderVerifier } from "../../../prover/src/decider/solidity.js";
+import { RENDERED_VERIFIER_NAME } from "../../../prover/src/trust/registration.js";
 import { fileBlake2b, TRUST_FORMAT, vkHash } from "../../../prover/src/trust/store.js";
 import { testPtauPath } from "../../helpers/prover.js";
 import { type RpcNode, startRpcNode } from "../../indexer/helpers/rpc-node.js";
+import { deciderFixture } from "../decider/fixtures.js";
 
 const CUBIC = "test/fixtures/circuits/cubic.r1cs";
 const CUBIC_HASH = "0xdf078ff93427271c6e99b7dcfcca9858a3fe2a5f319aec7631076f3bf1e1d939" as Hex;
@@ -41,7 +50,9 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
   let ptau: string;
   let tmp: string;
   let store: string;
-  const ids = { honest: "1", impostor: "2", otherSrs: "3" };
+  const ids = { honest: "1", impostor: "2", otherSrs: "3", rendered: "4", renderedMix2: "5" };
+  let cubicVkey: SnarkjsVkey;
+  let cubicVkeyFile: string;
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), "novanet-circuit-verify-"));
@@ -66,6 +77,32 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
     // The honest decider over an SRS nobody pinned (a known τ).
     const known = srsRegistration(srsFromTau(5n, N));
     await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, known, honest.address, 1000n], { account: owner.account });
+    // As a registrant deploys a verifier rendered from the key (the same in-process compile as the check):
+    // cubic's own key, and mix2's key rendered under cubic's r1csHash and state width.
+    const cubic = await deciderFixture("cubic");
+    const mix2 = await deciderFixture("mix2");
+    cubicVkey = cubic.keys.vkey;
+    const deploy = async (vkey: SnarkjsVkey) => {
+      const c = compileVerifier(
+        renderDeciderVerifier(vkey, {
+          name: RENDERED_VERIFIER_NAME,
+          stepR1csHash: CUBIC_HASH,
+          variant: "hashed",
+          stateWidth: 1,
+          tauG2: (await loadSrsFromPtau(ptau, 2)).tauG2,
+        }),
+        RENDERED_VERIFIER_NAME,
+      );
+      const hash = await owner.deployContract({ abi: c.abi, bytecode: c.bytecode });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      return receipt.contractAddress as Address;
+    };
+    const renderedCubic = await deploy(cubic.keys.vkey);
+    const renderedMix2 = await deploy(mix2.keys.vkey);
+    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, srs, renderedCubic, 1000n], { account: owner.account });
+    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, srs, renderedMix2, 1000n], { account: owner.account });
+    cubicVkeyFile = join(tmp, "cubic-vkey.json");
+    writeFileSync(cubicVkeyFile, JSON.stringify(cubic.keys.vkey));
     store = join(tmp, "store.json");
     writeFileSync(
       store,
@@ -184,6 +221,72 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
     assert.equal(impostor.code, 1, impostor.out + impostor.err);
     const other = await cli(args(ids.honest, ["--trust", write("other-pin.json", `0x${"11".repeat(32)}`)]));
     assert.equal(other.code, 2, other.out + other.err);
+  });
+
+  it("trusts the verifier rendered from the caller's --vkey (and compiled in-process)", async () => {
+    const r = await cli(args(ids.rendered, ["--vkey", cubicVkeyFile, "--json"]));
+    assert.equal(r.code, 0, r.out + r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.verdict, "trusted");
+    assert.match(
+      j.deciderTrustedBy,
+      /^verifier rendered from unpinned key passed by --vkey .* \(vkHash 0x[0-9a-f]{64}\)$/,
+    );
+    assert.equal(j.rendered.length, 1);
+    assert.equal(j.rendered[0].codehash, j.record.deciderCodehash);
+    assert.equal(j.rendered[0].vkHash, vkHash(cubicVkey));
+  });
+
+  it("with --vkey, the impersonation (accept-all verifier under cubic's r1csHash) is a mismatch", async () => {
+    const r = await cli(args(ids.impostor, ["--vkey", cubicVkeyFile]));
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /^circuit 2: MISMATCH: decider 0x[0-9a-fA-F]{40} \(codehash 0x[0-9a-f]{64}\) is not a decider/);
+    assert.match(r.out, /unpinned key passed by --vkey .* renders to 0x[0-9a-f]{64}/);
+  });
+
+  it("with --vkey, a verifier rendered from another key (mix2's) under cubic's r1csHash is a mismatch", async () => {
+    const r = await cli(args(ids.renderedMix2, ["--vkey", cubicVkeyFile]));
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /^circuit 5: MISMATCH: decider .* is not a decider the caller trusts/);
+  });
+
+  it("with --vkey, the Hardhat-compiled committed verifier is a mismatch (same code, other solc metadata)", async () => {
+    // TestOnlyCubicDeciderVerifier holds cubic's key, but was compiled from another file (a test-only
+    // header, another contract name) by Hardhat: solc's metadata hash, part of the runtime code, differs.
+    const r = await cli(args(ids.honest, ["--vkey", cubicVkeyFile]));
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /MISMATCH: decider .* is not a decider the caller trusts/);
+  });
+
+  it("renders a store pin's vkey for the caller's circuit, and only for that circuit", async () => {
+    const pin = (stepR1csHash: Hex) => ({
+      label: "cubic decider (test pin, vkey only)",
+      stepR1csHash,
+      variant: "hashed",
+      vkHash: vkHash(cubicVkey),
+      vkey: cubicVkey,
+      kind: "insecure-dev",
+      contributions: 0,
+      beacon: true,
+    });
+    const write = (name: string, stepR1csHash: Hex) => {
+      const f = join(tmp, name);
+      writeFileSync(f, JSON.stringify({ format: TRUST_FORMAT, ptau: [], deciders: [pin(stepR1csHash)] }));
+      return f;
+    };
+    const ok = await cli(args(ids.rendered, ["--trust", write("cubic-vkey-pin.json", CUBIC_HASH)]));
+    assert.equal(ok.code, 0, ok.out + ok.err);
+    assert.match(ok.out, /TRUSTED: .*\(verifier rendered from store pin "cubic decider \(test pin, vkey only\)"/);
+    const impostor = await cli(args(ids.impostor, ["--trust", write("cubic-vkey-pin2.json", CUBIC_HASH)]));
+    assert.equal(impostor.code, 1, impostor.out + impostor.err);
+    const other = await cli(args(ids.rendered, ["--trust", write("other-vkey-pin.json", `0x${"11".repeat(32)}`)]));
+    assert.equal(other.code, 2, other.out + other.err);
+  });
+
+  it("an unreadable --vkey is exit 2 with a typed error", async () => {
+    const r = await cli(args(ids.rendered, ["--vkey", join(tmp, "missing.json")]));
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /UntrustedDeciderKeyError: cannot read the --vkey file/);
   });
 
   it("an unknown circuit id is a mismatch", async () => {
