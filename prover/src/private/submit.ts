@@ -24,19 +24,18 @@ import {
   BaseError as ViemBaseError,
   type WalletClient,
 } from "viem";
+import { CircuitRegistryAbi } from "../chain/abi.js";
 import { deciderProofAbi } from "../decider/abi.js";
 import { PrivateSubmitError } from "../errors/private.js";
 import type { PrivateBundle } from "./bundle.js";
 
-/** The parts of the market and registry ABIs that submitting a private bundle uses. */
+/** The parts of the market's ABI that submitting a private bundle uses (the registry's: the generated ABI). */
 export const PRIVATE_SUBMIT_ABI = parseAbi([
   "struct G1Point { uint256 x; uint256 y; }",
   "struct Instance { G1Point cmW; G1Point cmE; uint256 u; uint256[] x; }",
   "struct DeciderProof { uint256[2] a; uint256[2][2] b; uint256[2] c; uint256 zeta; uint256 yW; uint256 yE; G1Point piW; G1Point piE; Instance blind; G1Point cmT; }",
-  "struct Circuit { bytes32 r1csHash; bytes32 srsDigest; address decider; uint64 nConstraints; uint64 nWitness; uint32 stateWidth; uint64 deciderConstraints; address owner; }",
   "function submitBundle(uint256 circuitId, uint256[] states, G1Point[] cmW, G1Point[] cmT, DeciderProof proof) returns (uint256)",
   "function circuits() view returns (address)",
-  "function getCircuit(uint256 circuitId) view returns (Circuit)",
   "event JobVerified(uint256 indexed jobId, address indexed prover, uint256[] zOut)",
 ]);
 
@@ -100,7 +99,7 @@ export async function submitPrivateBundle(
     registry = await publicClient.readContract({ address: market, abi: PRIVATE_SUBMIT_ABI, functionName: "circuits" });
     circuit = await publicClient.readContract({
       address: registry,
-      abi: PRIVATE_SUBMIT_ABI,
+      abi: CircuitRegistryAbi,
       functionName: "getCircuit",
       args: [params.circuitId],
     });
