@@ -28,9 +28,17 @@ mkdir -p "$out"
 printf '%s\n' "$input" > "$out/z0.json"
 rm -rf "$out/bundle"
 echo "{\"level\":\"info\",\"msg\":\"proving\",\"circuit\":\"$circuit\",\"steps\":$steps}"
-scripts/node22.sh node prover/bin/novanet.js prove --circuit "$circuit" --steps "$steps" \
-  --input "$out/z0.json" --out "$out/bundle" --hiding
+# Dev SRS and dev decider keys (one in-process contribution): fine for trying it, convincing to no one
+# else (docs/trust.md), hence --insecure-dev-keys on both sides. prove prints {"bundle", …, "ptau", "vkey"}.
+summary="$(scripts/node22.sh node prover/bin/novanet.js prove --circuit "$circuit" --steps "$steps" \
+  --input "$out/z0.json" --out "$out/bundle" --hiding --insecure-dev-keys)"
+echo "$summary"
+field() { printf '%s' "$summary" | scripts/node22.sh node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s.trim().split("\n").pop());process.stdout.write(String(j[process.argv[1]]))})' "$1"; }
+ptau="$(field ptau)"
+vkey="$(field vkey)"
 echo '{"level":"info","msg":"verifying off-chain"}'
-scripts/node22.sh node prover/bin/novanet.js verify "$out/bundle"
+scripts/node22.sh node prover/bin/novanet.js verify "$out/bundle" --circuit "$circuit" --ptau "$ptau" --vkey "$vkey" \
+  --insecure-dev-keys
 echo '{"level":"info","msg":"verifying on an in-process EVM"}'
-scripts/node22.sh node prover/bin/novanet.js verify "$out/bundle" --onchain
+scripts/node22.sh node prover/bin/novanet.js verify "$out/bundle" --circuit "$circuit" --ptau "$ptau" --vkey "$vkey" \
+  --insecure-dev-keys --onchain
