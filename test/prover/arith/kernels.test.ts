@@ -17,6 +17,7 @@ import { multiply, shapeFromRows } from "../../../prover/src/arith/r1cs.js";
 import { FieldKernelsUnavailableError, FrVectorLengthError } from "../../../prover/src/errors/arith.js";
 import { FieldElementError } from "../../../prover/src/errors/curve.js";
 import { P } from "../../../prover/src/field/fr.js";
+import { itIfAvailable } from "../../helpers/optional.js";
 
 const native = loadNativeKernels();
 const fr = fc.bigInt({ min: 0n, max: P - 1n });
@@ -99,7 +100,8 @@ describe("arith/kernels", () => {
   });
 
   if (!native) {
-    it.skip("native kernels (the addon is not built: scripts/build-native.sh)", () => {});
+    // The addon is optional (no g++: the bigint kernels above run): fails under CI, skipped elsewhere.
+    itIfAvailable("the native addon is not built (scripts/build-native.sh)")("native kernels", () => {});
     return;
   }
   const k = native;

@@ -7,14 +7,15 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import type { BrowserMsmReport } from "../../../prover/src/browser/msm-bench.js";
 import { buildBrowserBundle } from "../../../scripts/build-browser.js";
+import { itIfAvailable } from "../../helpers/optional.js";
 
-/** A Chromium to drive: NOVANET_CHROMIUM, else Debian's. The test skips (with this reason) without one. */
+/** A Chromium to drive: NOVANET_CHROMIUM, else Debian's. Without one: fails under CI, skipped elsewhere. */
 const chromiumPath = [process.env.NOVANET_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
   (p): p is string => !!p && existsSync(p),
 );
-const itBrowser = chromiumPath
-  ? it
-  : (title: string) => it.skip(`${title} [skipped: no Chromium (set NOVANET_CHROMIUM or install Debian's chromium)]`);
+const itBrowser = itIfAvailable(
+  chromiumPath ? undefined : "no Chromium (set NOVANET_CHROMIUM or install Debian's chromium)",
+);
 
 describe("browser: the WebGPU MSM page in headless Chromium", function () {
   // SwiftShader (Chromium's software WebGPU adapter) compiles the kernels for minutes on a busy machine.

@@ -12,15 +12,13 @@ import { createNativeBackend, loadNativeMsm, nativeMsmLoadError } from "../../..
 import { createSelectedMsmBackend } from "../../../prover/src/msm/default.js";
 import { g1FromLem, g1ToLem } from "../../../prover/src/msm/lem.js";
 import { geometricLemPoints } from "../../helpers/msm.js";
+import { itIfAvailable } from "../../helpers/optional.js";
 
 const addon = loadNativeMsm();
-/** Skipped, not failed, where the optional addon is not built (no g++ or Node headers): CI checks the wasm path. */
-const itNative = addon
-  ? it
-  : (title: string) =>
-      it.skip(
-        `${title} [skipped: native MSM addon not built — run scripts/build-native.sh (${String(nativeMsmLoadError())})]`,
-      );
+/** Where the optional addon is not built (no g++ or Node headers): fails under CI, skipped elsewhere. */
+const itNative = itIfAvailable(
+  addon ? undefined : `native MSM addon not built — run scripts/build-native.sh (${String(nativeMsmLoadError())})`,
+);
 
 describe("native MSM backend (prover/native/msm)", () => {
   const srs = srsFromTau(1234567n, 64);
