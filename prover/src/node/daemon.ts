@@ -242,6 +242,15 @@ export class NodeDaemon {
         continue;
       }
       const mine = cur.assignee.toLowerCase() === me;
+      if (mine && t.state !== "assigned")
+        this.log({
+          msg: "drawn",
+          jobId: String(t.jobId),
+          taskId: String(t.taskId),
+          kind: t.kind,
+          attempt: cur.attempt,
+          windowLeftS: Number(cur.windowEnd - this.chainNow),
+        });
       this.db.drawn(t.jobId, t.taskId, cur.assignee.toLowerCase(), cur.windowEnd, mine);
       if (!mine) continue;
       if (cur.windowEnd - this.chainNow < BigInt(this.cfg.minWindowLeftS)) continue;
@@ -636,10 +645,16 @@ export class NodeDaemon {
   }
 }
 
-/** One line for a log: the decoded custom error when viem found one, else the first line. */
-function errText(e: unknown): string {
+/** One line for a log: the decoded custom error or revert reason when viem found one, else the first line. */
+export function errText(e: unknown): string {
+  // biome-ignore lint/suspicious/noExplicitAny: walking viem's error chain.
+  let cur: any = e;
+  for (let i = 0; cur && i < 8; i++, cur = cur.cause) {
+    if (cur.data?.errorName) return `${cur.data.errorName}(${(cur.data.args ?? []).map(String).join(", ")})`;
+    if (typeof cur.reason === "string" && cur.reason) return `reverted: ${cur.reason}`;
+  }
   const m = String((e as Error)?.message ?? e);
-  const custom = /Error: (\w+\([^)]*\))/.exec(m);
+  const custom = /custom error '([^']+)'/.exec(m) ?? /Error: (\w+\([^)]*\))/.exec(m);
   return custom ? custom[1] : m.split("\n")[0];
 }
 
