@@ -3,9 +3,10 @@
  * `request` and `job status`. Keys come from `--key-file` or NOVANET_PRIVATE_KEY, never from argv. Loaded
  * lazily by main.ts; `circuit register` is the only one that loads the prover (to make the decider keys).
  */
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import {
+  type Abi,
   type Account,
   type Address,
   type Chain,
@@ -18,9 +19,11 @@ import {
   type Hex,
   http,
   isAddress,
+  keccak256,
   type PublicClient,
   parseEther,
   parseEventLogs,
+  stringToHex,
   type Transport,
   type WalletClient,
 } from "viem";
@@ -237,7 +240,16 @@ export async function circuitRegisterCommand(o: RegisterOpts, io: Io): Promise<n
     log: () => {},
   });
   const name = "DevDeciderVerifier";
-  const compiled = compileVerifier(await exportDeciderVerifier(keys, srs.tauG2, name), name);
+  // solc takes seconds: the compiled verifier is cached by its source's hash (a later run reuses it).
+  const source = await exportDeciderVerifier(keys, srs.tauG2, name);
+  const cached = join(cache, "verifiers", `${keccak256(stringToHex(source)).slice(2, 18)}.json`);
+  let compiled: { abi: Abi; bytecode: Hex };
+  if (existsSync(cached)) compiled = JSON.parse(readFileSync(cached, "utf8"));
+  else {
+    compiled = compileVerifier(source, name);
+    mkdirSync(dirname(cached), { recursive: true });
+    writeFileSync(cached, JSON.stringify({ abi: compiled.abi, bytecode: compiled.bytecode }));
+  }
   await terminateSnarkjsCurve();
   const hash = await wallet.deployContract({ abi: compiled.abi, bytecode: compiled.bytecode });
   const rc = await publicClient.waitForTransactionReceipt({ hash });

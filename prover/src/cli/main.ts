@@ -253,8 +253,8 @@ function errorLine(name: string, short: string, d?: unknown): string {
   return `error: ${name}: ${short.split("\n")[0]}${details}\n`;
 }
 
-/** viem's errors (RPC, reverts) carry a `shortMessage`; they are reported as one ChainError line. */
-function isViemError(err: unknown): err is { shortMessage: string; details?: string } {
+/** NovaNet's errors and viem's (RPC, reverts) carry a `shortMessage` (and maybe `details`). */
+function hasShortMessage(err: unknown): err is Error & { shortMessage: string; details?: string } {
   return err instanceof Error && typeof (err as { shortMessage?: unknown }).shortMessage === "string";
 }
 
@@ -281,12 +281,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(`error: UsageError: ${msg} (see novanet ${[...where, "--help"].join(" ")})\n`);
       return EXIT_USAGE;
     }
-    if (err instanceof BaseError) {
+    // Ours (BaseError) and viem's carry a `shortMessage`: one line with the error's own name. (Not
+    // `instanceof`: a lazily imported module may see another copy of the class under a test loader.)
+    if (err instanceof BaseError || hasShortMessage(err)) {
       io.err(errorLine(err.name, err.shortMessage, err.details));
-      return EXIT_USAGE;
-    }
-    if (isViemError(err)) {
-      io.err(errorLine("ChainError", err.shortMessage, err.details));
       return EXIT_USAGE;
     }
     // parseArgs' own errors (unknown option, missing value) in the older handlers.
