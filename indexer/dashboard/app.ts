@@ -337,7 +337,8 @@ function Charts({ o }: { o: Overview }) {
     width: 480,
     height: 240,
     scales: { x: { time: false } },
-    axes: [{ label: "job" }, { label: "seconds" }],
+    // Job ids are integers: no fractional ticks.
+    axes: [{ label: "job", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }, { label: "seconds" }],
     series: [
       { label: "job" },
       {
