@@ -106,16 +106,19 @@ function useLive(job: string) {
   const [overview, setOverview] = useState<Overview | null>(null);
   const [tree, setTree] = useState<Tree | { error: string } | null>(null);
   const [connected, setConnected] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
   useEffect(() => {
     setTree(null);
     const source = new EventSource(`/api/dashboard/events?job=${job}`);
     source.addEventListener("open", () => setConnected(true));
     source.addEventListener("error", () => setConnected(false));
+    source.addEventListener("failure", (e) => setFailure(JSON.parse((e as MessageEvent).data).error));
+    source.addEventListener("overview", () => setFailure(null));
     source.addEventListener("overview", (e) => setOverview(JSON.parse((e as MessageEvent).data)));
     source.addEventListener("tree", (e) => setTree(JSON.parse((e as MessageEvent).data)));
     return () => source.close();
   }, [job]);
-  return { overview, tree, connected };
+  return { overview, tree, connected, failure };
 }
 
 function Totals({ o }: { o: Overview }) {
@@ -186,7 +189,10 @@ const ROW = 64;
 /** The fold tree as SVG: nodes placed by their leaf range, the decision above the root. */
 function TreeView({ tree }: { tree: Tree }) {
   const n = tree.nLeaves;
-  const width = Math.max(640, n * 44);
+  // A large job comes as its task tree only (chunk roots and merges): one column per chunk.
+  const shown = tree.nodes;
+  const columns = tree.complete ? n : shown.filter((node) => node.taskKind === "chunk").length;
+  const width = Math.max(640, columns * 44);
   const labelAll = n <= 32;
   const top = 70;
   const height = top + tree.depth * ROW + 40;
@@ -198,7 +204,7 @@ function TreeView({ tree }: { tree: Tree }) {
   const label = (node: TreeNode) => (labelAll || node.taskRoot) && node.prover !== null;
   return html`<svg viewBox=${`0 0 ${width} ${height}`} width=${width} height=${height} role="img" aria-label="fold tree">
     <line x1=${x(root)} y1=${y(0)} x2=${x(root)} y2=${24} stroke="#98a2b3" />
-    ${tree.nodes
+    ${shown
       .filter((node) => node.parent !== null)
       .map((node) => {
         const p = byId.get(node.parent!)!;
@@ -210,7 +216,7 @@ function TreeView({ tree }: { tree: Tree }) {
       <text x=${x(root)} y=${21} text-anchor="middle">decision</text>
       ${d.prover ? html`<text x=${x(root) + 40} y=${21}>${short(d.prover)}</text>` : null}
     </g>
-    ${tree.nodes.map(
+    ${shown.map(
       (node) => html`<g class="node" data-node-id=${node.id} data-range=${`${node.a},${node.c}`}
         data-task-id=${node.taskId} data-state=${node.state} data-prover=${node.prover ?? ""}>
         <title>${`[${node.a}, ${node.c}) ${node.kind}, ${node.taskKind} task: ${node.state}${node.prover ? ` — ${node.prover}` : ""}`}</title>
@@ -373,7 +379,7 @@ function App() {
     addEventListener("hashchange", on);
     return () => removeEventListener("hashchange", on);
   }, []);
-  const { overview, tree, connected } = useLive(r.job);
+  const { overview, tree, connected, failure } = useLive(r.job);
   const selected = tree !== null && !("error" in tree) ? tree.jobId : undefined;
   return html`<header>
       <h1>NovaNet</h1>
@@ -384,6 +390,7 @@ function App() {
       <span class=${`live${connected ? " on" : ""}`} id="live">${connected ? "live" : "connecting…"}</span>
     </header>
     <main>
+      ${failure === null ? null : html`<section id="failure" class="failure">The indexer could not answer: ${failure}</section>`}
       ${
         r.gpu
           ? html`<${GpuSlot} />`

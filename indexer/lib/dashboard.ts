@@ -91,11 +91,16 @@ export type TreeNode = {
   prover: string | null;
 };
 
+/** Up to this many leaves the tree lists every node; above, only the tasks' root nodes (the task tree). */
+export const FULL_TREE_LEAVES = 64;
+
 export type JobTree = {
   nLeaves: number;
   chunkLog: number;
   depth: number;
-  /** Every node of the tree (2N − 1), breadth first from the root. */
+  /** `nodes` holds every node of the tree (N ≤ {@link FULL_TREE_LEAVES}), else the task roots only. */
+  complete: boolean;
+  /** Every node of the tree (2N − 1), or every chunk and merge root; breadth first from the root. */
   nodes: TreeNode[];
   /** The decision over the root. */
   decision: TreeTask;
@@ -143,7 +148,21 @@ export function jobTree(
     byId.set(t.taskId, entry);
     return entry;
   });
-  const shape = treeNodes(job.nLeaves);
+  const complete = job.nLeaves <= FULL_TREE_LEAVES;
+  const shape = complete
+    ? treeNodes(job.nLeaves)
+    : taskList
+        .filter((t) => t.kind !== "decision")
+        .map((t) => ({
+          id: t.taskId,
+          a: t.a,
+          c: t.c,
+          depth: t.depth,
+          kind: t.c - t.a === 1 ? ("leaf" as const) : ("fold" as const),
+          left: t.left,
+          right: t.right,
+        }))
+        .sort((p, q) => p.depth - q.depth || p.a - q.a);
   const parents = new Map<bigint, bigint>();
   for (const n of shape) {
     if (n.left !== undefined) parents.set(n.left, n.id);
@@ -172,7 +191,8 @@ export function jobTree(
   return {
     nLeaves: job.nLeaves,
     chunkLog,
-    depth: Math.max(0, ...nodes.map((n) => n.depth)),
+    depth: nodes.reduce((d, n) => Math.max(d, n.depth), 0),
+    complete,
     nodes,
     decision,
     tasks,

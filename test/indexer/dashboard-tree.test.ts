@@ -116,6 +116,26 @@ describe("dashboard tree (indexer/lib/dashboard.ts)", () => {
     );
   });
 
+  it("a large job comes as its task tree: chunk roots and merges, each under the merge that folds it", () => {
+    const j = { nLeaves: 100, chunkLog: 2, mode: "task", status: "open" };
+    const tree = jobTree(j, jobProgress(j, []).taskList!, new Map(), new Map());
+    assert.equal(tree.complete, false);
+    assert.equal(tree.nodes.length, 25 + 24);
+    assert.ok(tree.nodes.every((n) => n.taskRoot && n.taskId === n.id));
+    assert.equal(tree.nodes[0]!.id, nodeId(0, 100).toString());
+    assert.equal(tree.nodes[0]!.parent, null);
+    const byId = new Map(tree.nodes.map((n) => [n.id, n]));
+    for (const n of tree.nodes.slice(1)) {
+      const p = byId.get(n.parent!)!;
+      assert.equal(p.taskKind, "merge");
+      assert.ok(p.a <= n.a && n.c <= p.c && p.depth === n.depth - 1, `[${n.a}, ${n.c}) under [${p.a}, ${p.c})`);
+    }
+    assert.equal(tree.nodes.filter((n) => n.taskKind === "chunk").length, 25);
+    assert.equal(tree.depth, 5, "⌈log2 25⌉ levels of merges above the chunks");
+    const small = { nLeaves: 64, chunkLog: 2, mode: "task", status: "open" };
+    assert.equal(jobTree(small, jobProgress(small, []).taskList!, new Map(), new Map()).nodes.length, 127);
+  });
+
   it("earnings: cumulative per prover on one time axis, the top earners first", () => {
     const s = earningsSeries(
       [

@@ -10,15 +10,15 @@
  * test-artifacts/dashboard.png (NOVANET_ARTIFACTS overrides the folder).
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { type Address, formatEther } from "viem";
 import type { JobTree } from "../../indexer/lib/dashboard.js";
 import { DECISION_TASK, jobTasks, nodeId } from "../../prover/src/tree/shape.js";
-import { itIfAvailable } from "../helpers/optional.js";
+import { chromiumPath, itIfChromium, type NodeView, treeOnPage } from "../helpers/dashboard.js";
 import { loadCubic } from "./helpers/job-material.js";
 import { getJson, type PonderProcess, startPonder, waitForIndexedBlock } from "./helpers/ponder.js";
 import { type RpcNode, startRpcNode } from "./helpers/rpc-node.js";
@@ -26,34 +26,8 @@ import { CHUNK_LOG, type JobRun, N_LEAVES, type Network, runJobScenario, setUpNe
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const artifacts = process.env.NOVANET_ARTIFACTS ?? path.join(repoRoot, "test-artifacts");
-const chromiumPath = [process.env.NOVANET_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-  (p): p is string => !!p && existsSync(p),
-);
-const itBrowser = itIfAvailable(
-  chromiumPath ? undefined : "no Chromium (set NOVANET_CHROMIUM or install Debian's chromium)",
-);
+const itBrowser = itIfChromium();
 const lower = (a: string) => a.toLowerCase() as Address;
-
-type NodeView = { id: string; task: string; state: string; prover: string; fill: string; label: string };
-
-/** Runs in the page (a string: the test's own TypeScript has no DOM types). */
-const READ_TREE = `(() => {
-  const section = document.querySelector("#tree");
-  const nodes = [...document.querySelectorAll("#tree g[data-node-id]")].map((g) => ({
-    id: g.getAttribute("data-node-id"),
-    task: g.getAttribute("data-task-id"),
-    state: g.getAttribute("data-state"),
-    prover: g.getAttribute("data-prover"),
-    fill: g.querySelector("circle, rect")?.getAttribute("fill") ?? "",
-    label: [...g.querySelectorAll("text")].map((t) => t.textContent).join(" "),
-  }));
-  return { job: section?.getAttribute("data-job") ?? "", status: section?.getAttribute("data-status") ?? "", nodes };
-})()`;
-
-/** What the tree on the page shows: every node's id, task, state, fill and text. */
-async function treeOnPage(page: Page): Promise<{ job: string; status: string; nodes: NodeView[] }> {
-  return (await page.evaluate(READ_TREE)) as { job: string; status: string; nodes: NodeView[] };
-}
 
 /** Nodes are coloured by state: one fill per state, a different one for each state. */
 function assertFillsByState(nodes: NodeView[]) {

@@ -247,6 +247,22 @@ async function newestJob(): Promise<bigint | undefined> {
   return row?.id;
 }
 
+/**
+ * One computation shared by every stream for up to a tick: a page per visitor costs the database and the
+ * chain the same as one.
+ */
+const shared = new Map<string, { at: number; value: Promise<string> }>();
+function sharedJson(key: string, compute: () => Promise<unknown>): Promise<string> {
+  const now = Date.now();
+  const hit = shared.get(key);
+  if (hit !== undefined && now - hit.at < TICK_MS / 2) return hit.value;
+  const value = compute().then(body);
+  shared.set(key, { at: now, value });
+  value.catch(() => shared.delete(key));
+  if (shared.size > 100) for (const [k, v] of shared) if (now - v.at >= TICK_MS) shared.delete(k);
+  return value;
+}
+
 dashboard.get("/api/dashboard", async (c) => json(c, await overview()));
 
 dashboard.get("/api/jobs/:id/tree", async (c) => {
@@ -268,15 +284,17 @@ dashboard.get("/api/dashboard/events", (c) => {
     });
     while (!closed) {
       try {
-        const o = body(await overview());
+        const o = await sharedJson("overview", overview);
         if (o !== lastOverview) {
           lastOverview = o;
           await stream.writeSSE({ event: "overview", data: o });
         }
         const jobId = latest ? await newestJob() : fixed;
         if (jobId !== undefined) {
-          const t = await tree(jobId);
-          const s = body(t ?? { error: `job ${jobId} not found` });
+          const s = await sharedJson(
+            `tree ${jobId}`,
+            async () => (await tree(jobId)) ?? { error: `job ${jobId} not found` },
+          );
           if (s !== lastTree) {
             lastTree = s;
             await stream.writeSSE({ event: "tree", data: s });
