@@ -68,6 +68,7 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
     node = await startRpcNode();
     network = await setUpNetwork(node.connection, await loadCubic());
     pglite = mkdtempSync(path.join(tmpdir(), "novanet-dash-pglite-"));
+    const launched = chromium.launch({ executablePath: chromiumPath });
     ponder = await startPonder({
       schema: "dashboard",
       env: {
@@ -80,7 +81,7 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
         NOVANET_PGLITE_DIR: pglite,
       },
     });
-    browser = await chromium.launch({ executablePath: chromiumPath });
+    browser = await launched;
   });
 
   after(async () => {
