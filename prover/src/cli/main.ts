@@ -40,7 +40,7 @@ const USAGE = `usage:
                 [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--vkey <vkey.json>]
                 [--insecure-dev-keys] [--json] [--quiet] [--onchain]
 ${SETUP_USAGE}${CEREMONY_USAGE}
-  novanet circuit verify <circuitId> --rpc <url> --registry <address> --circuit <step.circom|.r1cs> [--trust <store.json>]... [--decider-codehash <0x…>]... [--json]
+  novanet circuit verify <circuitId> --rpc <url> --registry <address> --circuit <step.circom|.r1cs> [--trust <store.json>]... [--decider-codehash <0x…>]... [--vkey <vkey.json>]... [--ceremony <dir>] [--json]
 ${PRIVATE_USAGE}
   novanet node <run|register|stake|unstake|withdraw|claim|status> --config <node.json>
                 [--amount <tokens>] [--capacity <constraints>] [--token <address>]   (docs/node.md)
