@@ -194,6 +194,8 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .option("--decider-codehash <0x…>", "a trusted decider runtime codehash (repeatable)", collect)
     .option("--vkey <vkey.json>", "a trusted decider vkey (repeatable)", collect)
     .option("--decider-name <Name>", "the rendered verifier's contract name")
+    .option("--ceremony <dir>", "re-verify the ceremony's zkey transcript against D_F rebuilt from --circuit")
+    .option("--insecure-dev-keys", "accept a ceremony folder holding only dev keys")
     .option("--cache <dir>", "cache folder (default .novanet)")
     .option("--json", "print JSON")
     .action(() => withProver(async () => setCode(await (await import("./circuit.js")).circuitCommand(rest(1), io))));
