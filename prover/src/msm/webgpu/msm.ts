@@ -579,6 +579,7 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
   return {
     name: `webgpu${options.adapter ? ` (${options.adapter})` : ""}`,
     adapter: options.adapter ?? "unknown adapter",
+    wholeVectors: true,
     device,
     msm,
     configure,
