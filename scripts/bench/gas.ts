@@ -16,6 +16,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { G1_GENERATOR, g1Mul, randomScalar } from "../../prover/src/curve/bn254.js";
+import { nodeId, nodeRange, splitPoint } from "../../prover/src/tree/shape.js";
 import { mockProof, v2Fixture } from "../../test/helpers/marketV2.js";
 
 const STATE_WIDTH = 1;
@@ -64,9 +65,19 @@ async function networkJob(n: number, k: number): Promise<Row> {
   await f.mine();
   for (const r of await f.submitChunksBatched(job, job.chunks)) chunkGas += add(r.gasUsed);
   let mergeGas = 0n;
-  for (const id of job.merges) {
+  // Merges level by level (each level in as few blocks as possible: seeds stay within `blockhash`'s reach).
+  const done = new Set<bigint>(job.chunks);
+  let left = [...job.merges];
+  while (left.length > 0) {
+    const ready = left.filter((id) => {
+      const { a, c } = nodeRange(id);
+      const b = splitPoint(a, c);
+      return done.has(nodeId(a, b)) && done.has(nodeId(b, c));
+    });
     await f.mine();
-    mergeGas += add((await f.submitMerge(job, id)).gasUsed);
+    for (const r of await f.submitMergesBatched(job, ready)) mergeGas += add(r.gasUsed);
+    for (const id of ready) done.add(id);
+    left = left.filter((id) => !done.has(id));
   }
   await f.mine();
   const d = add((await f.submitDecision(job)).gasUsed);
@@ -161,6 +172,7 @@ async function main() {
   for (const [name, file] of [
     ["Market", "market/Market.sol/Market.json"],
     ["MarketExtension", "market/MarketExtension.sol/MarketExtension.json"],
+    ["MarketDisputes", "market/MarketDisputes.sol/MarketDisputes.json"],
     ["Chunks", "market/Chunks.sol/Chunks.json"],
   ]) {
     const a = JSON.parse(readFileSync(path.join("artifacts/contracts", file), "utf8")) as { deployedBytecode: string };
