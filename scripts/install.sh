@@ -24,3 +24,5 @@ bash scripts/postgres.sh --install-only || \
   echo '{"level":"warn","msg":"PostgreSQL could not be installed; the indexer PostgreSQL test will report why"}' >&2
 # EGL + Mesa llvmpipe for WebGPU (Dawn's OpenGL ES backend) on machines without a GPU (a no-op when present).
 bash scripts/webgpu.sh
+# Debian's Chromium for the browser tests (the dashboard, the WebGPU page; a no-op when present).
+bash scripts/chromium.sh

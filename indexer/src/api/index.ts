@@ -10,6 +10,7 @@
  *                                 slashes it caused and the rewards credited for it
  *   GET  /api/provers/:address    a prover's profile: record, rank, balances, recent work, stake history, slashes
  *   GET  /api/leaderboard         provers ranked by `?by=units|earnings|tasks` (default units), `?limit=` ≤ 100
+ *   GET  /dashboard, /api/dashboard, /api/dashboard/events, /api/jobs/:id/tree   the dashboard (./dashboard.ts)
  *
  * JSON bodies carry bigints as decimal strings. Bad parameters get 400 with `{ error }`, unknown ids 404.
  */
@@ -23,6 +24,7 @@ import { MarketAbi } from "../../abis/Market.js";
 import { NETWORK_ID, PARAMS_ID } from "../../lib/aggregates.js";
 import { loadIndexerEnv } from "../../lib/env.js";
 import { jobProgress } from "../../lib/tasks.js";
+import dashboard from "./dashboard.js";
 
 const app = new Hono();
 const MARKET = loadIndexerEnv(process.env).proofMarket;
@@ -30,6 +32,8 @@ const TASK_STATES = ["waiting", "open", "done", "paid"] as const;
 
 app.use("/graphql", graphql({ db, schema }));
 app.use("/sql/*", client({ db, schema }));
+// The dashboard page and its routes (/dashboard, /api/dashboard, /api/jobs/:id/tree): ./dashboard.ts
+app.route("/", dashboard);
 
 /** JSON with bigints as decimal strings. */
 function json(c: Context, value: unknown, status: 200 | 400 | 404 = 200) {

@@ -223,8 +223,14 @@ async function assignee(network: Network, jobId: bigint, taskId: bigint): Promis
 
 const point = (p: { x: bigint; y: bigint }) => ({ x: p.x, y: p.y });
 
+/** Points where a caller may look at the chain (and what indexes it) while the job runs. */
+export type ScenarioHooks = {
+  /** Every chunk is submitted; no merge yet. `workers` holds the chunks' submitters. */
+  afterChunks?: (jobId: bigint, workers: ReadonlyMap<bigint, Address>) => Promise<void>;
+};
+
 /** Phase 1: one chunked job proven end to end with a missed attempt, then rewards released and claimed. */
-export async function runJobScenario(network: Network): Promise<JobRun> {
+export async function runJobScenario(network: Network, hooks: ScenarioHooks = {}): Promise<JobRun> {
   const market0 = await network.market(network.requester);
   const publicClient = await network.connection.viem.getPublicClient();
   const jobId = (await market0.read.jobCount()) + 1n;
@@ -295,6 +301,7 @@ export async function runJobScenario(network: Network): Promise<JobRun> {
   }
   assert.ok(missed);
   missed.slashed -= (await (await network.registry(network.owner)).read.proverInfo([missed.late])).stake;
+  await hooks.afterChunks?.(jobId, workers);
   for (const t of jobTasks(N_LEAVES, CHUNK_LOG).filter((x) => x.kind === "merge")) {
     const fold = material.folds.find((f) => f.nodeId === t.id)!;
     const { who } = await assignee(network, jobId, t.id);
