@@ -698,6 +698,32 @@ async function main(): Promise<void> {
   }
   const wall = Number(secs());
   printTable(rows, reqReceipt.gasUsed, jobSeconds, wall);
+
+  // The indexer has followed the same job: its tree (what the dashboard draws) must show it verified.
+  let indexed: { nodes: number; verified: boolean; provers: string[] } | null = null;
+  if (indexer) {
+    const t6 = performance.now();
+    const tree = await waitUntil(
+      async () => {
+        const r = await fetch(`${indexerUrl}/api/jobs/${jobId}/tree`);
+        if (!r.ok) return undefined;
+        const t = (await r.json()) as { nodes: { prover: string | null }[]; decision: { state: string } };
+        return t.decision.state === "verified" ? t : undefined;
+      },
+      240_000,
+      "the indexer to index the verified job",
+      indexer,
+    );
+    indexed = {
+      nodes: tree.nodes.length,
+      verified: true,
+      provers: [...new Set(tree.nodes.map((n) => n.prover).filter((p): p is string => !!p))],
+    };
+    say(
+      "indexer",
+      `job ${jobId} indexed: ${indexed.nodes} tree nodes, verified (${secs(t6)} s more); dashboard ${indexerUrl}/dashboard`,
+    );
+  }
   const summary = {
     jobId,
     verified: true,
@@ -713,6 +739,7 @@ async function main(): Promise<void> {
     wallSeconds: wall,
     rpc: RPC,
     indexer: indexer ? indexerUrl : null,
+    indexed,
     deployment: depFile,
   };
   writeFileSync(
