@@ -510,7 +510,7 @@ async function main(): Promise<void> {
     provers[i].proc = start(
       `node-${provers[i].letter}`,
       process.execPath,
-      [BIN, "node", "run", "--config", join(dir, "node.json")],
+      ["--disable-warning=ExperimentalWarning", BIN, "node", "run", "--config", join(dir, "node.json")],
       {
         NOVANET_LOG_FORMAT: "json",
       },
