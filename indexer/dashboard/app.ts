@@ -298,7 +298,20 @@ function Provers({ o }: { o: Overview }) {
 }
 
 /** A uPlot chart: created once per series layout, updated in place with `setData`. */
-function Chart({ id, title, opts, data }: { id: string; title: string; opts: uPlot.Options; data: uPlot.AlignedData }) {
+function Chart({
+  id,
+  title,
+  empty,
+  opts,
+  data,
+}: {
+  id: string;
+  title: string;
+  /** Said while there is no point to draw. */
+  empty: string;
+  opts: uPlot.Options;
+  data: uPlot.AlignedData;
+}) {
   const el = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const layout = opts.series.map((s) => s.label).join("|");
@@ -317,7 +330,11 @@ function Chart({ id, title, opts, data }: { id: string; title: string; opts: uPl
   useEffect(() => {
     plot.current?.setData(data);
   }, [data]);
-  return html`<div id=${id} data-points=${data[0].length}><h2>${title}</h2><div ref=${el}></div></div>`;
+  return html`<div id=${id} data-points=${data[0].length}>
+    <h2>${title}</h2>
+    ${data[0].length === 0 ? html`<p class="muted">${empty}</p>` : null}
+    <div ref=${el}></div>
+  </div>`;
 }
 
 function Charts({ o }: { o: Overview }) {
@@ -358,8 +375,9 @@ function Charts({ o }: { o: Overview }) {
   };
   const latencyData = [l.jobs, l.verifiedAfter, l.firstSubmissionAfter] as uPlot.AlignedData;
   return html`<section class="charts">
-    <${Chart} id="chart-earnings" title="Earnings over time (cumulative, per prover)" opts=${earningsOpts} data=${earningsData} />
-    <${Chart} id="chart-latency" title="Job latency" opts=${latencyOpts} data=${latencyData} />
+    <${Chart} id="chart-earnings" title="Earnings over time (cumulative, per prover)"
+      empty="No task reward credited yet (rewards are credited when a job's tasks are released)." opts=${earningsOpts} data=${earningsData} />
+    <${Chart} id="chart-latency" title="Job latency" empty="No verified job yet." opts=${latencyOpts} data=${latencyData} />
   </section>`;
 }
 

@@ -228,6 +228,22 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
       overview.body.jobs.map((j) => j.status),
       ["verified"],
     );
+    // The stream: the overview and the newest job's tree at once, as server-sent events.
+    const controller = new AbortController();
+    const stream = await fetch(`${ponder!.url}/api/dashboard/events?job=latest`, { signal: controller.signal });
+    assert.equal(stream.status, 200);
+    assert.match(stream.headers.get("content-type") ?? "", /text\/event-stream/);
+    const reader = stream.body!.getReader();
+    let text = "";
+    while (!(/event: overview\n/.test(text) && /event: tree\ndata: .*\n\n/.test(text))) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const treeEvent = JSON.parse(/event: tree\ndata: (.*)\n/.exec(text)![1]!);
+    assert.deepEqual([treeEvent.jobId, treeEvent.status, treeEvent.complete], ["1", "verified", true]);
+    assert.equal((await fetch(`${ponder!.url}/api/dashboard/events?job=abc`)).status, 400);
     const app = await fetch(`${ponder!.url}/dashboard/app.js`);
     assert.equal(app.status, 200);
     assert.match(app.headers.get("content-type") ?? "", /javascript/);

@@ -278,12 +278,11 @@ dashboard.get("/api/dashboard/events", (c) => {
   return streamSSE(c, async (stream) => {
     let lastOverview = "";
     let lastTree = "";
-    let closed = false;
-    stream.onAbort(() => {
-      closed = true;
-    });
-    while (!closed) {
+    let quiet = 0;
+    const gone = () => stream.aborted || stream.closed;
+    while (!gone()) {
       try {
+        const sent = lastOverview + lastTree;
         const o = await sharedJson("overview", overview);
         if (o !== lastOverview) {
           lastOverview = o;
@@ -300,8 +299,16 @@ dashboard.get("/api/dashboard/events", (c) => {
             await stream.writeSSE({ event: "tree", data: s });
           }
         }
+        // A comment now and then keeps idle connections (and proxies) open.
+        quiet = lastOverview + lastTree === sent ? quiet + 1 : 0;
+        if (quiet >= 15) {
+          quiet = 0;
+          await stream.write(": idle\n\n");
+        }
       } catch (error) {
-        await stream.writeSSE({ event: "failure", data: JSON.stringify({ error: String(error) }) });
+        if (gone()) break;
+        const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+        await stream.writeSSE({ event: "failure", data: JSON.stringify({ error: message }) }).catch(() => {});
       }
       await stream.sleep(TICK_MS);
     }
