@@ -1,6 +1,6 @@
 /**
  * Fixtures and a driver for the v2 market tests (contracts/market): a fresh in-process Hardhat chain with the
- * stake token, ProverRegistry, CircuitRegistry, the Bundle and Chunks libraries, MarketExtension and the Market
+ * stake token, ProverRegistry, CircuitRegistry, the Chunks library, MarketExtension and the Market
  * facade; staked provers; a circuit with the test-only MockDeciderVerifier. Chunks use random commitments (the
  * market checks folds, not satisfiability); nodes above chunks are read back from `NodeSubmitted`. The tree
  * shape and the manifest come from the shared modules prover/src/tree/shape.ts and prover/src/tree/manifest.ts.
@@ -98,9 +98,8 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
   const feeToken = await viem.deployContract("TestToken", ["Fee", "FEE"]);
   const registry = await viem.deployContract("ProverRegistry", [token.address, 100n * E18, 7n * 86400n, owner]);
   const circuits = await viem.deployContract("CircuitRegistry", []);
-  const bundle = await viem.deployContract("Bundle", []);
   const chunks = await viem.deployContract("Chunks", []);
-  const libraries = { Bundle: bundle.address, Chunks: chunks.address };
+  const libraries = { Chunks: chunks.address };
   const weights = { leaf: 1n, fold: 1n, decision: 1n };
   const params = { ...V2_PARAMS, ...opts.params };
   const ext = await viem.deployContract("MarketExtension", [registry.address, circuits.address, weights, owner], {
@@ -211,6 +210,39 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
     return r;
   }
 
+  /**
+   * Submits chunks `ids` in as few blocks as the block gas limit allows (automine paused), so that every seed
+   * stays within the 256 blocks `blockhash` reaches (Hardhat has no EIP-2935 history contract). Returns the receipts.
+   */
+  async function submitChunksBatched(job: Job, ids: readonly bigint[]) {
+    const calls = [];
+    for (const id of ids) calls.push({ id, who: await assignee(job.jobId, id), data: chunkData(job, id) });
+    await conn.provider.request({ method: "evm_setAutomine", params: [false] });
+    const hashes: Hex[] = [];
+    try {
+      for (const c of calls) {
+        const gas = 600_000n + 25_000n * BigInt(c.data.cmW.length);
+        hashes.push(await market.write.submitChunk([job.jobId, c.id, c.data], { account: c.who, gas }));
+      }
+    } finally {
+      await conn.provider.request({ method: "evm_setAutomine", params: [true] });
+    }
+    const receipts = [];
+    for (const hash of hashes) {
+      for (;;) {
+        const r = await publicClient.getTransactionReceipt({ hash }).catch(() => undefined);
+        if (r) {
+          if (r.status !== "success") throw new Error(`chunk transaction ${hash} reverted`);
+          remember(job.jobId, r.logs);
+          receipts.push(r);
+          break;
+        }
+        await networkHelpers.mine(1);
+      }
+    }
+    return receipts;
+  }
+
   async function submitMerge(job: Job, taskId: bigint, as?: Address) {
     const who = as ?? (await assignee(job.jobId, taskId));
     const { a, c } = nodeRange(taskId);
@@ -289,6 +321,7 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
     chunkData,
     node,
     submitChunk,
+    submitChunksBatched,
     submitMerge,
     submitDecision,
     runAll,

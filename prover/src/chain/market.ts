@@ -1,12 +1,12 @@
 /**
  * The node's one view of the chain: {@link MarketAdapter}. Everything the node reads from or sends to the
- * market goes through this narrow interface, so that moving from the v1 market (contracts/ProofMarket.sol,
- * all tasks drawn at the request) to market v2 (lazy assignment, chunks) replaces one implementation.
+ * market goes through this narrow interface. {@link ViemMarketV2} implements it for market v2
+ * (contracts/market: lazy draws from a future block hash, chunk / merge / decision tasks) with viem over
+ * HTTP or WebSocket (reconnecting). The v1 ProofMarket is no longer followed by the node (docs/node.md).
  *
- * {@link ViemMarketV1} implements it with viem over HTTP or WebSocket. Every transaction is simulated
- * first (a revert there means "already done" or "not ready": nothing is sent), sent one at a time under a
- * lock (the nonce comes from the pending block each time), and its receipt awaited; callers re-read the
- * on-chain state after a failure before trying again.
+ * Transactions: one at a time under a lock; each is simulated first (a revert there means "already done",
+ * "not ready" or "not ours": nothing is sent), its fees are bounded (`maxFeePerGas`), its nonce is the
+ * account's pending count (a dropped transaction's nonce is reused, never skipped); the receipt is awaited with a timeout. Callers re-read the task after any failure.
  */
 import {
   type Account,
@@ -25,7 +25,7 @@ import {
 import type { RelaxedInstance } from "../arith/relaxed.js";
 import type { DeciderProofAbi } from "../decider/abi.js";
 import { ChainError } from "../errors/node.js";
-import { CircuitRegistryAbi, ProofMarketAbi, ProverRegistryAbi } from "./abi.js";
+import { CircuitRegistryAbi, MarketAbi, ProverRegistryAbi } from "./abi.js";
 
 export type G1 = { x: bigint; y: bigint };
 export type NodeData = {
@@ -34,7 +34,10 @@ export type NodeData = {
   zOut: readonly bigint[];
 };
 
-/** Market events, normalised (one shape whatever the market version). */
+/** A chunk submission (`IMarketTypes.Chunk`). */
+export type ChunkData = { states: readonly bigint[]; cmW: readonly G1[]; cmT: readonly G1[]; proof: readonly Hex[] };
+
+/** Market events the node follows, normalised. */
 export type MarketEvent =
   | {
       kind: "JobRequested";
@@ -42,30 +45,56 @@ export type MarketEvent =
       jobId: bigint;
       circuitId: bigint;
       nLeaves: number;
+      chunkLog: number;
       manifestRoot: Hex;
       z0: bigint[];
       domain: Hex;
       deadline: bigint;
+      feeToken: Address;
     }
-  | { kind: "TaskAssigned"; block: bigint; jobId: bigint; taskId: bigint; prover: Address; deadline: bigint }
-  | { kind: "TaskDeadline"; block: bigint; jobId: bigint; taskId: bigint; deadline: bigint }
-  | { kind: "LeafSubmitted"; block: bigint; jobId: bigint; nodeId: bigint; prover: Address; cmW: G1; x: bigint[] }
   | {
-      kind: "FoldSubmitted";
+      kind: "NodeSubmitted";
       block: bigint;
       jobId: bigint;
-      nodeId: bigint;
+      taskId: bigint;
       prover: Address;
+      attempt: number;
       instance: RelaxedInstance;
       zIn: bigint[];
       zOut: bigint[];
     }
+  | { kind: "NodeReset"; block: bigint; jobId: bigint; nodeId: bigint }
+  | { kind: "AttemptMissed"; block: bigint; jobId: bigint; taskId: bigint; prover: Address; slashed: bigint }
   | { kind: "JobVerified"; block: bigint; jobId: bigint; prover: Address }
   | { kind: "JobClosed"; block: bigint; jobId: bigint };
 
-export type TaskRecord = { worker: Address; deadline: bigint; done: boolean };
-export type JobRecord = { open: boolean; circuitId: bigint; nLeaves: number; domain: Hex; manifestRoot: Hex };
-export type CircuitRecord = { r1csHash: Hex; srsDigest: Hex; nConstraints: bigint; stateWidth: number };
+export type TaskState = "waiting" | "open" | "done" | "paid";
+/** A task as the market derives it at the latest block (`IMarketTypes.TaskView`). */
+export type TaskRecord = {
+  state: TaskState;
+  attempt: number;
+  /** The running attempt's drawn prover (zero address until its seed block exists). */
+  assignee: Address;
+  submitter: Address;
+  availableAt: bigint;
+  windowEnd: bigint;
+};
+export type JobRecord = {
+  open: boolean;
+  circuitId: bigint;
+  nLeaves: number;
+  chunkLog: number;
+  domain: Hex;
+  manifestRoot: Hex;
+  feeToken: Address;
+};
+export type CircuitRecord = {
+  r1csHash: Hex;
+  srsDigest: Hex;
+  nConstraints: bigint;
+  stateWidth: number;
+  deciderConstraints: bigint;
+};
 export type ProverStatus = {
   registered: boolean;
   peerId: Hex;
@@ -76,7 +105,7 @@ export type ProverStatus = {
   claimable: bigint;
 };
 
-/** What the node needs from the market. Implementations: {@link ViemMarketV1}. */
+/** What the node needs from the market. Implementation: {@link ViemMarketV2}. */
 export interface MarketAdapter {
   readonly chainId: number;
   readonly market: Address;
@@ -85,14 +114,15 @@ export interface MarketAdapter {
   blockHash(block: bigint): Promise<Hex | undefined>;
   /** Market events in `[from, to]`, in log order. */
   events(from: bigint, to: bigint): Promise<MarketEvent[]>;
-  job(jobId: bigint): Promise<JobRecord>;
+  job(jobId: bigint): Promise<JobRecord | undefined>;
   task(jobId: bigint, taskId: bigint): Promise<TaskRecord>;
   circuit(circuitId: bigint): Promise<CircuitRecord>;
+  /** Timestamp of the latest block. */
   now(): Promise<bigint>;
-  submitLeaf(jobId: bigint, k: bigint, cmW: G1, x: readonly bigint[], proof: readonly Hex[]): Promise<Hex>;
-  submitFold(jobId: bigint, nodeId: bigint, left: NodeData, right: NodeData, cmT: G1): Promise<Hex>;
+  submitChunk(jobId: bigint, taskId: bigint, chunk: ChunkData): Promise<Hex>;
+  submitMerge(jobId: bigint, taskId: bigint, left: NodeData, right: NodeData, cmT: G1): Promise<Hex>;
   submitDecision(jobId: bigint, root: NodeData, proof: DeciderProofAbi): Promise<Hex>;
-  reclaim(jobId: bigint, taskId: bigint): Promise<Hex>;
+  release(jobId: bigint, taskIds: readonly bigint[]): Promise<Hex>;
   // Operator commands.
   register(peerId: Hex, maxConstraints: bigint, gpu: boolean): Promise<Hex>;
   stake(amount: bigint): Promise<Hex>;
@@ -103,19 +133,25 @@ export interface MarketAdapter {
 }
 
 export const DECISION_TASK = (1n << 256n) - 1n;
+const ZERO = "0x0000000000000000000000000000000000000000" as Address;
+const TASK_STATES: TaskState[] = ["waiting", "open", "done", "paid"];
 
 export type ViemMarketOptions = {
   rpcUrl: string;
   market: Address;
   account: Account;
   chain?: Chain;
-  /** Refuse to send when the base fee is above this (wei); default no bound. */
+  /** Refuse to send when the network's maxFeePerGas is above this (wei), and never offer more; default no bound. */
   maxFeePerGas?: bigint;
+  /** Receipt wait before a transaction counts as dropped (ms, default 60 s). */
+  receiptTimeoutMs?: number;
 };
 
-export class ViemMarketV1 implements MarketAdapter {
+export class ViemMarketV2 implements MarketAdapter {
   readonly market: Address;
   readonly account: Address;
+  /** Transactions sent (for metrics). */
+  txSent = 0;
   private readonly pub: PublicClient;
   private readonly wallet: WalletClient<Transport, Chain | undefined, Account>;
   private txLock: Promise<unknown> = Promise.resolve();
@@ -126,23 +162,30 @@ export class ViemMarketV1 implements MarketAdapter {
     readonly chainId: number,
     private readonly o: ViemMarketOptions,
   ) {
-    const transport = o.rpcUrl.startsWith("ws") ? webSocket(o.rpcUrl, { reconnect: true }) : http(o.rpcUrl);
+    const transport = o.rpcUrl.startsWith("ws")
+      ? webSocket(o.rpcUrl, { reconnect: { attempts: 1_000_000, delay: 1000 }, keepAlive: true })
+      : http(o.rpcUrl, { retryCount: 3, timeout: 20_000 });
     this.pub = createPublicClient({ transport, chain: o.chain }) as PublicClient;
     this.wallet = createWalletClient({ transport, account: o.account, chain: o.chain });
     this.market = o.market;
     this.account = o.account.address;
   }
 
-  static async connect(o: ViemMarketOptions): Promise<ViemMarketV1> {
+  static async connect(o: ViemMarketOptions): Promise<ViemMarketV2> {
     const probe = createPublicClient({ transport: o.rpcUrl.startsWith("ws") ? webSocket(o.rpcUrl) : http(o.rpcUrl) });
-    const chainId = await probe.getChainId();
+    let chainId: number;
+    try {
+      chainId = await probe.getChainId();
+    } catch (e) {
+      throw new ChainError("cannot reach the RPC endpoint", { details: o.rpcUrl, cause: e });
+    }
     const chain = o.chain ?? {
       id: chainId,
       name: `chain-${chainId}`,
       nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 },
       rpcUrls: { default: { http: [o.rpcUrl] } },
     };
-    return new ViemMarketV1(chainId, { ...o, chain });
+    return new ViemMarketV2(chainId, { ...o, chain });
   }
 
   head(): Promise<bigint> {
@@ -163,7 +206,7 @@ export class ViemMarketV1 implements MarketAdapter {
 
   async events(from: bigint, to: bigint): Promise<MarketEvent[]> {
     const logs = await this.pub.getLogs({ address: this.market, fromBlock: from, toBlock: to });
-    const parsed = parseEventLogs({ abi: ProofMarketAbi, logs, strict: false });
+    const parsed = parseEventLogs({ abi: MarketAbi, logs, strict: false });
     const out: MarketEvent[] = [];
     for (const l of parsed) {
       const block = l.blockNumber ?? 0n;
@@ -177,46 +220,38 @@ export class ViemMarketV1 implements MarketAdapter {
             jobId: a.jobId,
             circuitId: a.circuitId,
             nLeaves: Number(a.nLeaves),
+            chunkLog: Number(a.chunkLog),
             manifestRoot: a.manifestRoot,
             z0: [...a.z0],
             domain: a.domain,
             deadline: a.deadline,
+            feeToken: a.feeToken,
           });
           break;
-        case "TaskAssigned":
+        case "NodeSubmitted":
           out.push({
-            kind: "TaskAssigned",
+            kind: "NodeSubmitted",
             block,
             jobId: a.jobId,
             taskId: a.taskId,
             prover: a.prover,
-            deadline: a.deadline,
-          });
-          break;
-        case "TaskDeadlineExtended":
-          out.push({ kind: "TaskDeadline", block, jobId: a.jobId, taskId: a.taskId, deadline: a.deadline });
-          break;
-        case "LeafSubmitted":
-          out.push({
-            kind: "LeafSubmitted",
-            block,
-            jobId: a.jobId,
-            nodeId: a.nodeId,
-            prover: a.prover,
-            cmW: a.cmW,
-            x: [...a.x],
-          });
-          break;
-        case "FoldSubmitted":
-          out.push({
-            kind: "FoldSubmitted",
-            block,
-            jobId: a.jobId,
-            nodeId: a.nodeId,
-            prover: a.prover,
+            attempt: Number(a.attempt),
             instance: { cmW: a.instance.cmW, cmE: a.instance.cmE, u: a.instance.u, x: [...a.instance.x] },
             zIn: [...a.zIn],
             zOut: [...a.zOut],
+          });
+          break;
+        case "NodeReset":
+          out.push({ kind: "NodeReset", block, jobId: a.jobId, nodeId: a.nodeId });
+          break;
+        case "AttemptMissed":
+          out.push({
+            kind: "AttemptMissed",
+            block,
+            jobId: a.jobId,
+            taskId: a.taskId,
+            prover: a.prover,
+            slashed: a.slashed,
           });
           break;
         case "JobVerified":
@@ -224,6 +259,7 @@ export class ViemMarketV1 implements MarketAdapter {
           break;
         case "JobCancelled":
         case "JobExpired":
+        case "JobVoided":
           out.push({ kind: "JobClosed", block, jobId: a.jobId });
           break;
       }
@@ -231,47 +267,46 @@ export class ViemMarketV1 implements MarketAdapter {
     return out;
   }
 
-  async job(jobId: bigint): Promise<JobRecord> {
+  async job(jobId: bigint): Promise<JobRecord | undefined> {
     const j = await this.pub.readContract({
       address: this.market,
-      abi: ProofMarketAbi,
+      abi: MarketAbi,
       functionName: "getJob",
       args: [jobId],
     });
+    if (j.status === 0) return undefined;
     return {
       open: j.status === 1,
       circuitId: j.circuitId,
       nLeaves: Number(j.nLeaves),
+      chunkLog: Number(j.chunkLog),
       domain: j.domain,
       manifestRoot: j.manifestRoot,
+      feeToken: j.feeToken,
     };
   }
 
   async task(jobId: bigint, taskId: bigint): Promise<TaskRecord> {
     const t = await this.pub.readContract({
       address: this.market,
-      abi: ProofMarketAbi,
+      abi: MarketAbi,
       functionName: "getTask",
       args: [jobId, taskId],
     });
-    let done = t.state >= 2;
-    if (!done && taskId !== DECISION_TASK) {
-      const d = await this.pub.readContract({
-        address: this.market,
-        abi: ProofMarketAbi,
-        functionName: "nodeDigest",
-        args: [jobId, taskId],
-      });
-      done = BigInt(d) !== 0n;
-    }
-    if (!done && taskId === DECISION_TASK) done = !(await this.job(jobId)).open;
-    return { worker: t.worker, deadline: t.deadline, done };
+    return {
+      state: TASK_STATES[t.state] ?? "waiting",
+      attempt: Number(t.attempt),
+      assignee: t.assignee,
+      submitter: t.submitter,
+      availableAt: t.availableAt,
+      windowEnd: t.windowEnd,
+    };
   }
 
   private async registry(): Promise<Address> {
     this.registryAddr ??= await this.pub.readContract({
       address: this.market,
-      abi: ProofMarketAbi,
+      abi: MarketAbi,
       functionName: "registry",
     });
     return this.registryAddr;
@@ -280,7 +315,7 @@ export class ViemMarketV1 implements MarketAdapter {
   async circuit(circuitId: bigint): Promise<CircuitRecord> {
     this.circuitsAddr ??= await this.pub.readContract({
       address: this.market,
-      abi: ProofMarketAbi,
+      abi: MarketAbi,
       functionName: "circuits",
     });
     const c = await this.pub.readContract({
@@ -294,10 +329,11 @@ export class ViemMarketV1 implements MarketAdapter {
       srsDigest: c.srsDigest,
       nConstraints: c.nConstraints,
       stateWidth: Number(c.stateWidth),
+      deciderConstraints: c.deciderConstraints,
     };
   }
 
-  /** Simulates, then sends, then waits for the receipt; one transaction at a time. */
+  /** Simulates, bounds the fee, sends with a locally tracked nonce, waits for the receipt; one at a time. */
   private send(
     address: Address,
     abi: readonly unknown[],
@@ -305,19 +341,37 @@ export class ViemMarketV1 implements MarketAdapter {
     args: readonly unknown[],
   ): Promise<Hex> {
     const run = async (): Promise<Hex> => {
+      let fees: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint } = {};
       if (this.o.maxFeePerGas !== undefined) {
-        const fees = await this.pub.estimateFeesPerGas();
-        if ((fees.maxFeePerGas ?? 0n) > this.o.maxFeePerGas) {
+        const est = await this.pub.estimateFeesPerGas();
+        if ((est.maxFeePerGas ?? 0n) > this.o.maxFeePerGas) {
           throw new ChainError("gas price above the configured bound", {
-            details: `${fees.maxFeePerGas} > ${this.o.maxFeePerGas}`,
+            details: `${est.maxFeePerGas} > ${this.o.maxFeePerGas}`,
           });
         }
+        const prio = est.maxPriorityFeePerGas ?? 0n;
+        fees = {
+          maxFeePerGas: this.o.maxFeePerGas,
+          maxPriorityFeePerGas: prio < this.o.maxFeePerGas ? prio : this.o.maxFeePerGas,
+        };
       }
       // biome-ignore lint/suspicious/noExplicitAny: one generic path for every market call.
       const req: any = { address, abi, functionName, args, account: this.wallet.account, chain: this.wallet.chain };
       const { request } = await this.pub.simulateContract(req);
-      const hash = await this.wallet.writeContract(request);
-      const receipt = await this.pub.waitForTransactionReceipt({ hash, timeout: 60_000 });
+      const pending = await this.pub.getTransactionCount({ address: this.account, blockTag: "pending" });
+      // The pending count: a dropped transaction's nonce is reused (replaced), never skipped.
+      // biome-ignore lint/suspicious/noExplicitAny: the simulated request plus fee and nonce fields.
+      const hash = await this.wallet.writeContract({ ...request, ...fees, nonce: pending } as any);
+      this.txSent++;
+      let receipt: Awaited<ReturnType<PublicClient["waitForTransactionReceipt"]>>;
+      try {
+        receipt = await this.pub.waitForTransactionReceipt({ hash, timeout: this.o.receiptTimeoutMs ?? 60_000 });
+      } catch (e) {
+        throw new ChainError("transaction not mined in time (dropped?)", {
+          details: `${functionName} ${hash}`,
+          cause: e,
+        });
+      }
       if (receipt.status !== "success")
         throw new ChainError("transaction reverted", { details: `${functionName} ${hash}` });
       return hash;
@@ -327,20 +381,20 @@ export class ViemMarketV1 implements MarketAdapter {
     return p;
   }
 
-  submitLeaf(jobId: bigint, k: bigint, cmW: G1, x: readonly bigint[], proof: readonly Hex[]): Promise<Hex> {
-    return this.send(this.market, ProofMarketAbi, "submitLeaf", [jobId, k, cmW, x, proof]);
+  submitChunk(jobId: bigint, taskId: bigint, chunk: ChunkData): Promise<Hex> {
+    return this.send(this.market, MarketAbi, "submitChunk", [jobId, taskId, chunk]);
   }
 
-  submitFold(jobId: bigint, nodeId: bigint, left: NodeData, right: NodeData, cmT: G1): Promise<Hex> {
-    return this.send(this.market, ProofMarketAbi, "submitFold", [jobId, nodeId, left, right, cmT]);
+  submitMerge(jobId: bigint, taskId: bigint, left: NodeData, right: NodeData, cmT: G1): Promise<Hex> {
+    return this.send(this.market, MarketAbi, "submitMerge", [jobId, taskId, left, right, cmT]);
   }
 
   submitDecision(jobId: bigint, root: NodeData, proof: DeciderProofAbi): Promise<Hex> {
-    return this.send(this.market, ProofMarketAbi, "submitDecision", [jobId, root, proof]);
+    return this.send(this.market, MarketAbi, "submitDecision", [jobId, root, proof]);
   }
 
-  reclaim(jobId: bigint, taskId: bigint): Promise<Hex> {
-    return this.send(this.market, ProofMarketAbi, "reclaim", [jobId, taskId]);
+  release(jobId: bigint, taskIds: readonly bigint[]): Promise<Hex> {
+    return this.send(this.market, MarketAbi, "release", [jobId, taskIds]);
   }
 
   async register(peerId: Hex, maxConstraints: bigint, gpu: boolean): Promise<Hex> {
@@ -360,7 +414,16 @@ export class ViemMarketV1 implements MarketAdapter {
   }
 
   claim(token: Address): Promise<Hex> {
-    return this.send(this.market, ProofMarketAbi, "claim", [token]);
+    return this.send(this.market, MarketAbi, "claim", [token]);
+  }
+
+  async claimable(token: Address): Promise<bigint> {
+    return this.pub.readContract({
+      address: this.market,
+      abi: MarketAbi,
+      functionName: "claimable",
+      args: [this.account, token],
+    });
   }
 
   async status(feeToken?: Address): Promise<ProverStatus> {
@@ -370,14 +433,7 @@ export class ViemMarketV1 implements MarketAdapter {
       functionName: "proverInfo",
       args: [this.account],
     });
-    const claimable = feeToken
-      ? await this.pub.readContract({
-          address: this.market,
-          abi: ProofMarketAbi,
-          functionName: "claimable",
-          args: [this.account, feeToken],
-        })
-      : 0n;
+    const claimable = feeToken ? await this.claimable(feeToken) : 0n;
     return {
       registered: p.registered,
       peerId: p.peerId,
@@ -389,3 +445,5 @@ export class ViemMarketV1 implements MarketAdapter {
     };
   }
 }
+
+export { ZERO as ZERO_ADDRESS };

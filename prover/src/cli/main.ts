@@ -1,345 +1,297 @@
 /**
- * The `novanet` command line (docs/cli.md). Exit codes: 0 valid / done, 1 invalid bundle, 2 usage or
- * input error (including every typed error thrown while proving). Progress goes to stderr as JSON lines;
- * results go to stdout.
+ * The `novanet` command line (docs/cli.md), on `commander`: `--help` on every command, `--version`, typed
+ * one-line errors. Each command's module is imported only when that command runs, so that the commands that
+ * do not prove (deploy, request, job, circuit list, …) start without loading the prover.
+ *
+ * Exit codes: 0 valid / done, 1 invalid bundle (or a registration that does not match), 2 usage or input
+ * error (including every typed error thrown while proving). Progress goes to stderr; results to stdout.
  */
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { type Hex, keccak256 } from "viem";
-import { compileCircuit } from "../circuits/compile.js";
-import { addDeciderToBundle, bundleHasDecider, verifyBundleDecider, verifyBundleOnchain } from "../decider/bundle.js";
-import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
+import { Command, CommanderError, Option } from "commander";
 import { BaseError } from "../errors/base.js";
-import { InputFileError, UsageError } from "../errors/cli.js";
-import { DevKeysRefusedError } from "../errors/trust.js";
-import { terminateDefaultMsmBackend } from "../msm/default.js";
-import {
-  isPrivateBundlePath,
-  PRIVATE_USAGE,
-  provePrivateCommand,
-  submitCommand,
-  verifyPrivateCommand,
-} from "../private/cli.js";
-import { assertKeyAllowed, loadTrustStore, resolveDeciderKey } from "../trust/store.js";
-import { decodeRootWitness } from "./bundle.js";
-import { CEREMONY_USAGE, ceremonyCommand } from "./ceremony.js";
-import { type ProgressEvent, proveLocal, readStateFile, writeBundleAtomically } from "./prove.js";
-import { SETUP_USAGE, setupCommand } from "./setup.js";
-import { readBundleJson, verifyBundle } from "./verify.js";
+import { UsageError } from "../errors/cli.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 
-const USAGE = `usage:
-  novanet prove --circuit <step.circom> --steps <N> --input <z0.json> --out <bundle-dir>
-                [--ptau <file.ptau>] [--hiding] [--cache <dir>] [--quiet]
-                (--insecure-dev-keys | --no-decider)
-  novanet verify <bundle-dir> [--circuit <step.circom|.r1cs> | --r1cs-hash <0x…>]
-                [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--vkey <vkey.json>]
-                [--insecure-dev-keys] [--json] [--quiet] [--onchain]
-${SETUP_USAGE}${CEREMONY_USAGE}
-  novanet circuit verify <circuitId> --rpc <url> --registry <address> --circuit <step.circom|.r1cs> [--trust <store.json>]... [--decider-codehash <0x…>]... [--json]
-${PRIVATE_USAGE}
-  novanet node <run|register|stake|unstake|withdraw|claim|status> --config <node.json>
-                [--amount <tokens>] [--capacity <constraints>] [--token <address>]   (docs/node.md)
-  --input   a JSON array of decimal strings: the initial state z_0 (length = the circuit's state width)
-  --ptau    a powers-of-tau file; without it prove uses a cached INSECURE dev SRS (.novanet/ptau)
-  --trust   a trust store (docs/trust.md) added to the committed one; --ptau-dir: where pinned .ptau files are
-  --insecure-dev-keys  accept decider keys whose δ someone may know (beacon-only, one in-process contribution)
-  exit codes: 0 ok / valid, 1 invalid bundle, 2 usage or input error (could not be checked)
-`;
+export type Io = { out: (s: string) => void; err: (s: string) => void };
 
-type Io = { out: (s: string) => void; err: (s: string) => void };
+/** Set once a command has loaded the prover (its wasm worker threads must be released before exit). */
+let proverLoaded = false;
 
-function progressPrinter(io: Io, quiet: boolean): (e: ProgressEvent) => void {
-  if (quiet) return () => {};
-  const last = new Map<string, number>();
-  return (e) => {
-    const now = Date.now();
-    const total = typeof e.total === "number" ? e.total : 0;
-    // Per-item events: at most ~2 lines a second per kind, plus the last leaf and the last fold.
-    if (typeof e.done === "number") {
-      const final = e.done === total && e.event !== "dev-srs";
-      if (!final && now - (last.get(e.event) ?? 0) < 500) return;
-      last.set(e.event, now);
-    }
-    io.err(`${JSON.stringify(e)}\n`);
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8"));
+    return String(pkg.version);
+  } catch {
+    return "unknown";
+  }
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** Options every command that talks to a chain takes. */
+function chainOptions(c: Command, o: { deployment?: boolean; key?: boolean } = {}): Command {
+  c.addOption(new Option("--rpc <url>", "JSON-RPC endpoint").env("NOVANET_RPC_URL").default("http://127.0.0.1:8545"));
+  if (o.deployment !== false) {
+    c.addOption(
+      new Option("--deployment <file>", "deployment JSON written by `novanet deploy`")
+        .env("NOVANET_DEPLOYMENT")
+        .default("deployment.json"),
+    );
+  }
+  if (o.key) {
+    c.option("--key-file <file>", "file holding the 0x-hex private key (or set NOVANET_PRIVATE_KEY; never on argv)");
+  }
+  return c.option("--json", "print JSON instead of text");
+}
+
+/** Builds the command tree; `argv` is kept so that the older commands get their own arguments verbatim. */
+function program(argv: string[], io: Io, setCode: (c: number) => void): Command {
+  const p = new Command("novanet")
+    .description("NovaNet: a peer-to-peer proving network on Nova folding (docs/quickstart.md)")
+    .version(packageVersion(), "-V, --version", "print the version")
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
+    .showSuggestionAfterError(true);
+  /** The words after the command path (`depth` words), as the older parseArgs-based handlers expect. */
+  const rest = (depth: number) => argv.slice(depth);
+  const withProver = async <T>(f: () => Promise<T>): Promise<T> => {
+    proverLoaded = true;
+    return f();
   };
-}
+  const chain = () => import("./chain.js");
 
-async function prove(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      circuit: { type: "string" },
-      steps: { type: "string" },
-      input: { type: "string" },
-      out: { type: "string" },
-      ptau: { type: "string" },
-      cache: { type: "string" },
-      hiding: { type: "boolean", default: false },
-      quiet: { type: "boolean", default: false },
-      "no-decider": { type: "boolean", default: false },
-      "insecure-dev-keys": { type: "boolean", default: false },
-      // Private mode (private/cli.ts, docs/private.md).
-      private: { type: "boolean", default: false },
-      "chain-id": { type: "string" },
-      market: { type: "string" },
-      "hide-input": { type: "boolean", default: false },
-      "hide-output": { type: "boolean", default: false },
-    },
-  });
-  if (positionals.length > 0)
-    throw new UsageError("prove takes no positional arguments", { details: positionals.join(" ") });
-  for (const k of ["circuit", "steps", "input", "out"] as const) {
-    if (values[k] === undefined) throw new UsageError(`prove needs --${k}`);
-  }
-  const steps = Number(values.steps);
-  if (!Number.isSafeInteger(steps) || steps < 1 || !/^[0-9]+$/.test(values.steps!)) {
-    throw new UsageError("--steps must be a positive integer", { details: values.steps });
-  }
-  if (!values["no-decider"] && !values["insecure-dev-keys"]) {
-    // prove makes D_F's keys with one in-process contribution: whoever runs it could know δ.
-    throw new DevKeysRefusedError(
-      "prove would make the decider proof with dev keys (one in-process contribution): pass --insecure-dev-keys or --no-decider",
+  // ---- local proving and verification
+  p.command("prove")
+    .description("fold N steps of a step circuit into a bundle (tree folding, then the succinct decider proof)")
+    .requiredOption("--circuit <step.circom>", "the step circuit")
+    .requiredOption("--steps <N>", "number of steps")
+    .requiredOption("--input <z0.json>", "a JSON array of decimal strings: the initial state z_0")
+    .requiredOption("--out <bundle-dir>", "where to write the bundle")
+    .option("--ptau <file.ptau>", "powers of tau (default: a cached INSECURE dev SRS under .novanet/ptau)")
+    .option("--hiding", "hiding commitments")
+    .option("--cache <dir>", "cache folder (default .novanet)")
+    .option("--quiet", "no progress lines")
+    .option("--insecure-dev-keys", "make the decider proof with dev keys (one in-process contribution)")
+    .option("--no-decider", "stop after folding (no succinct proof)")
+    .option("--private", "private mode (docs/private.md)")
+    .option("--chain-id <id>", "private mode: the chain the bundle is for")
+    .option("--market <address>", "private mode: the market the bundle is for")
+    .option("--hide-input", "private mode: hide z_0")
+    .option("--hide-output", "private mode: hide z_N")
+    .action(() => withProver(async () => setCode(await (await import("./local.js")).prove(rest(1), io))));
+
+  p.command("verify")
+    .description("verify a bundle off-chain (and with --onchain on an in-process EVM)")
+    .argument("<bundle-dir>", "the bundle folder (or its bundle.json)")
+    .option("--circuit <step.circom|.r1cs>", "require this circuit")
+    .option("--r1cs-hash <0x…>", "require this R1CS hash")
+    .option("--ptau <file.ptau>", "the SRS's powers of tau")
+    .option("--ptau-dir <dir>", "where pinned .ptau files are (repeatable)", collect)
+    .option("--trust <store.json>", "a trust store added to the committed one (repeatable)", collect)
+    .option("--vkey <vkey.json>", "decider verification key to trust")
+    .option("--cache <dir>", "cache folder (default .novanet)")
+    .option("--insecure-dev-keys", "accept dev decider keys")
+    .option("--json", "print JSON")
+    .option("--quiet", "no progress lines")
+    .option("--onchain", "also verify on an in-process EVM (prints the gas)")
+    .action(() => withProver(async () => setCode(await (await import("./local.js")).verify(rest(1), io))));
+
+  p.command("setup")
+    .description("make (or find in the cache) a step circuit's DEV decider keys; real keys: novanet ceremony")
+    .option("--circuit <step.circom|step.r1cs>", "the step circuit")
+    .option("--ptau <file.ptau>", "powers of tau")
+    .option("--entropy <text>", "contribution entropy")
+    .option("--beacon <hex>", "beacon hash")
+    .option("--out <Verifier.sol>", "export the Solidity verifier")
+    .option("--name <Contract>", "the verifier's contract name")
+    .option("--cache <dir>", "cache folder (default .novanet)")
+    .option("--force", "remake the keys")
+    .option("--insecure-dev-keys", "required: these are dev keys")
+    .action(() => withProver(async () => setCode(await (await import("./setup.js")).setupCommand(rest(1), io))));
+
+  const cer = p.command("ceremony").description("a phase-2 ceremony for a step circuit's decider keys (docs/trust.md)");
+  const ceremonySub = (name: string, desc: string, opts: [string, string][]) => {
+    const c = cer.command(name).description(desc).argument("<dir>", "the ceremony folder");
+    for (const [flags, d] of opts) c.option(flags, d);
+    c.option("--cache <dir>", "cache folder (default .novanet)");
+    c.action(() => withProver(async () => setCode(await (await import("./ceremony.js")).ceremonyCommand(rest(1), io))));
+  };
+  const circuitPtau: [string, string][] = [
+    ["--circuit <step.circom|.r1cs>", "the step circuit"],
+    ["--ptau <file.ptau>", "powers of tau"],
+  ];
+  ceremonySub("init", "start a ceremony", [...circuitPtau, ["--variant <hashed|unhashed>", "decider variant"]]);
+  ceremonySub("contribute", "add one contribution (one per party, own machine)", [
+    ["--name <who>", "contributor"],
+    ["--entropy <text>", "entropy"],
+  ]);
+  ceremonySub("beacon", "close the ceremony with a public beacon", [
+    ["--hash <hex>", "beacon hash"],
+    ["--iterations <exp>", "iterations exponent"],
+  ]);
+  ceremonySub("verify", "re-check every contribution", circuitPtau);
+  ceremonySub("export", "write the vkey, the verifier contract and a trust store pin", [
+    ...circuitPtau,
+    ["--out <dir>", "output folder"],
+    ["--name <Contract>", "verifier contract name"],
+  ]);
+
+  p.command("submit")
+    .description("private mode: submit a private bundle to the market (docs/private.md)")
+    .argument("<private-bundle-dir>", "the bundle")
+    .option("--rpc <url>", "JSON-RPC endpoint")
+    .option("--market <address>", "the market")
+    .option("--circuit-id <id>", "the registered circuit")
+    .option("--from <address>", "an account the node holds (else NOVANET_PRIVATE_KEY signs)")
+    .action(() =>
+      withProver(async () => setCode(await (await import("../private/cli.js")).submitCommand(rest(1), io))),
     );
-  }
-  const z0 = readStateFile(values.input!);
-  if (values.private) {
-    if (values["no-decider"])
-      throw new UsageError("--private always makes the decider proof (--no-decider is not allowed)");
-    const { circuit, out, ptau, cache } = values;
-    const code = await provePrivateCommand(
-      { ...values, circuit: circuit!, out: out!, ptau, cache, steps, z0 },
-      io,
-      progressPrinter(io, values.quiet!),
-    );
-    await terminateSnarkjsCurve();
-    return code;
-  }
-  for (const k of ["chain-id", "market", "hide-input", "hide-output"] as const) {
-    if (values[k]) throw new UsageError(`--${k} is a private-mode option (add --private)`);
-  }
-  const out = resolve(values.out!);
-  // Atomic: everything is written into a temporary folder, checked, then renamed to --out.
-  const { r, vkeyPath } = await writeBundleAtomically(out, async (tmp) => {
-    const r = await proveLocal({
-      circuit: values.circuit!,
-      steps,
-      z0,
-      out: tmp,
-      ptau: values.ptau,
-      hiding: values.hiding,
-      cacheDir: values.cache,
-      onProgress: progressPrinter(io, values.quiet!),
-      warn: (m) => io.err(`\n*** ${m} ***\n\n`),
-    });
-    let vkeyPath: string | undefined;
-    if (!values["no-decider"]) {
-      // The succinct proof of the root (decider/bundle.ts): keys cached by circuit under <cache>/keys,
-      // the proof checked by its own verifier before the run counts as a success.
-      const { keys } = await addDeciderToBundle(r.bundle, {
-        cacheDir: values.cache,
-        srsPtau: r.ptau,
-        srsInsecureDev: r.insecureDevSrs,
-        progress: progressPrinter(io, values.quiet!),
-        warn: (m) => io.err(`\n*** ${m} ***\n\n`),
-        decodeWitness: decodeRootWitness,
-      });
-      vkeyPath = join(keys.dir, "vkey.json");
-      await terminateSnarkjsCurve();
-      io.err(
-        "\n*** INSECURE DEV KEYS: the decider keys have one in-process contribution; this proof convinces no one else ***\n\n",
-      );
-    }
-    return { r: { ...r, bundle: out }, vkeyPath };
-  });
-  // ptau and vkey: the prover's own files, for its own `verify --ptau … --vkey … --insecure-dev-keys`.
-  io.out(
-    `${JSON.stringify({ bundle: r.bundle, steps: r.steps, z0: r.z0.map(String), zN: r.zN.map(String), root: r.rootHash, ms: Math.round(r.ms), ptau: r.ptau, ...(vkeyPath ? { vkey: vkeyPath } : {}) })}\n`,
+
+  // ---- the network
+  chainOptions(
+    p
+      .command("deploy")
+      .description("deploy the v2 contracts (tokens, registries, market) to any RPC; writes a deployment JSON"),
+    { deployment: false, key: true },
+  )
+    .option("--out <file>", "where to write the deployment JSON", "deployment.json")
+    .option("--window <seconds>", "task window (default 600)")
+    .option("--dispute-window <seconds>", "dispute window (default 600)")
+    .option("--min-stake <tokens>", "minimum prover stake in stake tokens (default 100)")
+    .option("--fee-token <address>", "an existing ERC-20 for fees (default: a fresh test token)")
+    .option("--stake-token <address>", "an existing ERC-20 to stake (default: a fresh test token)")
+    .action(async (o) => setCode(await (await chain()).deployCommand(o, io)));
+
+  const circuit = p.command("circuit").description("step circuits in the CircuitRegistry");
+  chainOptions(
+    circuit
+      .command("register")
+      .description("register a step circuit (compiles it, deploys its decider verifier, registers both)"),
+    { key: true },
+  )
+    .requiredOption("--circuit <step.circom>", "the step circuit")
+    .option("--ptau <file.ptau>", "powers of tau (default: a cached INSECURE dev SRS)")
+    .option("--insecure-dev-keys", "decider keys without a ceremony (beacon-only): devnets and tests only")
+    .option("--cache <dir>", "cache folder (default .novanet)")
+    .action((o) => withProver(async () => setCode(await (await chain()).circuitRegisterCommand(o, io))));
+  chainOptions(circuit.command("list").description("list the registered circuits")).action(async (o) =>
+    setCode(await (await chain()).circuitListCommand(o, io)),
   );
-  return EXIT_OK;
+  circuit
+    .command("verify")
+    .description("check a registration against your circuit, pinned SRS and trusted decider code")
+    .argument("<circuitId>", "decimal circuit id")
+    .option("--rpc <url>", "JSON-RPC endpoint")
+    .option("--registry <address>", "the CircuitRegistry")
+    .option("--circuit <step.circom|.r1cs>", "your circuit")
+    .option("--ptau <file.ptau>", "powers of tau")
+    .option("--ptau-dir <dir>", "where pinned .ptau files are (repeatable)", collect)
+    .option("--trust <store.json>", "a trust store (repeatable)", collect)
+    .option("--decider-codehash <0x…>", "a trusted decider runtime codehash (repeatable)", collect)
+    .option("--vkey <vkey.json>", "a trusted decider vkey (repeatable)", collect)
+    .option("--decider-name <Name>", "the rendered verifier's contract name")
+    .option("--ceremony <dir>", "re-verify the ceremony's zkey transcript against D_F rebuilt from --circuit")
+    .option("--insecure-dev-keys", "accept a ceremony folder holding only dev keys")
+    .option("--cache <dir>", "cache folder (default .novanet)")
+    .option("--json", "print JSON")
+    .action(() => withProver(async () => setCode(await (await import("./circuit.js")).circuitCommand(rest(1), io))));
+
+  chainOptions(
+    p
+      .command("request")
+      .description("request a proof: pays the fee by contract call, prints the job id, follows it until Verified"),
+    { key: true },
+  )
+    .requiredOption("--circuit-id <id>", "the registered circuit")
+    .requiredOption("--circuit <step.circom>", "the step circuit (to compute the boundary states and manifest)")
+    .requiredOption("--steps <N>", "number of steps")
+    .requiredOption("--input <z0>", "z_0: a JSON array of decimal strings, or a file holding one")
+    .option("--fee <eth>", "fee in ETH (or in --fee-token units with 18 decimals)", "0.01")
+    .option("--fee-token <address>", "pay in this ERC-20 instead of ETH ('deployment': the deployment's fee token)")
+    .option("--chunk-log <k>", "leaves per chunk = 2^k (default: 1 from 8 steps on, else 0)")
+    .option("--deadline <seconds>", "seconds from now", "86400")
+    .option("--no-follow", "print the job id and return")
+    .option("--timeout <seconds>", "stop following after this long", "3600")
+    .action(async (o) => setCode(await (await chain()).requestCommand(o, io)));
+
+  const job = p.command("job").description("jobs on the market");
+  chainOptions(job.command("status").description("a job's state and its tasks").argument("<jobId>", "the job id"))
+    .option("--follow", "keep printing until the job is settled")
+    .action(async (id, o) => setCode(await (await chain()).jobStatusCommand(id, o, io)));
+
+  p.command("node")
+    .description("the prover daemon and its operator commands (docs/node.md, docs/operators.md)")
+    .argument("<action>", "run | register | stake | unstake | withdraw | claim | status")
+    .option("--config <node.json>", "the node's config")
+    .option("--amount <tokens>", "stake / unstake amount")
+    .option("--capacity <constraints>", "advertised capacity")
+    .option("--gpu", "advertise a GPU")
+    .option("--token <address>", "fee token to claim")
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => withProver(async () => setCode(await (await import("./node.js")).nodeCommand(rest(1)))));
+  return p;
 }
 
-async function verify(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ptau: { type: "string" },
-      "ptau-dir": { type: "string", multiple: true },
-      trust: { type: "string", multiple: true },
-      vkey: { type: "string" },
-      circuit: { type: "string" },
-      "r1cs-hash": { type: "string" },
-      cache: { type: "string" },
-      "insecure-dev-keys": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      quiet: { type: "boolean", default: false },
-      onchain: { type: "boolean", default: false },
-    },
-  });
-  if (positionals.length !== 1) throw new UsageError("verify takes exactly one bundle path");
-  if (isPrivateBundlePath(positionals[0])) {
-    if (values.onchain) throw new UsageError("a private bundle is checked on-chain by `novanet submit`");
-    const code = await verifyPrivateCommand(positionals[0], values, io);
-    await terminateSnarkjsCurve();
-    return code;
+/** The known command words at the start of `argv` (for the help hint of an error). */
+function commandPath(p: Command, argv: string[]): string[] {
+  const path: string[] = [];
+  let c: Command | undefined = p;
+  for (const a of argv) {
+    c = c?.commands.find((x) => x.name() === a);
+    if (!c) break;
+    path.push(a);
   }
-  if (values.circuit !== undefined && values["r1cs-hash"] !== undefined) {
-    throw new UsageError("pass --circuit or --r1cs-hash, not both");
-  }
-  const expect = await expectedR1csHash(values.circuit, values["r1cs-hash"], values.cache);
-  const store = loadTrustStore({ stores: values.trust, ptauDirs: values["ptau-dir"] });
-  const r = await verifyBundle(positionals[0], {
-    ptau: values.ptau,
-    store,
-    expectR1csHash: expect,
-    onProgress: progressPrinter(io, values.quiet! || values.json!),
-  });
-  // The decider proof (decider/bundle.ts), with a key and an SRS this verifier trusts: off-chain, then
-  // with --onchain on an in-process EVM running a verifier rendered from that key.
-  let gas: bigint | undefined;
-  let succinct = false;
-  let keys: { label: string; trust: string; vkHash: string } | undefined;
-  if (r.valid && !bundleHasDecider(positionals[0])) {
-    if (values.onchain) Object.assign(r, { valid: false, reason: "not succinct: the bundle has no decider proof" });
-  } else if (r.valid && r.circuit && r.trustedSrs) {
-    const key = resolveDeciderKey(store, r.circuit.r1csHash, "hashed", values.vkey);
-    keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
-    assertKeyAllowed(key, values["insecure-dev-keys"]!);
-    const d = await verifyBundleDecider(positionals[0], { vkey: key.vkey, srs: r.trustedSrs });
-    await terminateSnarkjsCurve();
-    if (!d.ok) {
-      // The bundle's key claim is only used to explain a rejection, never to choose the key.
-      const claimed = (readBundleJson(positionals[0]).json.decider as { keys?: { vkHash?: unknown } } | null)?.keys
-        ?.vkHash;
-      const other =
-        typeof claimed === "string" && claimed !== key.vkHash
-          ? `: the bundle claims decider key vkHash ${claimed}, the trusted key is ${key.vkHash}`
-          : "";
-      Object.assign(r, { valid: false, reason: `decider proof rejected (${d.reason} check failed)${other}` });
-    } else {
-      succinct = true;
-      if (values.onchain) {
-        const o = await verifyBundleOnchain(positionals[0], {
-          vkey: key.vkey,
-          tauG2: r.trustedSrs.tauG2,
-          stepR1csHash: r.circuit.r1csHash,
-        });
-        if (o.ok) gas = o.gas;
-        else Object.assign(r, { valid: false, reason: o.reason });
-      }
-    }
-  }
-  const devKeys = keys !== undefined && keys.trust !== "ceremony";
-  if (!values.quiet) {
-    if (r.insecureDevSrs) {
-      io.err(
-        `\n*** warning: the SRS is not a pinned ceremony file (${r.srs?.label}): this proves nothing to anyone else ***\n\n`,
-      );
-    }
-    if (devKeys) io.err(`\n*** warning: INSECURE DEV KEYS accepted (${keys?.label}) ***\n\n`);
-  }
-  const F = r.circuit ? `${r.circuit.name} (r1csHash ${r.circuit.r1csHash})` : "?";
-  if (values.json) {
-    io.out(
-      `${JSON.stringify({
-        valid: r.valid,
-        circuit: r.circuit,
-        circuitExpected: r.circuitExpected ?? null,
-        steps: r.steps,
-        z0: r.z0.map(String),
-        zN: r.zN.map(String),
-        succinct,
-        srs: r.srs ? { digest: r.srs.digest, n: r.srs.n, label: r.srs.label, trust: r.srs.trust } : undefined,
-        insecureDevSrs: r.insecureDevSrs,
-        keys,
-        insecureDevKeys: devKeys,
-        ...(r.valid ? {} : { reason: r.reason }),
-        ...(gas === undefined ? {} : { gas: Number(gas) }),
-      })}\n`,
-    );
-  } else if (r.valid) {
-    io.out(
-      `VALID${succinct ? "" : " (not succinct: no decider proof; checked by re-folding)"}: F = ${F}, N = ${r.steps}, z0 = [${r.z0.join(", ")}], zN = [${r.zN.join(", ")}]\n`,
-    );
-    io.out(
-      r.circuitExpected
-        ? "the circuit is the one you expected\n"
-        : `the statement is about THIS R1CS: pass --circuit or --r1cs-hash to require the F you expect\n`,
-    );
-    io.out(`SRS: ${r.srs?.label} [${r.srs?.trust}]${keys ? `; decider key: ${keys.label} [${keys.trust}]` : ""}\n`);
-    if (gas !== undefined) io.out(`on-chain verification: ${gas} gas\n`);
-  } else {
-    io.out(`INVALID: ${r.reason}\n`);
-  }
-  return r.valid ? EXIT_OK : EXIT_INVALID;
+  return path;
 }
 
-/** The R1CS hash the caller expects: `--r1cs-hash`, or the hash of `--circuit` (a .r1cs, or a .circom compiled). */
-async function expectedR1csHash(circuit?: string, hash?: string, cache?: string): Promise<Hex | undefined> {
-  if (hash !== undefined) {
-    if (!/^0x[0-9a-fA-F]{64}$/.test(hash))
-      throw new UsageError("--r1cs-hash must be 32 bytes of 0x-hex", { details: hash });
-    return hash.toLowerCase() as Hex;
-  }
-  if (circuit === undefined) return undefined;
-  if (circuit.endsWith(".r1cs")) {
-    try {
-      return keccak256(new Uint8Array(readFileSync(circuit)));
-    } catch (cause) {
-      throw new InputFileError("cannot read the --circuit .r1cs file", { details: circuit, cause });
-    }
-  }
-  const compiled = await compileCircuit(circuit, { cacheDir: join(resolve(cache ?? ".novanet"), "circuits") });
-  return keccak256(new Uint8Array(readFileSync(compiled.r1csPath)));
+/** One line: `error: <Name>: <message> (<details>)`. */
+function errorLine(name: string, short: string, d?: unknown): string {
+  const details = typeof d === "string" && d.length > 0 ? ` (${d.split("\n")[0].slice(0, 300)})` : "";
+  return `error: ${name}: ${short.split("\n")[0]}${details}\n`;
+}
+
+/** NovaNet's errors and viem's (RPC, reverts) carry a `shortMessage` (and maybe `details`). */
+function hasShortMessage(err: unknown): err is Error & { shortMessage: string; details?: string } {
+  return err instanceof Error && typeof (err as { shortMessage?: unknown }).shortMessage === "string";
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
-  const [cmd, ...rest] = argv;
+  let code = EXIT_OK;
+  const p = program(argv, io, (c) => {
+    code = c;
+  });
+  if (argv.length === 0) {
+    io.out(p.helpInformation());
+    return EXIT_USAGE;
+  }
   try {
-    switch (cmd) {
-      case "prove":
-        return await prove(rest, io);
-      case "verify":
-        return await verify(rest, io);
-      case "setup":
-        return await setupCommand(rest, io);
-      case "submit":
-        return await submitCommand(rest, io);
-      case "node":
-        return await (await import("./node.js")).nodeCommand(rest);
-      case "ceremony":
-        return await ceremonyCommand(rest, io);
-      case "circuit":
-        return await (await import("./circuit.js")).circuitCommand(rest, io);
-      case undefined:
-      case "help":
-      case "--help":
-      case "-h":
-        io.out(USAGE);
-        return cmd === undefined ? EXIT_USAGE : EXIT_OK;
-      default:
-        throw new UsageError(`unknown command ${cmd}`);
-    }
+    await p.parseAsync(argv, { from: "user" });
+    return code;
   } catch (err) {
-    if (err instanceof BaseError) {
-      io.err(`error: ${err.name}: ${err.message}\n`);
-      if (err instanceof UsageError) io.err(USAGE);
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return EXIT_OK;
+      // `novanet help …` (exit 0), or a command group without its subcommand (help on stderr, exit 2).
+      if (err.code === "commander.help") return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      const msg = err.message.replace(/^error: /, "");
+      const where = err.code === "commander.unknownCommand" ? [] : commandPath(p, argv);
+      io.err(`error: UsageError: ${msg} (see novanet ${[...where, "--help"].join(" ")})\n`);
       return EXIT_USAGE;
     }
-    // parseArgs' own errors (unknown option, missing value).
-    if (
-      err instanceof TypeError &&
-      "code" in err &&
-      String((err as { code: unknown }).code).startsWith("ERR_PARSE_ARGS")
-    ) {
-      io.err(`error: UsageError: ${err.message}\n${USAGE}`);
+    // Ours (BaseError) and viem's carry a `shortMessage`: one line with the error's own name. (Not
+    // `instanceof`: a lazily imported module may see another copy of the class under a test loader.)
+    if (err instanceof BaseError || hasShortMessage(err)) {
+      io.err(errorLine(err.name, err.shortMessage, err.details));
+      return EXIT_USAGE;
+    }
+    // parseArgs' own errors (unknown option, missing value) in the older handlers.
+    if (err instanceof TypeError && String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
+      io.err(`error: UsageError: ${err.message}\n`);
       return EXIT_USAGE;
     }
     throw err;
@@ -351,6 +303,8 @@ const defaultIo: Io = {
   err: (s) => process.stderr.write(s),
 };
 
+export { UsageError };
+
 /** Entry point for prover/bin/novanet.js: run, release the wasm worker threads, exit with the code. */
 export async function run(argv: string[]): Promise<never> {
   let code: number;
@@ -360,7 +314,10 @@ export async function run(argv: string[]): Promise<never> {
     process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     code = EXIT_USAGE;
   }
-  await terminateDefaultMsmBackend().catch(() => {});
+  if (proverLoaded) {
+    const { terminateDefaultMsmBackend } = await import("../msm/default.js");
+    await terminateDefaultMsmBackend().catch(() => {});
+  }
   // stdout may be a pipe: let it drain before exiting.
   await new Promise<void>((r) => process.stdout.write("", () => r()));
   process.exit(code);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bytesToHex, type Hex, parseUnits } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { ViemMarketV1 } from "../chain/market.js";
+import { ViemMarketV2 } from "../chain/market.js";
 import { NodeConfigError } from "../errors/node.js";
 import { loadOrCreatePeerKey, peerIdBytes } from "../net/network.js";
 import { loadConfig } from "../node/config.js";
@@ -38,7 +38,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     });
     return 0;
   }
-  const chain = await ViemMarketV1.connect({
+  const chain = await ViemMarketV2.connect({
     rpcUrl: cfg.rpcUrl,
     market: cfg.market as Hex,
     account: privateKeyToAccount(cfg.privateKey),

@@ -23,6 +23,12 @@ export interface MsmBackend {
    * Does not check that points are on the curve (SRS points are validated when loaded).
    */
   msm(points: Uint8Array, scalars: Uint8Array, scalarBytes?: number): Promise<G1Affine>;
+  /**
+   * True when the backend splits scalars by size itself and keeps bases resident between calls (the
+   * WebGPU backend): commitments then pass it the SRS prefix and the whole vector (commitment/pedersen.ts)
+   * rather than gathered subsets, which would be new bases on every call.
+   */
+  readonly wholeVectors?: boolean;
   /** Releases threads or devices; the backend is unusable afterwards. */
   terminate(): Promise<void>;
 }

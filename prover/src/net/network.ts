@@ -44,20 +44,85 @@ export type NetworkOptions = {
   validate: (topic: string, data: Uint8Array, from: PeerId) => Promise<GossipVerdict>;
   onMessage: (topic: string, data: Uint8Array, from: PeerId) => void;
   onServed?: (bytes: number) => void;
+  /** A peer sent a malformed or excessive fetch request. */
+  onMisbehaviour?: (peer: PeerId, why: string) => void;
+  /** File of denied peer ids (see {@link PeerGate}). */
+  denyFile?: string;
   log?: (e: Record<string, unknown>) => void;
 };
 
 type Services = { pubsub: GossipSub; identify: unknown; ping: unknown };
 
+/**
+ * Peers this node refuses to talk to: banned for misbehaviour (until a time) or denied by the operator
+ * (`denyFile`, one peer id a line, re-read every few seconds: a partition can be made and healed at run
+ * time). Consulted by the connection gater on every dial and every inbound connection.
+ */
+export class PeerGate {
+  private banned = new Map<string, number>();
+  private denied = new Set<string>();
+  private fileStamp = "";
+
+  constructor(private readonly denyFile?: string) {
+    this.reload();
+  }
+
+  /** Re-reads the deny file; returns the peers newly denied. */
+  reload(): string[] {
+    if (!this.denyFile) return [];
+    let text = "";
+    try {
+      text = existsSync(this.denyFile) ? readFileSync(this.denyFile, "utf8") : "";
+    } catch {
+      return [];
+    }
+    if (text === this.fileStamp) return [];
+    this.fileStamp = text;
+    const next = new Set(
+      text
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("#")),
+    );
+    const added = [...next].filter((p) => !this.denied.has(p));
+    this.denied = next;
+    return added;
+  }
+
+  ban(peer: string, ms: number): void {
+    this.banned.set(peer, Date.now() + ms);
+  }
+
+  isDenied(peer: string): boolean {
+    if (this.denied.has(peer)) return true;
+    const until = this.banned.get(peer);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.banned.delete(peer);
+    return false;
+  }
+}
+
 export class Network {
+  readonly gate: PeerGate;
   private constructor(
     readonly libp2p: Libp2p<Services>,
     private readonly o: NetworkOptions,
-  ) {}
+    gate: PeerGate,
+  ) {
+    this.gate = gate;
+  }
 
   static async start(o: NetworkOptions): Promise<Network> {
+    const gate = new PeerGate(o.denyFile);
+    const deny = (p: PeerId) => gate.isDenied(p.toString());
     const libp2p = await createLibp2p({
       privateKey: o.privateKey,
+      connectionGater: {
+        denyDialPeer: deny,
+        denyInboundEncryptedConnection: deny,
+        denyOutboundEncryptedConnection: deny,
+      },
       addresses: { listen: o.listen },
       transports: [tcp()],
       connectionEncrypters: [noise()],
@@ -74,13 +139,16 @@ export class Network {
         }),
       },
     });
-    const net = new Network(libp2p as unknown as Libp2p<Services>, o);
+    const net = new Network(libp2p as unknown as Libp2p<Services>, o, gate);
     await libp2p.handle(
       FETCH_PROTOCOL,
       fetchHandler({
         store: o.store,
         onServed: o.onServed,
-        onMisbehaviour: (peer, why) => o.log?.({ msg: "fetch: bad request", peer: peer.toString(), why }),
+        onMisbehaviour: (peer, why) => {
+          o.log?.({ msg: "fetch: bad request", peer: peer.toString(), why });
+          o.onMisbehaviour?.(peer, why);
+        },
       }),
       { maxInboundStreams: 64 },
     );
@@ -146,13 +214,24 @@ export class Network {
     return this.libp2p.getPeers().length;
   }
 
-  /** Re-dials bootstrap peers that are not connected (called periodically: dead peers come back). */
+  /** Bans `peer` for `ms` and closes its connections. */
+  async ban(peer: PeerId, ms: number): Promise<void> {
+    this.gate.ban(peer.toString(), ms);
+    await this.libp2p.hangUp(peer).catch(() => {});
+  }
+
+  /** Re-dials bootstrap peers that are not connected (called periodically: dead peers come back), after
+   * applying the deny file (closing connections to peers newly denied). */
   async redial(): Promise<void> {
+    for (const p of this.gate.reload()) {
+      const conn = this.libp2p.getPeers().find((x) => x.toString() === p);
+      if (conn) await this.libp2p.hangUp(conn).catch(() => {});
+    }
     const connected = new Set(this.libp2p.getPeers().map((p) => p.toString()));
     for (const addr of this.o.bootstrap) {
       const ma = multiaddr(addr);
       const pid = ma.getComponents().find((c) => c.name === "p2p")?.value;
-      if (pid && connected.has(pid)) continue;
+      if (pid && (connected.has(pid) || this.gate.isDenied(pid))) continue;
       await this.libp2p.dial(ma, { signal: AbortSignal.timeout(3000) }).catch(() => {});
     }
   }

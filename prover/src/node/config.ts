@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
+import { readDeployment } from "../chain/deploy.js";
 import { NodeConfigError } from "../errors/node.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
@@ -23,7 +24,10 @@ export const CircuitConfigSchema = z.object({
 
 export const NodeConfigSchema = z.object({
   rpcUrl: z.string().url(),
-  market: address,
+  /** The Market v2 address; or give `deployment` (a file written by deployNetwork / `novanet deploy`). */
+  market: address.optional(),
+  /** Deployment JSON (prover/src/chain/deploy.ts): supplies `market`, `startBlock` and `feeToken` when absent. */
+  deployment: z.string().optional(),
   /** File holding the prover's private key (hex); or set NOVANET_PRIVATE_KEY. */
   keyFile: z.string().optional(),
   dataDir: z.string(),
@@ -49,10 +53,14 @@ export const NodeConfigSchema = z.object({
     .default(256 * 1024 * 1024),
   /** Fetch and keep every artefact announced for a job this node follows, to serve it if its owner drops. */
   replicate: z.boolean().default(true),
-  /** Take over expired tasks of other provers (`reclaim`). */
-  reclaim: z.boolean().default(true),
-  /** Seconds after a task's deadline before this node tries to reclaim it (spread across nodes at random). */
-  reclaimGraceS: z.number().nonnegative().default(2),
+  /** A task drawn to this node is not started with less than this many seconds of its window left. */
+  minWindowLeftS: z.number().int().nonnegative().default(5),
+  /** How long a peer that reached the penalty threshold is refused (ms). */
+  banMs: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 60_000),
   /** Failures of one task before it is given up. */
   maxAttempts: z.number().int().positive().default(5),
   /** Consecutive failures that open the circuit breaker (no new work for `breakerCooldownS`). */
@@ -66,13 +74,17 @@ export const NodeConfigSchema = z.object({
   feeToken: address.optional(),
 });
 
-export type NodeConfig = z.infer<typeof NodeConfigSchema> & { privateKey: `0x${string}` };
+export type NodeConfig = Omit<z.infer<typeof NodeConfigSchema>, "market"> & {
+  market: `0x${string}`;
+  privateKey: `0x${string}`;
+};
 
 const ENV: Record<string, keyof z.input<typeof NodeConfigSchema>> = {
   NOVANET_RPC_URL: "rpcUrl",
   NOVANET_MARKET: "market",
   NOVANET_DATA_DIR: "dataDir",
   NOVANET_KEY_FILE: "keyFile",
+  NOVANET_DEPLOYMENT: "deployment",
 };
 
 /** Loads `path`, applies environment overrides, validates, resolves relative paths against the file's folder. */
@@ -104,8 +116,22 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   if (!privateKey || !/^0x[0-9a-fA-F]{64}$/.test(privateKey)) {
     throw new NodeConfigError("no valid private key: set keyFile or NOVANET_PRIVATE_KEY (0x + 64 hex digits)");
   }
+  let market = c.market;
+  let startBlock = c.startBlock;
+  let feeToken = c.feeToken;
+  if (c.deployment) {
+    const d = readDeployment(abs(c.deployment));
+    market ??= d.addresses.market;
+    if (raw.startBlock === undefined) startBlock = d.startBlock;
+    feeToken ??= d.addresses.feeToken;
+  }
+  if (!market) throw new NodeConfigError("invalid node config", { details: "market: give market or deployment" });
   return {
     ...c,
+    market: market as `0x${string}`,
+    startBlock,
+    feeToken,
+    deployment: c.deployment && abs(c.deployment),
     dataDir: abs(c.dataDir),
     keyFile: c.keyFile && abs(c.keyFile),
     circuits: c.circuits.map((x) => ({ ...x, r1cs: abs(x.r1cs), wasm: abs(x.wasm), ptau: abs(x.ptau) })),

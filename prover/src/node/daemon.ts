@@ -1,9 +1,13 @@
 /**
- * `novanet node run`: the prover daemon. One loop follows the market from the persisted block cursor
- * (bounded log ranges, reorg check of the cursor's block hash), a bounded pool proves the tasks drawn to
- * this node (leaves, folds, the decision) and submits them after re-checking the chain, finished nodes
- * are announced on the job's gossip topic with their artefact's CID, and expired tasks of other provers
- * are reclaimed and finished from the artefacts on the network. State survives restarts (state.ts).
+ * `novanet node run`: the prover daemon on market v2. One loop follows the market from the persisted block
+ * cursor (bounded log ranges, reorg check of the cursor's block hash), reads the draw of every task whose
+ * inputs are on-chain (the market draws lazily from a future block hash: a task's prover is known only once
+ * it is available, and a new one is drawn each window), and a bounded pool proves the tasks drawn to this
+ * node — chunks (leaves and internal folds, one transaction), merges, the decision — and submits them after
+ * re-checking the chain. Finished nodes are announced on the job's gossip topic with their artefact's CID;
+ * when a prover drops out, its task is redrawn after its window and the new assignee builds on the
+ * artefacts on the network (or rebuilds them: network-mode artefacts are deterministic). State survives
+ * restarts (state.ts).
  */
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
@@ -11,45 +15,55 @@ import type { PeerId } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { bytesToHex, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { DECISION_TASK, type MarketAdapter, type MarketEvent, ViemMarketV1 } from "../chain/market.js";
-import { computeWitness } from "../circuits/witness.js";
-import { deciderProofAbi } from "../decider/abi.js";
-import { proveDecider } from "../decider/prove.js";
+import { DECISION_TASK, type MarketAdapter, type MarketEvent, ViemMarketV2 } from "../chain/market.js";
 import { ChainError, NodeConfigError } from "../errors/node.js";
 import type { FoldContext } from "../folding/nifs.js";
-import { foldNodes, makeLeaf, nodeId as nodeIdOf, nodeRange, type ProverNode, splitPoint } from "../folding/tree.js";
+import { foldNodes, nodeId as nodeIdOf, nodeRange, type ProverNode, splitPoint } from "../folding/tree.js";
 import { loadOrCreatePeerKey, Network, peerIdBytes } from "../net/network.js";
 import { jobTopic } from "../net/protocols.js";
 import { ArtefactStore, parseCid } from "../net/store.js";
+import { jobTasks, taskKindOf } from "../tree/shape.js";
 import type { NodeConfig } from "./config.js";
+import { decideRoot } from "./decide.js";
 import { type JobRow, StateDb, type TaskRow } from "./state.js";
-import { CircuitRuntime, checkArtefact, encodeArtefact, leafRecord, nodeData, type OnChainNode } from "./work.js";
+import { CircuitRuntime, checkArtefact, encodeArtefact, nodeData, type OnChainNode, proveChunk } from "./work.js";
 
 type Announcement = { v: 1; jobId: string; nodeId: string; cid: string; size: number };
 
 export type Log = (e: Record<string, unknown>) => void;
 
+/** Penalty points after which a peer is banned (`banMs`), and what each offence costs. */
+const BAN_AT = 10;
+const PENALTY = { badArtefact: 10, badGossip: 4, badRequest: 2 } as const;
+
 export class NodeDaemon {
   readonly metrics = {
     provingSeconds: 0,
     tasksSubmitted: 0,
+    txSent: 0,
     bytesServed: 0,
     bytesFetched: 0,
     artefactsRebuilt: 0,
     artefactsFetched: 0,
-    reclaims: 0,
     rejectedGossip: 0,
+    rejectedArtefacts: 0,
+    peersBanned: 0,
+    slashed: 0n,
+    /** Seconds from a task becoming available on-chain to this node's submission, summed, and the count. */
+    availableToSubmitS: 0,
+    availableToSubmitN: 0,
   };
   private running = new Map<string, Promise<void>>();
   private draining = false;
   private stopped = false;
   private failures = 0;
   private breakerUntil = 0;
-  private jitter = new Map<string, number>();
+  private penalties = new Map<string, number>();
   private circuits = new Map<string, CircuitRuntime>();
   private states = new Map<string, ReturnType<CircuitRuntime["states"]>>();
   private metricsServer?: Server;
   private loopDone?: Promise<void>;
+  private chainNow = 0n;
 
   private constructor(
     readonly cfg: NodeConfig,
@@ -62,7 +76,7 @@ export class NodeDaemon {
 
   static async start(cfg: NodeConfig, log: Log = defaultLog): Promise<NodeDaemon> {
     const account = privateKeyToAccount(cfg.privateKey);
-    const chain = await ViemMarketV1.connect({
+    const chain = await ViemMarketV2.connect({
       rpcUrl: cfg.rpcUrl,
       market: cfg.market as Hex,
       account,
@@ -77,11 +91,13 @@ export class NodeDaemon {
       listen: cfg.listen,
       bootstrap: cfg.bootstrap,
       store,
+      denyFile: join(cfg.dataDir, "deny-peers"),
       validate: (topic, data, from) => (daemon ? daemon.validateGossip(topic, data, from) : Promise.resolve("ignore")),
       onMessage: (topic, data, from) => daemon?.onGossip(topic, data, from),
       onServed: (n) => {
         if (daemon) daemon.metrics.bytesServed += n;
       },
+      onMisbehaviour: (peer) => daemon?.penalise(peer, PENALTY.badRequest, "bad fetch request"),
       log,
     });
     daemon = new NodeDaemon(cfg, chain, db, store, net, log);
@@ -103,12 +119,10 @@ export class NodeDaemon {
     let lastRedial = 0;
     while (!this.stopped) {
       try {
-        await this.follow();
-        if (!this.draining) {
-          this.schedule();
-          await this.reclaimExpired();
-        }
-        if (Date.now() - lastRedial > 5000) {
+        // Catch up in bounded ranges before reading draws (a restarted node first learns what is done).
+        while ((await this.follow()) && !this.stopped) {}
+        if (!this.draining) await this.schedule();
+        if (Date.now() - lastRedial > 3000) {
           lastRedial = Date.now();
           await this.net.redial();
         }
@@ -121,7 +135,8 @@ export class NodeDaemon {
 
   // ── follower ──────────────────────────────────────────────────────────────────────────────────────
 
-  private async follow(): Promise<void> {
+  /** Applies one bounded range of market events; returns whether more remain behind the head. */
+  private async follow(): Promise<boolean> {
     const me = this.chain.account.toLowerCase();
     let cursor = BigInt(this.db.getMeta("cursor") ?? String(this.cfg.startBlock - 1n));
     const cursorHash = this.db.getMeta("cursorHash");
@@ -131,7 +146,7 @@ export class NodeDaemon {
       cursor = back < this.cfg.startBlock - 1n ? this.cfg.startBlock - 1n : back;
     }
     const head = (await this.chain.head()) - BigInt(this.cfg.confirmations);
-    if (head <= cursor) return;
+    if (head <= cursor) return false;
     const to = cursor + BigInt(this.cfg.logRange) < head ? cursor + BigInt(this.cfg.logRange) : head;
     const events = await this.chain.events(cursor + 1n, to);
     const toHash = await this.chain.blockHash(to);
@@ -142,6 +157,7 @@ export class NodeDaemon {
       if (toHash) this.db.setMeta("cursorHash", toHash);
     });
     for (const j of newJobs) this.net.subscribe(jobTopic(this.chain.chainId, this.chain.market, j));
+    return to < head;
   }
 
   private apply(e: MarketEvent, me: string, newJobs: bigint[]): void {
@@ -149,27 +165,35 @@ export class NodeDaemon {
       case "JobRequested":
         if (!this.circuits.has(String(e.circuitId))) return;
         this.db.upsertJob({ ...e, open: true });
+        this.db.addTasks(
+          e.jobId,
+          jobTasks(e.nLeaves, e.chunkLog).map((t) => ({ id: t.id, kind: t.kind })),
+        );
         newJobs.push(e.jobId);
         return;
-      case "TaskAssigned":
+      case "NodeSubmitted":
         if (!this.db.job(e.jobId)) return;
-        this.db.assign(e.jobId, e.taskId, e.prover.toLowerCase(), e.deadline, e.prover.toLowerCase() === me);
+        this.db.putNode(e.jobId, e.taskId, { U: e.instance, zIn: e.zIn, zOut: e.zOut }, e.prover.toLowerCase());
+        this.db.markDone(e.jobId, e.taskId, e.prover.toLowerCase());
         return;
-      case "TaskDeadline":
-        this.db.setDeadline(e.jobId, e.taskId, e.deadline);
-        return;
-      case "LeafSubmitted":
+      case "NodeReset":
         if (!this.db.job(e.jobId)) return;
-        this.db.putNode(e.jobId, e.nodeId, leafRecord(e.cmW, e.x), e.prover.toLowerCase());
-        this.db.markDone(e.jobId, e.nodeId);
+        this.db.reset(e.jobId, e.nodeId);
         return;
-      case "FoldSubmitted":
-        if (!this.db.job(e.jobId)) return;
-        this.db.putNode(e.jobId, e.nodeId, { U: e.instance, zIn: e.zIn, zOut: e.zOut }, e.prover.toLowerCase());
-        this.db.markDone(e.jobId, e.nodeId);
+      case "AttemptMissed":
+        if (e.prover.toLowerCase() === me) {
+          this.metrics.slashed += e.slashed;
+          this.log({
+            level: "error",
+            msg: "slashed for a missed window",
+            jobId: String(e.jobId),
+            taskId: String(e.taskId),
+          });
+        }
         return;
       case "JobVerified":
-        this.db.markDone(e.jobId, DECISION_TASK);
+        if (!this.db.job(e.jobId)) return;
+        this.db.markDone(e.jobId, DECISION_TASK, e.prover.toLowerCase());
         this.db.closeJob(e.jobId);
         return;
       case "JobClosed":
@@ -178,55 +202,98 @@ export class NodeDaemon {
     }
   }
 
-  // ── work ──────────────────────────────────────────────────────────────────────────────────────────
+  // ── draws and work ────────────────────────────────────────────────────────────────────────────────
 
-  private ready(jobId: bigint, taskId: bigint, nLeaves: number): boolean {
-    if (taskId === DECISION_TASK) return this.db.node(jobId, nodeIdOf(0, nLeaves)) !== undefined;
-    const { a, c } = nodeRange(taskId);
-    if (c - a === 1) return true;
+  /** Whether a task's inputs are on-chain (by the events applied so far). */
+  private ready(job: JobRow, t: TaskRow): boolean {
+    if (t.kind === "chunk") return true;
+    if (t.kind === "decision") return this.db.node(job.jobId, nodeIdOf(0, job.nLeaves)) !== undefined;
+    const { a, c } = nodeRange(t.taskId);
     const b = splitPoint(a, c);
-    return this.db.node(jobId, nodeIdOf(a, b)) !== undefined && this.db.node(jobId, nodeIdOf(b, c)) !== undefined;
+    return (
+      this.db.node(job.jobId, nodeIdOf(a, b)) !== undefined && this.db.node(job.jobId, nodeIdOf(b, c)) !== undefined
+    );
   }
 
-  private schedule(): void {
+  /**
+   * Reads the draw of every task whose inputs are on-chain and whose window may have turned (jobs by
+   * deadline), and starts the ones drawn to this node while the pool has room. A task is not started when
+   * less than `minWindowLeftS` of its window remains (it would land in the next attempt and be refused).
+   */
+  private async schedule(): Promise<void> {
     if (Date.now() < this.breakerUntil) return;
-    const mine = this.db.tasksIn(["assigned"]).sort((x, y) => Number(x.deadline - y.deadline));
-    for (const t of mine) {
-      if (this.running.size >= this.cfg.workers) return;
+    this.chainNow = await this.chain.now();
+    const me = this.chain.account.toLowerCase();
+    for (const t of this.db.tasksIn(["waiting", "other", "lost", "assigned"])) {
+      if (this.stopped || this.draining) return;
       const key = `${t.jobId}/${t.taskId}`;
       if (this.running.has(key)) continue;
       const job = this.db.job(t.jobId);
-      if (!job || !this.ready(t.jobId, t.taskId, job.nLeaves)) continue;
-      const p = this.runTask(job, t).finally(() => this.running.delete(key));
+      if (!job || !this.ready(job, t)) continue;
+      if (t.state !== "assigned" && t.checkAt > this.chainNow) continue;
+      const cur = await this.chain.task(t.jobId, t.taskId).catch(() => undefined);
+      if (!cur) continue;
+      if (cur.state === "done" || cur.state === "paid") {
+        this.db.markDone(t.jobId, t.taskId, cur.submitter.toLowerCase());
+        continue;
+      }
+      if (cur.state !== "open" || /^0x0+$/.test(cur.assignee)) {
+        this.db.checkLater(t.jobId, t.taskId, 0n); // seed block not mined yet: next poll
+        continue;
+      }
+      const mine = cur.assignee.toLowerCase() === me;
+      if (mine && t.state !== "assigned")
+        this.log({
+          msg: "drawn",
+          jobId: String(t.jobId),
+          taskId: String(t.taskId),
+          kind: t.kind,
+          attempt: cur.attempt,
+          windowLeftS: Number(cur.windowEnd - this.chainNow),
+        });
+      this.db.drawn(t.jobId, t.taskId, cur.assignee.toLowerCase(), cur.windowEnd, mine);
+      if (!mine) continue;
+      if (cur.windowEnd - this.chainNow < BigInt(this.cfg.minWindowLeftS)) continue;
+      if (this.running.size >= this.cfg.workers) continue;
+      const row = this.db.task(t.jobId, t.taskId);
+      if (!row || row.state !== "assigned") continue;
+      const p = this.runTask(job, row, cur.availableAt).finally(() => this.running.delete(key));
       this.running.set(key, p);
     }
   }
 
-  private async runTask(job: JobRow, t: TaskRow): Promise<void> {
-    const kind =
-      t.taskId === DECISION_TASK ? "decision" : nodeRange(t.taskId).c - nodeRange(t.taskId).a === 1 ? "leaf" : "fold";
-    const ctx = { jobId: String(t.jobId), taskId: String(t.taskId), kind };
+  private async runTask(job: JobRow, t: TaskRow, availableAt: bigint): Promise<void> {
+    const ctx = { jobId: String(t.jobId), taskId: String(t.taskId), kind: t.kind };
+    const me = this.chain.account.toLowerCase();
     try {
-      // Idempotence: never submit what is already done, nor a task that is no longer ours.
-      const before = await this.chain.task(t.jobId, t.taskId);
-      if (before.done) return this.db.markDone(t.jobId, t.taskId);
-      if (before.worker.toLowerCase() !== this.chain.account.toLowerCase())
-        return this.db.setTaskState(t.jobId, t.taskId, "lost");
       const t0 = performance.now();
-      let hash: Hex;
-      if (kind === "leaf") hash = await this.proveLeaf(job, nodeRange(t.taskId).a);
-      else if (kind === "fold") hash = await this.proveFold(job, t.taskId);
-      else hash = await this.proveDecision(job);
-      this.metrics.provingSeconds += (performance.now() - t0) / 1000;
+      let hash: Hex | undefined;
+      if (t.kind === "chunk") hash = await this.doChunk(job, t.taskId);
+      else if (t.kind === "merge") hash = await this.doMerge(job, t.taskId);
+      else hash = await this.doDecision(job);
+      if (!hash) return;
+      const s = (performance.now() - t0) / 1000;
+      this.metrics.provingSeconds += s;
       this.metrics.tasksSubmitted++;
-      this.db.setTaskState(t.jobId, t.taskId, "submitted");
+      const now = await this.chain.now().catch(() => this.chainNow);
+      this.metrics.availableToSubmitS += Number(now - availableAt);
+      this.metrics.availableToSubmitN++;
+      this.db.setTx(t.jobId, t.taskId, hash);
       this.failures = 0;
-      this.log({ msg: "submitted", ...ctx, tx: hash, ms: Math.round(performance.now() - t0) });
+      this.log({
+        msg: "submitted",
+        ...ctx,
+        tx: hash,
+        ms: Math.round(performance.now() - t0),
+        availableToSubmitS: Number(now - availableAt),
+      });
     } catch (e) {
       const err = errText(e);
+      // Re-check after a failed or dropped transaction: it may have landed, or the task moved on.
       const after = await this.chain.task(t.jobId, t.taskId).catch(() => undefined);
-      if (after?.done) {
-        this.db.markDone(t.jobId, t.taskId);
+      if (after && (after.state === "done" || after.state === "paid")) {
+        this.db.markDone(t.jobId, t.taskId, after.submitter.toLowerCase());
+        if (after.submitter.toLowerCase() === me) this.log({ msg: "submitted (confirmed after an error)", ...ctx });
         return;
       }
       const attempts = this.db.failAttempt(t.jobId, t.taskId, err);
@@ -238,6 +305,34 @@ export class NodeDaemon {
         this.log({ level: "error", msg: "circuit breaker open", seconds: this.cfg.breakerCooldownS });
       }
     }
+  }
+
+  /**
+   * Idempotence check right before a transaction: the task is still open, still drawn to this node, and
+   * enough of its window is left. Returns false (and records why) when the transaction must not be sent.
+   */
+  private async stillMine(jobId: bigint, taskId: bigint): Promise<boolean> {
+    const cur = await this.chain.task(jobId, taskId);
+    if (cur.state === "done" || cur.state === "paid") {
+      this.db.markDone(jobId, taskId, cur.submitter.toLowerCase());
+      return false;
+    }
+    const now = await this.chain.now();
+    if (cur.state !== "open" || cur.assignee.toLowerCase() !== this.chain.account.toLowerCase()) {
+      this.db.drawn(jobId, taskId, cur.assignee.toLowerCase(), cur.windowEnd, false);
+      this.log({
+        level: "warn",
+        msg: "task no longer ours: not submitted",
+        jobId: String(jobId),
+        taskId: String(taskId),
+      });
+      return false;
+    }
+    if (cur.windowEnd - now < 2n) {
+      this.log({ level: "warn", msg: "window ending: not submitted", jobId: String(jobId), taskId: String(taskId) });
+      return false;
+    }
+    return true;
   }
 
   private runtime(job: JobRow): CircuitRuntime {
@@ -262,34 +357,40 @@ export class NodeDaemon {
     return { shape: rt.shape, srs: rt.srs, domain: job.domain, jobId: job.jobId, hiding: false };
   }
 
-  private async proveLeaf(job: JobRow, k: number): Promise<Hex> {
-    const rt = this.runtime(job);
+  /** Proves chunk `id` whole (or takes it from disk if proved before a restart). */
+  private async buildChunk(job: JobRow, id: bigint) {
+    const { a, c } = nodeRange(id);
     const { states, manifest } = await this.jobStates(job);
-    const leaf = await rt.leaf(states[k], k);
-    this.keep(job.jobId, nodeIdOf(k, k + 1), leaf);
-    const hash = await this.chain.submitLeaf(job.jobId, BigInt(k), leaf.node.U.cmW, leaf.node.U.x, manifest.proof(k));
-    await this.announce(job.jobId, nodeIdOf(k, k + 1));
+    return proveChunk(this.runtime(job), this.foldCtx(job), states, manifest, job.chunkLog, a, c);
+  }
+
+  private async doChunk(job: JobRow, id: bigint): Promise<Hex | undefined> {
+    const { root, chunk } = await this.buildChunk(job, id);
+    this.keep(job.jobId, id, root);
+    if (!(await this.stillMine(job.jobId, id))) return undefined;
+    const hash = await this.chain.submitChunk(job.jobId, id, chunk);
+    await this.announce(job.jobId, id);
     return hash;
   }
 
-  private async proveFold(job: JobRow, id: bigint): Promise<Hex> {
+  private async doMerge(job: JobRow, id: bigint): Promise<Hex | undefined> {
     const { a, c } = nodeRange(id);
     const b = splitPoint(a, c);
     const left = await this.proverNode(job, nodeIdOf(a, b));
     const right = await this.proverNode(job, nodeIdOf(b, c));
     const { parent, fold } = await foldNodes(this.foldCtx(job), left, right);
     this.keep(job.jobId, id, parent);
-    const hash = await this.chain.submitFold(job.jobId, id, nodeData(left.node), nodeData(right.node), fold.cmT);
+    if (!(await this.stillMine(job.jobId, id))) return undefined;
+    const hash = await this.chain.submitMerge(job.jobId, id, nodeData(left.node), nodeData(right.node), fold.cmT);
     await this.announce(job.jobId, id);
     return hash;
   }
 
-  private async proveDecision(job: JobRow): Promise<Hex> {
-    const rt = this.runtime(job);
+  private async doDecision(job: JobRow): Promise<Hex | undefined> {
     const root = await this.proverNode(job, nodeIdOf(0, job.nLeaves));
-    const keys = await rt.deciderKeys();
-    const proof = await proveDecider(rt.shape, rt.srs, keys, root.node.U, root.W, { hiding: true });
-    return this.chain.submitDecision(job.jobId, nodeData(root.node), deciderProofAbi(proof));
+    const proof = await decideRoot(this.runtime(job), root);
+    if (!(await this.stillMine(job.jobId, DECISION_TASK))) return undefined;
+    return this.chain.submitDecision(job.jobId, nodeData(root.node), proof);
   }
 
   /** Stores a node this process computed, and records that it holds it. */
@@ -313,10 +414,24 @@ export class NodeDaemon {
       .catch((e) => this.log({ level: "warn", msg: "announce failed", err: String(e) }));
   }
 
+  /** Adds penalty points to `peer`; at {@link BAN_AT} it is banned for `banMs` and disconnected. */
+  penalise(peer: PeerId, points: number, why: string): void {
+    const key = peer.toString();
+    const total = (this.penalties.get(key) ?? 0) + points;
+    this.penalties.set(key, total);
+    this.log({ level: "warn", msg: "peer penalised", peer: key, why, points: total });
+    if (total >= BAN_AT) {
+      this.penalties.delete(key);
+      this.metrics.peersBanned++;
+      this.log({ level: "warn", msg: "peer banned", peer: key, ms: this.cfg.banMs });
+      void this.net.ban(peer, this.cfg.banMs);
+    }
+  }
+
   /**
-   * The prover node (with witness) of a done tree node: from disk, else from the peers that announced it
-   * (checked against the market's record), else rebuilt (leaves from the manifest, folds from their
-   * children; folding is deterministic, so the rebuilt node equals the submitted one).
+   * The prover node (with witness) of a stored tree node: from disk, else from the peers that announced it
+   * (checked against its CID and the market's record, witness satisfying), else rebuilt (a chunk from the
+   * manifest, a merge from its children; folding is deterministic, so the rebuilt node equals the stored one).
    */
   private async proverNode(job: JobRow, id: bigint): Promise<ProverNode> {
     const rt = this.runtime(job);
@@ -325,48 +440,30 @@ export class NodeDaemon {
     const sources = this.db.artefacts(job.jobId, id);
     for (const s of sources.filter((x) => x.peer === "self")) {
       const bytes = this.store.get(parseCid(s.cid));
-      if (bytes) return checkArtefact(rt, bytes, rec);
+      if (bytes) {
+        try {
+          return await checkArtefact(rt, bytes, rec);
+        } catch {
+          // A node we computed but whose submission lost to another's (different blinding): fetch or rebuild.
+        }
+      }
     }
     const byCid = new Map<string, PeerId[]>();
     for (const s of sources) {
-      if (s.peer === "self") continue;
+      if (s.peer === "self" || this.net.gate.isDenied(s.peer)) continue;
       const list = byCid.get(s.cid) ?? [];
       list.push(peerIdFromString(s.peer));
       byCid.set(s.cid, list);
     }
     for (const [cidStr, peers] of byCid) {
-      try {
-        const cid = parseCid(cidStr);
-        const bytes = await this.net.fetch(cid, peers, this.cfg.maxArtefactBytes);
-        const p = await checkArtefact(rt, bytes, rec);
-        this.metrics.bytesFetched += bytes.length;
-        this.metrics.artefactsFetched++;
-        this.store.put(bytes);
-        this.db.addArtefact(job.jobId, id, cidStr, "self");
-        this.log({
-          msg: "artefact fetched",
-          jobId: String(job.jobId),
-          nodeId: String(id),
-          cid: cidStr,
-          bytes: bytes.length,
-        });
-        return p;
-      } catch (e) {
-        this.log({
-          level: "warn",
-          msg: "artefact source failed",
-          cid: cidStr,
-          err: errText(e),
-        });
-      }
+      const p = await this.fetchChecked(job, id, cidStr, peers, rec);
+      if (p) return p;
     }
     // Rebuild (network-mode artefacts are deterministic functions of the manifest).
     const { a, c } = nodeRange(id);
     let p: ProverNode;
-    if (c - a === 1) {
-      const { states } = await this.jobStates(job);
-      p = await makeLeaf(rt.shape, rt.srs, await this.witness(rt, states[a]), { k: a });
-    } else {
+    if (taskKindOf(job.nLeaves, job.chunkLog, a, c) === "chunk") p = (await this.buildChunk(job, id)).root;
+    else {
       const b = splitPoint(a, c);
       const l = await this.proverNode(job, nodeIdOf(a, b));
       const r = await this.proverNode(job, nodeIdOf(b, c));
@@ -380,48 +477,41 @@ export class NodeDaemon {
     return checked;
   }
 
-  private witness(rt: CircuitRuntime, zIn: bigint[]): Promise<bigint[]> {
-    return computeWitness({ wasmPath: rt.cfg.wasm, stateWidth: rt.shape.s }, zIn);
-  }
-
-  // ── reclaims ──────────────────────────────────────────────────────────────────────────────────────
-
-  private async reclaimExpired(): Promise<void> {
-    if (!this.cfg.reclaim || Date.now() < this.breakerUntil) return;
-    const now = Date.now() / 1000;
-    for (const t of this.db.tasksIn(["other", "lost"])) {
-      const key = `${t.jobId}/${t.taskId}`;
-      let j = this.jitter.get(key);
-      if (j === undefined) {
-        j = Math.random() * 3;
-        this.jitter.set(key, j);
-      }
-      if (Number(t.deadline) + this.cfg.reclaimGraceS + j > now) continue;
-      const job = this.db.job(t.jobId);
-      if (!job || !this.ready(t.jobId, t.taskId, job.nLeaves)) continue;
-      const cur = await this.chain.task(t.jobId, t.taskId);
-      if (cur.done) {
-        this.db.markDone(t.jobId, t.taskId);
-        continue;
-      }
-      if (cur.worker.toLowerCase() === this.chain.account.toLowerCase()) continue;
-      if (Number(cur.deadline) >= now) {
-        this.db.setDeadline(t.jobId, t.taskId, cur.deadline);
-        continue;
-      }
-      try {
-        const hash = await this.chain.reclaim(t.jobId, t.taskId);
-        this.metrics.reclaims++;
-        this.log({ msg: "reclaimed", jobId: String(t.jobId), taskId: String(t.taskId), from: cur.worker, tx: hash });
-      } catch (e) {
-        this.log({
-          level: "warn",
-          msg: "reclaim failed",
-          taskId: String(t.taskId),
-          err: errText(e),
-        });
-        this.jitter.set(key, j + 5);
-      }
+  /** Fetches `cid` from `peers` and checks it; a peer that served bytes failing the check is penalised. */
+  private async fetchChecked(
+    job: JobRow,
+    id: bigint,
+    cidStr: string,
+    peers: PeerId[],
+    rec: OnChainNode,
+  ): Promise<ProverNode | undefined> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.net.fetch(parseCid(cidStr), peers, this.cfg.maxArtefactBytes);
+    } catch (e) {
+      this.log({ level: "warn", msg: "artefact source failed", cid: cidStr, err: errText(e) });
+      return undefined;
+    }
+    try {
+      const p = await checkArtefact(this.runtime(job), bytes, rec);
+      this.metrics.bytesFetched += bytes.length;
+      this.metrics.artefactsFetched++;
+      this.store.put(bytes);
+      this.db.addArtefact(job.jobId, id, cidStr, "self");
+      this.log({
+        msg: "artefact fetched",
+        jobId: String(job.jobId),
+        nodeId: String(id),
+        cid: cidStr,
+        bytes: bytes.length,
+      });
+      return p;
+    } catch (e) {
+      // The bytes match the CID the peers announced, but not the market's node: every announcer of this CID lied.
+      this.metrics.rejectedArtefacts++;
+      this.log({ level: "warn", msg: "artefact rejected", cid: cidStr, err: errText(e) });
+      for (const peer of peers) this.penalise(peer, PENALTY.badArtefact, "announced an artefact that is not the node");
+      return undefined;
     }
   }
 
@@ -441,35 +531,42 @@ export class NodeDaemon {
     try {
       parseCid(m.cid);
       nodeRange(BigInt(m.nodeId));
+      if (!Number.isSafeInteger(m.size)) return undefined;
     } catch {
       return undefined;
     }
     return m;
   }
 
-  /** Topic validator: schema, topic, size cap, job known, node accepted by the market. */
-  async validateGossip(topic: string, data: Uint8Array, _from: PeerId): Promise<"accept" | "ignore" | "reject"> {
+  /**
+   * Topic validator: schema, topic, size cap, the job exists, the announced node is stored on-chain (a
+   * chunk or merge of the job whose task is done). `reject` lowers the sender's gossipsub score and adds
+   * penalty points here; `ignore` (a job on a circuit this node does not prove) does neither.
+   */
+  async validateGossip(topic: string, data: Uint8Array, from: PeerId): Promise<"accept" | "ignore" | "reject"> {
+    const verdict = await this.judgeGossip(topic, data);
+    if (verdict === "reject") {
+      this.metrics.rejectedGossip++;
+      this.penalise(from, PENALTY.badGossip, "invalid announcement");
+    }
+    return verdict;
+  }
+
+  private async judgeGossip(topic: string, data: Uint8Array): Promise<"accept" | "ignore" | "reject"> {
     const m = this.parseAnnouncement(topic, data);
-    if (!m || m.size > this.cfg.maxArtefactBytes) {
-      this.metrics.rejectedGossip++;
-      return "reject";
-    }
+    if (!m || m.size <= 0 || m.size > this.cfg.maxArtefactBytes) return "reject";
     const jobId = BigInt(m.jobId);
-    if (!this.db.job(jobId)) {
+    const nodeId = BigInt(m.nodeId);
+    const job = this.db.job(jobId);
+    if (!job) {
       const j = await this.chain.job(jobId).catch(() => undefined);
-      if (!j || j.nLeaves === 0) {
-        this.metrics.rejectedGossip++;
-        return "reject";
-      }
-      return "ignore";
+      return j ? "ignore" : "reject";
     }
-    if (this.db.node(jobId, BigInt(m.nodeId))) return "accept";
-    const t = await this.chain.task(jobId, BigInt(m.nodeId)).catch(() => undefined);
-    if (!t?.done) {
-      this.metrics.rejectedGossip++;
-      return "reject";
-    }
-    return "accept";
+    const { a, c } = nodeRange(nodeId);
+    if (!taskKindOf(job.nLeaves, job.chunkLog, a, c)) return "reject";
+    if (this.db.node(jobId, nodeId)) return "accept";
+    const t = await this.chain.task(jobId, nodeId).catch(() => undefined);
+    return t && (t.state === "done" || t.state === "paid") ? "accept" : "reject";
   }
 
   onGossip(topic: string, data: Uint8Array, from: PeerId): void {
@@ -490,17 +587,18 @@ export class NodeDaemon {
     if (this.db.artefacts(jobId, id).some((r) => r.peer === "self")) return;
     const sources = this.db.artefacts(jobId, id).filter((r) => r.peer !== "self");
     if (sources.length === 0) return;
-    const cid = parseCid(sources[0].cid);
-    const bytes = await this.net.fetch(
+    const cid = sources[0].cid;
+    const peers = sources.filter((s) => s.cid === cid && !this.net.gate.isDenied(s.peer));
+    const rec = this.db.node<OnChainNode>(jobId, id);
+    if (!rec || peers.length === 0) return;
+    const p = await this.fetchChecked(
+      job,
+      id,
       cid,
-      sources.filter((s) => s.cid === sources[0].cid).map((s) => peerIdFromString(s.peer)),
-      this.cfg.maxArtefactBytes,
+      peers.map((s) => peerIdFromString(s.peer)),
+      rec,
     );
-    await checkArtefact(this.runtime(job), bytes, this.db.node<OnChainNode>(jobId, id)!);
-    this.store.put(bytes);
-    this.metrics.bytesFetched += bytes.length;
-    this.db.addArtefact(jobId, id, cid.toString(), "self");
-    await this.announce(jobId, id);
+    if (p) await this.announce(jobId, id);
   }
 
   // ── operations ────────────────────────────────────────────────────────────────────────────────────
@@ -520,8 +618,13 @@ export class NodeDaemon {
       lines.push(`novanet_bytes_served_total ${this.metrics.bytesServed}`);
       lines.push(`novanet_bytes_fetched_total ${this.metrics.bytesFetched}`);
       lines.push(`novanet_artefacts_rebuilt_total ${this.metrics.artefactsRebuilt}`);
-      lines.push(`novanet_reclaims_total ${this.metrics.reclaims}`);
+      lines.push(`novanet_artefacts_fetched_total ${this.metrics.artefactsFetched}`);
+      lines.push(`novanet_artefacts_rejected_total ${this.metrics.rejectedArtefacts}`);
       lines.push(`novanet_gossip_rejected_total ${this.metrics.rejectedGossip}`);
+      lines.push(`novanet_peers_banned_total ${this.metrics.peersBanned}`);
+      lines.push(`novanet_slashed_wei_total ${this.metrics.slashed}`);
+      lines.push(`novanet_available_to_submit_seconds_sum ${this.metrics.availableToSubmitS}`);
+      lines.push(`novanet_available_to_submit_seconds_count ${this.metrics.availableToSubmitN}`);
       lines.push(`novanet_peers ${this.net.peerCount()}`);
       res.setHeader("content-type", "text/plain; version=0.0.4");
       res.end(`${lines.join("\n")}\n`);
@@ -542,10 +645,16 @@ export class NodeDaemon {
   }
 }
 
-/** One line for a log: the decoded custom error when viem found one, else the first line. */
-function errText(e: unknown): string {
+/** One line for a log: the decoded custom error or revert reason when viem found one, else the first line. */
+export function errText(e: unknown): string {
+  // biome-ignore lint/suspicious/noExplicitAny: walking viem's error chain.
+  let cur: any = e;
+  for (let i = 0; cur && i < 8; i++, cur = cur.cause) {
+    if (cur.data?.errorName) return `${cur.data.errorName}(${(cur.data.args ?? []).map(String).join(", ")})`;
+    if (typeof cur.reason === "string" && cur.reason) return `reverted: ${cur.reason}`;
+  }
   const m = String((e as Error)?.message ?? e);
-  const custom = /Error: (\w+\([^)]*\))/.exec(m);
+  const custom = /custom error '([^']+)'/.exec(m) ?? /Error: (\w+\([^)]*\))/.exec(m);
   return custom ? custom[1] : m.split("\n")[0];
 }
 

@@ -4,17 +4,29 @@
  * and the artefacts it holds or has seen announced. Every event batch is applied with its cursor in one
  * transaction, so a crash never half-applies a range; a restart resumes from the rows.
  *
- * Task states (tasks drawn to this node):  assigned → submitted → done;  assigned → lost (reassigned);
- * assigned → failed (attempts exhausted). Tasks of other provers are kept as `other` (for reclaims).
+ * Every task of a followed job has a row from the job's request on (market v2 draws lazily, so a task's
+ * prover is learnt when it becomes available):
+ *
+ *   waiting ─(inputs on-chain, drawn to us)→ assigned → submitted → done
+ *   waiting ─(drawn to another prover)→ other ─(its window passed, redrawn to us)→ assigned
+ *   assigned ─(window passed before we submitted)→ lost → (redrawn) assigned | other
+ *   assigned ─(attempts exhausted)→ failed;  any ─(NodeReset)→ waiting
+ *
+ * `deadline` is the end of the running attempt's window (chain time); `check_at` when the task's draw is
+ * next read from the chain (a task is not re-read before its window ends).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { NodeConfigError } from "../errors/node.js";
 
-export type TaskState = "assigned" | "submitted" | "done" | "lost" | "failed" | "other";
+export type TaskState = "waiting" | "assigned" | "submitted" | "done" | "lost" | "failed" | "other";
+export type TaskKind = "chunk" | "merge" | "decision";
 export type TaskRow = {
   jobId: bigint;
   taskId: bigint;
+  kind: TaskKind;
+  checkAt: bigint;
   worker: string;
   deadline: bigint;
   state: TaskState;
@@ -25,6 +37,8 @@ export type JobRow = {
   jobId: bigint;
   circuitId: bigint;
   nLeaves: number;
+  chunkLog: number;
+  deadline: bigint;
   z0: bigint[];
   domain: `0x${string}`;
   manifestRoot: `0x${string}`;
@@ -33,15 +47,17 @@ export type JobRow = {
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS jobs (job_id TEXT PRIMARY KEY, circuit_id TEXT, n_leaves INTEGER, z0 TEXT, domain TEXT,
-  manifest_root TEXT, open INTEGER);
-CREATE TABLE IF NOT EXISTS tasks (job_id TEXT, task_id TEXT, worker TEXT, deadline TEXT, state TEXT, attempts INTEGER,
-  error TEXT, updated_at INTEGER, PRIMARY KEY (job_id, task_id));
+CREATE TABLE IF NOT EXISTS jobs (job_id TEXT PRIMARY KEY, circuit_id TEXT, n_leaves INTEGER, chunk_log INTEGER,
+  deadline TEXT, z0 TEXT, domain TEXT, manifest_root TEXT, open INTEGER);
+CREATE TABLE IF NOT EXISTS tasks (job_id TEXT, task_id TEXT, kind TEXT, worker TEXT, deadline TEXT, check_at TEXT,
+  state TEXT, attempts INTEGER, error TEXT, tx TEXT, updated_at INTEGER, PRIMARY KEY (job_id, task_id));
 CREATE TABLE IF NOT EXISTS nodes (job_id TEXT, node_id TEXT, data TEXT, submitter TEXT, PRIMARY KEY (job_id, node_id));
 CREATE TABLE IF NOT EXISTS artefacts (job_id TEXT, node_id TEXT, cid TEXT, peer TEXT, PRIMARY KEY (job_id, node_id, cid, peer));
 `;
 
 const big = (v: unknown) => BigInt(v as string);
+/** Bumped when the tables change (2: market v2 tasks). */
+const SCHEMA_VERSION = "2";
 
 export class StateDb {
   readonly db: DatabaseSync;
@@ -51,6 +67,14 @@ export class StateDb {
     this.db = new DatabaseSync(join(dataDir, "state.sqlite"));
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
     this.db.exec(SCHEMA);
+    const v = this.getMeta("schema");
+    if (v === undefined) this.setMeta("schema", SCHEMA_VERSION);
+    else if (v !== SCHEMA_VERSION) {
+      this.db.close();
+      throw new NodeConfigError("the data folder holds another version's state: use a new dataDir", {
+        details: `schema ${v}, expected ${SCHEMA_VERSION}`,
+      });
+    }
   }
 
   tx<T>(f: () => T): T {
@@ -78,11 +102,15 @@ export class StateDb {
 
   upsertJob(j: JobRow): void {
     this.db
-      .prepare("INSERT INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(job_id) DO UPDATE SET open = excluded.open")
+      .prepare(
+        "INSERT INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(job_id) DO UPDATE SET open = excluded.open",
+      )
       .run(
         String(j.jobId),
         String(j.circuitId),
         j.nLeaves,
+        j.chunkLog,
+        String(j.deadline),
         JSON.stringify(j.z0.map(String)),
         j.domain,
         j.manifestRoot,
@@ -103,6 +131,8 @@ export class StateDb {
       jobId: big(r.job_id),
       circuitId: big(r.circuit_id),
       nLeaves: Number(r.n_leaves),
+      chunkLog: Number(r.chunk_log),
+      deadline: big(r.deadline),
       z0: (JSON.parse(r.z0 as string) as string[]).map(BigInt),
       domain: r.domain as `0x${string}`,
       manifestRoot: r.manifest_root as `0x${string}`,
@@ -116,19 +146,59 @@ export class StateDb {
     );
   }
 
-  /** Records an assignment: ours → `assigned` (unless already further along), others' → `other` (ours becomes `lost`). */
-  assign(jobId: bigint, taskId: bigint, worker: string, deadline: bigint, mine: boolean): void {
+  /** Adds the task rows of a new job (state `waiting`); existing rows are kept. */
+  addTasks(jobId: bigint, tasks: { id: bigint; kind: TaskKind }[]): void {
+    const st = this.db.prepare(
+      "INSERT OR IGNORE INTO tasks VALUES (?, ?, ?, '', '0', '0', 'waiting', 0, NULL, NULL, ?)",
+    );
+    for (const t of tasks) st.run(String(jobId), String(t.id), t.kind, Date.now());
+  }
+
+  /** Records the running attempt's draw: ours → `assigned` (unless already submitted/done), another's → `other`
+   * (ours becomes `lost`). `deadline` is the window's end, `checkAt` when to read the draw again. */
+  drawn(jobId: bigint, taskId: bigint, worker: string, deadline: bigint, mine: boolean): void {
     const cur = this.task(jobId, taskId);
+    if (!cur || cur.state === "done" || cur.state === "failed") return;
     let state: TaskState = mine ? "assigned" : "other";
-    if (cur && mine && (cur.state === "submitted" || cur.state === "done")) state = cur.state;
-    if (cur && !mine && (cur.state === "assigned" || cur.state === "submitted")) state = "lost";
-    if (cur?.state === "done") state = "done";
+    if (mine && cur.state === "submitted") state = "submitted";
+    if (!mine && (cur.state === "assigned" || cur.state === "submitted" || cur.state === "lost")) state = "lost";
     this.db
       .prepare(
-        `INSERT INTO tasks VALUES (?, ?, ?, ?, ?, 0, NULL, ?) ON CONFLICT(job_id, task_id) DO UPDATE SET
-         worker = excluded.worker, deadline = excluded.deadline, state = ?, updated_at = excluded.updated_at`,
+        "UPDATE tasks SET worker = ?, deadline = ?, check_at = ?, state = ?, updated_at = ? WHERE job_id = ? AND task_id = ?",
       )
-      .run(String(jobId), String(taskId), worker, String(deadline), state, Date.now(), state);
+      .run(worker, String(deadline), String(deadline), state, Date.now(), String(jobId), String(taskId));
+  }
+
+  /** Reads the task's draw again no earlier than chain time `at`. */
+  checkLater(jobId: bigint, taskId: bigint, at: bigint): void {
+    this.db
+      .prepare("UPDATE tasks SET check_at = ? WHERE job_id = ? AND task_id = ?")
+      .run(String(at), String(jobId), String(taskId));
+  }
+
+  /** A node was reset on-chain (a dispute won below it): its task is waiting again, its record gone. */
+  reset(jobId: bigint, nodeId: bigint): void {
+    this.db
+      .prepare(
+        "UPDATE tasks SET state = 'waiting', worker = '', check_at = '0', attempts = 0, updated_at = ? WHERE job_id = ? AND task_id = ?",
+      )
+      .run(Date.now(), String(jobId), String(nodeId));
+    this.db.prepare("DELETE FROM nodes WHERE job_id = ? AND node_id = ?").run(String(jobId), String(nodeId));
+    this.db.prepare("DELETE FROM artefacts WHERE job_id = ? AND node_id = ?").run(String(jobId), String(nodeId));
+  }
+
+  /** Records the transaction that submitted a task. */
+  setTx(jobId: bigint, taskId: bigint, tx: string): void {
+    this.db
+      .prepare("UPDATE tasks SET tx = ?, state = 'submitted', updated_at = ? WHERE job_id = ? AND task_id = ?")
+      .run(tx, Date.now(), String(jobId), String(taskId));
+  }
+
+  /** Tasks of open jobs (or of every job), optionally filtered by state. */
+  tasksOf(jobId: bigint): TaskRow[] {
+    return (
+      this.db.prepare("SELECT * FROM tasks WHERE job_id = ?").all(String(jobId)) as Record<string, unknown>[]
+    ).map(rowToTask);
   }
 
   setDeadline(jobId: bigint, taskId: bigint, deadline: bigint): void {
@@ -144,10 +214,12 @@ export class StateDb {
   }
 
   /** Marks a task done (the market accepted its node or decision) whoever did it. */
-  markDone(jobId: bigint, taskId: bigint): void {
+  markDone(jobId: bigint, taskId: bigint, submitter?: string): void {
     this.db
-      .prepare("UPDATE tasks SET state = 'done', updated_at = ? WHERE job_id = ? AND task_id = ?")
-      .run(Date.now(), String(jobId), String(taskId));
+      .prepare(
+        "UPDATE tasks SET state = 'done', worker = COALESCE(?, worker), updated_at = ? WHERE job_id = ? AND task_id = ?",
+      )
+      .run(submitter ?? null, Date.now(), String(jobId), String(taskId));
   }
 
   failAttempt(jobId: bigint, taskId: bigint, error: string): number {
@@ -165,7 +237,7 @@ export class StateDb {
   }
 
   tasksIn(states: TaskState[]): TaskRow[] {
-    const q = `SELECT t.* FROM tasks t JOIN jobs j ON j.job_id = t.job_id WHERE j.open = 1 AND t.state IN (${states.map(() => "?").join(",")})`;
+    const q = `SELECT t.* FROM tasks t JOIN jobs j ON j.job_id = t.job_id WHERE j.open = 1 AND t.state IN (${states.map(() => "?").join(",")}) ORDER BY CAST(j.deadline AS INTEGER)`;
     return (this.db.prepare(q).all(...states) as Record<string, unknown>[]).map(rowToTask);
   }
 
@@ -220,6 +292,8 @@ function rowToTask(r: Record<string, unknown>): TaskRow {
   return {
     jobId: big(r.job_id),
     taskId: big(r.task_id),
+    kind: r.kind as TaskKind,
+    checkAt: big(r.check_at ?? "0"),
     worker: r.worker as string,
     deadline: big(r.deadline),
     state: r.state as TaskState,

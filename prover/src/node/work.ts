@@ -1,5 +1,5 @@
 /**
- * The proving side of a task: builds the inputs of a leaf, fold or decision task from what is on-chain,
+ * The proving side of a task: builds the inputs of a chunk, merge or decision task from what is on-chain,
  * on disk, on the network, or (last resort) rebuilt from the manifest, and produces what the market
  * takes. Artefacts are `u32 len(node) ‖ encodeTreeNode(node) ‖ encodeWitness(W)`; a received one is
  * accepted only if its instance and boundary states equal the market's record of that node and its
@@ -7,7 +7,7 @@
  */
 import { loadR1cs, type R1csShape } from "../arith/r1cs.js";
 import type { RelaxedInstance } from "../arith/relaxed.js";
-import type { CircuitRecord, NodeData } from "../chain/market.js";
+import type { ChunkData, CircuitRecord, G1, NodeData } from "../chain/market.js";
 import { computeWitness } from "../circuits/witness.js";
 import { loadSrsFromPtau, type Srs, srsDigest } from "../commitment/srs.js";
 import { G1_ZERO } from "../curve/bn254.js";
@@ -15,10 +15,12 @@ import { instanceAbi } from "../decider/abi.js";
 import { type DeciderKeys, setupDecider } from "../decider/setup.js";
 import { decodeTreeNode, decodeWitness, encodeTreeNode, encodeWitness } from "../encoding/artefacts.js";
 import { ArtefactError, NodeConfigError } from "../errors/node.js";
+import type { FoldContext } from "../folding/nifs.js";
 import { checkRelaxed } from "../folding/nifs.js";
 import { instanceHash } from "../folding/transcript.js";
-import { makeLeaf, type ProverNode, restoreProverNode, type TreeNode } from "../folding/tree.js";
+import { foldNodes, makeLeaf, type ProverNode, restoreProverNode, type TreeNode } from "../folding/tree.js";
 import { buildManifest, type Manifest } from "../tree/manifest.js";
+import { foldDepthFirst } from "../tree/shape.js";
 import type { NodeConfig } from "./config.js";
 
 export type OnChainNode = { U: RelaxedInstance; zIn: bigint[]; zOut: bigint[] };
@@ -137,4 +139,45 @@ export function leafRecord(cmW: { x: bigint; y: bigint }, x: bigint[]): OnChainN
 
 export function nodeData(n: TreeNode): NodeData {
   return { instance: instanceAbi(n.U), zIn: n.zIn, zOut: n.zOut };
+}
+
+/**
+ * Proves chunk `[a, c)` whole: its leaves from the job's boundary states, its internal folds depth first
+ * (post-order, the order the market recomputes them), and the calldata of `submitChunk`: the states
+ * `z_a..z_c`, the leaves' `cmW`, the folds' `cmT` and the Merkle proof of the chunk's manifest subtree.
+ */
+export async function proveChunk(
+  rt: CircuitRuntime,
+  ctx: FoldContext,
+  states: readonly (readonly bigint[])[],
+  manifest: Manifest,
+  chunkLog: number,
+  a: number,
+  c: number,
+): Promise<{ root: ProverNode; chunk: ChunkData }> {
+  const cmW: G1[] = [];
+  const cmT: G1[] = [];
+  const root = await foldDepthFirst<ProverNode>(
+    a,
+    c,
+    async (k) => {
+      const leaf = await rt.leaf(states[k], k);
+      cmW.push({ x: leaf.node.U.cmW.x, y: leaf.node.U.cmW.y });
+      return leaf;
+    },
+    async (left, right) => {
+      const { parent, fold } = await foldNodes(ctx, left, right);
+      cmT.push({ x: fold.cmT.x, y: fold.cmT.y });
+      return parent;
+    },
+  );
+  return {
+    root,
+    chunk: {
+      states: states.slice(a, c + 1).flat(),
+      cmW,
+      cmT,
+      proof: manifest.subtreeProof(chunkLog, a >> chunkLog),
+    },
+  };
 }

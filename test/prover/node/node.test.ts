@@ -34,7 +34,13 @@ describe("node: artefact checks, circuit loading, config, state", function () {
     const shape = await loadR1cs(CUBIC.r1cs);
     return CircuitRuntime.load(
       { ...CUBIC, ptau },
-      { r1csHash: shape.r1csHash as Hex, srsDigest: srsDigest(await testSrs()), nConstraints: 0n, stateWidth: 1 },
+      {
+        r1csHash: shape.r1csHash as Hex,
+        srsDigest: srsDigest(await testSrs()),
+        nConstraints: 0n,
+        stateWidth: 1,
+        deciderConstraints: 1n,
+      },
     );
   }
 
@@ -61,7 +67,13 @@ describe("node: artefact checks, circuit loading, config, state", function () {
   it("refuses a circuit whose R1CS or SRS differs from its on-chain registration", async () => {
     const ptau = await testPtauPath();
     const digest = srsDigest(await testSrs());
-    const rec = { r1csHash: `0x${"11".repeat(32)}` as Hex, srsDigest: digest, nConstraints: 0n, stateWidth: 1 };
+    const rec = {
+      r1csHash: `0x${"11".repeat(32)}` as Hex,
+      srsDigest: digest,
+      nConstraints: 0n,
+      stateWidth: 1,
+      deciderConstraints: 1n,
+    };
     await assert.rejects(CircuitRuntime.load({ ...CUBIC, ptau }, rec), NodeConfigError);
     const rt = await runtime();
     await assert.rejects(
@@ -99,30 +111,54 @@ describe("node: artefact checks, circuit loading, config, state", function () {
     assert.throws(() => loadConfig(file, {}), NodeConfigError);
   });
 
-  it("keeps task states across a reopen; a reassigned task is lost, a done task stays done", () => {
+  it("keeps task states across a reopen; a redrawn task is lost, a done task stays done, a reset waits again", () => {
     const d = join(dir, "state");
     let db = new StateDb(d);
-    db.upsertJob({ jobId: 1n, circuitId: 1n, nLeaves: 4, z0: [3n], domain: "0x01", manifestRoot: "0x02", open: true });
-    db.assign(1n, 1n, "0xme", 100n, true);
-    db.assign(1n, 2n, "0xme", 100n, true);
-    db.assign(1n, 3n, "0xother", 100n, false);
-    db.setTaskState(1n, 1n, "submitted");
+    db.upsertJob({
+      jobId: 1n,
+      circuitId: 1n,
+      nLeaves: 4,
+      chunkLog: 0,
+      deadline: 1000n,
+      z0: [3n],
+      domain: "0x01",
+      manifestRoot: "0x02",
+      open: true,
+    });
+    db.addTasks(1n, [
+      { id: 1n, kind: "chunk" },
+      { id: 2n, kind: "chunk" },
+      { id: 3n, kind: "merge" },
+    ]);
+    assert.deepEqual(
+      db.tasksIn(["waiting"]).map((t) => t.taskId),
+      [1n, 2n, 3n],
+    );
+    db.drawn(1n, 1n, "0xme", 100n, true);
+    db.drawn(1n, 2n, "0xme", 100n, true);
+    db.drawn(1n, 3n, "0xother", 100n, false);
+    db.setTx(1n, 1n, "0xabc");
     db.setMeta("cursor", "42");
     db.close();
     db = new StateDb(d);
     assert.equal(db.getMeta("cursor"), "42");
     assert.equal(db.task(1n, 1n)?.state, "submitted");
-    db.markDone(1n, 1n);
-    db.assign(1n, 1n, "0xother", 200n, false); // a late duplicate event does not undo "done"
+    assert.equal(db.task(1n, 3n)?.checkAt, 100n, "another's task is read again when its window ends");
+    db.markDone(1n, 1n, "0xme");
+    db.drawn(1n, 1n, "0xother", 200n, false); // a late read does not undo "done"
     assert.equal(db.task(1n, 1n)?.state, "done");
-    db.assign(1n, 2n, "0xother", 200n, false); // reclaimed by someone else
+    db.drawn(1n, 2n, "0xother", 200n, false); // our window passed: redrawn to someone else
     assert.equal(db.task(1n, 2n)?.state, "lost");
-    db.assign(1n, 3n, "0xme", 300n, true); // we reclaimed it
+    db.drawn(1n, 3n, "0xme", 300n, true); // redrawn to us
     assert.equal(db.task(1n, 3n)?.state, "assigned");
     assert.deepEqual(
       db.tasksIn(["assigned"]).map((t) => t.taskId),
       [3n],
     );
+    db.putNode(1n, 1n, { x: 1n }, "0xme");
+    db.reset(1n, 1n);
+    assert.equal(db.task(1n, 1n)?.state, "waiting");
+    assert.equal(db.node(1n, 1n), undefined);
     db.close();
   });
 });
