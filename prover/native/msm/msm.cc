@@ -27,6 +27,7 @@
 
 bool novanetRegisterKernels(napi_env env, napi_value exports);  // kernels.cc
 bool novanetRegisterNtt(napi_env env, napi_value exports);  // ntt.cc
+bool novanetRegisterFixedBase(napi_env env, napi_value exports);  // fixedbase.cc
 
 namespace {
 
@@ -1150,7 +1151,8 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_value th;
   NAPI_CALL(env, napi_create_uint32(env, defaultThreads(), &th));
   NAPI_CALL(env, napi_set_named_property(env, exports, "threads", th));
-  if (!novanetRegisterKernels(env, exports) || !novanetRegisterNtt(env, exports)) {
+  if (!novanetRegisterKernels(env, exports) || !novanetRegisterNtt(env, exports) ||
+      !novanetRegisterFixedBase(env, exports)) {
     napi_throw_error(env, "ERR_NOVANET_MSM", "cannot register the field kernels");
     return nullptr;
   }
