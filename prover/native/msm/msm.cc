@@ -1111,7 +1111,7 @@ bool parseBasesJob(napi_env env, napi_callback_info info, Job& job) {
   long bad = firstNonCanonicalScalar(scs, sl / 32);
   if (bad >= 0) {
     napi_throw_range_error(env, "ERR_NOVANET_MSM_NONCANONICAL",
-                           ("scalars[" + std::to_string(bad) + "] is not a canonical element of F_r").c_str());
+                           ("scalar index " + std::to_string(bad) + " is not a canonical element of F_r").c_str());
     return false;
   }
   unsigned threads = defaultThreads();
