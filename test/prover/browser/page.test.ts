@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
+import { gpuPageHtml } from "../../../prover/src/browser/html.js";
 import type { BrowserMsmReport } from "../../../prover/src/browser/msm-bench.js";
 import { type BrowserProofReport, cubicWitness } from "../../../prover/src/browser/proof.js";
 import { buildBrowserBundle } from "../../../scripts/build-browser.js";
@@ -35,7 +36,11 @@ describe("browser: the WebGPU MSM page in headless Chromium", function () {
       if (req.url === "/" || req.url === "/index.html") {
         res.setHeader("content-type", "text/html");
         res.end(page);
-      } else if (req.url === "/dist/novanet-gpu.js") {
+      } else if (req.url === "/dashboard/gpu") {
+        // How the indexer dashboard mounts it: gpuPageHtml + the same bundle under its own path.
+        res.setHeader("content-type", "text/html");
+        res.end(gpuPageHtml("/dashboard/gpu/novanet-gpu.js"));
+      } else if (req.url === "/dist/novanet-gpu.js" || req.url === "/dashboard/gpu/novanet-gpu.js") {
         res.setHeader("content-type", "text/javascript");
         res.end(bundle);
       } else {
@@ -51,7 +56,7 @@ describe("browser: the WebGPU MSM page in headless Chromium", function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+  async function withPage<T>(fn: (page: Page) => Promise<T>, path = ""): Promise<T> {
     const browser = await chromium.launch({
       executablePath: chromiumPath,
       args: [
@@ -65,7 +70,7 @@ describe("browser: the WebGPU MSM page in headless Chromium", function () {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(base);
+      await page.goto(`${base}${path}`);
       await page.waitForFunction(() => "novanetGpu" in globalThis);
       const out = await fn(page);
       assert.deepEqual(errors, []);
@@ -94,10 +99,11 @@ describe("browser: the WebGPU MSM page in headless Chromium", function () {
   });
 
   itBrowser(
-    "proves 4 steps locally (hiding folds) and verifies them; a tampered root witness is rejected",
+    "at /dashboard/gpu (gpuPageHtml): proves 4 steps locally (hiding folds) and verifies them; a tampered root witness is rejected",
     async () => {
       const report = await withPage(
         async (page) => (await page.evaluate("window.novanetGpu.proof(4)")) as BrowserProofReport & { reason?: string },
+        "dashboard/gpu",
       );
       let z = 3n;
       for (let k = 0; k < 4; k++) z = cubicWitness(z)[1];
