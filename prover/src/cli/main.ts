@@ -124,7 +124,11 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     ["--circuit <step.circom|.r1cs>", "the step circuit"],
     ["--ptau <file.ptau>", "powers of tau"],
   ];
-  ceremonySub("init", "start a ceremony", [...circuitPtau, ["--variant <hashed|unhashed>", "decider variant"]]);
+  ceremonySub("init", "start a ceremony", [
+    ...circuitPtau,
+    ["--variant <hashed|unhashed>", "decider variant"],
+    ["--decider <v3>", "a ceremony for the v3 (commit-and-prove) decider's keys"],
+  ]);
   ceremonySub("contribute", "add one contribution (one per party, own machine)", [
     ["--name <who>", "contributor"],
     ["--entropy <text>", "entropy"],

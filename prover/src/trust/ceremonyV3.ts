@@ -97,7 +97,8 @@ export function transcriptV3(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-async function stepShape(circuit: string, cacheDir?: string) {
+/** The step circuit's shape for D_F v3 (compiled from `.circom` into the cache, or read from `.r1cs`). */
+export async function stepShape(circuit: string, cacheDir?: string) {
   const path = circuit.endsWith(".r1cs")
     ? circuit
     : (await compileCircuit(circuit, { cacheDir: join(resolve(cacheDir ?? ".novanet"), "circuits") })).r1csPath;
@@ -265,8 +266,9 @@ export async function ceremonyExportV3(
     throw new CeremonyError("the ceremony transcript does not verify: nothing exported", { details: v.reason });
   const j = readV3(dir);
   const pk = await readKeys(v.keys);
-  const words = vkeyWordsV3(pk.vkey, j.stepR1csHash, j.stateWidth);
-  const vkeyHash = vkeyHashV3(pk.vkey, j.stepR1csHash, j.stateWidth);
+  const { nW } = await stepShape(opts.circuit, opts.cacheDir);
+  const words = vkeyWordsV3(pk.vkey, j.stepR1csHash, j.stateWidth, nW);
+  const vkeyHash = vkeyHashV3(pk.vkey, j.stepR1csHash, j.stateWidth, nW);
   const out = resolve(opts.out);
   mkdirSync(out, { recursive: true });
   const file = join(out, "vkey-v3.json");

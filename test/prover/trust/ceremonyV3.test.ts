@@ -17,6 +17,7 @@ import {
   ceremonyContributeV3,
   ceremonyInitV3,
   ceremonyVerifyV3,
+  stepShape,
   transcriptV3,
 } from "../../../prover/src/trust/ceremonyV3.js";
 
@@ -79,7 +80,12 @@ describe("trust: decider v3 key ceremony", function () {
     const last = keys[keys.length - 1];
     assert.equal(
       x.vkeyHash,
-      vkeyHashV3(last.vkey, JSON.parse(readFileSync(join(dir, "ceremony.json"), "utf8")).stepR1csHash, 1),
+      vkeyHashV3(
+        last.vkey,
+        JSON.parse(readFileSync(join(dir, "ceremony.json"), "utf8")).stepR1csHash,
+        1,
+        (await stepShape(STEP)).nW,
+      ),
     );
     assert.equal(JSON.parse(readFileSync(join(out, "vkey-v3.json"), "utf8")).vkeyHash, x.vkeyHash);
   });
