@@ -234,6 +234,10 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .option("--amount <tokens>", "stake / unstake amount")
     .option("--capacity <constraints>", "advertised capacity")
     .option("--gpu", "advertise a GPU")
+    .option(
+      "--auto-capacity",
+      "register: measure the fold step on the GPU and the CPU to set capacity and the GPU flag",
+    )
     .option("--token <address>", "fee token to claim")
     .allowUnknownOption()
     .allowExcessArguments()
