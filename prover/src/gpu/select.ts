@@ -1,7 +1,8 @@
 /**
  * Which fold backend the folding code (folding/nifs.ts `proveFold`, folding/tree.ts `makeLeaf`) uses:
  * `NOVANET_FOLD=webgpu|cpu`. Unset, it follows `NOVANET_MSM`: `webgpu` there means the GPU for the
- * fold step too; anything else (the default) keeps the CPU field kernels (arith/kernels.ts). The GPU
+ * fold step too, `auto` the GPU when the calibration chose the WebGPU MSM; anything else (the default)
+ * keeps the CPU field kernels (arith/kernels.ts). The GPU
  * fold backend runs on the WebGPU MSM backend's device when that is the default MSM backend (so the SRS
  * bases and the fold's vectors share one device), else on a device of its own.
  */
@@ -11,7 +12,8 @@ import { defaultMsmBackend } from "../msm/default.js";
 import type { WebGpuMsmBackend } from "../msm/webgpu/msm.js";
 import { createWebGpuFold, type GpuFoldBackend } from "./fold.js";
 
-export type FoldChoice = "webgpu" | "cpu";
+/** `auto`: the GPU when the default MSM backend turned out to be the WebGPU one (`NOVANET_MSM=auto`). */
+export type FoldChoice = "webgpu" | "cpu" | "auto";
 
 const env = (k: string): string | undefined => (typeof process === "undefined" ? undefined : process.env[k]);
 
@@ -21,7 +23,7 @@ const env = (k: string): string | undefined => (typeof process === "undefined" ?
  * @throws {MsmBackendSelectionError} `NOVANET_FOLD` is neither `webgpu` nor `cpu`.
  */
 export function foldChoice(fold = env("NOVANET_FOLD"), msm = env("NOVANET_MSM")): FoldChoice {
-  if (fold === undefined || fold === "") return msm === "webgpu" ? "webgpu" : "cpu";
+  if (fold === undefined || fold === "") return msm === "webgpu" ? "webgpu" : msm === "auto" ? "auto" : "cpu";
   if (fold === "webgpu" || fold === "cpu") return fold;
   throw new MsmBackendSelectionError("NOVANET_FOLD must be webgpu or cpu", { details: fold });
 }
@@ -35,9 +37,11 @@ let current: { msm?: MsmBackend; fold: Promise<GpuFoldBackend> } | undefined;
  * @throws {WebGpuUnavailableError} the GPU was asked for and no WebGPU device can be had.
  */
 export async function defaultFoldBackend(): Promise<GpuFoldBackend | undefined> {
-  if (foldChoice() === "cpu") return undefined;
+  const choice = foldChoice();
+  if (choice === "cpu") return undefined;
   if (current && !current.msm) return current.fold;
   const msm = await defaultMsmBackend();
+  if (choice === "auto" && !("device" in msm)) return undefined;
   if (current?.msm === msm) return current.fold;
   const made = (async () => {
     if ("device" in msm) {

@@ -60,6 +60,7 @@ describe("GPU fold step: host side (runs everywhere)", () => {
     assert.equal(foldChoice(undefined, undefined), "cpu");
     assert.equal(foldChoice(undefined, "native"), "cpu");
     assert.equal(foldChoice(undefined, "webgpu"), "webgpu");
+    assert.equal(foldChoice(undefined, "auto"), "auto");
     assert.equal(foldChoice("cpu", "webgpu"), "cpu");
     assert.equal(foldChoice("webgpu", undefined), "webgpu");
     assert.throws(() => foldChoice("cuda", undefined), MsmBackendSelectionError);
