@@ -40,6 +40,33 @@ import { createWebGpuBackend } from "../../prover/src/msm/webgpu/node.js";
 import { geometricLemPoints } from "../../test/helpers/msm.js";
 
 type Row = { what: string; log2: number; kind: string; ms: Record<string, number> };
+type NotRun = { what: string; log2: number; kind: string; estimateMs: Record<string, number>; why: string };
+
+/** The issue's sizes (MSM 2^16..2^22, fold 2^16 and 2^20). */
+const STANDARD = { msm: [16, 18, 20, 22], fold: [16, 20] };
+
+/**
+ * Rows of the standard sizes that did not run, each estimated linearly in n from the largest measured
+ * row of the same kind (Pippenger's cost per point shrinks slowly with n: a slight overestimate).
+ */
+export function notRunEstimates(rows: readonly Row[], why: string): NotRun[] {
+  const out: NotRun[] = [];
+  const groups = [
+    ...["uniform", "witness"].map((kind) => ({ what: "msm", kind, sizes: STANDARD.msm })),
+    { what: "fold step (proveFold)", kind: "T+cmT+folds", sizes: STANDARD.fold },
+  ];
+  for (const g of groups) {
+    const have = rows.filter((r) => r.what === g.what && r.kind === g.kind).sort((a, b) => b.log2 - a.log2);
+    if (have.length === 0) continue;
+    for (const k of g.sizes) {
+      if (have.some((r) => r.log2 === k) || k < have[0].log2) continue;
+      const f = 2 ** (k - have[0].log2);
+      const estimateMs = Object.fromEntries(Object.entries(have[0].ms).map(([b, ms]) => [b, Math.round(ms * f)]));
+      out.push({ what: g.what, log2: k, kind: g.kind, estimateMs, why });
+    }
+  }
+  return out;
+}
 
 const log = (e: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ bench: "gpu", ...e })}\n`);
 const median = (v: number[]) => {
@@ -220,7 +247,7 @@ async function main(): Promise<void> {
     }
     log({ step: "products", size: `2^${k}` });
     const p = await measure(reps, productRuns, (a, b) => a.every((v, j) => hex(v) === hex(b[j])));
-    rows.push({ what: "products Az|Bz|Cz", log2: k, kind: "3 nnz/row", ms: p.ms });
+    rows.push({ what: "products Az,Bz,Cz", log2: k, kind: "3 nnz/row", ms: p.ms });
     log({ step: "products", size: `2^${k}`, ...p });
     log({ step: "fold", size: `2^${k}` });
     const f = await measure(reps, foldRuns, (a, b) => {
@@ -250,6 +277,11 @@ async function main(): Promise<void> {
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...lines.map((l) => l[j].length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, j) => c.padStart(widths[j])).join(" | ")} |`;
+  const software = /llvmpipe|swiftshader|lavapipe/i.test(adapter);
+  const notRun = notRunEstimates(
+    rows,
+    software ? "software adapter (llvmpipe): too slow at this size" : "not requested (--sizes / --fold)",
+  );
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`;
   const out = [
     `bench:gpu — adapter: ${adapter}${compileMs !== undefined ? ` (kernels compiled in ${compileMs} ms)` : ""}; ${machine}, node ${process.version}, load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
@@ -257,19 +289,26 @@ async function main(): Promise<void> {
     `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
     ...lines.map(fmt),
     ...Object.entries(skipped).map(([k, why]) => `${k}: not run (${why})`),
+    ...notRun.map(
+      (r) =>
+        `not run: ${r.what} 2^${r.log2} ${r.kind} (${r.why}); estimate ${Object.entries(r.estimateMs)
+          .map(([b, ms]) => `${b} ≈ ${(ms / 1000).toFixed(0)} s`)
+          .join(", ")}`,
+    ),
   ];
   process.stdout.write(`${out.join("\n")}\n`);
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(
     "bench/results/gpu.json",
-    `${JSON.stringify({ adapter, compileMs, machine, reps, skipped, rows }, null, 2)}\n`,
+    `${JSON.stringify({ adapter, compileMs, machine, load: [load0, loadavg()[0]], reps, skipped, rows, notRun }, null, 2)}\n`,
   );
   process.stdout.write("wrote bench/results/gpu.json\n");
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((err) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
+if (import.meta.url === `file://${process.argv[1]}`)
+  main()
+    .then(() => process.exit(0))
+    .catch((err) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    });

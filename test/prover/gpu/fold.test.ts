@@ -10,7 +10,7 @@ import { P } from "../../../prover/src/field/fr.js";
 import { proveFold, type RunningPair } from "../../../prover/src/folding/nifs.js";
 import { makeLeaf } from "../../../prover/src/folding/tree.js";
 import { createWebGpuFold, firstNonCanonicalFast, type GpuFoldBackend } from "../../../prover/src/gpu/fold.js";
-import { foldChoice } from "../../../prover/src/gpu/select.js";
+import { defaultFoldBackend, foldChoice, setDefaultFoldBackend } from "../../../prover/src/gpu/select.js";
 import { createNobleBackend } from "../../../prover/src/msm/cpu/noble.js";
 import { requestNodeGpuDevice, webGpuUnavailableReason } from "../../../prover/src/msm/webgpu/node.js";
 import { itIfAvailable } from "../../helpers/optional.js";
@@ -60,6 +60,7 @@ describe("GPU fold step: host side (runs everywhere)", () => {
     assert.equal(foldChoice(undefined, undefined), "cpu");
     assert.equal(foldChoice(undefined, "native"), "cpu");
     assert.equal(foldChoice(undefined, "webgpu"), "webgpu");
+    assert.equal(foldChoice(undefined, "auto"), "auto");
     assert.equal(foldChoice("cpu", "webgpu"), "cpu");
     assert.equal(foldChoice("webgpu", undefined), "webgpu");
     assert.throws(() => foldChoice("cuda", undefined), MsmBackendSelectionError);
@@ -201,6 +202,35 @@ describe("GPU fold step: the WGSL kernels against the bigint reference (on whate
       }
       // The second fold's E is non-zero (a real relaxed instance), so the error fold was exercised.
       assert.ok(unpackFr(packFr(g2.folded.W.E)).some((e) => e !== 0n));
+    });
+
+    itGpu("NOVANET_FOLD=webgpu: proveFold without fold/kernels takes the default GPU backend; =cpu: none", async () => {
+      const saved = process.env.NOVANET_FOLD;
+      try {
+        process.env.NOVANET_FOLD = "cpu";
+        assert.equal(await defaultFoldBackend(), undefined);
+        process.env.NOVANET_FOLD = "webgpu";
+        const made = await defaultFoldBackend();
+        assert.match(made?.name ?? "", /^webgpu-fold/);
+        let begun = 0;
+        setDefaultFoldBackend({
+          ...gpu,
+          begin: (input) => {
+            begun++;
+            return gpu.begin(input);
+          },
+        });
+        const ctx = { shape: c.shape, srs, domain, jobId: 4n, backend };
+        const g = await proveFold(ctx, 7n, leaves[0], leaves[1]);
+        const cpu = await proveFold({ ...ctx, fold: "cpu" }, 7n, cpuLeaves[0], cpuLeaves[1]);
+        assert.equal(begun, 1);
+        assert.equal(hex(g.T), hex(cpu.T));
+        assert.deepEqual(g.folded.U, cpu.folded.U);
+      } finally {
+        setDefaultFoldBackend(undefined);
+        if (saved === undefined) delete process.env.NOVANET_FOLD;
+        else process.env.NOVANET_FOLD = saved;
+      }
     });
   });
 });
