@@ -1,7 +1,8 @@
 /**
  * `novanet circuit verify` against a real chain (Hardhat EDR served over HTTP JSON-RPC): an honest
  * registration of cubic is trusted; the impersonation of issue 10 (an outsider registers cubic's real
- * r1csHash with an accept-all-style verifier) is a mismatch; so is a registration with another SRS; an
+ * r1csHash with an accept-all verifier that claims the SRS's [τ]G2) is a mismatch; so is a registration
+ * with another SRS, and registering a verifier built for another SRS reverts on-chain; an
  * unreachable RPC is "could not check" (exit 2). With a trusted vkey (`--vkey`, a store pin's vkey) the
  * decider must be the verifier rendered from that key and compiled in-process (decider/bundle.ts
  * compileVerifier): the rendered cubic verifier is trusted; the impostor, a verifier rendered from mix2's
