@@ -82,6 +82,12 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
       },
     });
     browser = await launched;
+    // The provers' registrations are indexed before the page is opened.
+    await waitForIndexedBlock(
+      ponder,
+      "novanet",
+      await (await network.connection.viem.getPublicClient()).getBlockNumber(),
+    );
   });
 
   after(async () => {
@@ -100,8 +106,7 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
     });
     await page.goto(`${ponder!.url}/dashboard`);
     // Before any job: the provers registered by the scenario are listed, the tree waits.
-    await page.waitForSelector("#provers tr[data-prover]");
-    assert.equal(await page.locator("#provers tr[data-prover]").count(), 4);
+    await eventually(async () => assert.equal(await page.locator("#provers tr[data-prover]").count(), 4));
     assert.match((await page.locator("#tree").textContent()) ?? "", /Waiting for a job/);
     assert.equal(await page.locator("#live.on").count(), 1, "the event stream is connected");
 
