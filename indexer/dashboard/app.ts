@@ -305,7 +305,7 @@ function Provers({ o }: { o: Overview }) {
 function Chart({
   id,
   title,
-  empty,
+  empty: emptyText,
   opts,
   data,
 }: {
@@ -318,7 +318,9 @@ function Chart({
 }) {
   const el = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const layout = opts.series.map((s) => s.label).join("|");
+  const empty = data[0].length === 0;
+  // Re-created when its series change, and when its first points arrive (it is hidden while empty).
+  const layout = `${opts.series.map((s) => s.label).join("|")}${empty ? "" : "+"}`;
   useEffect(() => {
     plot.current?.destroy();
     plot.current = new uPlot(
@@ -336,8 +338,8 @@ function Chart({
   }, [data]);
   return html`<div id=${id} data-points=${data[0].length}>
     <h2>${title}</h2>
-    ${data[0].length === 0 ? html`<p class="muted">${empty}</p>` : null}
-    <div ref=${el}></div>
+    ${empty ? html`<p class="muted">${emptyText}</p>` : null}
+    <div ref=${el} style=${empty ? "display:none" : ""}></div>
   </div>`;
 }
 
@@ -379,7 +381,7 @@ function Charts({ o }: { o: Overview }) {
   };
   const latencyData = [l.jobs, l.verifiedAfter, l.firstSubmissionAfter] as uPlot.AlignedData;
   return html`<section class="charts">
-    <${Chart} id="chart-earnings" title="Earnings over time (cumulative, per prover)"
+    <${Chart} id="chart-earnings" title="Earnings over time (cumulative per prover, by when the work was submitted)"
       empty="No task reward credited yet (rewards are credited when a job's tasks are released)." opts=${earningsOpts} data=${earningsData} />
     <${Chart} id="chart-latency" title="Job latency" empty="No verified job yet." opts=${latencyOpts} data=${latencyData} />
   </section>`;

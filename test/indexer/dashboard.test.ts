@@ -226,9 +226,19 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
     const bad = await getJson<{ error: string }>(ponder!, "/api/jobs/x1/tree");
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /job id/);
-    const overview = await getJson<{ provers: unknown[]; jobs: { status: string }[] }>(ponder!, "/api/dashboard");
+    const overview = await getJson<{
+      provers: { address: string; earnings: string }[];
+      jobs: { status: string }[];
+      charts: { earnings: { x: number[]; series: { account: string; values: string[] }[] } };
+    }>(ponder!, "/api/dashboard");
     assert.equal(overview.status, 200);
     assert.equal(overview.body.provers.length, 4);
+    // The earnings chart ends at each prover's earnings, its steps at the job's submissions.
+    const { x, series } = overview.body.charts.earnings;
+    assert.ok(x.length >= 2, "submissions at different times");
+    for (const p of overview.body.provers.filter((q) => q.earnings !== "0")) {
+      assert.equal(series.find((q) => q.account === p.address)?.values.at(-1), p.earnings, p.address);
+    }
     assert.deepEqual(
       overview.body.jobs.map((j) => j.status),
       ["verified"],

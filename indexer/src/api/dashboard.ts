@@ -150,16 +150,18 @@ async function overview() {
       disputes: j.disputes,
     };
   });
-  const credits = await db
+  // Task rewards dated by when the work was submitted (a job's rewards are all credited at its release).
+  const earned = await db
     .select({
-      account: schema.rewardEvent.account,
-      amount: schema.rewardEvent.amount,
-      timestamp: schema.rewardEvent.timestamp,
+      account: schema.contribution.prover,
+      amount: schema.contribution.reward,
+      timestamp: schema.contribution.timestamp,
     })
-    .from(schema.rewardEvent)
-    .where(and(eq(schema.rewardEvent.kind, "credit"), eq(schema.rewardEvent.reason, "task")))
-    .orderBy(desc(schema.rewardEvent.timestamp))
+    .from(schema.contribution)
+    .where(and(isNotNull(schema.contribution.reward), eq(schema.contribution.reverted, false)))
+    .orderBy(desc(schema.contribution.timestamp))
     .limit(5000);
+  const credits = earned.map((e) => ({ account: e.account, amount: e.amount!, timestamp: e.timestamp }));
   const finished = await db
     .select({
       id: schema.job.id,
