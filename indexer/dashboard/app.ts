@@ -381,7 +381,7 @@ function Charts({ o }: { o: Overview }) {
   };
   const latencyData = [l.jobs, l.verifiedAfter, l.firstSubmissionAfter] as uPlot.AlignedData;
   return html`<section class="charts">
-    <${Chart} id="chart-earnings" title="Earnings over time (cumulative per prover, by when the work was submitted)"
+    <${Chart} id="chart-earnings" title="Earnings over time (cumulative, per prover, by submission)"
       empty="No task reward credited yet (rewards are credited when a job's tasks are released)." opts=${earningsOpts} data=${earningsData} />
     <${Chart} id="chart-latency" title="Job latency" empty="No verified job yet." opts=${latencyOpts} data=${latencyData} />
   </section>`;
