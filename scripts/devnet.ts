@@ -76,6 +76,7 @@ const cli = new Command("devnet")
   .option("--port <port>", "the chain's JSON-RPC port", "8545")
   .option("--indexer-port <port>", "the indexer's HTTP port", "42069")
   .option("--no-indexer", "do not start the indexer")
+  .option("--no-warp", "wait out a killed node's window in real time (default: move the chain's clock past it)")
   .option("--window <s>", "task window in seconds (a killed node's task is re-drawn after it)", "60")
   .option("--dir <dir>", "state folder (wiped at start)", ".novanet/devnet")
   .option("--timeout <s>", "give up on the job after this long", "900")
@@ -92,6 +93,7 @@ const opt = cli.opts<{
   port: string;
   indexerPort: string;
   indexer: boolean;
+  warp: boolean;
   window: string;
   dir: string;
   timeout: string;
@@ -202,6 +204,18 @@ async function fail(msg: string, p?: Proc): Promise<never> {
   if (p) process.stdout.write(`${dim(`--- last lines of ${p.log}`)}\n${tail(p)}\n`);
   await stopAll();
   process.exit(1);
+}
+
+/** A free TCP port on 127.0.0.1 (the kernel's pick, released at once). */
+async function freePort(): Promise<number> {
+  return new Promise((r, j) => {
+    const s = createServer();
+    s.once("error", j);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => (typeof a === "object" && a ? r(a.port) : j(new Error("no port"))));
+    });
+  });
 }
 
 async function portFree(port: number): Promise<boolean> {
@@ -401,11 +415,21 @@ async function main(): Promise<void> {
   const provers: Prover[] = [];
   const { loadOrCreatePeerKey, peerIdBytes } = await import("../prover/src/net/network.js");
   const { peerIdFromPrivateKey } = await import("@libp2p/peer-id");
+  // Peer identities and listen ports first: every node bootstraps from the others (artefacts travel on libp2p).
+  const peers: { peer: ReturnType<typeof peerIdFromPrivateKey>; port: number }[] = [];
+  for (let i = 0; i < NODES; i++) {
+    const dir = join(DIR, `node-${String.fromCharCode(65 + i)}`);
+    mkdirSync(dir, { recursive: true });
+    peers.push({
+      peer: peerIdFromPrivateKey(await loadOrCreatePeerKey(join(dir, "peer.key"))),
+      port: await freePort(),
+    });
+  }
+  const addrOf = (j: number) => `/ip4/127.0.0.1/tcp/${peers[j].port}/p2p/${peers[j].peer.toString()}`;
   for (let i = 0; i < NODES; i++) {
     const a = account(2 + i);
     const dir = join(DIR, `node-${String.fromCharCode(65 + i)}`);
-    mkdirSync(dir, { recursive: true });
-    const peer = peerIdFromPrivateKey(await loadOrCreatePeerKey(join(dir, "peer.key")));
+    const peer = peers[i].peer;
     provers.push({
       letter: String.fromCharCode(65 + i),
       index: i,
@@ -466,6 +490,8 @@ async function main(): Promise<void> {
       startBlock: Number(d.startBlock),
       keyFile: join(DIR, "keys", `${2 + i}.key`),
       dataDir: dir,
+      listen: [`/ip4/127.0.0.1/tcp/${peers[i].port}`],
+      bootstrap: peers.map((_, j) => addrOf(j)).filter((_, j) => j !== i),
       pollMs: 300,
       confirmations: 0,
       reorgDepth: 0,
@@ -484,7 +510,7 @@ async function main(): Promise<void> {
     provers[i].proc = start(
       `node-${provers[i].letter}`,
       process.execPath,
-      [BIN, "node", "run", "--config", join(dir, "node.json")],
+      ["--disable-warning=ExperimentalWarning", BIN, "node", "run", "--config", join(dir, "node.json")],
       {
         NOVANET_LOG_FORMAT: "json",
       },
@@ -553,19 +579,19 @@ async function main(): Promise<void> {
           );
         }
       }
-      // Anyone may slash a missed task once its window is over; the app does it if no node has.
-      for (const o of view.expiredTasks(await pc.getBlock().then((b) => b.timestamp))) {
-        if (!provers.some((p) => p.address === o.assignee && p.killedAt !== undefined)) continue;
-        await appWallet
-          .writeContract({
-            address: d.addresses.market,
-            abi: MarketAbi,
-            functionName: "slashMissed",
-            args: [jobId, o.task.id],
-            chain: undefined,
-          })
-          .then((h) => pc.waitForTransactionReceipt({ hash: h }))
-          .catch(() => {});
+      // When every open task waits on a killed node, nothing happens until its window ends: unless --no-warp,
+      // the chain's clock is moved past it (evm_increaseTime) so that the next attempt is drawn now.
+      const open = view.openTasks();
+      const dead = (a: Address) => provers.some((p) => p.address === a && p.killedAt !== undefined);
+      if (opt.warp && open.length > 0 && open.every((o) => dead(o.assignee))) {
+        const now = (await pc.getBlock()).timestamp;
+        // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers)
+        const end = open.map((o) => view.windowEnd(o.task.id)).reduce((m, w) => (w < m ? w : m));
+        if (end >= now) {
+          await pc.request({ method: "evm_increaseTime" as never, params: [Number(end - now + 1n)] as never });
+          await pc.request({ method: "evm_mine" as never, params: [] as never });
+          say("warp", `chain time moved ${end - now + 1n} s past the killed node's window: its task is re-drawn`);
+        }
       }
       if (LIVE) {
         clearLive();
@@ -584,7 +610,7 @@ async function main(): Promise<void> {
       timeoutMs: Number(opt.timeout) * 1000,
       onEvent: (e) => {
         view.apply(e);
-        if (e.kind === "submitted") done++;
+        if (e.kind === "submitted" || e.kind === "verified") done++;
         if (!LIVE) say("event", `${String(done).padStart(3)}/${prep.tasks.length} ${describe(e, provers)}`);
       },
     });
@@ -610,25 +636,40 @@ async function main(): Promise<void> {
   const gasBy = await gasPerProver(pc, d.addresses.market, jobId, reqReceipt.blockNumber);
   for (const p of provers) {
     const mine = [...view.doneBy.entries()].filter(([, a]) => a === p.address).map(([id]) => id);
+    // Chunks and merges are released after verification; the decision was credited by JobVerified itself.
+    const releasable = mine.filter((id) => id !== DECISION_TASK);
     const w = createWalletClient({ account: privateKeyToAccount(p.key), transport });
     let claimed = 0n;
     let claimGas = 0n;
-    if (mine.length > 0) {
+    const unpaid = [];
+    for (const id of releasable) {
+      const t = await pc.readContract({
+        address: d.addresses.market,
+        abi: MarketAbi,
+        functionName: "getTask",
+        args: [jobId, id],
+      });
+      if (t.state !== 3) unpaid.push(id);
+    }
+    if (unpaid.length > 0) {
       const r1 = await pc.waitForTransactionReceipt({
         hash: await w.writeContract({
           address: d.addresses.market,
           abi: MarketAbi,
           functionName: "release",
-          args: [jobId, mine],
+          args: [jobId, unpaid],
           chain: undefined,
         }),
       });
-      const owed = await pc.readContract({
-        address: d.addresses.market,
-        abi: MarketAbi,
-        functionName: "claimable",
-        args: [p.address, zeroAddress],
-      });
+      claimGas += r1.gasUsed;
+    }
+    const owed = await pc.readContract({
+      address: d.addresses.market,
+      abi: MarketAbi,
+      functionName: "claimable",
+      args: [p.address, zeroAddress],
+    });
+    if (owed > 0n) {
       const r2 = await pc.waitForTransactionReceipt({
         hash: await w.writeContract({
           address: d.addresses.market,
@@ -640,7 +681,7 @@ async function main(): Promise<void> {
       });
       for (const ev of parseEventLogs({ abi: MarketAbi, logs: r2.logs, eventName: "Claimed" }))
         claimed += ev.args.amount;
-      claimGas = r1.gasUsed + r2.gasUsed;
+      claimGas += r2.gasUsed;
       if (claimed !== owed) return fail(`prover ${p.letter} claimed ${claimed}, owed ${owed}`);
     }
     rows.push({
@@ -657,6 +698,32 @@ async function main(): Promise<void> {
   }
   const wall = Number(secs());
   printTable(rows, reqReceipt.gasUsed, jobSeconds, wall);
+
+  // The indexer has followed the same job: its tree (what the dashboard draws) must show it verified.
+  let indexed: { nodes: number; verified: boolean; provers: string[] } | null = null;
+  if (indexer) {
+    const t6 = performance.now();
+    const tree = await waitUntil(
+      async () => {
+        const r = await fetch(`${indexerUrl}/api/jobs/${jobId}/tree`);
+        if (!r.ok) return undefined;
+        const t = (await r.json()) as { nodes: { prover: string | null }[]; decision: { state: string } };
+        return t.decision.state === "verified" ? t : undefined;
+      },
+      240_000,
+      "the indexer to index the verified job",
+      indexer,
+    );
+    indexed = {
+      nodes: tree.nodes.length,
+      verified: true,
+      provers: [...new Set(tree.nodes.map((n) => n.prover).filter((p): p is string => !!p))],
+    };
+    say(
+      "indexer",
+      `job ${jobId} indexed: ${indexed.nodes} tree nodes, verified (${secs(t6)} s more); dashboard ${indexerUrl}/dashboard`,
+    );
+  }
   const summary = {
     jobId,
     verified: true,
@@ -672,6 +739,7 @@ async function main(): Promise<void> {
     wallSeconds: wall,
     rpc: RPC,
     indexer: indexer ? indexerUrl : null,
+    indexed,
     deployment: depFile,
   };
   writeFileSync(
@@ -715,7 +783,7 @@ function describe(e: JobEvent, provers: Prover[]): string {
     }
     case "missed":
       return yellow(
-        `task ${e.taskId === DECISION_TASK ? "decision" : `[${nodeRange(e.taskId).a}, ${nodeRange(e.taskId).c})`} missed by ${letterOf(e.prover, provers)}: re-drawn`,
+        `task ${e.taskId === DECISION_TASK ? "decision" : `[${nodeRange(e.taskId).a}, ${nodeRange(e.taskId).c})`} missed by ${letterOf(e.prover, provers)} (attempt ${e.attempt}): re-drawn`,
       );
     case "verified":
       return green(`JobVerified z_N = [${e.zOut.join(", ")}]`);
@@ -739,7 +807,10 @@ class JobView {
   apply(e: JobEvent): void {
     if (e.kind === "submitted") this.doneBy.set(e.taskId, e.prover);
     if (e.kind === "missed") this.missedBy.set(e.prover, (this.missedBy.get(e.prover) ?? 0) + 1);
-    if (e.kind === "verified") this.verified = true;
+    if (e.kind === "verified") {
+      this.verified = true;
+      this.doneBy.set(DECISION_TASK, e.prover); // the decision is submitted by the call that verifies the job
+    }
   }
 
   async refresh(pc: PublicClient, market: Address, jobId: bigint): Promise<void> {
@@ -766,11 +837,8 @@ class JobView {
       .map((x) => ({ task: x.task, assignee: x.a!.address }));
   }
 
-  expiredTasks(now: bigint): { task: Task; assignee: Address }[] {
-    return this.openTasks().filter((o) => {
-      const w = this.assignee.get(o.task.id)!.windowEnd;
-      return w > 0n && now > w;
-    });
+  windowEnd(id: bigint): bigint {
+    return this.assignee.get(id)?.windowEnd ?? 0n;
   }
 
   private cell(t: Task): string {
@@ -831,20 +899,29 @@ class JobView {
   }
 }
 
-/** Gas of each prover's submissions for the job (from the receipts of its NodeSubmitted transactions). */
+/** Gas of each prover's submissions for the job (receipts of its NodeSubmitted and JobVerified transactions). */
 async function gasPerProver(
   pc: PublicClient,
   market: Address,
   jobId: bigint,
   from: bigint,
 ): Promise<Map<Address, bigint>> {
-  const logs = await pc.getContractEvents({
-    address: market,
-    abi: MarketAbi,
-    eventName: "NodeSubmitted",
-    args: { jobId },
-    fromBlock: from,
-  });
+  const logs = [
+    ...(await pc.getContractEvents({
+      address: market,
+      abi: MarketAbi,
+      eventName: "NodeSubmitted",
+      args: { jobId },
+      fromBlock: from,
+    })),
+    ...(await pc.getContractEvents({
+      address: market,
+      abi: MarketAbi,
+      eventName: "JobVerified",
+      args: { jobId },
+      fromBlock: from,
+    })),
+  ];
   const out = new Map<Address, bigint>();
   const seen = new Set<Hex>();
   for (const l of logs) {

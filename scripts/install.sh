@@ -13,7 +13,8 @@ else
   # `npm install` rather than `npm ci`: the registry reachable here serves only this platform's
   # optional native packages, so the lock file cannot list the other platforms' ones and `npm ci`
   # would refuse it as out of sync. With a lock file present, `npm install` installs the locked versions.
-  scripts/node22.sh npm install --no-audit --no-fund
+  echo '{"level":"info","msg":"npm install (locked versions; about a minute on a first run)"}'
+  scripts/node22.sh npm install --no-audit --no-fund --no-progress
   echo "$want" > "$stamp"
 fi
 # The native MSM addon (optional: logs a warning and exits 0 without a C++ toolchain; then the

@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# The README's main-job command: install, build the contracts, then run the network's main job as far as
-# it exists today — a local (private-mode) proof: fold N steps of a step circuit as a tree, add the
-# succinct decider proof, and verify the bundle off-chain and on an in-process EVM.
+# The README's main command: install, build the contracts, then run the whole network on this machine —
+# `npm run devnet` (scripts/devnet.ts, docs/quickstart.md): a local chain, the contracts deployed by
+# `novanet deploy`, an example circuit registered, the indexer with its dashboard, four prover nodes, and a
+# 16-step proof requested, followed live, with one node killed halfway, verified on-chain and paid out.
 #
-#   bash scripts/run.sh [--circuit prover/circuits/vm_step.circom] [--steps 16] [--input '["0","1"]']
-#
-# Still to come (see the open issues): the prover daemon on libp2p, `npm run devnet` with several
-# prover nodes taking tasks from the ProofMarket, and the indexer fed by that devnet.
+#   bash scripts/run.sh [devnet flags: --nodes 4 --steps 16 --circuit FILE --keep --headless …]
+#   bash scripts/run.sh --local [--circuit FILE] [--steps N] [--input JSON]   # one local proof, no network
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+bash scripts/install.sh
+scripts/node22.sh npx hardhat build --quiet
+if [ "${1:-}" != "--local" ]; then
+  exec scripts/node22.sh node --import tsx scripts/devnet.ts "$@"
+fi
+shift
+# --local: fold N steps of a step circuit as a tree, add the succinct decider proof, verify the bundle
+# off-chain and on an in-process EVM.
 circuit="prover/circuits/vm_step.circom"
 steps=16
 input='["0","1"]'
@@ -18,11 +25,9 @@ while [ $# -gt 0 ]; do
     --circuit) circuit="$2"; shift 2 ;;
     --steps) steps="$2"; shift 2 ;;
     --input) input="$2"; shift 2 ;;
-    *) echo "usage: bash scripts/run.sh [--circuit FILE] [--steps N] [--input JSON]" >&2; exit 2 ;;
+    *) echo "usage: bash scripts/run.sh --local [--circuit FILE] [--steps N] [--input JSON]" >&2; exit 2 ;;
   esac
 done
-bash scripts/install.sh
-scripts/node22.sh npx hardhat build --quiet
 out=".novanet/demo"
 mkdir -p "$out"
 printf '%s\n' "$input" > "$out/z0.json"

@@ -372,6 +372,9 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         info.at = uint40(block.timestamp);
         info.blk = uint40(block.number);
         j.owed += uint128(_reward(j, units));
+        // The node can be disputed (and its submitter slashed) until the job closes: at the latest its deadline
+        // plus an answer window. The stake cannot be withdrawn before (unstaking first does not dodge the slash).
+        registry.lockStake(msg.sender, uint64(j.deadline) + _params[j.paramsId].disputeWindow);
     }
 
     /// @dev When a task's inputs were complete (time and block): chunks at the request (or their last reset),

@@ -14,10 +14,10 @@ import {IMarketTypes} from "../interfaces/IMarket.sol";
 import {MarketBase} from "./MarketBase.sol";
 import {IProverRegistry} from "../interfaces/IProverRegistry.sol";
 import {Bn254} from "../libraries/Bn254.sol";
-import {Bundle} from "../libraries/Bundle.sol";
 import {Fold} from "../libraries/Fold.sol";
 import {RewardSplitter} from "../RewardSplitter.sol";
 import {Chunks} from "./Chunks.sol";
+import {MarketDisputes} from "./MarketDisputes.sol";
 
 /// @title MarketExtension
 /// @notice The market's extension: requests, bundles, governance, liveness slashes, disputes, impossibility proofs,
@@ -27,9 +27,27 @@ import {Chunks} from "./Chunks.sol";
 contract MarketExtension is MarketBase {
     using SafeERC20 for IERC20;
 
+    /// @notice Where the dispute functions live (deployed by this constructor; reached by delegatecall from
+    ///         this contract's fallback, itself run by delegatecall from {Market}: the market's storage throughout).
+    address public immutable disputes;
+
     constructor(IProverRegistry registry_, ICircuitRegistry circuits_, Weights memory weights_, address owner_)
         MarketBase(registry_, circuits_, weights_, owner_)
-    {}
+    {
+        disputes = address(new MarketDisputes(registry_, circuits_, weights_, owner_));
+    }
+
+    /// @dev Dispute functions: run in {disputes} on the caller's storage.
+    fallback() external payable {
+        address d = disputes;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), d, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
+    }
 
 
     // ================================================================ liveness
@@ -44,55 +62,6 @@ contract MarketExtension is MarketBase {
         if (!ready || blk + 1 >= block.number) revert MarketTaskNotReady(jobId, taskId);
         uint32 attempt = uint32((block.timestamp - at) / _params[j.paramsId].window);
         _slashMissed(jobId, j, taskId, blk, attempt, address(0));
-    }
-
-    // ================================================================ disputes
-
-    /// @notice See {IMarket}; reached by delegatecall from {Market}.
-    function dispute(uint256 jobId, uint256 nodeId) external nonReentrant {
-        JobData storage j = _open(jobId);
-        address submitter = _info[jobId][nodeId].submitter;
-        if (_nodes[jobId][nodeId] == bytes32(0) || submitter == address(0)) revert MarketTaskNotReady(jobId, nodeId);
-        if (_challenger[jobId][nodeId] != address(0)) revert MarketDisputeState(jobId, nodeId);
-        if (!registry.isStaked(msg.sender)) revert MarketNotStaked(msg.sender);
-        if (submitter == msg.sender) revert MarketNotAssignee(jobId, nodeId, msg.sender, submitter);
-        Params storage p = _params[j.paramsId];
-        uint64 by = uint64(block.timestamp) + p.disputeWindow;
-        _challenger[jobId][nodeId] = msg.sender;
-        _answerBy[jobId][nodeId] = by;
-        j.openDisputes += 1;
-        emit DisputeOpened(jobId, nodeId, msg.sender, submitter, p.disputeBond, by);
-        if (p.disputeBond > 0) _stakeToken.safeTransferFrom(msg.sender, address(this), p.disputeBond);
-    }
-
-    /// @notice See {IMarket}; reached by delegatecall from {Market}.
-    function answerDispute(uint256 jobId, uint256 nodeId, NodeData calldata node, DeciderProof calldata proof)
-        external
-        nonReentrant
-    {
-        JobData storage j = _jobs[jobId];
-        address challenger = _challenger[jobId][nodeId];
-        if (challenger == address(0)) revert MarketDisputeState(jobId, nodeId);
-        _checkStored(jobId, nodeId, node);
-        if (!IDeciderVerifier(_circ(j).decider).verifyDecider(node.instance, proof)) revert MarketDeciderRejected(jobId, nodeId);
-        address submitter = _info[jobId][nodeId].submitter;
-        _closeDispute(jobId, j, nodeId);
-        emit DisputeResolved(jobId, nodeId, challenger, submitter, false, false, 0, 0, 0);
-        _credit(submitter, address(_stakeToken), jobId, nodeId, _params[j.paramsId].disputeBond, "bond");
-    }
-
-    /// @notice See {IMarket}; reached by delegatecall from {Market}.
-    function resolveDispute(uint256 jobId, uint256 nodeId) external nonReentrant {
-        JobData storage j = _jobs[jobId];
-        address challenger = _challenger[jobId][nodeId];
-        if (challenger == address(0)) revert MarketDisputeState(jobId, nodeId);
-        uint64 by = _answerBy[jobId][nodeId];
-        if (block.timestamp <= by) revert MarketNotExpired(jobId, nodeId, by);
-        address submitter = _info[jobId][nodeId].submitter;
-        _closeDispute(jobId, j, nodeId);
-        (uint256 slashed, uint256 burned, uint256 reward) = _slashAndReset(jobId, j, nodeId, submitter);
-        emit DisputeResolved(jobId, nodeId, challenger, submitter, true, false, slashed, burned, reward);
-        _credit(challenger, address(_stakeToken), jobId, nodeId, _params[j.paramsId].disputeBond + reward, "dispute");
     }
 
     // ================================================================ impossibility

@@ -210,30 +210,23 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
     return r;
   }
 
-  /**
-   * Submits chunks `ids` in as few blocks as the block gas limit allows (automine paused), so that every seed
-   * stays within the 256 blocks `blockhash` reaches (Hardhat has no EIP-2935 history contract). Returns the receipts.
-   */
-  async function submitChunksBatched(job: Job, ids: readonly bigint[]) {
-    const calls = [];
-    for (const id of ids) calls.push({ id, who: await assignee(job.jobId, id), data: chunkData(job, id) });
+  /** Sends `calls` with automine paused, mines until every one is in, returns the receipts (in call order). */
+  async function batched(jobId: bigint, calls: (() => Promise<Hex>)[]) {
     await conn.provider.request({ method: "evm_setAutomine", params: [false] });
     const hashes: Hex[] = [];
     try {
-      for (const c of calls) {
-        const gas = 600_000n + 25_000n * BigInt(c.data.cmW.length);
-        hashes.push(await market.write.submitChunk([job.jobId, c.id, c.data], { account: c.who, gas }));
-      }
+      for (const c of calls) hashes.push(await c());
     } finally {
       await conn.provider.request({ method: "evm_setAutomine", params: [true] });
     }
+    await networkHelpers.mine(1);
     const receipts = [];
     for (const hash of hashes) {
       for (;;) {
         const r = await publicClient.getTransactionReceipt({ hash }).catch(() => undefined);
         if (r) {
-          if (r.status !== "success") throw new Error(`chunk transaction ${hash} reverted`);
-          remember(job.jobId, r.logs);
+          if (r.status !== "success") throw new Error(`transaction ${hash} reverted`);
+          remember(jobId, r.logs);
           receipts.push(r);
           break;
         }
@@ -241,6 +234,35 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
       }
     }
     return receipts;
+  }
+
+  /**
+   * Submits chunks `ids` in as few blocks as the block gas limit allows (automine paused), so that every seed
+   * stays within the 256 blocks `blockhash` reaches (Hardhat has no EIP-2935 history contract).
+   */
+  async function submitChunksBatched(job: Job, ids: readonly bigint[]) {
+    const calls = [];
+    for (const id of ids) {
+      const who = await assignee(job.jobId, id);
+      const data = chunkData(job, id);
+      const gas = 600_000n + 25_000n * BigInt(data.cmW.length);
+      calls.push(() => market.write.submitChunk([job.jobId, id, data], { account: who, gas }));
+    }
+    return batched(job.jobId, calls);
+  }
+
+  /** Submits merges `ids` (their children stored, seed blocks mined) in as few blocks as possible. */
+  async function submitMergesBatched(job: Job, ids: readonly bigint[]) {
+    const calls = [];
+    for (const id of ids) {
+      const who = await assignee(job.jobId, id);
+      const { a, c } = nodeRange(id);
+      const b = splitPoint(a, c);
+      const args = [job.jobId, id, node(job.jobId, nodeId(a, b)), node(job.jobId, nodeId(b, c)), point()];
+      // biome-ignore lint/suspicious/noExplicitAny: structs read back from the events
+      calls.push(() => market.write.submitMerge(args as any, { account: who, gas: 800_000n }));
+    }
+    return batched(job.jobId, calls);
   }
 
   async function submitMerge(job: Job, taskId: bigint, as?: Address) {
@@ -322,6 +344,7 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
     node,
     submitChunk,
     submitChunksBatched,
+    submitMergesBatched,
     submitMerge,
     submitDecision,
     runAll,

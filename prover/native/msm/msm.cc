@@ -7,11 +7,17 @@
 // Output: a Promise of 64 bytes, the affine sum (x, y) in canonical (non-Montgomery) little-endian form,
 // all zeros for the identity.
 //
-// Method: Pippenger's bucket method with signed c-bit digits (2^(c-1) buckets per window), buckets in
-// XYZZ coordinates filled with mixed (XYZZ + affine) additions, running-sum bucket reduction, windows
-// combined by doubling. Field: 4×64-bit limbs, Montgomery multiplication (CIOS, the "no final carry"
-// variant valid because q's top limb is < 2^62). Work is split into (window, point range) tasks over
-// std::thread workers. Variable time: the work depends on the scalars.
+// Also createBases(points) → a handle holding the points with φ(P) beside each (prepared once, for fixed
+// bases such as the SRS), and msmBases(handle, scalars) over a prefix of them (32-byte canonical scalars).
+//
+// Method: scalars are partitioned by bit length — 0 is skipped, 1 is one addition, up to 64 bits go to a
+// Pippenger over 64-bit digits, wider ones are split by the GLV endomorphism φ(x, y) = (β·x, y) = λ·P
+// into two 128-bit halves (half the windows). Pippenger: signed c-bit digits (2^(c-1) buckets per
+// window), buckets in XYZZ coordinates filled with mixed (XYZZ + affine) additions — or, opt-in with
+// NOVANET_MSM_BATCH, affine buckets filled in batches sharing one inversion — running-sum bucket
+// reduction, windows combined by doubling. Field: 4×64-bit limbs, Montgomery multiplication (CIOS; in
+// MULX/ADCX/ADOX assembly where the build has ADX and BMI2, mont_asm.h). Work is split into (window,
+// point range) tasks over std::thread workers. Variable time: the work depends on the scalars.
 #include <node_api.h>
 #include <x86intrin.h>
 
@@ -25,8 +31,11 @@
 #include <thread>
 #include <vector>
 
+#include "mont_asm.h"
+
 bool novanetRegisterKernels(napi_env env, napi_value exports);  // kernels.cc
 bool novanetRegisterNtt(napi_env env, napi_value exports);  // ntt.cc
+bool novanetRegisterFixedBase(napi_env env, napi_value exports);  // fixedbase.cc
 
 namespace {
 
@@ -97,8 +106,8 @@ FQ_INLINE void neg(Fq& r, const Fq& a) {
   sub(r, ZERO, a);
 }
 
-// Montgomery product a·b·2^-256 mod q (inputs < q, output < q).
-FQ_INLINE void mul(Fq& r, const Fq& a, const Fq& b) {
+// Portable Montgomery product a·b·2^-256 mod q (inputs < q, output < q).
+FQ_INLINE void mulPortable(Fq& r, const Fq& a, const Fq& b) {
   uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
   for (int i = 0; i < 4; i++) {
     const uint64_t bi = b.v[i];
@@ -122,6 +131,19 @@ FQ_INLINE void mul(Fq& r, const Fq& a, const Fq& b) {
   }
   uint64_t t[4] = {t0, t1, t2, t3};
   reduceOnce(t, r);
+}
+
+// Montgomery product a·b·2^-256 mod q (inputs < q, output < q): the ADX assembly of mont_asm.h where
+// the build enables ADX and BMI2 (x86-64-v3 and later), else portable CIOS with 128-bit products (the
+// "no final carry" variant, valid because q's top limb is < 2^62).
+FQ_INLINE void mul(Fq& r, const Fq& a, const Fq& b) {
+#if defined(__ADX__) && defined(__BMI2__) && !defined(NOVANET_PORTABLE_MUL)
+  uint64_t t[4];
+  NOVANET_MONT_MUL_ASM(t, a.v, b.v, Q, QINV);
+  reduceOnce(t, r);
+#else
+  mulPortable(r, a, b);
+#endif
 }
 
 FQ_INLINE void sqr(Fq& r, const Fq& a) { mul(r, a, a); }
@@ -430,21 +452,18 @@ int envInt(const char* name, int lo, int hi, int dflt) {
   return v >= lo && v <= hi ? (int)v : dflt;
 }
 
-// Window width: minimises windows × (entries·add + buckets·reduce), where a batch-affine bucket
-// addition costs ≈ 6 multiplications and the bucket reduction ≈ 24 per bucket (two XYZZ additions);
-// capped at 15 (16-bit digits) and at 13 below 2^17 entries (the buckets stay in L2). NOVANET_MSM_WINDOW
-// overrides (for measuring).
-unsigned chooseWindow(size_t n, unsigned bits) {
+// Window width: minimises windows × (entries·add + buckets·reduce) in multiplications — a mixed XYZZ
+// bucket addition ≈ 10, a batch-affine one ≈ 7.5, the running-sum reduction ≈ 28 a bucket (two full
+// XYZZ additions) — capped at 15 (16-bit digits). NOVANET_MSM_WINDOW overrides (for measuring).
+unsigned chooseWindow(size_t n, unsigned bits, bool batch) {
   int forced = envInt("NOVANET_MSM_WINDOW", 1, 15, 0);
   if (forced) return (unsigned)forced;
   unsigned best = 1;
   double bestCost = 1e300;
-  const unsigned cap = n < (1u << 17) ? 13 : 15;
-  for (unsigned c = 1; c <= cap; c++) {
+  for (unsigned c = 1; c <= 15; c++) {
     unsigned w = (bits + 1 + c - 1) / c;
-    const bool batch = (1u << (c - 1)) >= 1024;
-    double add = batch ? 6.5 : 11.0;
-    double cost = (double)w * ((double)n * add + 24.0 * (double)(1u << (c - 1)));
+    const double add = batch && (1u << (c - 1)) >= 512 ? 7.5 : 10.0;
+    double cost = (double)w * ((double)n * add + 28.0 * (double)(1u << (c - 1)));
     if (cost < bestCost) {
       bestCost = cost;
       best = c;
@@ -465,8 +484,7 @@ struct BatchWorkspace {
   std::vector<Xyzz> side;
   std::vector<uint8_t> sideUsed;
   std::vector<uint32_t> qb;       // bucket per queued addition
-  std::vector<const Affine*> qp;  // point per queued addition
-  std::vector<uint8_t> qn;        // negate the point
+  std::vector<Affine> qpt;        // point per queued addition (sign applied)
   std::vector<Fq> den, pref;
   std::vector<uint8_t> kind;  // 0 add, 1 double, 2 cancel
   void init(unsigned half, unsigned batch) {
@@ -481,75 +499,163 @@ struct BatchWorkspace {
       std::fill(stamp.begin(), stamp.end(), 0);
       std::fill(sideUsed.begin(), sideUsed.end(), 0);
     }
-    qb.resize(batch), qp.resize(batch), qn.resize(batch), den.resize(batch), pref.resize(batch), kind.resize(batch);
+    qb.resize(batch), qpt.resize(batch), den.resize(batch), pref.resize(batch), kind.resize(batch);
   }
 };
 
-void flushBatch(BatchWorkspace& ws, unsigned cnt) {
-  if (cnt == 0) return;
-  for (unsigned t = 0; t < cnt; t++) {
-    const Affine& A = ws.buckets[ws.qb[t]];
-    const Affine& Pt = *ws.qp[t];
-    Fq py = Pt.y;
-    if (ws.qn[t]) neg(py, py);
-    Fq dx;
-    sub(dx, Pt.x, A.x);
-    if (!isZero(dx)) {
-      ws.kind[t] = 0;
-      ws.den[t] = dx;
-    } else if (eq(py, A.y)) {
+// y or −y by a mask (all ones: negate), without a branch (the sign is unpredictable). y ≠ 0: BN254 G1
+// has no point of order 2.
+FQ_INLINE void condNeg(Fq& r, const Fq& y, uint64_t negMask) {
+  Fq ny;
+  sub(ny, ZERO, y);
+  for (int l = 0; l < 4; l++) r.v[l] = y.v[l] ^ ((y.v[l] ^ ny.v[l]) & negMask);
+}
+
+// Denominator of queued addition t: x_P − x_A, or 2·y_A for a doubling (kind 1), or 1 when P = −A
+// (kind 2: the bucket empties).
+FQ_INLINE void denominator(BatchWorkspace& ws, unsigned t) {
+  const Affine& A = ws.buckets[ws.qb[t]];
+  const Affine& Pt = ws.qpt[t];
+  Fq& d = ws.den[t];
+  sub(d, Pt.x, A.x);
+  ws.kind[t] = 0;
+  if (__builtin_expect(isZero(d), 0)) {
+    if (eq(Pt.y, A.y)) {
       ws.kind[t] = 1;
-      add(ws.den[t], A.y, A.y);  // y ≠ 0: no point of order 2 on BN254
+      add(d, A.y, A.y);
     } else {
       ws.kind[t] = 2;
-      ws.den[t] = ONE;
+      d = ONE;
     }
-    if (t == 0)
-      ws.pref[0] = ws.den[0];
-    else
-      mul(ws.pref[t], ws.pref[t - 1], ws.den[t]);
   }
-  Fq inv = inverse(ws.pref[cnt - 1]);
-  for (int t = (int)cnt - 1; t >= 0; t--) {
-    Fq it;
-    if (t > 0) {
-      mul(it, inv, ws.pref[t - 1]);
-      mul(inv, inv, ws.den[t]);
+}
+
+// Finishes queued addition t given 1/denominator.
+FQ_INLINE void applyAddition(BatchWorkspace& ws, unsigned t, const Fq& it) {
+  const uint32_t b = ws.qb[t];
+  Affine& A = ws.buckets[b];
+  const Affine& Pt = ws.qpt[t];
+  Fq lam, x3, y3, num;
+  if (__builtin_expect(ws.kind[t] == 0, 1)) {
+    sub(num, Pt.y, A.y);
+    mul(lam, num, it);
+    sqr(x3, lam);
+    sub(x3, x3, A.x);
+    sub(x3, x3, Pt.x);
+  } else if (ws.kind[t] == 1) {
+    Fq xx;
+    sqr(xx, A.x);
+    add(num, xx, xx);
+    add(num, num, xx);
+    mul(lam, num, it);
+    sqr(x3, lam);
+    sub(x3, x3, A.x);
+    sub(x3, x3, A.x);
+  } else {
+    ws.filled[b] = 0;
+    return;
+  }
+  sub(num, A.x, x3);
+  mul(y3, lam, num);
+  sub(y3, y3, A.y);
+  A.x = x3;
+  A.y = y3;
+}
+
+// Performs the queued additions with one inversion (Montgomery's trick). Two interleaved prefix
+// chains (even and odd entries) and additions done in pairs: independent multiplications side by side,
+// so the core overlaps them instead of waiting on one dependency chain.
+void flushBatch(BatchWorkspace& ws, unsigned cnt) {
+  if (cnt == 0) return;
+  Fq* den = ws.den.data();
+  Fq* pref = ws.pref.data();
+  for (unsigned t = 0; t < cnt; t += 2) {
+    const bool two = t + 1 < cnt;
+    denominator(ws, t);
+    if (two) denominator(ws, t + 1);
+    if (t < 2) {
+      pref[t] = den[t];
+      if (two) pref[t + 1] = den[t + 1];
     } else {
-      it = inv;
+      mul(pref[t], pref[t - 2], den[t]);
+      if (two) mul(pref[t + 1], pref[t - 1], den[t + 1]);
     }
-    const uint32_t b = ws.qb[t];
-    Affine& A = ws.buckets[b];
-    if (ws.kind[t] == 2) {
-      ws.filled[b] = 0;
+  }
+  // Last prefix of each chain; one inversion of their product.
+  const unsigned last0 = (cnt - 1) & ~1u;
+  const bool hasOdd = cnt >= 2;
+  const unsigned last1 = hasOdd ? ((cnt - 2) | 1u) : 0;
+  Fq inv0, inv1;
+  if (hasOdd) {
+    Fq prod;
+    mul(prod, pref[last0], pref[last1]);
+    Fq inv = inverse(prod);
+    mul(inv0, inv, pref[last1]);
+    mul(inv1, inv, pref[last0]);
+  } else {
+    inv0 = inverse(pref[last0]);
+  }
+  // Backwards: den[t] ← 1/den[t] from the running inverses (the chains interleaved).
+  for (int t0 = (int)last0, t1 = hasOdd ? (int)last1 : -1; t0 >= 0 || t1 >= 0;) {
+    if (t0 >= 0) {
+      Fq it;
+      if (t0 >= 2) {
+        mul(it, inv0, pref[t0 - 2]);
+        mul(inv0, inv0, den[t0]);
+      } else {
+        it = inv0;
+      }
+      den[t0] = it;
+      t0 -= 2;
+    }
+    if (t1 >= 0) {
+      Fq it;
+      if (t1 >= 2) {
+        mul(it, inv1, pref[t1 - 2]);
+        mul(inv1, inv1, den[t1]);
+      } else {
+        it = inv1;
+      }
+      den[t1] = it;
+      t1 -= 2;
+    }
+  }
+  // The additions, independent now, two at a time (a bucket appears at most once per batch).
+  unsigned t = 0;
+  for (; t + 1 < cnt; t += 2) {
+    const uint32_t b0 = ws.qb[t], b1 = ws.qb[t + 1];
+    if (__builtin_expect((ws.kind[t] | ws.kind[t + 1]) != 0, 0)) {
+      applyAddition(ws, t, den[t]);
+      applyAddition(ws, t + 1, den[t + 1]);
       continue;
     }
-    const Affine& Pt = *ws.qp[t];
-    Fq lam, x3, y3, num;
-    if (ws.kind[t] == 0) {
-      Fq py = Pt.y;
-      if (ws.qn[t]) neg(py, py);
-      sub(num, py, A.y);
-      mul(lam, num, it);
-      sqr(x3, lam);
-      sub(x3, x3, A.x);
-      sub(x3, x3, Pt.x);
-    } else {
-      Fq xx;
-      sqr(xx, A.x);
-      add(num, xx, xx);
-      add(num, num, xx);
-      mul(lam, num, it);
-      sqr(x3, lam);
-      sub(x3, x3, A.x);
-      sub(x3, x3, A.x);
-    }
-    sub(num, A.x, x3);
-    mul(y3, lam, num);
-    sub(y3, y3, A.y);
-    A.x = x3;
-    A.y = y3;
+    Affine& A0 = ws.buckets[b0];
+    Affine& A1 = ws.buckets[b1];
+    const Affine& P0 = ws.qpt[t];
+    const Affine& P1 = ws.qpt[t + 1];
+    Fq n0, n1, l0, l1, x0, x1, y0, y1;
+    sub(n0, P0.y, A0.y);
+    sub(n1, P1.y, A1.y);
+    mul(l0, n0, den[t]);
+    mul(l1, n1, den[t + 1]);
+    sqr(x0, l0);
+    sqr(x1, l1);
+    sub(x0, x0, A0.x);
+    sub(x1, x1, A1.x);
+    sub(x0, x0, P0.x);
+    sub(x1, x1, P1.x);
+    sub(n0, A0.x, x0);
+    sub(n1, A1.x, x1);
+    mul(y0, l0, n0);
+    mul(y1, l1, n1);
+    sub(y0, y0, A0.y);
+    sub(y1, y1, A1.y);
+    A0.x = x0;
+    A0.y = y0;
+    A1.x = x1;
+    A1.y = y1;
   }
+  if (t < cnt) applyAddition(ws, t, den[t]);
 }
 
 // Σ s_j·P_j for one class of entries (all of one limb width).
@@ -561,7 +667,10 @@ Xyzz runEntries(const Bases& B, const Entries& E, unsigned threads) {
   unsigned bits = 0;
   for (size_t j = 0; j < n; j++) bits = std::max(bits, bitLen(&E.mag[j * E.limbs], E.limbs));
   if (bits == 0) return res;
-  const unsigned c = chooseWindow(n, bits);
+  // Batch-affine accumulation is opt-in (NOVANET_MSM_BATCH = batch size): on the 2-core reference
+  // machine it measured no faster than mixed XYZZ additions (docs/msm.md).
+  const int forcedBatch = envInt("NOVANET_MSM_BATCH", 0, 4096, 0);
+  const unsigned c = chooseWindow(n, bits, forcedBatch > 0);
   const unsigned W = (bits + 1 + c - 1) / c;  // one spare bit for the signed-digit carry
   const int half = 1 << (c - 1);
   const uint64_t mask = (1ULL << c) - 1;
@@ -608,9 +717,8 @@ Xyzz runEntries(const Bases& B, const Entries& E, unsigned threads) {
   std::atomic<unsigned> next(0);
   const Affine* pts = B.pts.data();
   const uint32_t* idx = E.idx.data();
-  const int forcedBatch = envInt("NOVANET_MSM_BATCH", 0, 4096, -1);
-  const bool useBatch = forcedBatch != 0 && half >= 512;
-  const unsigned batch = forcedBatch > 0 ? (unsigned)forcedBatch : std::min(256u, (unsigned)half / 8);
+  const bool useBatch = forcedBatch > 0 && half >= 512;
+  const unsigned batch = std::max(2u, std::min((unsigned)forcedBatch, (unsigned)half / 4));
 
   auto worker = [&]() {
     BatchWorkspace ws;
@@ -639,8 +747,8 @@ Xyzz runEntries(const Bases& B, const Entries& E, unsigned threads) {
           const uint32_t b = (uint32_t)(d < 0 ? -d : d);
           const Affine* p = &pts[idx[j]];
           if (!ws.filled[b]) {
-            ws.buckets[b] = *p;
-            if (d < 0) neg(ws.buckets[b].y, p->y);
+            ws.buckets[b].x = p->x;
+            condNeg(ws.buckets[b].y, p->y, d < 0 ? ~0ULL : 0);
             ws.filled[b] = 1;
           } else if (ws.stamp[b] == epoch) {
             Xyzz& sb = ws.side[b];
@@ -648,18 +756,14 @@ Xyzz runEntries(const Bases& B, const Entries& E, unsigned threads) {
               setInf(sb);
               ws.sideUsed[b] = 1;
             }
-            if (d > 0) {
-              addAffine(sb, p->x, p->y);
-            } else {
-              Fq ny;
-              neg(ny, p->y);
-              addAffine(sb, p->x, ny);
-            }
+            Fq y;
+            condNeg(y, p->y, d < 0 ? ~0ULL : 0);
+            addAffine(sb, p->x, y);
           } else {
             ws.stamp[b] = epoch;
             ws.qb[cnt] = b;
-            ws.qp[cnt] = p;
-            ws.qn[cnt] = d < 0;
+            ws.qpt[cnt].x = p->x;
+            condNeg(ws.qpt[cnt].y, p->y, d < 0 ? ~0ULL : 0);
             if (++cnt == batch) {
               flushBatch(ws, cnt);
               cnt = 0;
@@ -1009,7 +1113,7 @@ bool parseBasesJob(napi_env env, napi_callback_info info, Job& job) {
   long bad = firstNonCanonicalScalar(scs, sl / 32);
   if (bad >= 0) {
     napi_throw_range_error(env, "ERR_NOVANET_MSM_NONCANONICAL",
-                           ("scalars[" + std::to_string(bad) + "] is not a canonical element of F_r").c_str());
+                           ("scalar index " + std::to_string(bad) + " is not a canonical element of F_r").c_str());
     return false;
   }
   unsigned threads = defaultThreads();
@@ -1150,7 +1254,8 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_value th;
   NAPI_CALL(env, napi_create_uint32(env, defaultThreads(), &th));
   NAPI_CALL(env, napi_set_named_property(env, exports, "threads", th));
-  if (!novanetRegisterKernels(env, exports) || !novanetRegisterNtt(env, exports)) {
+  if (!novanetRegisterKernels(env, exports) || !novanetRegisterNtt(env, exports) ||
+      !novanetRegisterFixedBase(env, exports)) {
     napi_throw_error(env, "ERR_NOVANET_MSM", "cannot register the field kernels");
     return nullptr;
   }

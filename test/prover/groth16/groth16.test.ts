@@ -6,9 +6,9 @@ import { unpackFr } from "../../../prover/src/arith/kernels.js";
 import { G1_GENERATOR, g1Add, g1Mul, g2Mul } from "../../../prover/src/curve/bn254.js";
 import { Synth } from "../../../prover/src/decider/cs.js";
 import { Groth16ProofFormatError, Groth16WitnessError } from "../../../prover/src/errors/groth16.js";
-import { P } from "../../../prover/src/field/fr.js";
+import { P, randomFr } from "../../../prover/src/field/fr.js";
 import { ntt, nttWasm } from "../../../prover/src/groth16/fft.js";
-import { type G16Circuit, generateKeys, readKeys, writeKeyFile } from "../../../prover/src/groth16/keys.js";
+import { type G16Circuit, generateKeys, mulG, readKeys, writeKeyFile } from "../../../prover/src/groth16/keys.js";
 import { contributeKeys, verifyContribution } from "../../../prover/src/groth16/phase2.js";
 import { proveG16, quotient, quotientPacked } from "../../../prover/src/groth16/prove.js";
 import { verifyG16 } from "../../../prover/src/groth16/verify.js";
@@ -77,6 +77,17 @@ describe("commit-and-prove Groth16", function () {
       const bad = [...w];
       bad[500] = (bad[500] + 1n) % P;
       assert.throws(() => quotientPacked(shape.constraints, 2, power, scalarsToLe(bad)), Groth16WitnessError);
+    },
+  );
+
+  itIfAvailable(loadNativeMsm() ? undefined : "the native addon is not built (scripts/build-native.sh)")(
+    "native fixed-base multiplication (fixedBaseMul) equals ffjavascript's in G1 and G2",
+    async () => {
+      const sc = [0n, 1n, 2n, 255n, 256n, P - 1n, ...Array.from({ length: 300 }, () => randomFr())];
+      for (const g of ["G1", "G2"] as const) {
+        const [a, b] = [await mulG(g, sc, true), await mulG(g, sc, false)];
+        assert.ok(Buffer.from(a).equals(Buffer.from(b)), g);
+      }
     },
   );
 

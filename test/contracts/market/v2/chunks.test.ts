@@ -6,8 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
-import { parseEventLogs } from "viem";
+import { encodeAbiParameters, encodePacked, type Hex, keccak256, parseEventLogs } from "viem";
 import type { RelaxedInstance } from "../../../../prover/src/arith/relaxed.js";
+import { G1_GENERATOR, g1Mul, randomScalar } from "../../../../prover/src/curve/bn254.js";
+import { P } from "../../../../prover/src/field/fr.js";
 import { foldInstances } from "../../../../prover/src/folding/nifs.js";
 import { foldChallenge } from "../../../../prover/src/folding/transcript.js";
 import { foldDepthFirst, nodeRange } from "../../../../prover/src/tree/shape.js";
@@ -85,5 +87,78 @@ describe("Market v2: chunk folds match the prover's engine", function () {
     const j = await f.market.read.getJob([job.jobId]);
     const honest = await expectedRoot(j.domain, job.jobId, 0, 8, job.states, data.cmW, data.cmT);
     assert.notDeepEqual(ev.args.instance.cmE, honest.cmE);
+  });
+
+  it("batched verification (BatchFold, transcript v2) equals folding one node at a time under the same challenges", async () => {
+    const f = await v2Fixture();
+    const chunks = await f.viem.deployContract("Chunks", []);
+    const batch = await f.viem.deployContract("BatchFold", []);
+    const bench = await f.viem.deployContract("ChunkFoldBench", [], {
+      libraries: { Chunks: chunks.address, BatchFold: batch.address },
+    });
+    const point = () => {
+      const p = g1Mul(G1_GENERATOR, randomScalar());
+      return { x: p.x, y: p.y };
+    };
+    const domain = `0x${"0".repeat(63)}1` as Hex;
+    for (const [a, c] of [
+      [0, 1],
+      [0, 13],
+      [16, 32],
+      [5, 12],
+    ]) {
+      const m = c - a;
+      const states = Array.from({ length: m + 1 }, () => [randomScalar()]);
+      const cmW = Array.from({ length: m }, point);
+      const cmT = Array.from({ length: m - 1 }, point);
+      // Transcript v2 on the prover's side: tags instead of instances in the challenge, folds one at a time.
+      type Node = { U: RelaxedInstance; tag: Hex };
+      let t = 0;
+      const root = await foldDepthFirst<Node>(
+        a,
+        c,
+        (k) => ({
+          U: { cmW: cmW[k - a], cmE: { x: 0n, y: 0n }, u: 1n, x: [...states[k - a + 1], ...states[k - a]] },
+          tag: keccak256(
+            encodePacked(
+              ["uint256", "uint256", "uint256", "uint256"],
+              [cmW[k - a].x, cmW[k - a].y, states[k - a + 1][0], states[k - a][0]],
+            ),
+          ),
+        }),
+        (L, R, step) => {
+          const T = cmT[t++];
+          const tag = keccak256(
+            encodeAbiParameters(
+              [
+                { type: "bytes32" },
+                { type: "uint256" },
+                { type: "uint256" },
+                { type: "bytes32" },
+                { type: "bytes32" },
+                { type: "uint256" },
+                { type: "uint256" },
+              ],
+              [domain, 7n, step.id, L.tag, R.tag, T.x, T.y],
+            ),
+          );
+          return { U: foldInstances(L.U, R.U, T, BigInt(tag) % P), tag };
+        },
+      );
+      const id = (BigInt(a) << 128n) | BigInt(c);
+      const r = await f.wait(await bench.write.batched([7n, id, states.flat(), cmW, cmT]));
+      const got = parseEventLogs({ abi: bench.abi, logs: r.logs, eventName: "Root" })[0].args.root;
+      assert.deepEqual(got.cmW, root.U.cmW, `[${a}, ${c}) cmW`);
+      assert.deepEqual(got.cmE, root.U.cmE, `[${a}, ${c}) cmE`);
+      assert.equal(got.u, root.U.u);
+      assert.deepEqual([...got.x], root.U.x);
+      if (m > 2) {
+        // One cross term moved: another root (the batched check is not blind to the order).
+        const moved = [cmT[1], cmT[0], ...cmT.slice(2)];
+        const r2 = await f.wait(await bench.write.batched([7n, id, states.flat(), cmW, moved]));
+        const other = parseEventLogs({ abi: bench.abi, logs: r2.logs, eventName: "Root" })[0].args.root;
+        assert.notDeepEqual(other.cmE, root.U.cmE);
+      }
+    }
   });
 });
