@@ -5,7 +5,7 @@
  * /api/dashboard/events (the same JSON as /api/dashboard and /api/jobs/:id/tree).
  *
  * Hash routes: `#job=<id>` selects a job (default: the newest, followed as new jobs arrive); `#gpu` shows
- * the slot of the in-browser MSM benchmark.
+ * the GPU page (/dashboard/gpu: the WebGPU MSM benchmark and a local proof, run in this browser) in a frame.
  */
 import htm from "htm";
 import { h, render } from "preact";
@@ -387,12 +387,11 @@ function Charts({ o }: { o: Overview }) {
   </section>`;
 }
 
-/** The slot of the in-browser MSM benchmark (prover/browser/): filled once the indexer serves that page. */
+/** The GPU page (served at /dashboard/gpu: the WebGPU MSM benchmark and a local proof, in this browser). */
 function GpuSlot() {
   return html`<section id="gpu">
-    <h2>GPU benchmark in this browser</h2>
-    <div id="gpu-slot"><p class="muted">The in-browser WebGPU MSM benchmark is not served by this indexer yet:
-      build it with <code>npm run build:browser</code> and open <code>prover/browser/index.html</code> over HTTP.</p></div>
+    <h2>Proving on this browser's GPU <span class="muted">(<a href="/dashboard/gpu">open on its own</a>)</span></h2>
+    <iframe id="gpu-slot" src="/dashboard/gpu" title="GPU page" style="width:100%;height:900px;border:0"></iframe>
   </section>`;
 }
 
@@ -410,7 +409,7 @@ function App() {
       <nav><a href="#">Network</a><a href="#jobs-anchor" onClick=${(ev: Event) => {
         ev.preventDefault();
         document.getElementById("jobs")?.scrollIntoView();
-      }}>Jobs</a><a href="#gpu">GPU benchmark</a></nav>
+      }}>Jobs</a><a href="#gpu">GPU</a></nav>
       <span class=${`live${connected ? " on" : ""}`} id="live">${connected ? "live" : "connecting…"}</span>
     </header>
     <main>

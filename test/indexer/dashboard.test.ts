@@ -210,9 +210,12 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
     await page.screenshot({ path: path.join(artifacts, "dashboard.png"), fullPage: true });
     console.log(`      [screenshots: ${path.relative(repoRoot, artifacts)}/dashboard.png, dashboard-mid-job.png]`);
 
-    // The GPU benchmark's slot is a route of the page.
+    // The GPU page (its WebGPU MSM and proof are run by test/prover/browser/page.test.ts) mounts in its frame.
     await page.goto(`${ponder!.url}/dashboard#gpu`);
-    await page.waitForSelector("#gpu-slot");
+    await page.waitForSelector("iframe#gpu-slot");
+    await eventually(async () => assert.ok(page.frames().some((f) => f.url().endsWith("/dashboard/gpu"))));
+    const gpu = page.frames().find((f) => f.url().endsWith("/dashboard/gpu"))!;
+    await gpu.waitForFunction("typeof window.novanetGpu?.msm === 'function'", undefined, { timeout: 90_000 });
     assert.deepEqual(errors, []);
   });
 
