@@ -5,7 +5,7 @@
  * /api/dashboard/events (the same JSON as /api/dashboard and /api/jobs/:id/tree).
  *
  * Hash routes: `#job=<id>` selects a job (default: the newest, followed as new jobs arrive); `#gpu` shows
- * the slot of the in-browser MSM benchmark.
+ * the GPU page (/dashboard/gpu: the WebGPU MSM benchmark and a local proof, run in this browser) in a frame.
  */
 import htm from "htm";
 import { h, render } from "preact";
@@ -305,7 +305,7 @@ function Provers({ o }: { o: Overview }) {
 function Chart({
   id,
   title,
-  empty,
+  empty: emptyText,
   opts,
   data,
 }: {
@@ -318,7 +318,9 @@ function Chart({
 }) {
   const el = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const layout = opts.series.map((s) => s.label).join("|");
+  const empty = data[0].length === 0;
+  // Re-created when its series change, and when its first points arrive (it is hidden while empty).
+  const layout = `${opts.series.map((s) => s.label).join("|")}${empty ? "" : "+"}`;
   useEffect(() => {
     plot.current?.destroy();
     plot.current = new uPlot(
@@ -336,8 +338,8 @@ function Chart({
   }, [data]);
   return html`<div id=${id} data-points=${data[0].length}>
     <h2>${title}</h2>
-    ${data[0].length === 0 ? html`<p class="muted">${empty}</p>` : null}
-    <div ref=${el}></div>
+    ${empty ? html`<p class="muted">${emptyText}</p>` : null}
+    <div ref=${el} style=${empty ? "display:none" : ""}></div>
   </div>`;
 }
 
@@ -379,18 +381,17 @@ function Charts({ o }: { o: Overview }) {
   };
   const latencyData = [l.jobs, l.verifiedAfter, l.firstSubmissionAfter] as uPlot.AlignedData;
   return html`<section class="charts">
-    <${Chart} id="chart-earnings" title="Earnings over time (cumulative, per prover)"
+    <${Chart} id="chart-earnings" title="Earnings over time (cumulative, per prover, by submission)"
       empty="No task reward credited yet (rewards are credited when a job's tasks are released)." opts=${earningsOpts} data=${earningsData} />
     <${Chart} id="chart-latency" title="Job latency" empty="No verified job yet." opts=${latencyOpts} data=${latencyData} />
   </section>`;
 }
 
-/** The slot of the in-browser MSM benchmark (prover/browser/): filled once the indexer serves that page. */
+/** The GPU page (served at /dashboard/gpu: the WebGPU MSM benchmark and a local proof, in this browser). */
 function GpuSlot() {
   return html`<section id="gpu">
-    <h2>GPU benchmark in this browser</h2>
-    <div id="gpu-slot"><p class="muted">The in-browser WebGPU MSM benchmark is not served by this indexer yet:
-      build it with <code>npm run build:browser</code> and open <code>prover/browser/index.html</code> over HTTP.</p></div>
+    <h2>Proving on this browser's GPU <span class="muted">(<a href="/dashboard/gpu">open on its own</a>)</span></h2>
+    <iframe id="gpu-slot" src="/dashboard/gpu" title="GPU page" style="width:100%;height:900px;border:0"></iframe>
   </section>`;
 }
 
@@ -408,7 +409,7 @@ function App() {
       <nav><a href="#">Network</a><a href="#jobs-anchor" onClick=${(ev: Event) => {
         ev.preventDefault();
         document.getElementById("jobs")?.scrollIntoView();
-      }}>Jobs</a><a href="#gpu">GPU benchmark</a></nav>
+      }}>Jobs</a><a href="#gpu">GPU</a></nav>
       <span class=${`live${connected ? " on" : ""}`} id="live">${connected ? "live" : "connecting…"}</span>
     </header>
     <main>

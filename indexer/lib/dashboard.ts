@@ -209,7 +209,7 @@ export type EarningsPoint = { account: string; amount: bigint; timestamp: bigint
 
 /**
  * Cumulative task earnings over time per prover, aligned on one time axis (uPlot's data layout): `x` the
- * distinct credit times (unix seconds), `series[i].values[k]` the total credited to `series[i].account` up
+ * distinct times of the points (unix seconds; the API dates a task's reward by its submission), `series[i].values[k]` the total credited to `series[i].account` up
  * to `x[k]`, in the token's base unit as decimal strings. The `top` accounts with the most earnings.
  */
 export function earningsSeries(

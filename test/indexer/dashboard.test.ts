@@ -82,6 +82,12 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
       },
     });
     browser = await launched;
+    // The provers' registrations are indexed before the page is opened.
+    await waitForIndexedBlock(
+      ponder,
+      "novanet",
+      await (await network.connection.viem.getPublicClient()).getBlockNumber(),
+    );
   });
 
   after(async () => {
@@ -100,8 +106,7 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
     });
     await page.goto(`${ponder!.url}/dashboard`);
     // Before any job: the provers registered by the scenario are listed, the tree waits.
-    await page.waitForSelector("#provers tr[data-prover]");
-    assert.equal(await page.locator("#provers tr[data-prover]").count(), 4);
+    await eventually(async () => assert.equal(await page.locator("#provers tr[data-prover]").count(), 4));
     assert.match((await page.locator("#tree").textContent()) ?? "", /Waiting for a job/);
     assert.equal(await page.locator("#live.on").count(), 1, "the event stream is connected");
 
@@ -205,9 +210,12 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
     await page.screenshot({ path: path.join(artifacts, "dashboard.png"), fullPage: true });
     console.log(`      [screenshots: ${path.relative(repoRoot, artifacts)}/dashboard.png, dashboard-mid-job.png]`);
 
-    // The GPU benchmark's slot is a route of the page.
+    // The GPU page (its WebGPU MSM and proof are run by test/prover/browser/page.test.ts) mounts in its frame.
     await page.goto(`${ponder!.url}/dashboard#gpu`);
-    await page.waitForSelector("#gpu-slot");
+    await page.waitForSelector("iframe#gpu-slot");
+    await eventually(async () => assert.ok(page.frames().some((f) => f.url().endsWith("/dashboard/gpu"))));
+    const gpu = page.frames().find((f) => f.url().endsWith("/dashboard/gpu"))!;
+    await gpu.waitForFunction("typeof window.novanetGpu?.msm === 'function'", undefined, { timeout: 90_000 });
     assert.deepEqual(errors, []);
   });
 
@@ -221,9 +229,19 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
     const bad = await getJson<{ error: string }>(ponder!, "/api/jobs/x1/tree");
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /job id/);
-    const overview = await getJson<{ provers: unknown[]; jobs: { status: string }[] }>(ponder!, "/api/dashboard");
+    const overview = await getJson<{
+      provers: { address: string; earnings: string }[];
+      jobs: { status: string }[];
+      charts: { earnings: { x: number[]; series: { account: string; values: string[] }[] } };
+    }>(ponder!, "/api/dashboard");
     assert.equal(overview.status, 200);
     assert.equal(overview.body.provers.length, 4);
+    // The earnings chart ends at each prover's earnings, its steps at the job's submissions.
+    const { x, series } = overview.body.charts.earnings;
+    assert.ok(x.length >= 2, "submissions at different times");
+    for (const p of overview.body.provers.filter((q) => q.earnings !== "0")) {
+      assert.equal(series.find((q) => q.account === p.address)?.values.at(-1), p.earnings, p.address);
+    }
     assert.deepEqual(
       overview.body.jobs.map((j) => j.status),
       ["verified"],

@@ -6,6 +6,9 @@
  *   GET /dashboard/app.js          the page's code (indexer/dashboard/app.ts with Preact, htm and uPlot from
  *                                  node_modules, bundled by esbuild once per process: no CDN, no build step)
  *   GET /dashboard/uPlot.min.css   uPlot's stylesheet from node_modules
+ *   GET /dashboard/gpu             the GPU page (prover/src/browser: the WebGPU MSM benchmark and a local
+ *                                  proof, run in the visitor's browser), its bundle at /dashboard/gpu/novanet-gpu.js
+ *                                  (scripts/build-browser.ts, built once per process)
  *   GET /api/dashboard             network totals, provers, the latest jobs with their progress, chart series
  *   GET /api/jobs/:id/tree         a job's fold tree: every node with its task's state and prover, the decision
  *   GET /api/dashboard/events      server-sent events: `overview` (as /api/dashboard) and, with `?job=<id>`
@@ -14,7 +17,8 @@
  *
  * JSON bigints are decimal strings; a bad parameter answers 400 `{ error, details }`, an unknown job 404.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { db, publicClients } from "ponder:api";
@@ -100,6 +104,33 @@ dashboard.get("/dashboard/uPlot.min.css", (c) =>
   }),
 );
 
+let gpuBundle: Promise<string> | undefined;
+
+/** The GPU page's bundle (scripts/build-browser.ts), built into a temporary folder once per process. */
+function gpuPageBundle(): Promise<string> {
+  gpuBundle ??= (async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "novanet-gpu-page-"));
+    try {
+      const { buildBrowserBundle } = await import("../../../scripts/build-browser.js");
+      return readFileSync(await buildBrowserBundle(dir), "utf8");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })().catch((error: unknown) => {
+    gpuBundle = undefined;
+    throw error;
+  });
+  return gpuBundle;
+}
+
+dashboard.get("/dashboard/gpu", async (c) => {
+  const { gpuPageHtml } = await import("../../../prover/src/browser/html.js");
+  return c.html(gpuPageHtml("/dashboard/gpu/novanet-gpu.js"));
+});
+dashboard.get("/dashboard/gpu/novanet-gpu.js", async (c) =>
+  c.body(await gpuPageBundle(), 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" }),
+);
+
 // ---- data -------------------------------------------------------------------------------------------
 
 /** Network totals, provers, the latest jobs with their progress, and the charts' series. */
@@ -150,16 +181,18 @@ async function overview() {
       disputes: j.disputes,
     };
   });
-  const credits = await db
+  // Task rewards dated by when the work was submitted (a job's rewards are all credited at its release).
+  const earned = await db
     .select({
-      account: schema.rewardEvent.account,
-      amount: schema.rewardEvent.amount,
-      timestamp: schema.rewardEvent.timestamp,
+      account: schema.contribution.prover,
+      amount: schema.contribution.reward,
+      timestamp: schema.contribution.timestamp,
     })
-    .from(schema.rewardEvent)
-    .where(and(eq(schema.rewardEvent.kind, "credit"), eq(schema.rewardEvent.reason, "task")))
-    .orderBy(desc(schema.rewardEvent.timestamp))
+    .from(schema.contribution)
+    .where(and(isNotNull(schema.contribution.reward), eq(schema.contribution.reverted, false)))
+    .orderBy(desc(schema.contribution.timestamp))
     .limit(5000);
+  const credits = earned.map((e) => ({ account: e.account, amount: e.amount!, timestamp: e.timestamp }));
   const finished = await db
     .select({
       id: schema.job.id,
