@@ -44,6 +44,7 @@ async function jobs(): Promise<JobRow[]> {
   for (const n of NODES) {
     const dir = mkdtempSync(join(tmpdir(), "novanet-bench-net-"));
     const net = await startNodeNet({ dir, nodes: n });
+    const alive = () => Array.from({ length: n }, (_, i) => net.alive(i)).filter(Boolean).length;
     try {
       await net.startAll();
       for (const leaves of LEAVES) {
@@ -70,9 +71,12 @@ async function jobs(): Promise<JobRow[]> {
           artefactsRebuilt: delta("novanet_artefacts_rebuilt_total"),
           workers: 1,
         };
+        if (alive() !== n) throw new Error(`a node process exited during the run (${alive()}/${n} alive)`);
         rows.push(row);
         console.log(JSON.stringify(row));
       }
+    } catch (e) {
+      console.error(`nodes=${n}: ${(e as Error).message}`);
     } finally {
       await net.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -638,6 +638,9 @@ export class NodeDaemon {
       res.setHeader("content-type", "text/plain; version=0.0.4");
       res.end(`${lines.join("\n")}\n`);
     });
+    this.metricsServer.on("error", (e) =>
+      this.log({ level: "error", msg: "metrics server failed", port, err: String(e) }),
+    );
     this.metricsServer.listen(port, "127.0.0.1");
   }
 
