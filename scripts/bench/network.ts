@@ -10,7 +10,7 @@
  * Options (environment): NOVANET_BENCH_NODES="1,2,4,8", NOVANET_BENCH_LEAVES="16,64",
  * NOVANET_BENCH_MIB="10,100,500".
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair } from "@libp2p/crypto/keys";
@@ -44,6 +44,7 @@ async function jobs(): Promise<JobRow[]> {
   for (const n of NODES) {
     const dir = mkdtempSync(join(tmpdir(), "novanet-bench-net-"));
     const net = await startNodeNet({ dir, nodes: n });
+    const alive = () => Array.from({ length: n }, (_, i) => net.alive(i)).filter(Boolean).length;
     try {
       await net.startAll();
       for (const leaves of LEAVES) {
@@ -70,9 +71,12 @@ async function jobs(): Promise<JobRow[]> {
           artefactsRebuilt: delta("novanet_artefacts_rebuilt_total"),
           workers: 1,
         };
+        if (alive() !== n) throw new Error(`a node process exited during the run (${alive()}/${n} alive)`);
         rows.push(row);
         console.log(JSON.stringify(row));
       }
+    } catch (e) {
+      console.error(`nodes=${n}: ${(e as Error).message}`);
     } finally {
       await net.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -106,7 +110,11 @@ async function transfers(): Promise<TransferRow[]> {
       for (let i = 0; i < blob.length; i += 4096) blob[i] = (i * 31 + mib) & 255;
       const cid = a.store.put(blob);
       const t0 = performance.now();
-      const got = await b.net.fetch(cid, [a.net.peerId], blob.length);
+      const got = await b.net.fetch(cid, [a.net.peerId], blob.length).catch((e) => {
+        console.error(`${mib} MiB: ${(e as Error).message.split("\n")[0]}`);
+        return undefined;
+      });
+      if (!got) continue;
       const s = (performance.now() - t0) / 1000;
       if (got.length !== blob.length) throw new Error("short transfer");
       const row = { protocol: "/novanet/fetch/1.0.0", mib, seconds: round(s), mibPerS: round(mib / s) };
@@ -135,8 +143,14 @@ function table(rows: Record<string, unknown>[]): void {
 }
 
 async function main(): Promise<void> {
-  const jobRows = await jobs();
-  const transferRows = await transfers();
+  const file = "bench/results/network.json";
+  // NOVANET_BENCH_NODES=none measures the transfers only and keeps the job rows of the last run.
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { jobs?: JobRow[] }) : {};
+  const jobRows = NODES.length ? await jobs() : (previous.jobs ?? []);
+  const transferRows = await transfers().catch((e) => {
+    console.error(`transfers: ${(e as Error).message.split("\n")[0]}`);
+    return [] as TransferRow[];
+  });
   console.log("\nJobs (market v2, cubic circuit, chunks of 4 leaves, one worker per node)");
   table(jobRows);
   console.log("\nArtefact transfer on loopback (one stream, in-process hosts)");
@@ -153,7 +167,7 @@ async function main(): Promise<void> {
     },
   };
   mkdirSync("bench/results", { recursive: true });
-  writeFileSync("bench/results/network.json", `${JSON.stringify(out, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   console.log("\nwrote bench/results/network.json");
   process.exit(0);
 }

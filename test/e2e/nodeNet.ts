@@ -284,7 +284,9 @@ export async function startNodeNet(o: { dir: string; nodes: number; port?: numbe
   }
 
   async function metrics(i: number): Promise<Record<string, number>> {
-    const r = await fetch(`http://127.0.0.1:${basePort + 100 + i}/metrics`).then((x) => x.text());
+    const r = await fetch(`http://127.0.0.1:${basePort + 100 + i}/metrics`)
+      .then((x) => x.text())
+      .catch(() => "");
     const out: Record<string, number> = {};
     for (const line of r.split("\n")) {
       const m = /^(\w+(?:\{[^}]*\})?) (\S+)$/.exec(line);

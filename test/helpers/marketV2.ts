@@ -88,7 +88,18 @@ export async function revertsExactly(p: Promise<unknown>, name: string): Promise
   throw new Error(`expected revert ${name}, but it succeeded`);
 }
 
-export async function v2Fixture(opts: { provers?: number; params?: Partial<typeof V2_PARAMS> } = {}) {
+/** A real circuit for {@link v2Fixture}: its committed decider verifier and R1CS sizes (test/helpers/realJob.ts). */
+export type RealCircuitOption = {
+  decider: "TestOnlyCubicDeciderVerifier";
+  r1csHash: Hex;
+  constraints: bigint;
+  nWitness: bigint;
+  stateWidth: number;
+};
+
+export async function v2Fixture(
+  opts: { provers?: number; params?: Partial<typeof V2_PARAMS>; circuit?: RealCircuitOption } = {},
+) {
   const conn = await network.connect();
   const { viem, networkHelpers } = conn;
   const publicClient = await viem.getPublicClient();
@@ -111,10 +122,21 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
     { libraries: { Chunks: chunks.address } },
   );
   await registry.write.setMarket([market.address]);
-  const r1csHash = keccak256("0x01");
-  const verifier = await viem.deployContract("MockDeciderVerifier", [r1csHash, 1n]);
+  const real = opts.circuit;
+  const r1csHash = real?.r1csHash ?? keccak256("0x01");
+  const verifier = real
+    ? await viem.deployContract(real.decider)
+    : await viem.deployContract("MockDeciderVerifier", [r1csHash, 1n]);
   const srs = { n: 1n, powersHash: keccak256("0x02"), tauG2: [0n, 0n, 0n, 0n] } as const;
-  await circuits.write.registerCircuit([r1csHash, 4096n, 100n, 1, srs, verifier.address, 100_000n]);
+  await circuits.write.registerCircuit([
+    r1csHash,
+    real?.constraints ?? 4096n,
+    real?.nWitness ?? 100n,
+    real?.stateWidth ?? 1,
+    srs,
+    verifier.address,
+    100_000n,
+  ]);
   const requester = getAddress(wallets[1].account.address);
   const provers = wallets.slice(2, 2 + (opts.provers ?? 4)).map((w) => getAddress(w.account.address));
   const outsiders = wallets.slice(2 + provers.length).map((w) => getAddress(w.account.address));

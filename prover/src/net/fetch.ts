@@ -103,7 +103,15 @@ export async function fetchArtefact(
   for (let i = 0; i < tries.length && (total < 0 || have < total); i++) {
     const peer = tries[i];
     if (i % TRIES !== 0) await new Promise((r) => setTimeout(r, 150 * (i % TRIES)));
-    const signal = AbortSignal.timeout(o.timeoutMs ?? 30_000);
+    // An idle timeout, not a total one: a large artefact on a slow link keeps going while frames arrive.
+    const idle = new AbortController();
+    const idleMs = o.timeoutMs ?? 30_000;
+    let timer = setTimeout(() => idle.abort(new FetchError("idle timeout")), idleMs);
+    const touch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => idle.abort(new FetchError("idle timeout")), idleMs);
+    };
+    const signal = idle.signal;
     try {
       const stream = await dial(peer, protocol, { signal });
       const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES });
@@ -134,10 +142,13 @@ export async function fetchArtefact(
         if (have + chunk.length > total) throw new FetchError("peer sent more than the announced size");
         parts.push(chunk);
         have += chunk.length;
+        touch();
       }
       await stream.close({ signal }).catch(() => {});
     } catch (e) {
       errors.push(`${peer}: ${(e as Error).message.split("\n")[0]}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
   if (total < 0 || have !== total) {

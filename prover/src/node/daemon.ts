@@ -59,6 +59,7 @@ export class NodeDaemon {
   private failures = 0;
   private breakerUntil = 0;
   private penalties = new Map<string, number>();
+  private replicating = new Set<string>();
   private circuits = new Map<string, CircuitRuntime>();
   private states = new Map<string, ReturnType<CircuitRuntime["states"]>>();
   private metricsServer?: Server;
@@ -111,8 +112,23 @@ export class NodeDaemon {
     else if (st.peerId.toLowerCase() !== bytesToHex(peerIdBytes(net.peerId)).toLowerCase()) {
       log({ level: "warn", msg: "the on-chain peer id is not this node's", onChain: st.peerId });
     }
-    for (const c of cfg.circuits)
-      daemon.circuits.set(String(c.id), await CircuitRuntime.load(c, await chain.circuit(c.id)));
+    for (const c of cfg.circuits) {
+      const rec = await chain.circuit(c.id);
+      daemon.circuits.set(String(c.id), await CircuitRuntime.load(c, rec));
+      // The registry draws this node only for tasks within its declared capacity (conservatively, by class).
+      if (st.registered && rec.nConstraints > st.maxConstraints)
+        log({
+          level: "warn",
+          msg: "declared capacity below the circuit's size: never drawn for it",
+          circuit: String(c.id),
+        });
+      else if (st.registered && rec.deciderConstraints > st.maxConstraints)
+        log({
+          level: "warn",
+          msg: "declared capacity below the decider's size: never drawn for decisions",
+          circuit: String(c.id),
+        });
+    }
     for (const j of db.openJobs()) net.subscribe(jobTopic(chain.chainId, chain.market, j));
     if (cfg.metricsPort) daemon.serveMetrics(cfg.metricsPort);
     log({ msg: "started", account: chain.account, peerId: net.peerId.toString(), addrs: net.addrs() });
@@ -586,7 +602,13 @@ export class NodeDaemon {
     this.db.addArtefact(jobId, id, m.cid, from.toString());
     if (this.cfg.replicate && !this.store.has(parseCid(m.cid))) {
       // Keep a copy so that the work survives its author; re-announce as a further source.
-      void this.replicate(jobId, id).catch(() => {});
+      // One fetch per node at a time: several announcements of one node arrive together.
+      const key = `${jobId}/${id}`;
+      if (this.replicating.has(key)) return;
+      this.replicating.add(key);
+      void this.replicate(jobId, id)
+        .catch(() => {})
+        .finally(() => this.replicating.delete(key));
     }
   }
 
@@ -638,6 +660,9 @@ export class NodeDaemon {
       res.setHeader("content-type", "text/plain; version=0.0.4");
       res.end(`${lines.join("\n")}\n`);
     });
+    this.metricsServer.on("error", (e) =>
+      this.log({ level: "error", msg: "metrics server failed", port, err: String(e) }),
+    );
     this.metricsServer.listen(port, "127.0.0.1");
   }
 

@@ -23,6 +23,14 @@ describe("Market v2: attacks from the audit", function () {
     await revertsExactly(f.request(4, 0, { deadline: 2n ** 63n }), "MarketInvalidDeadline");
   });
 
+  it("a chunk too big for one transaction is refused (its assignee could never submit it and would be slashed)", async () => {
+    const f = await v2Fixture();
+    // State width 1: 2^9 leaves fit (≈ 11.5M gas), 2^10 would not fit under 2^24.
+    await revertsExactly(f.request(1024, 10), "MarketInvalidShape");
+    const job = await f.request(1024, 9);
+    assert.equal(job.chunks.length, 2);
+  });
+
   it("z0 must be the manifest's first state (the root's zIn is bound to it)", async () => {
     const f = await v2Fixture();
     const job = await f.request(4, 1);
