@@ -1,5 +1,5 @@
 /**
- * `npm run bench:fold [-- --sizes 12,14,16 --real sha256,poseidon --reps 2 --rounds 2]`: one step's folding work
+ * `npm run bench:fold [-- --sizes 12,14,16 --real sha256,poseidon --reps 2 --rounds 2 --mem-log2 20]`: one step's folding work
  * against a Groth16 proof of the same step, on this machine.
  *
  * Circuits: the size-parametrised one (prover/circuits/bench_sized.circom, 2^k − 3 constraints, a dense
@@ -17,37 +17,46 @@
  * backend and the field kernels (arith/kernels.ts: native, or the bigint reference with
  * `NOVANET_KERNELS=bigint`). Writes bench/results/fold.json.
  *
+ * Last, the memory row (`--mem-log2 k`, default 20; 0 skips it): a generated 2^k-constraint squaring
+ * chain (dense witness), two leaves and their fold in a fresh child over 2^k geometric bases; its peak
+ * RSS (target < 2 GB at 2^20) and times, appended to fold.json as a row without Groth16 fields.
+ *
  * The SRS is the cached INSECURE dev SRS of power k (fine for timing; generated on first run, minutes
  * at k = 16). Groth16 uses snarkjs (ffjavascript's wasm MSM on all cores); folding uses the default MSM
  * backend (msm/default.ts: the native addon when built, else ffjavascript; `NOVANET_MSM` forces one),
  * whose name the table header shows.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { buildBn128 } from "ffjavascript";
 import { zeroAddress } from "viem";
 import { defaultFieldKernels } from "../../prover/src/arith/kernels.js";
-import { loadR1cs } from "../../prover/src/arith/r1cs.js";
+import { loadR1cs, type R1csShape } from "../../prover/src/arith/r1cs.js";
 import { type CompiledCircuit, compileCircuit } from "../../prover/src/circuits/compile.js";
 import { circuitForSize } from "../../prover/src/circuits/sized.js";
 import { loadSnarkjs } from "../../prover/src/circuits/snarkjs.js";
 import { computeWitness } from "../../prover/src/circuits/witness.js";
 import { srsPowersFor } from "../../prover/src/cli/prove.js";
 import { devPowerFor, ensureDevPtau } from "../../prover/src/commitment/devsrs.js";
-import { loadSrsFromPtau, srsDigest } from "../../prover/src/commitment/srs.js";
+import { loadSrsFromPtau, type Srs, srsDigest } from "../../prover/src/commitment/srs.js";
+import { G2_GENERATOR } from "../../prover/src/curve/bn254.js";
+import { P } from "../../prover/src/field/fr.js";
 import { domainSeparator } from "../../prover/src/folding/transcript.js";
 import { foldNodes, makeLeaf } from "../../prover/src/folding/tree.js";
 import { defaultMsmBackend, terminateDefaultMsmBackend } from "../../prover/src/msm/default.js";
+import { geometricLemPoints } from "../../test/helpers/msm.js";
 
 type Row = {
   circuit: string;
   constraints: number;
   leafMs: number;
   foldMs: number;
-  groth16Ms: number;
-  speedup: number;
+  /** Absent on the memory row. */
+  groth16Ms?: number;
+  speedup?: number;
   peakMB: number;
   bytesPerConstraint: number;
 };
@@ -130,6 +139,70 @@ async function childFold(c: Case, ptau: string, reps: number): Promise<void> {
   process.stdout.write(`${JSON.stringify({ leafMs, foldMs, witnessMs, peakMB, m: shape.m, msm, kernels })}\n`);
 }
 
+/**
+ * The 2^k-constraint fold (memory row): a generated squaring chain `w_{i+1} = w_i²` (m = 2^k constraints,
+ * a dense witness, s = 1) built directly as CSR arrays (no circom: compiling 2^20 constraints takes longer
+ * than the fold), over `2^k` geometric SRS-like bases read from `pointsFile` (made by the parent, so that
+ * the generator's memory is not counted here).
+ */
+function squaringChain(log2: number): R1csShape {
+  const m = 2 ** log2;
+  const nVars = m + 2; // 1, out, in, w_1..w_{m−1}
+  const wire = (j: number) => 2 + j; // w_0 = in
+  const mk = (colOf: (i: number) => number) => {
+    const rowPtr = new Uint32Array(m + 1);
+    const cols = new Uint32Array(m);
+    for (let i = 0; i < m; i++) {
+      rowPtr[i + 1] = i + 1;
+      cols[i] = colOf(i);
+    }
+    return { rowPtr, cols, vals: new Array<bigint>(m).fill(1n) };
+  };
+  return {
+    m,
+    nVars,
+    nPubOut: 1,
+    nPubIn: 1,
+    s: 1,
+    nW: nVars - 3,
+    A: mk((i) => wire(i)),
+    B: mk((i) => (i < m - 1 ? wire(i) : 0)),
+    C: mk((i) => (i < m - 1 ? wire(i + 1) : 1)),
+    r1csHash: `0x${"00".repeat(32)}`,
+  };
+}
+
+function squaringWitness(shape: R1csShape, zIn: bigint): bigint[] {
+  const z = new Array<bigint>(shape.nVars);
+  z[0] = 1n;
+  z[2] = zIn;
+  let w = zIn;
+  for (let j = 1; j < shape.m; j++) {
+    w = (w * w) % P;
+    z[2 + j] = w;
+  }
+  z[1] = w;
+  return z;
+}
+
+async function childMem(log2: number, pointsFile: string): Promise<void> {
+  const rss0 = process.memoryUsage().rss / 2 ** 20;
+  const shape = squaringChain(log2);
+  const g1Lem = new Uint8Array(readFileSync(pointsFile));
+  const srs: Srs = { n: g1Lem.length / 64, g1Lem, tauG2: G2_GENERATOR };
+  const ctx = { shape, srs, domain: `0x${"11".repeat(32)}` as const, jobId: 0n };
+  let t = performance.now();
+  const z0 = squaringWitness(shape, 3n);
+  const l0 = await makeLeaf(shape, srs, z0, { k: 0 });
+  const leafMs = performance.now() - t;
+  const l1 = await makeLeaf(shape, srs, squaringWitness(shape, l0.node.zOut[0]), { k: 1 });
+  t = performance.now();
+  await foldNodes(ctx, l0, l1);
+  const foldMs = performance.now() - t;
+  const peakMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ m: shape.m, leafMs, foldMs, peakMB, rss0 })}\n`);
+}
+
 /** Child: times snarkjs Groth16 fullProve for one circuit with an existing zkey. Prints one JSON line. */
 async function childGroth16(c: Case, zkey: string, reps: number): Promise<void> {
   const compiled = await c.compile();
@@ -163,7 +236,23 @@ function runChild(args: string[]): Record<string, number & number[]> {
   }
 }
 
-async function parent(cases: Case[], reps: number, rounds: number): Promise<void> {
+/** The memory row: a 2^k-constraint leaf + leaf + fold in a fresh child, its peak RSS. */
+async function memRow(log2: number): Promise<Record<string, number>> {
+  const dir = join(CACHE, "bench");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `geometric-g1-${log2}.bin`);
+  if (!existsSync(file)) {
+    log({ step: `bases for the 2^${log2} fold (once)` });
+    const curve = await buildBn128(false);
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, await geometricLemPoints(curve, 2 ** log2));
+    renameSync(tmp, file);
+  }
+  log({ step: `2^${log2}-constraint fold (peak memory)` });
+  return runChild(["--child", "mem", "--mem-log2", String(log2), "--points", file]) as Record<string, number>;
+}
+
+async function parent(cases: Case[], reps: number, rounds: number, memLog2: number): Promise<void> {
   const snarkjs = await loadSnarkjs();
   const rows: Row[] = [];
   const extra: Record<string, unknown>[] = [];
@@ -243,6 +332,21 @@ async function parent(cases: Case[], reps: number, rounds: number): Promise<void
     log({ size: k, ...row });
   }
   await terminateDefaultMsmBackend();
+  // The memory row: one 2^k-constraint leaf pair and fold (no Groth16 beside it: its setup alone would
+  // take hours here).
+  let mem: Row | undefined;
+  if (memLog2 > 0) {
+    const r = await memRow(memLog2);
+    mem = {
+      circuit: `squaring-chain:${memLog2}`,
+      constraints: r.m,
+      leafMs: Math.round(r.leafMs * 10) / 10,
+      foldMs: Math.round(r.foldMs * 10) / 10,
+      peakMB: Math.round(r.peakMB),
+      bytesPerConstraint: Math.round((r.peakMB * 2 ** 20) / r.m),
+    };
+    log({ ...mem, startRssMB: r.rss0 });
+  }
 
   const head = [
     "circuit",
@@ -264,8 +368,8 @@ async function parent(cases: Case[], reps: number, rounds: number): Promise<void
     (extra[i].witnessMs as number).toFixed(1),
     r.foldMs.toFixed(1),
     (r.leafMs + r.foldMs).toFixed(1),
-    r.groth16Ms.toFixed(1),
-    `${r.speedup.toFixed(2)}×`,
+    (r.groth16Ms ?? 0).toFixed(1),
+    `${(r.speedup ?? 0).toFixed(2)}×`,
     String(r.peakMB),
     String(r.bytesPerConstraint),
     String(extra[i].groth16PeakMB),
@@ -279,8 +383,14 @@ async function parent(cases: Case[], reps: number, rounds: number): Promise<void
     fmt(head),
     `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
     ...lines.map(fmt),
-    `target: leaf + fold ≥ 10× faster than Groth16 — ${rows.every((r) => r.speedup >= 10) ? "met" : "NOT met"} on every circuit${rows.some((r) => r.circuit === "sha256") ? `; SHA-256 chain: ${rows.find((r) => r.circuit === "sha256")?.speedup.toFixed(2)}×` : ""}`,
+    `target: leaf + fold ≥ 10× faster than Groth16 — ${rows.every((r) => (r.speedup ?? 0) >= 10) ? "met" : "NOT met"} on every circuit${rows.some((r) => r.circuit === "sha256") ? `; SHA-256 chain: ${rows.find((r) => r.circuit === "sha256")?.speedup?.toFixed(2)}×` : ""}`,
+    ...(mem
+      ? [
+          `${mem.constraints}-constraint fold (${mem.circuit}, dense witness): leaf ${mem.leafMs.toFixed(0)} ms, fold ${mem.foldMs.toFixed(0)} ms, peak RSS ${mem.peakMB} MB (${mem.bytesPerConstraint} B/constraint) — target < 2 GB: ${mem.peakMB < 2048 ? "met" : "NOT met"}`,
+        ]
+      : []),
   ];
+  if (mem) rows.push(mem);
   process.stdout.write(`${out.join("\n")}\n`);
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/fold.json", `${JSON.stringify(rows, null, 2)}\n`);
@@ -298,10 +408,13 @@ async function mainBench(): Promise<void> {
       child: { type: "string" },
       ptau: { type: "string" },
       zkey: { type: "string" },
+      points: { type: "string" },
+      "mem-log2": { type: "string", default: "20" },
     },
   });
   const reps = Number(values.reps);
   if (values.child === "fold") await childFold(benchCase(values.case!), values.ptau!, reps);
+  else if (values.child === "mem") await childMem(Number(values["mem-log2"]), values.points!);
   else if (values.child === "groth16") await childGroth16(benchCase(values.case!), values.zkey!, reps);
   else {
     const ids = [
@@ -311,7 +424,7 @@ async function mainBench(): Promise<void> {
         .map((k) => `sized:${k}`),
       ...values.real!.split(",").filter(Boolean),
     ];
-    await parent(ids.map(benchCase), reps, Number(values.rounds));
+    await parent(ids.map(benchCase), reps, Number(values.rounds), Number(values["mem-log2"]));
   }
 }
 

@@ -869,45 +869,86 @@ inline void reduceOrder(uint64_t k[4]) {
 void msmOver(const Bases& B, size_t n, const uint8_t* scalars, unsigned scalarBytes, unsigned threads,
              uint8_t out[64]) {
   std::memset(out, 0, 64);
-  std::vector<uint32_t> ones;
+  // Two parallel passes over contiguous ranges: class each scalar (0 skip, 1 one, 2 ≤ 64 bits, 3 wider)
+  // and count per range; then fill each class's entries at the range's offset (GLV splits included).
+  std::vector<uint8_t> cls(n);
+  const unsigned T = std::max(1u, std::min<unsigned>(threads, (unsigned)(n / 4096 + 1)));
+  std::vector<size_t> cnt((size_t)T * 4, 0);
+  auto load = [&](size_t i, uint64_t k[4]) {
+    k[0] = k[1] = k[2] = k[3] = 0;
+    std::memcpy(k, scalars + i * scalarBytes, scalarBytes);
+  };
+  auto classify = [&](unsigned t) {
+    size_t* c = &cnt[(size_t)t * 4];
+    for (size_t i = n * t / T; i < n * (t + 1) / T; i++) {
+      uint64_t k[4];
+      load(i, k);
+      uint8_t cl;
+      if ((k[0] | k[1] | k[2] | k[3]) == 0 || isInfAffine(B.pts[i * B.stride]))
+        cl = 0;
+      else if ((k[1] | k[2] | k[3]) == 0)
+        cl = k[0] == 1 ? 1 : 2;
+      else
+        cl = 3;
+      cls[i] = cl;
+      c[cl]++;
+    }
+  };
+  auto parallel = [&](auto f) {
+    std::vector<std::thread> ts;
+    for (unsigned t = 1; t < T; t++) ts.emplace_back(f, t);
+    f(0u);
+    for (auto& th : ts) th.join();
+  };
+  parallel(classify);
+  // Offsets per (range, class); big entries are two per scalar with GLV.
+  const unsigned per3 = B.stride == 2 ? 2 : 1;
+  std::vector<size_t> off((size_t)T * 4, 0);
+  size_t tot[4] = {0, 0, 0, 0};
+  for (unsigned t = 0; t < T; t++)
+    for (int cl = 1; cl < 4; cl++) {
+      off[(size_t)t * 4 + cl] = tot[cl];
+      tot[cl] += cnt[(size_t)t * 4 + cl] * (cl == 3 ? per3 : 1);
+    }
+  std::vector<uint32_t> ones(tot[1]);
   Entries small, big;
   small.limbs = 1;
   big.limbs = B.stride == 2 ? 2 : 4;
-  for (size_t i = 0; i < n; i++) {
-    uint64_t k[4] = {0, 0, 0, 0};
-    std::memcpy(k, scalars + i * scalarBytes, scalarBytes);
-    if ((k[0] | k[1] | k[2] | k[3]) == 0) continue;
-    const Affine& p = B.pts[i * B.stride];
-    if (isInfAffine(p)) continue;
-    if ((k[1] | k[2] | k[3]) == 0) {
-      if (k[0] == 1) {
-        ones.push_back((uint32_t)(i * B.stride));
+  small.idx.resize(tot[2]), small.mag.resize(tot[2]), small.neg.assign(tot[2], 0);
+  big.idx.resize(tot[3]), big.mag.resize(tot[3] * big.limbs), big.neg.assign(tot[3], 0);
+  auto fill = [&](unsigned t) {
+    size_t o1 = off[(size_t)t * 4 + 1], o2 = off[(size_t)t * 4 + 2], o3 = off[(size_t)t * 4 + 3];
+    for (size_t i = n * t / T; i < n * (t + 1) / T; i++) {
+      const uint8_t cl = cls[i];
+      if (cl == 0) continue;
+      uint64_t k[4];
+      load(i, k);
+      if (cl == 1) {
+        ones[o1++] = (uint32_t)(i * B.stride);
+      } else if (cl == 2) {
+        small.idx[o2] = (uint32_t)(i * B.stride);
+        small.mag[o2++] = k[0];
       } else {
-        small.idx.push_back((uint32_t)(i * B.stride));
-        small.mag.push_back(k[0]);
-        small.neg.push_back(0);
+        if (scalarBytes == 32) reduceOrder(k);
+        if (B.stride == 2) {
+          uint64_t m1[2], m2[2];
+          bool n1, n2;
+          glvSplit(k, m1, n1, m2, n2);
+          big.idx[o3] = (uint32_t)(2 * i);
+          big.mag[2 * o3] = m1[0], big.mag[2 * o3 + 1] = m1[1];
+          big.neg[o3++] = n1;
+          big.idx[o3] = (uint32_t)(2 * i + 1);
+          big.mag[2 * o3] = m2[0], big.mag[2 * o3 + 1] = m2[1];
+          big.neg[o3++] = n2;
+        } else {
+          big.idx[o3] = (uint32_t)i;
+          for (int l = 0; l < 4; l++) big.mag[4 * o3 + l] = k[l];
+          o3++;
+        }
       }
-      continue;
     }
-    if (scalarBytes == 32) reduceOrder(k);
-    if (B.stride == 2) {
-      uint64_t m1[2], m2[2];
-      bool n1, n2;
-      glvSplit(k, m1, n1, m2, n2);
-      big.idx.push_back((uint32_t)(2 * i));
-      big.mag.push_back(m1[0]);
-      big.mag.push_back(m1[1]);
-      big.neg.push_back(n1);
-      big.idx.push_back((uint32_t)(2 * i + 1));
-      big.mag.push_back(m2[0]);
-      big.mag.push_back(m2[1]);
-      big.neg.push_back(n2);
-    } else {
-      big.idx.push_back((uint32_t)i);
-      for (int l = 0; l < 4; l++) big.mag.push_back(k[l]);
-      big.neg.push_back(0);
-    }
-  }
+  };
+  parallel(fill);
   Xyzz res = sumPoints(B, ones, threads);
   addXyzz(res, runEntries(B, small, threads));
   addXyzz(res, runEntries(B, big, threads));

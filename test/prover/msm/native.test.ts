@@ -234,7 +234,7 @@ describe("native MSM backend (prover/native/msm)", () => {
   itNative(
     "msmFixed (prepared bases) equals ffjavascript on uniform, witness-like, zero, p−1 and equal scalars, prefixes, infinity and repeated bases",
     async function () {
-      this.timeout(180_000);
+      this.timeout(900_000);
       const all = await geometricLemPoints(curve, 3000);
       assert.ok(native.msmFixed, "the native backend has msmFixed");
       const fixed = native.msmFixed.bind(native);
@@ -284,7 +284,7 @@ describe("native MSM backend (prover/native/msm)", () => {
   itNative(
     "batch-affine buckets (NOVANET_MSM_BATCH, opt-in) equal ffjavascript: uniform, equal scalars (one bucket), repeated bases",
     async function () {
-      this.timeout(180_000);
+      this.timeout(900_000);
       const n = 4096;
       const all = await geometricLemPoints(curve, n);
       const g0 = srsG1(srs, 1);
