@@ -300,7 +300,7 @@ async function main(): Promise<void> {
     "--host",
     "127.0.0.1",
     "--accounts",
-    String(2 + NODES),
+    String(10 + NODES), // deployer, app, provers, and spare funded accounts for a second terminal
     "--balance",
     "10000",
   ]);
