@@ -342,7 +342,7 @@ async function main(): Promise<void> {
 
   // 3. The example circuit with dev decider keys.
   const t3 = performance.now();
-  say("circuit", `registering ${opt.circuit} (first run: compiles it and makes its decider keys, about a minute)`);
+  say("circuit", `registering ${opt.circuit} (a first run compiles it and makes its decider keys: about a minute)`);
   const reg = JSON.parse(
     await novanet("register", [
       "circuit",
