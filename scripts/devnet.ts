@@ -556,6 +556,8 @@ async function main(): Promise<void> {
   let killedTask: Task | undefined;
   let last: JobEvent | undefined;
   let drawing = false;
+  let stuckSince: number | undefined;
+  let lastEventAt = Date.now();
   const redraw = async () => {
     if (drawing) return;
     drawing = true;
@@ -583,7 +585,14 @@ async function main(): Promise<void> {
       // the chain's clock is moved past it (evm_increaseTime) so that the next attempt is drawn now.
       const open = view.openTasks();
       const dead = (a: Address) => provers.some((p) => p.address === a && p.killedAt !== undefined);
-      if (opt.warp && open.length > 0 && open.every((o) => dead(o.assignee))) {
+      // Only once that has held for 4 s with no event (a task that just became available, or an attempt whose
+      // draw is not final yet, would otherwise lose its window to the warp).
+      const stuck = open.length > 0 && open.every((o) => dead(o.assignee));
+      if (!stuck) stuckSince = undefined;
+      else stuckSince ??= Date.now();
+      const quiet = stuckSince !== undefined && Date.now() - Math.max(stuckSince, lastEventAt) >= 4000;
+      if (opt.warp && stuck && quiet) {
+        stuckSince = undefined;
         const now = (await pc.getBlock()).timestamp;
         // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers)
         const end = open.map((o) => view.windowEnd(o.task.id)).reduce((m, w) => (w < m ? w : m));
@@ -610,6 +619,7 @@ async function main(): Promise<void> {
       timeoutMs: Number(opt.timeout) * 1000,
       onEvent: (e) => {
         view.apply(e);
+        lastEventAt = Date.now();
         if (e.kind === "submitted" || e.kind === "verified") done++;
         if (!LIVE) say("event", `${String(done).padStart(3)}/${prep.tasks.length} ${describe(e, provers)}`);
       },
