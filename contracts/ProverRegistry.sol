@@ -39,6 +39,7 @@ contract ProverRegistry is IProverRegistry, Ownable, ReentrancyGuard {
     mapping(address => uint256) private _class;
     mapping(address => uint256) private _weight; // weight currently in the tree
     SumTree.Tree[CLASSES] private _trees;
+    mapping(address => uint64) private _lockedUntil; // disputable work (lockStake)
 
     constructor(IERC20 stakeToken_, uint256 minStake_, uint64 unbondingDelay_, address owner_) Ownable(owner_) {
         _stakeToken = stakeToken_;
@@ -168,7 +169,8 @@ contract ProverRegistry is IProverRegistry, Ownable, ReentrancyGuard {
         Prover storage p = _provers[msg.sender];
         uint256 amount = p.unbonding;
         if (amount == 0) revert ProverRegistryNothingToWithdraw(msg.sender);
-        if (block.timestamp < p.releaseAt) revert ProverRegistryStillUnbonding(msg.sender, p.releaseAt);
+        uint64 until = p.releaseAt > _lockedUntil[msg.sender] ? p.releaseAt : _lockedUntil[msg.sender];
+        if (block.timestamp < until) revert ProverRegistryStillUnbonding(msg.sender, until);
         p.unbonding = 0;
         _stakeToken.safeTransfer(msg.sender, amount);
         emit Withdrawn(msg.sender, amount);
@@ -193,6 +195,18 @@ contract ProverRegistry is IProverRegistry, Ownable, ReentrancyGuard {
         _syncWeight(prover);
         if (slashed > 0) _stakeToken.safeTransfer(beneficiary, slashed);
         emit Slashed(prover, beneficiary, slashed, reason, p.stake, p.unbonding);
+    }
+
+    /// @inheritdoc IProverRegistry
+    function lockStake(address prover, uint64 until) external onlyMarket {
+        if (until <= _lockedUntil[prover]) return;
+        _lockedUntil[prover] = until;
+        emit StakeLocked(prover, until);
+    }
+
+    /// @inheritdoc IProverRegistry
+    function lockedUntil(address prover) external view returns (uint64) {
+        return _lockedUntil[prover];
     }
 
     // ---------------------------------------------------------------- governance

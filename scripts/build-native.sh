@@ -9,6 +9,8 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 src="$root/prover/native/msm/msm.cc"
 kernels="$root/prover/native/msm/kernels.cc"
+ntt="$root/prover/native/msm/ntt.cc"
+fixedbase="$root/prover/native/msm/fixedbase.cc"
 outdir="$root/prover/native/msm/build"
 out="$outdir/novanet_msm.node"
 warn() { printf '{"level":"warn","component":"build-native","msg":"%s"}\n' "$1" >&2; }
@@ -35,7 +37,7 @@ fi
 mkdir -p "$outdir"
 tmp="$out.tmp.$$"
 if "$cxx" -std=c++17 -O3 -march="$march" -fPIC -shared -pthread -fvisibility=hidden \
-  -DNODE_GYP_MODULE_NAME=novanet_msm -DNAPI_VERSION=8 -I"$inc" "$src" "$kernels" -o "$tmp"; then
+  -DNODE_GYP_MODULE_NAME=novanet_msm -DNAPI_VERSION=8 -I"$inc" "$src" "$kernels" "$ntt" "$fixedbase" -o "$tmp"; then
   mv -f "$tmp" "$out"
   info "built $out (march=$march)"
 else

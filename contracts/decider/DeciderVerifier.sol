@@ -74,6 +74,12 @@ abstract contract DeciderVerifier is IDeciderVerifier {
     function _tauG2() internal pure virtual returns (Bn254.G2Point memory);
 
     /// @inheritdoc IDeciderVerifier
+    function tauG2() external pure returns (uint256[4] memory) {
+        Bn254.G2Point memory t = _tauG2();
+        return [t.x[0], t.x[1], t.y[0], t.y[1]];
+    }
+
+    /// @inheritdoc IDeciderVerifier
     function verifyDecider(Instance calldata instance, DeciderProof calldata proof) external view returns (bool) {
         uint256 n = 2 * stateWidth();
         _checkInstance(instance, n);

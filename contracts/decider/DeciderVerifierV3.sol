@@ -3,11 +3,10 @@ pragma solidity ^0.8.28;
 
 import {Instance} from "../interfaces/INovaTypes.sol";
 import {Bn254} from "../libraries/Bn254.sol";
-import {Kzg} from "../libraries/Kzg.sol";
 
 /// @notice A decider v3 proof (docs/decider.md "Decider v3"): the commit-and-prove Groth16 proof of
-///         `D_F` v3 (`a, b, c`, the commitment `d` to `W', rW', rE'` and its proof of knowledge `pok`),
-///         the KZG openings of `cmW'`, `cmE'` at `ζ` (`yW, yE, piW, piE`) and the blinding fold
+///         `D_F` v3 (`a, b, c`, the commitment `d` to `u', x', W', rW', rE'` and its proof of knowledge
+///         `pok`), ONE KZG opening `(yo, pi)` of `cmW' + ζ^(nW+1)·cmE'` at `ζ`, and the blinding fold
 ///         (`blind`, `cmT`; `blind.x` empty and the rest zero when hiding is off). `ζ` is not sent: the
 ///         verifier derives it from `d`.
 struct DeciderProofV3 {
@@ -16,10 +15,8 @@ struct DeciderProofV3 {
     uint256[2] c;
     Bn254.G1Point d;
     Bn254.G1Point pok;
-    uint256 yW;
-    uint256 yE;
-    Bn254.G1Point piW;
-    Bn254.G1Point piE;
+    uint256 yo;
+    Bn254.G1Point pi;
     Instance blind;
     Bn254.G1Point cmT;
 }
@@ -31,12 +28,15 @@ struct DeciderProofV3 {
 ///         the proof. The key is kept as the code of a data contract (read with one EXTCODECOPY, no
 ///         SLOADs).
 /// @dev Steps: validate; redo the blinding fold (3 ecMul); `cmDigest = keccak(cmW', cmE') mod p`;
-///      `ζ = keccak(ZETA_TAG, d, cmDigest, u', x') mod p`; `vk_x` over `[u', x', ζ, yW, yE]`; the KZG
-///      batch terms `(L, R)`; `t = keccak(L, R, a, b, c, d, pok, vk_x) mod p`; ONE pairing product of six
-///      pairs checking Groth16 (γ = G2), the proof of knowledge `e(D, [σ]₂) = e(Π, G2)` scaled by `t`
-///      and KZG scaled by `t²`:
-///      `e(−A, B)·e(α, β)·e(vk_x + D − t·Π + t²·L, G2)·e(C, δ)·e(t·D, [σ]₂)·e(−t²·R, [τ]₂) = 1`.
-///      Never returns false: a failed check reverts with a custom error.
+///      `ζ = keccak(ZETA_TAG, d, cmDigest, u', x') mod p`; `y = u' + Σ x'_i·ζ^(i+1) + ζ^(2s+1)·yo`;
+///      `vk_x = IC_0 + ζ·IC_1 + y·IC_2` (2 ecMul, any state width); the KZG term
+///      `L = cmW' + ζ^(nW+1)·cmE' − yo·G + ζ·π`; `t = keccak(keccak(cmW', cmE', ζ, y, yo, π), a, b, c, d, pok) mod p`;
+///      ONE pairing product of six pairs checking Groth16 (γ = G2), the proof of knowledge
+///      `e(D, [σ]₂) = e(Π, G2)` scaled by `t` and KZG scaled by `t²`:
+///      `e(−A, B)·e(α, β)·e(vk_x + D − t·Π + t²·L, G2)·e(C, δ)·e(t·D, [σ]₂)·e(−t²·π, [τ]₂) = 1`,
+///      with `t²·L` as `t²·cmW' + (t²ζ^(nW+1))·cmE' − (t²·yo)·G + ζ·(t²·π)` (t² folded into the scalars:
+///      5 ecMul, 12 in all with the blinding fold). Never returns false: a failed check reverts with a
+///      custom error.
 contract DeciderVerifierV3 {
     error DeciderVerifierV3WrongXLength(uint256 length, uint256 expected);
     error DeciderVerifierV3ScalarNotInField(uint256 value);
@@ -45,9 +45,10 @@ contract DeciderVerifierV3 {
     /// @notice The verifying key words are malformed (version, length or a point off its curve).
     error DeciderVerifierV3BadKey();
 
-    uint256 internal constant VERSION = 3;
-    /// @dev Word offsets in the key: version, r1csHash, s, α (2), β (4), δ (4), σ (4), IC (2 each).
-    uint256 internal constant IC0 = 17;
+    uint256 internal constant VERSION = 4;
+    /// @dev Word offsets in the key: version, r1csHash, s, nW, α (2), β (4), δ (4), σ (4), IC_0..IC_2 (2 each).
+    uint256 internal constant IC0 = 18;
+    uint256 internal constant KEY_WORDS = 24;
     bytes32 internal constant BLIND_TAG = keccak256("NovaNet/decider/blind/v1");
     bytes32 internal constant ZETA_TAG = keccak256("NovaNet/decider/zeta/v3");
 
@@ -56,6 +57,7 @@ contract DeciderVerifierV3 {
     bytes32 private immutable _vkeyHash;
     bytes32 private immutable _r1csHash;
     uint256 private immutable _s;
+    uint256 private immutable _nW;
     uint256 private immutable _t0;
     uint256 private immutable _t1;
     uint256 private immutable _t2;
@@ -71,10 +73,10 @@ contract DeciderVerifierV3 {
     /// @param vkWords the verifying key words (see `vkeyHash`).
     /// @param srsTauG2 `[τ]G2` of the SRS, EIP-197 order `[x1, x0, y1, y0]`.
     constructor(uint256[] memory vkWords, uint256[4] memory srsTauG2) {
-        if (vkWords.length < IC0 || vkWords[0] != VERSION) revert DeciderVerifierV3BadKey();
+        if (vkWords.length != KEY_WORDS || vkWords[0] != VERSION) revert DeciderVerifierV3BadKey();
         uint256 s = vkWords[2];
-        if (s == 0 || s > 128 || vkWords.length != IC0 + 2 * (2 * s + 5)) revert DeciderVerifierV3BadKey();
-        Bn254.validate(Bn254.G1Point(vkWords[3], vkWords[4]));
+        if (s == 0 || s > 128 || vkWords[3] == 0 || vkWords[3] >= 2 ** 28) revert DeciderVerifierV3BadKey();
+        Bn254.validate(Bn254.G1Point(vkWords[4], vkWords[5]));
         for (uint256 i = IC0; i < vkWords.length; i += 2) {
             Bn254.validate(Bn254.G1Point(vkWords[i], vkWords[i + 1]));
         }
@@ -82,6 +84,7 @@ contract DeciderVerifierV3 {
         _vkeyHash = keccak256(data);
         _r1csHash = bytes32(vkWords[1]);
         _s = s;
+        _nW = vkWords[3];
         _keyWords = vkWords.length;
         (_t0, _t1, _t2, _t3) = (srsTauG2[0], srsTauG2[1], srsTauG2[2], srsTauG2[3]);
         // Data contract: runtime code = the words (init code copies what follows its 12 bytes).
@@ -119,6 +122,11 @@ contract DeciderVerifierV3 {
         return _s;
     }
 
+    /// @notice Length of the step's committed witness `W` (the KZG weight is `ζ^(nW+1)`).
+    function witnessLength() external view returns (uint256) {
+        return _nW;
+    }
+
     /// @notice `[τ]G2` of the SRS (EIP-197 order).
     function tauG2() external view returns (uint256[4] memory) {
         return [_t0, _t1, _t2, _t3];
@@ -140,26 +148,23 @@ contract DeciderVerifierV3 {
     function verifyDecider(Instance calldata instance, DeciderProofV3 calldata proof) external view returns (bool) {
         uint256 n = 2 * _s;
         _checkInstance(instance, n);
-        _checkScalar(proof.yW);
-        _checkScalar(proof.yE);
+        _checkScalar(proof.yo);
         Bn254.validate(Bn254.G1Point(proof.a[0], proof.a[1]));
         Bn254.validate(Bn254.G1Point(proof.c[0], proof.c[1]));
         Bn254.validate(proof.d);
         Bn254.validate(proof.pok);
-        Bn254.validate(proof.piW);
-        Bn254.validate(proof.piE);
+        Bn254.validate(proof.pi);
 
         (Bn254.G1Point[] memory g1, Bn254.G2Point[] memory g2) = _pairs(instance, proof, n);
         if (!Bn254.pairingProduct(g1, g2)) revert DeciderVerifierV3ProofRejected();
         return true;
     }
 
-    /// @dev The verifier's derived values: `vk_x`, the KZG batch terms, `ζ` and the batching challenge `t`.
+    /// @dev The verifier's derived values: `ζ`, the public input `y`, `vk_x`, the batching challenge `t`.
     struct Terms {
         Bn254.G1Point vkx;
-        Bn254.G1Point l;
-        Bn254.G1Point r;
         uint256 zeta;
+        uint256 y;
         uint256 t;
     }
 
@@ -169,11 +174,38 @@ contract DeciderVerifierV3 {
         returns (Terms memory tm)
     {
         uint256 digest = uint256(keccak256(abi.encode(dd.cmW.x, dd.cmW.y, dd.cmE.x, dd.cmE.y))) % Bn254.P;
-        tm.zeta = uint256(keccak256(abi.encode(ZETA_TAG, proof.d.x, proof.d.y, digest, dd.u, dd.x))) % Bn254.P;
-        tm.vkx = _publicCombination(w, dd, tm.zeta, proof.yW, proof.yE);
-        (tm.l, tm.r) = Kzg.batchTerms(dd.cmW, dd.cmE, tm.zeta, proof.yW, proof.yE, proof.piW, proof.piE);
-        tm.t = uint256(keccak256(abi.encode(tm.l, tm.r, proof.a, proof.b, proof.c, proof.d, proof.pok, tm.vkx)))
-            % Bn254.P;
+        uint256 zeta = uint256(keccak256(abi.encode(ZETA_TAG, proof.d.x, proof.d.y, digest, dd.u, dd.x))) % Bn254.P;
+        tm.zeta = zeta;
+        // y = u' + ζ·(x'_0 + ζ·(x'_1 + … + ζ·(x'_{2s−1} + ζ·yo)))
+        uint256 acc = proof.yo;
+        for (uint256 i = dd.x.length; i > 0; i--) {
+            acc = addmod(dd.x[i - 1], mulmod(zeta, acc, Bn254.P), Bn254.P);
+        }
+        tm.y = addmod(dd.u, mulmod(zeta, acc, Bn254.P), Bn254.P);
+        tm.vkx = Bn254.G1Point(w[IC0], w[IC0 + 1]);
+        tm.vkx = _mulAdd(tm.vkx, w, 1, zeta);
+        tm.vkx = _mulAdd(tm.vkx, w, 2, tm.y);
+        tm.t = _challenge(dd, proof, zeta, tm.y);
+    }
+
+    /// @dev `t = keccak(keccak(cmW', cmE', ζ, y, yo, π), a, b, c, d, pok) mod p`: after every pairing input.
+    function _challenge(Decided memory dd, DeciderProofV3 calldata proof, uint256 zeta, uint256 y)
+        private
+        pure
+        returns (uint256)
+    {
+        bytes32 h = keccak256(abi.encode(dd.cmW, dd.cmE, zeta, y, proof.yo, proof.pi));
+        return uint256(keccak256(abi.encode(h, proof.a, proof.b, proof.c, proof.d, proof.pok))) % Bn254.P;
+    }
+
+    /// @dev `b^e mod p` (square and multiply; `e < 2^28`).
+    function _pow(uint256 b, uint256 e) private pure returns (uint256 r) {
+        r = 1;
+        while (e != 0) {
+            if (e & 1 == 1) r = mulmod(r, b, Bn254.P);
+            b = mulmod(b, b, Bn254.P);
+            e >>= 1;
+        }
     }
 
     function _pairs(Instance calldata instance, DeciderProofV3 calldata proof, uint256 n)
@@ -182,24 +214,42 @@ contract DeciderVerifierV3 {
         returns (Bn254.G1Point[] memory g1, Bn254.G2Point[] memory g2)
     {
         uint256[] memory w = _key();
-        Terms memory tm = _terms(_decided(instance, proof, n), proof, w);
+        Decided memory dd = _decided(instance, proof, n);
+        Terms memory tm = _terms(dd, proof, w);
         uint256 t = tm.t;
         g1 = new Bn254.G1Point[](6);
         g2 = new Bn254.G2Point[](6);
         g1[0] = Bn254.negate(Bn254.G1Point(proof.a[0], proof.a[1]));
         g2[0] = Bn254.G2Point(proof.b[0], proof.b[1]);
-        g1[1] = Bn254.G1Point(w[3], w[4]);
-        g2[1] = _g2(w, 5);
-        // vk_x + D + t·(t·L − Π)
-        Bn254.G1Point memory inner = Bn254.addUnchecked(Bn254.mulUnchecked(tm.l, t), Bn254.negate(proof.pok));
-        g1[2] = Bn254.addUnchecked(Bn254.addUnchecked(tm.vkx, proof.d), Bn254.mulUnchecked(inner, t));
+        g1[1] = Bn254.G1Point(w[4], w[5]);
+        g2[1] = _g2(w, 6);
+        Bn254.G1Point memory tpi;
+        (g1[2], tpi) = _genPair(dd, proof, tm);
         g2[2] = Bn254.generatorG2();
         g1[3] = Bn254.G1Point(proof.c[0], proof.c[1]);
-        g2[3] = _g2(w, 9);
+        g2[3] = _g2(w, 10);
         g1[4] = Bn254.mulUnchecked(proof.d, t);
-        g2[4] = _g2(w, 13);
-        g1[5] = Bn254.negate(Bn254.mulUnchecked(tm.r, mulmod(t, t, Bn254.P)));
+        g2[4] = _g2(w, 14);
+        g1[5] = Bn254.negate(tpi);
         g2[5] = Bn254.G2Point([_t0, _t1], [_t2, _t3]);
+    }
+
+    /// @dev The G1 side of the G2-generator pair, `vk_x + D − t·Π + t²·cmW' + (t²ρ)·cmE' − (t²·yo)·G +
+    ///      ζ·(t²·π)` with `ρ = ζ^(nW+1)`, and `t²·π` (the `[τ]₂` pair's, negated there).
+    function _genPair(Decided memory dd, DeciderProofV3 calldata proof, Terms memory tm)
+        private
+        view
+        returns (Bn254.G1Point memory acc, Bn254.G1Point memory tpi)
+    {
+        uint256 t2 = mulmod(tm.t, tm.t, Bn254.P);
+        tpi = Bn254.mulUnchecked(proof.pi, t2);
+        acc = Bn254.addUnchecked(tm.vkx, proof.d);
+        acc = Bn254.addUnchecked(acc, Bn254.negate(Bn254.mulUnchecked(proof.pok, tm.t)));
+        acc = Bn254.addUnchecked(acc, Bn254.mulUnchecked(dd.cmW, t2));
+        acc = Bn254.addUnchecked(acc, Bn254.mulUnchecked(dd.cmE, mulmod(t2, _pow(tm.zeta, _nW + 1), Bn254.P)));
+        uint256 ty = mulmod(t2, proof.yo, Bn254.P);
+        acc = Bn254.addUnchecked(acc, Bn254.negate(Bn254.mulUnchecked(Bn254.generator(), ty)));
+        acc = Bn254.addUnchecked(acc, Bn254.mulUnchecked(tpi, tm.zeta));
     }
 
     function _checkScalar(uint256 v) private pure {
@@ -243,23 +293,6 @@ contract DeciderVerifierV3 {
         for (uint256 i = 0; i < n; i++) {
             d.x[i] = addmod(inst.x[i], mulmod(rb, b.x[i], Bn254.P), Bn254.P);
         }
-    }
-
-    /// @dev `vk_x = IC[0] + Σ s_i·IC[i+1]` over `s = [u, x, ζ, yW, yE]`.
-    function _publicCombination(uint256[] memory w, Decided memory d, uint256 zeta, uint256 yW, uint256 yE)
-        private
-        view
-        returns (Bn254.G1Point memory acc)
-    {
-        uint256 n = d.x.length;
-        acc = Bn254.G1Point(w[IC0], w[IC0 + 1]);
-        acc = _mulAdd(acc, w, 1, d.u);
-        for (uint256 i = 0; i < n; i++) {
-            acc = _mulAdd(acc, w, 2 + i, d.x[i]);
-        }
-        acc = _mulAdd(acc, w, 2 + n, zeta);
-        acc = _mulAdd(acc, w, 3 + n, yW);
-        acc = _mulAdd(acc, w, 4 + n, yE);
     }
 
     function _mulAdd(Bn254.G1Point memory acc, uint256[] memory w, uint256 j, uint256 s)

@@ -59,10 +59,17 @@ interface ICircuitRegistry {
     error CircuitRegistryInvalidDecider(address decider);
     /// @notice The SRS has no powers (`n` = 0) or a zero powers hash.
     error CircuitRegistryInvalidSrs();
+    /// @notice The decider's `[τ]G2` (its `tauG2()`, the constant its KZG check pairs with) is not the registered
+    ///         SRS's `tauG2`: the verifier was built for another SRS (or has no `tauG2()`: `reported` is all zero and
+    ///         `ok` false).
+    error CircuitRegistryTauG2Mismatch(address decider, bool ok, uint256[4] reported);
 
     /// @notice Registers a step circuit and returns its id. Nothing is read back from the decider's own
     ///         claims (its `r1csHash()` is self-reported and proves nothing): the record holds what the registrant
-    ///         states and the decider's code hash. Emits a {CircuitRegistered} event.
+    ///         states and the decider's code hash. The decider's `tauG2()` must equal `srs.tauG2`
+    ///         ({CircuitRegistryTauG2Mismatch}): this refuses a verifier built for another SRS; a dishonest decider
+    ///         can report any value, which the code hash and `novanet circuit verify` catch (docs/trust.md).
+    ///         Emits a {CircuitRegistered} event.
     function registerCircuit(
         bytes32 r1csHash,
         uint64 nConstraints,

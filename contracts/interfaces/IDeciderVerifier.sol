@@ -16,4 +16,8 @@ interface IDeciderVerifier {
 
     /// @notice The state width `s` of the step circuit (`x` has length `2s`).
     function stateWidth() external view returns (uint256);
+
+    /// @notice `[τ]G2` of the SRS whose KZG openings this verifier checks, EIP-197 order `[x1, x0, y1, y0]`.
+    ///         {ICircuitRegistry.registerCircuit} refuses a decider whose `[τ]G2` is not the registered SRS's.
+    function tauG2() external view returns (uint256[4] memory);
 }

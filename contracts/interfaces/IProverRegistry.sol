@@ -47,6 +47,9 @@ interface IProverRegistry {
         uint256 totalStake,
         uint256 totalUnbonding
     );
+    /// @notice The market locked `prover`'s stake (active and unbonding) until `until`: it has work that can
+    ///         still be disputed, so {withdraw} waits for it.
+    event StakeLocked(address indexed prover, uint64 until);
     /// @notice The market allowed to slash was set (once).
     event MarketSet(address indexed market);
     /// @notice The governance parameters changed.
@@ -88,6 +91,13 @@ interface IProverRegistry {
     /// @notice Slashes up to `amount` (active stake first, then unbonding) to `beneficiary`; only the
     ///         market. Returns what was actually slashed. Emits a {Slashed} event.
     function slash(address prover, uint256 amount, address beneficiary, bytes32 reason) external returns (uint256);
+
+    /// @notice Keeps `prover`'s stake from being withdrawn before `until` (only raises the lock). Only the
+    ///         market: called when the prover submits work that stays disputable until `until`. Emits {StakeLocked}.
+    function lockStake(address prover, uint64 until) external;
+
+    /// @notice The time before which {withdraw} reverts for `prover` because of disputable work.
+    function lockedUntil(address prover) external view returns (uint64);
 
     /// @notice The ERC-20 staked.
     function stakeToken() external view returns (address);

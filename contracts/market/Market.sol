@@ -59,6 +59,7 @@ contract Market is IMarket, MarketBase {
     /// @inheritdoc IMarket
     function getJob(uint256 jobId) external view returns (Job memory) {
         JobData storage d = _jobs[jobId];
+        CircuitData storage c = _circ(d);
         return Job({
             requester: d.requester,
             status: d.status,
@@ -73,11 +74,11 @@ contract Market is IMarket, MarketBase {
             requestBlock: d.requestBlock,
             disputeClearedAt: d.disputeClearedAt,
             disputeClearedBlock: d.disputeClearedBlock,
-            decider: d.decider,
+            decider: c.decider,
             fee: d.fee,
-            bond: d.bond,
+            bond: uint128(_bond(d)),
             manifestRoot: d.manifestRoot,
-            domain: d.domain
+            domain: c.domain
         });
     }
 
@@ -163,12 +164,12 @@ contract Market is IMarket, MarketBase {
         _claim(jobId, j, DECISION_TASK);
         uint256 rootId = uint256(j.nLeaves);
         _checkStored(jobId, rootId, root);
-        if (!IDeciderVerifier(j.decider).verifyDecider(root.instance, proof)) revert MarketDeciderRejected(jobId, rootId);
+        if (!IDeciderVerifier(_circ(j).decider).verifyDecider(root.instance, proof)) revert MarketDeciderRejected(jobId, rootId);
         j.status = JobStatus.Verified;
         emit JobVerified(jobId, msg.sender, root.zOut);
         address token = j.feeToken;
         _credit(msg.sender, token, jobId, DECISION_TASK, _reward(j, _decisionUnits(j)), "task");
-        _credit(j.requester, token, jobId, 0, _dust(j) + j.bond, "dust+bond");
+        _credit(j.requester, token, jobId, 0, _dust(j) + _bond(j), "dust+bond");
         _callback(jobId, j.requester, root.zOut, _params[j.paramsId].callbackGasLimit);
     }
 
@@ -230,7 +231,7 @@ contract Market is IMarket, MarketBase {
         j.status = JobStatus.Cancelled;
         uint256 refund = j.fee - j.owed;
         emit JobCancelled(jobId, refund);
-        _credit(j.requester, j.feeToken, jobId, 0, refund + j.bond, "refund");
+        _credit(j.requester, j.feeToken, jobId, 0, refund + _bond(j), "refund");
     }
 
     /// @inheritdoc IMarket
@@ -241,7 +242,7 @@ contract Market is IMarket, MarketBase {
         // Open disputes end with the job: bonds back to their challengers.
         uint256 refund = j.fee - j.owed;
         emit JobExpired(jobId, refund);
-        _credit(j.requester, j.feeToken, jobId, 0, refund + j.bond, "refund");
+        _credit(j.requester, j.feeToken, jobId, 0, refund + _bond(j), "refund");
     }
 
     /// @dev Runs the current call in {extension} on this contract's storage and returns or reverts with its result.

@@ -43,26 +43,29 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         uint16 stateWidth;
         // slot 1
         address feeToken;
-        uint40 deadline;
-        uint40 createdAt;
+        uint32 deadline;
+        uint32 createdAt;
+        uint32 paramsId;
         // slot 2
-        address decider;
-        uint48 constraints;
-        uint48 deciderConstraints;
-        // slot 3
+        uint128 fee;
         uint64 circuitId;
         uint64 requestBlock;
-        uint32 paramsId;
+        // slot 3
+        bytes32 manifestRoot;
+        // slot 4 (first write at the first submission or dispute)
+        uint128 owed;
         uint40 disputeClearedAt;
         uint40 disputeClearedBlock;
-        // slot 4
-        uint128 fee;
-        uint128 bond;
-        // slot 5, 6
-        bytes32 manifestRoot;
+    }
+
+    /// @dev What a job reads of its circuit, copied from the (immutable) CircuitRegistry record at the first
+    ///      request of the circuit: the request then writes 4 words, and reads 1.
+    struct CircuitData {
+        address decider;
+        uint40 constraints;
+        uint40 deciderConstraints;
+        uint16 stateWidth;
         bytes32 domain;
-        // slot 7 (first write at the first submission)
-        uint128 owed;
     }
 
     /// @dev Info word of a task: submitter (done) | at | block | flags | slashed attempts. With no submitter
@@ -87,6 +90,7 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
     mapping(uint256 => mapping(uint256 => Info)) internal _info;
     mapping(uint256 => mapping(uint256 => address)) internal _challenger;
     mapping(uint256 => mapping(uint256 => uint64)) internal _answerBy;
+    mapping(uint256 => CircuitData) internal _circuitData;
 
     constructor(IProverRegistry registry_, ICircuitRegistry circuits_, Weights memory weights_, address owner_)
         Ownable(owner_)
@@ -117,7 +121,29 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
             if (IERC20(token).balanceOf(address(this)) - before != total) revert MarketInvalidFee(fee, 0);
         }
         j.fee = uint128(fee);
-        j.bond = uint128(bond);
+    }
+
+    /// @dev The requester bond, `fee · requesterBondBps / 10⁴` of the job's (immutable) parameter set.
+    function _bond(JobData storage j) internal view returns (uint256) {
+        return uint256(j.fee) * _params[j.paramsId].requesterBondBps / 10_000;
+    }
+
+    /// @dev The job's circuit record.
+    function _circ(JobData storage j) internal view returns (CircuitData storage) {
+        return _circuitData[j.circuitId];
+    }
+
+    /// @dev The circuit's record, copied from the registry at its first use here (registry records never change).
+    function _circuitOf(uint256 circuitId) internal returns (CircuitData storage cd) {
+        cd = _circuitData[circuitId];
+        if (cd.decider != address(0)) return cd;
+        ICircuitRegistry.Circuit memory c = circuits.getCircuit(circuitId);
+        if (c.nConstraints > type(uint40).max || c.deciderConstraints > type(uint40).max) revert MarketInvalidShape(0, 0);
+        cd.decider = c.decider;
+        cd.constraints = uint40(c.nConstraints);
+        cd.deciderConstraints = uint40(c.deciderConstraints);
+        cd.stateWidth = uint16(c.stateWidth);
+        cd.domain = Fold.domain(block.chainid, address(this), c.r1csHash, c.srsDigest);
     }
 
     /// @dev The fee must reach `minFee` and pay every task at least 1 (the smallest task is a merge or a
@@ -136,7 +162,7 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         returns (Instance memory)
     {
         _checkChunk(jobId, j, taskId, ch);
-        return Chunks.foldChunk(j.domain, jobId, j.stateWidth, taskId, ch.states, ch.cmW, ch.cmT);
+        return Chunks.foldChunk(_circ(j).domain, jobId, j.stateWidth, taskId, ch.states, ch.cmW, ch.cmT);
     }
 
     function _checkChunk(uint256 jobId, JobData storage j, uint256 taskId, Chunk calldata ch) internal view {
@@ -166,7 +192,7 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         for (uint256 i = 0; i < left.zOut.length; ++i) {
             if (left.zOut[i] != right.zIn[i]) revert MarketDiscontinuity(jobId, taskId);
         }
-        return _foldPair(j.domain, jobId, taskId, left.instance, right.instance, cmT);
+        return _foldPair(_circ(j).domain, jobId, taskId, left.instance, right.instance, cmT);
     }
 
     function _foldPair(
@@ -199,7 +225,7 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
 
     /// @dev A bundle's job record: one word (requester, Verified, N).
     function _bundleJob(uint256 circuitId, uint256[] calldata states, uint256 n) internal returns (BundleJob memory b) {
-        ICircuitRegistry.Circuit memory c = circuits.getCircuit(circuitId);
+        CircuitData storage c = _circuitOf(circuitId);
         uint256 s = c.stateWidth;
         if (states.length != (n + 1) * s) revert MarketInvalidBatch();
         for (uint256 i = 0; i < states.length; ++i) {
@@ -210,7 +236,7 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         j.requester = msg.sender;
         j.status = JobStatus.Verified;
         j.nLeaves = uint32(n);
-        b = BundleJob(jobId, Fold.domain(block.chainid, address(this), c.r1csHash, c.srsDigest), c.decider, s);
+        b = BundleJob(jobId, c.domain, c.decider, s);
     }
 
     /// @dev Slashes the assignees of attempts `slashedUpTo..attempt−1` (never `keep`, the submitter), to `keep`
@@ -300,7 +326,7 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         Instance calldata leaf,
         DeciderProof calldata proof
     ) internal view returns (bool) {
-        Chunks.Job memory cj = Chunks.Job(j.manifestRoot, j.stateWidth, j.nLeaves, j.decider);
+        Chunks.Job memory cj = Chunks.Job(j.manifestRoot, j.stateWidth, j.nLeaves, _circ(j).decider);
         return Chunks.impossible(cj, reason, index, segs, leaf, proof);
     }
 
@@ -346,6 +372,9 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         info.at = uint40(block.timestamp);
         info.blk = uint40(block.number);
         j.owed += uint128(_reward(j, units));
+        // The node can be disputed (and its submitter slashed) until the job closes: at the latest its deadline
+        // plus an answer window. The stake cannot be withdrawn before (unstaking first does not dodge the slash).
+        registry.lockStake(msg.sender, uint64(j.deadline) + _params[j.paramsId].disputeWindow);
     }
 
     /// @dev When a task's inputs were complete (time and block): chunks at the request (or their last reset),
@@ -384,7 +413,8 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         returns (address)
     {
         bytes32 seed = keccak256(abi.encode(_blockHash(blk + 1), address(this), jobId, taskId, attempt));
-        uint64 need = taskId == DECISION ? j.deciderConstraints : j.constraints;
+        CircuitData storage cd = _circ(j);
+        uint64 need = taskId == DECISION ? cd.deciderConstraints : cd.constraints;
         return registry.sample(uint256(seed), need);
     }
 
@@ -466,21 +496,21 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
 
     function _chunkUnits(JobData storage j, uint256 m) internal view returns (uint256) {
         Weights memory w = weights;
-        return (m * w.leaf + (m - 1) * w.fold) * j.constraints;
+        return (m * w.leaf + (m - 1) * w.fold) * _circ(j).constraints;
     }
 
     function _mergeUnits(JobData storage j) internal view returns (uint256) {
-        return uint256(weights.fold) * j.constraints;
+        return uint256(weights.fold) * _circ(j).constraints;
     }
 
     function _decisionUnits(JobData storage j) internal view returns (uint256) {
-        return uint256(weights.decision) * j.deciderConstraints;
+        return uint256(weights.decision) * _circ(j).deciderConstraints;
     }
 
     function _reward(JobData storage j, uint256 units) internal view returns (uint256) {
         uint256 n = j.nLeaves;
         Weights memory w = weights;
-        uint256 total = (n * w.leaf + (n - 1) * w.fold) * j.constraints + _decisionUnits(j);
+        uint256 total = (n * w.leaf + (n - 1) * w.fold) * _circ(j).constraints + _decisionUnits(j);
         return Math.mulDiv(j.fee, units, total);
     }
 

@@ -14,10 +14,10 @@ import {IMarketTypes} from "../interfaces/IMarket.sol";
 import {MarketBase} from "./MarketBase.sol";
 import {IProverRegistry} from "../interfaces/IProverRegistry.sol";
 import {Bn254} from "../libraries/Bn254.sol";
-import {Bundle} from "../libraries/Bundle.sol";
 import {Fold} from "../libraries/Fold.sol";
 import {RewardSplitter} from "../RewardSplitter.sol";
 import {Chunks} from "./Chunks.sol";
+import {MarketDisputes} from "./MarketDisputes.sol";
 
 /// @title MarketExtension
 /// @notice The market's extension: requests, bundles, governance, liveness slashes, disputes, impossibility proofs,
@@ -27,9 +27,27 @@ import {Chunks} from "./Chunks.sol";
 contract MarketExtension is MarketBase {
     using SafeERC20 for IERC20;
 
+    /// @notice Where the dispute functions live (deployed by this constructor; reached by delegatecall from
+    ///         this contract's fallback, itself run by delegatecall from {Market}: the market's storage throughout).
+    address public immutable disputes;
+
     constructor(IProverRegistry registry_, ICircuitRegistry circuits_, Weights memory weights_, address owner_)
         MarketBase(registry_, circuits_, weights_, owner_)
-    {}
+    {
+        disputes = address(new MarketDisputes(registry_, circuits_, weights_, owner_));
+    }
+
+    /// @dev Dispute functions: run in {disputes} on the caller's storage.
+    fallback() external payable {
+        address d = disputes;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), d, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
+    }
 
 
     // ================================================================ liveness
@@ -44,55 +62,6 @@ contract MarketExtension is MarketBase {
         if (!ready || blk + 1 >= block.number) revert MarketTaskNotReady(jobId, taskId);
         uint32 attempt = uint32((block.timestamp - at) / _params[j.paramsId].window);
         _slashMissed(jobId, j, taskId, blk, attempt, address(0));
-    }
-
-    // ================================================================ disputes
-
-    /// @notice See {IMarket}; reached by delegatecall from {Market}.
-    function dispute(uint256 jobId, uint256 nodeId) external nonReentrant {
-        JobData storage j = _open(jobId);
-        address submitter = _info[jobId][nodeId].submitter;
-        if (_nodes[jobId][nodeId] == bytes32(0) || submitter == address(0)) revert MarketTaskNotReady(jobId, nodeId);
-        if (_challenger[jobId][nodeId] != address(0)) revert MarketDisputeState(jobId, nodeId);
-        if (!registry.isStaked(msg.sender)) revert MarketNotStaked(msg.sender);
-        if (submitter == msg.sender) revert MarketNotAssignee(jobId, nodeId, msg.sender, submitter);
-        Params storage p = _params[j.paramsId];
-        uint64 by = uint64(block.timestamp) + p.disputeWindow;
-        _challenger[jobId][nodeId] = msg.sender;
-        _answerBy[jobId][nodeId] = by;
-        j.openDisputes += 1;
-        emit DisputeOpened(jobId, nodeId, msg.sender, submitter, p.disputeBond, by);
-        if (p.disputeBond > 0) _stakeToken.safeTransferFrom(msg.sender, address(this), p.disputeBond);
-    }
-
-    /// @notice See {IMarket}; reached by delegatecall from {Market}.
-    function answerDispute(uint256 jobId, uint256 nodeId, NodeData calldata node, DeciderProof calldata proof)
-        external
-        nonReentrant
-    {
-        JobData storage j = _jobs[jobId];
-        address challenger = _challenger[jobId][nodeId];
-        if (challenger == address(0)) revert MarketDisputeState(jobId, nodeId);
-        _checkStored(jobId, nodeId, node);
-        if (!IDeciderVerifier(j.decider).verifyDecider(node.instance, proof)) revert MarketDeciderRejected(jobId, nodeId);
-        address submitter = _info[jobId][nodeId].submitter;
-        _closeDispute(jobId, j, nodeId);
-        emit DisputeResolved(jobId, nodeId, challenger, submitter, false, false, 0, 0, 0);
-        _credit(submitter, address(_stakeToken), jobId, nodeId, _params[j.paramsId].disputeBond, "bond");
-    }
-
-    /// @notice See {IMarket}; reached by delegatecall from {Market}.
-    function resolveDispute(uint256 jobId, uint256 nodeId) external nonReentrant {
-        JobData storage j = _jobs[jobId];
-        address challenger = _challenger[jobId][nodeId];
-        if (challenger == address(0)) revert MarketDisputeState(jobId, nodeId);
-        uint64 by = _answerBy[jobId][nodeId];
-        if (block.timestamp <= by) revert MarketNotExpired(jobId, nodeId, by);
-        address submitter = _info[jobId][nodeId].submitter;
-        _closeDispute(jobId, j, nodeId);
-        (uint256 slashed, uint256 burned, uint256 reward) = _slashAndReset(jobId, j, nodeId, submitter);
-        emit DisputeResolved(jobId, nodeId, challenger, submitter, true, false, slashed, burned, reward);
-        _credit(challenger, address(_stakeToken), jobId, nodeId, _params[j.paramsId].disputeBond + reward, "dispute");
     }
 
     // ================================================================ impossibility
@@ -114,7 +83,7 @@ contract MarketExtension is MarketBase {
         j.status = JobStatus.Voided;
         uint256 refund = j.fee - j.owed;
         emit JobVoided(jobId, msg.sender, reason, index, refund);
-        _credit(msg.sender, j.feeToken, jobId, 0, j.bond, "void");
+        _credit(msg.sender, j.feeToken, jobId, 0, _bond(j), "void");
         _credit(j.requester, j.feeToken, jobId, 0, refund, "refund");
     }
 
@@ -131,11 +100,21 @@ contract MarketExtension is MarketBase {
         uint256 n = cmW.length;
         if (n == 0 || n > MAX_LEAVES || cmT.length != n - 1) revert MarketInvalidBatch();
         BundleJob memory b = _bundleJob(circuitId, states, n);
-        Instance memory U = Bundle.foldTree(b.domain, b.s, states, cmW, cmT);
-        if (!IDeciderVerifier(b.decider).verifyDecider(U, proof)) revert MarketDeciderRejected(b.jobId, n);
+        _verifyBundle(b, states, cmW, cmT, proof);
         uint256[] memory zN = _emitBundle(b, circuitId, states, n);
         _callback(b.jobId, msg.sender, zN, _params[paramsCount].callbackGasLimit);
         return b.jobId;
+    }
+
+    function _verifyBundle(
+        BundleJob memory b,
+        uint256[] calldata states,
+        Bn254.G1Point[] calldata cmW,
+        Bn254.G1Point[] calldata cmT,
+        DeciderProof calldata proof
+    ) private view {
+        Instance memory U = Chunks.foldChunk(b.domain, 0, b.s, cmW.length, states, cmW, cmT);
+        if (!IDeciderVerifier(b.decider).verifyDecider(U, proof)) revert MarketDeciderRejected(b.jobId, cmW.length);
     }
 
     // ================================================================ governance
@@ -149,11 +128,14 @@ contract MarketExtension is MarketBase {
     function requestProof(Request calldata q) external payable nonReentrant returns (uint256 jobId) {
         uint32 pid = paramsCount;
         Params storage p = _params[pid];
-        ICircuitRegistry.Circuit memory c = circuits.getCircuit(q.circuitId);
+        CircuitData storage c = _circuitOf(q.circuitId);
         uint256 s = c.stateWidth;
         if (q.z0.length != s) revert MarketInvalidStateLength(q.z0.length, s);
         if (q.z1.length != s) revert MarketInvalidStateLength(q.z1.length, s);
-        if (q.nLeaves == 0 || q.nLeaves > MAX_LEAVES || q.chunkLog > 16) revert MarketInvalidShape(q.nLeaves, q.chunkLog);
+        // A chunk must fit one transaction far below 2^24 gas (~19k gas a leaf plus ~1.3k per state word).
+        if (q.nLeaves == 0 || q.nLeaves > MAX_LEAVES || (uint256(1) << q.chunkLog) * (20_000 + 1_300 * s) > 12_000_000) {
+            revert MarketInvalidShape(q.nLeaves, q.chunkLog);
+        }
         if (!MerkleProof.verifyCalldata(q.z0Proof, q.manifestRoot, Chunks.segmentLeaf(0, q.z0, q.z1))) {
             revert MarketZ0Mismatch();
         }
@@ -171,20 +153,15 @@ contract MarketExtension is MarketBase {
         j.nLeaves = q.nLeaves;
         j.stateWidth = uint16(s);
         j.feeToken = q.feeToken;
-        j.deadline = uint40(q.deadline);
-        j.createdAt = uint40(block.timestamp);
-        j.decider = c.decider;
-        j.constraints = uint48(c.nConstraints);
-        j.deciderConstraints = uint48(c.deciderConstraints);
+        j.deadline = uint32(q.deadline);
+        j.createdAt = uint32(block.timestamp);
+        j.paramsId = pid;
         j.circuitId = uint64(q.circuitId);
         j.requestBlock = uint64(block.number);
-        j.paramsId = pid;
         j.manifestRoot = q.manifestRoot;
-        bytes32 dom = Fold.domain(block.chainid, address(this), c.r1csHash, c.srsDigest);
-        j.domain = dom;
         uint256 bond = _escrow(q.feeToken, q.fee, p, j);
         _checkFee(j, q.fee, p.minFee);
-        _emitRequested(jobId, q, bond, dom, pid);
+        _emitRequested(jobId, q, bond, c.domain, pid);
     }
 
     // ================================================================ submissions

@@ -22,6 +22,12 @@ contract MockDeciderVerifier is IDeciderVerifier {
         stateWidth = stateWidth_;
     }
 
+    /// @notice TEST ONLY: claims the all-zero `[τ]G2` (test registrations use a stand-in SRS with it). It checks
+    ///         no KZG opening, so this claim is as empty as its `r1csHash`.
+    function tauG2() external pure returns (uint256[4] memory) {
+        return [uint256(0), 0, 0, 0];
+    }
+
     function verifyDecider(Instance calldata instance, DeciderProof calldata proof) external view returns (bool) {
         uint256 zeta = uint256(keccak256(abi.encode(instance))) % Bn254.P;
         if (proof.zeta != zeta) revert MockDeciderVerifierRejected();

@@ -16,6 +16,12 @@ contract RejectingDeciderVerifier is IDeciderVerifier {
         stateWidth = stateWidth_;
     }
 
+    /// @notice TEST ONLY: claims the all-zero `[τ]G2` (test registrations use a stand-in SRS with it). It checks
+    ///         no KZG opening, so this claim is as empty as its `r1csHash`.
+    function tauG2() external pure returns (uint256[4] memory) {
+        return [uint256(0), 0, 0, 0];
+    }
+
     function verifyDecider(Instance calldata, DeciderProof calldata) external pure returns (bool) {
         return false;
     }

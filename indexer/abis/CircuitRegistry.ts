@@ -8,6 +8,15 @@ export const CircuitRegistryAbi = [
   { inputs: [], name: "CircuitRegistryInvalidSize", type: "error" },
   { inputs: [], name: "CircuitRegistryInvalidSrs", type: "error" },
   {
+    inputs: [
+      { internalType: "address", name: "decider", type: "address" },
+      { internalType: "bool", name: "ok", type: "bool" },
+      { internalType: "uint256[4]", name: "reported", type: "uint256[4]" },
+    ],
+    name: "CircuitRegistryTauG2Mismatch",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "circuitId", type: "uint256" }],
     name: "CircuitRegistryUnknownCircuit",
     type: "error",

@@ -146,6 +146,15 @@ export const ProverRegistryAbi = [
     anonymous: false,
     inputs: [
       { indexed: true, internalType: "address", name: "prover", type: "address" },
+      { indexed: false, internalType: "uint64", name: "until", type: "uint64" },
+    ],
+    name: "StakeLocked",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "prover", type: "address" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "totalStake", type: "uint256" },
     ],
@@ -208,6 +217,23 @@ export const ProverRegistryAbi = [
     inputs: [{ internalType: "address", name: "prover", type: "address" }],
     name: "isStaked",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "prover", type: "address" },
+      { internalType: "uint64", name: "until", type: "uint64" },
+    ],
+    name: "lockStake",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "prover", type: "address" }],
+    name: "lockedUntil",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
     stateMutability: "view",
     type: "function",
   },

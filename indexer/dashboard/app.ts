@@ -184,6 +184,7 @@ function Jobs({ o, selected }: { o: Overview; selected: string | undefined }) {
 }
 
 const NODE_R = 13;
+const LABEL_PX = 80;
 const ROW = 64;
 
 /** The fold tree as SVG: nodes placed by their leaf range, the decision above the root. */
@@ -193,7 +194,6 @@ function TreeView({ tree }: { tree: Tree }) {
   const shown = tree.nodes;
   const columns = tree.complete ? n : shown.filter((node) => node.taskKind === "chunk").length;
   const width = Math.max(640, columns * 44);
-  const labelAll = n <= 32;
   const top = 70;
   const height = top + tree.depth * ROW + 40;
   const x = (node: { a: number; c: number }) => 20 + ((node.a + node.c) / 2 / n) * (width - 40);
@@ -201,7 +201,8 @@ function TreeView({ tree }: { tree: Tree }) {
   const byId = new Map(tree.nodes.map((node) => [node.id, node]));
   const root = tree.nodes[0]!;
   const d = tree.decision;
-  const label = (node: TreeNode) => (labelAll || node.taskRoot) && node.prover !== null;
+  // A node is labelled with its prover where the label fits under it (else its tooltip says who).
+  const label = (node: TreeNode) => node.prover !== null && ((node.c - node.a) / n) * (width - 40) >= LABEL_PX;
   return html`<svg viewBox=${`0 0 ${width} ${height}`} width=${width} height=${height} role="img" aria-label="fold tree">
     <line x1=${x(root)} y1=${y(0)} x2=${x(root)} y2=${24} stroke="#98a2b3" />
     ${shown
@@ -264,7 +265,10 @@ function JobTreeSection({ tree }: { tree: Tree | { error: string } | null }) {
       )}
     </div>
     <${TreeView} tree=${tree} />
-    <${TaskTable} tasks=${tree.tasks} />
+    <details open=${tree.tasks.length <= 32}>
+      <summary>${tree.tasks.length} tasks</summary>
+      <${TaskTable} tasks=${tree.tasks} />
+    </details>
   </section>`;
 }
 

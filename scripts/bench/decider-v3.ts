@@ -119,10 +119,10 @@ export async function provePhaseV3(step: string): Promise<Omit<V3Row, "keygenMs"
   });
   const proveMs = Math.round(performance.now() - t1);
   const provePeakMB = stop();
-  const ok = checkDeciderV3(pk.vkey, srs, shape.s, root.node.U, proof);
+  const ok = checkDeciderV3(pk.vkey, srs, shape.s, shape.nW, root.node.U, proof);
   if (!ok.ok) throw new Error(`v3 benchmark proof does not verify: ${ok.reason}`);
   const { viem } = await network.connect();
-  const words = vkeyWordsV3(pk.vkey, shape.r1csHash, shape.s);
+  const words = vkeyWordsV3(pk.vkey, shape.r1csHash, shape.s, shape.nW);
   const tau = g2ToEvm(srs.tauG2).flat() as unknown as readonly [bigint, bigint, bigint, bigint];
   const v = await viem.deployContract("DeciderVerifierV3", [words, tau]);
   const args = [instanceAbi(root.node.U), deciderProofV3Abi(proof)] as const;

@@ -191,7 +191,7 @@ async function benchGas(): Promise<VerifyRow[]> {
     const pk = await readKeys(path);
     const tau = g2ToEvm(srs.tauG2).flat() as unknown as readonly [bigint, bigint, bigint, bigint];
     const v3 = await viem.deployContract("DeciderVerifierV3", [
-      vkeyWordsV3(pk.vkey, circuit.shape.r1csHash, circuit.shape.s),
+      vkeyWordsV3(pk.vkey, circuit.shape.r1csHash, circuit.shape.s, circuit.shape.nW),
       tau,
     ]);
     for (const hiding of [true, false]) {

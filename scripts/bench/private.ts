@@ -113,7 +113,14 @@ try {
     });
     const pProve = performance.now() - t;
     t = performance.now();
-    const pv = await verifyPrivateBundle(p.bundle, { circuit: CUBIC, cacheDir: CACHE });
+    // As for local: the prover's own ptau and (dev) key, handed over explicitly (never taken from the bundle).
+    const pv = await verifyPrivateBundle(p.bundle, {
+      circuit: CUBIC,
+      cacheDir: CACHE,
+      ptau: p.ptau,
+      vkey: p.vkey,
+      insecureDevKeys: true,
+    });
     const pVerify = performance.now() - t;
     if (!pv.valid) throw new Error(`private bundle did not verify: ${pv.reason}`);
     const pj = (await import(join(p.bundle, "bundle.json"), { with: { type: "json" } })).default;

@@ -241,6 +241,10 @@ export async function startNodeNet(o: { dir: string; nodes: number; port?: numbe
           const end = stuck.reduce((m, v) => (v.windowEnd < m ? v.windowEnd : m), stuck[0].windowEnd);
           await warp(end - now + 1n);
           warps++;
+          if (process.env.NOVANET_TEST_WARPS)
+            console.log(
+              `warp ${end - now + 1n}s: ${stuck.map((v) => `${v.assignee.slice(0, 8)}@${v.attempt}→${v.windowEnd}`).join(" ")} now ${now}`,
+            );
         }
         await new Promise((r) => setTimeout(r, 700));
         return undefined;

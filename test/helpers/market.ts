@@ -65,8 +65,8 @@ export async function marketFixture(opts: FixtureOptions = {}) {
     opts.nWitness ?? 100n,
     s,
     // A stand-in SRS record: its powers hash is the digest the test was given; the market's domain uses the
-    // registry's digest of it (read back below as `srsDigest`).
-    { n: 1n, powersHash: opts.srsDigest ?? keccak256("0x02"), tauG2: [0n, 0n, 0n, 0n] },
+    // registry's digest of it (read back below as `srsDigest`). Its [τ]G2 is the decider's (the registry checks).
+    { n: 1n, powersHash: opts.srsDigest ?? keccak256("0x02"), tauG2: await verifier.read.tauG2() },
     verifier.address,
     opts.deciderConstraints ?? 100_000n,
   ]);

@@ -1,6 +1,6 @@
 /**
  * Fixtures and a driver for the v2 market tests (contracts/market): a fresh in-process Hardhat chain with the
- * stake token, ProverRegistry, CircuitRegistry, the Bundle and Chunks libraries, MarketExtension and the Market
+ * stake token, ProverRegistry, CircuitRegistry, the Chunks library, MarketExtension and the Market
  * facade; staked provers; a circuit with the test-only MockDeciderVerifier. Chunks use random commitments (the
  * market checks folds, not satisfiability); nodes above chunks are read back from `NodeSubmitted`. The tree
  * shape and the manifest come from the shared modules prover/src/tree/shape.ts and prover/src/tree/manifest.ts.
@@ -98,9 +98,8 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
   const feeToken = await viem.deployContract("TestToken", ["Fee", "FEE"]);
   const registry = await viem.deployContract("ProverRegistry", [token.address, 100n * E18, 7n * 86400n, owner]);
   const circuits = await viem.deployContract("CircuitRegistry", []);
-  const bundle = await viem.deployContract("Bundle", []);
   const chunks = await viem.deployContract("Chunks", []);
-  const libraries = { Bundle: bundle.address, Chunks: chunks.address };
+  const libraries = { Chunks: chunks.address };
   const weights = { leaf: 1n, fold: 1n, decision: 1n };
   const params = { ...V2_PARAMS, ...opts.params };
   const ext = await viem.deployContract("MarketExtension", [registry.address, circuits.address, weights, owner], {
@@ -211,6 +210,61 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
     return r;
   }
 
+  /** Sends `calls` with automine paused, mines until every one is in, returns the receipts (in call order). */
+  async function batched(jobId: bigint, calls: (() => Promise<Hex>)[]) {
+    await conn.provider.request({ method: "evm_setAutomine", params: [false] });
+    const hashes: Hex[] = [];
+    try {
+      for (const c of calls) hashes.push(await c());
+    } finally {
+      await conn.provider.request({ method: "evm_setAutomine", params: [true] });
+    }
+    await networkHelpers.mine(1);
+    const receipts = [];
+    for (const hash of hashes) {
+      for (;;) {
+        const r = await publicClient.getTransactionReceipt({ hash }).catch(() => undefined);
+        if (r) {
+          if (r.status !== "success") throw new Error(`transaction ${hash} reverted`);
+          remember(jobId, r.logs);
+          receipts.push(r);
+          break;
+        }
+        await networkHelpers.mine(1);
+      }
+    }
+    return receipts;
+  }
+
+  /**
+   * Submits chunks `ids` in as few blocks as the block gas limit allows (automine paused), so that every seed
+   * stays within the 256 blocks `blockhash` reaches (Hardhat has no EIP-2935 history contract).
+   */
+  async function submitChunksBatched(job: Job, ids: readonly bigint[]) {
+    const calls = [];
+    for (const id of ids) {
+      const who = await assignee(job.jobId, id);
+      const data = chunkData(job, id);
+      const gas = 600_000n + 25_000n * BigInt(data.cmW.length);
+      calls.push(() => market.write.submitChunk([job.jobId, id, data], { account: who, gas }));
+    }
+    return batched(job.jobId, calls);
+  }
+
+  /** Submits merges `ids` (their children stored, seed blocks mined) in as few blocks as possible. */
+  async function submitMergesBatched(job: Job, ids: readonly bigint[]) {
+    const calls = [];
+    for (const id of ids) {
+      const who = await assignee(job.jobId, id);
+      const { a, c } = nodeRange(id);
+      const b = splitPoint(a, c);
+      const args = [job.jobId, id, node(job.jobId, nodeId(a, b)), node(job.jobId, nodeId(b, c)), point()];
+      // biome-ignore lint/suspicious/noExplicitAny: structs read back from the events
+      calls.push(() => market.write.submitMerge(args as any, { account: who, gas: 800_000n }));
+    }
+    return batched(job.jobId, calls);
+  }
+
   async function submitMerge(job: Job, taskId: bigint, as?: Address) {
     const who = as ?? (await assignee(job.jobId, taskId));
     const { a, c } = nodeRange(taskId);
@@ -289,6 +343,8 @@ export async function v2Fixture(opts: { provers?: number; params?: Partial<typeo
     chunkData,
     node,
     submitChunk,
+    submitChunksBatched,
+    submitMergesBatched,
     submitMerge,
     submitDecision,
     runAll,

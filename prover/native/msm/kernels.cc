@@ -30,6 +30,8 @@
 #include <thread>
 #include <vector>
 
+#include "mont_asm.h"
+
 namespace frk {
 
 typedef unsigned __int128 u128;
@@ -99,8 +101,8 @@ FR_INLINE void sub(Fr& r, const Fr& a, const Fr& b) {
   r.v[0] = u0, r.v[1] = u1, r.v[2] = u2, r.v[3] = u3;
 }
 
-// Montgomery product a·b·R^-1 mod p (inputs < p, output < p).
-FR_INLINE void mul(Fr& r, const Fr& a, const Fr& b) {
+// Portable Montgomery product a·b·R^-1 mod p (inputs < p, output < p).
+FR_INLINE void mulPortable(Fr& r, const Fr& a, const Fr& b) {
   uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
   for (int i = 0; i < 4; i++) {
     const uint64_t bi = b.v[i];
@@ -121,6 +123,17 @@ FR_INLINE void mul(Fr& r, const Fr& a, const Fr& b) {
   }
   uint64_t t[4] = {t0, t1, t2, t3};
   reduceOnce(t, r);
+}
+
+// Montgomery product a·b·R^-1 mod p: the ADX assembly of mont_asm.h where the build has ADX and BMI2.
+FR_INLINE void mul(Fr& r, const Fr& a, const Fr& b) {
+#if defined(__ADX__) && defined(__BMI2__) && !defined(NOVANET_PORTABLE_MUL)
+  uint64_t t[4];
+  NOVANET_MONT_MUL_ASM(t, a.v, b.v, P, PINV);
+  reduceOnce(t, r);
+#else
+  mulPortable(r, a, b);
+#endif
 }
 
 FR_INLINE Fr load(const uint8_t* p) {

@@ -9,10 +9,19 @@ import { parseArgs } from "node:util";
 import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { UsageError } from "../errors/cli.js";
 import { ceremonyBeacon, ceremonyContribute, ceremonyExport, ceremonyInit, ceremonyVerify } from "../trust/ceremony.js";
+import {
+  ceremonyBeaconV3,
+  ceremonyContributeV3,
+  ceremonyExportV3,
+  ceremonyInitV3,
+  ceremonyVerifyV3,
+  isCeremonyV3,
+} from "../trust/ceremonyV3.js";
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
 export const CEREMONY_USAGE = `  novanet ceremony init <dir> --circuit <step.circom|.r1cs> --ptau <file.ptau> [--variant hashed|unhashed]
+  novanet ceremony init <dir> --circuit <step.circom|.r1cs> --decider v3      (v3 keys: always insecure-dev, docs/trust.md)
   novanet ceremony contribute <dir> --name <who> [--entropy <text>]     (one per party, own machine)
   novanet ceremony beacon <dir> --hash <hex> [--iterations <exp>]
   novanet ceremony verify <dir> --circuit <step.circom|.r1cs> --ptau <file.ptau>
@@ -35,6 +44,7 @@ export async function ceremonyCommand(args: string[], io: Io): Promise<number> {
       iterations: { type: "string" },
       out: { type: "string" },
       cache: { type: "string" },
+      decider: { type: "string" },
     },
   });
   if (positionals.length !== 1)
@@ -46,6 +56,9 @@ export async function ceremonyCommand(args: string[], io: Io): Promise<number> {
     return v;
   };
   try {
+    if (sub === "init" ? values.decider !== undefined : isCeremonyV3(dir)) {
+      return await ceremonyV3Command(sub, dir, values, need, io);
+    }
     switch (sub) {
       case "init": {
         if (values.variant !== undefined && values.variant !== "hashed" && values.variant !== "unhashed") {
@@ -96,5 +109,47 @@ export async function ceremonyCommand(args: string[], io: Io): Promise<number> {
     }
   } finally {
     await terminateSnarkjsCurve();
+  }
+}
+
+/** The same steps on a decider v3 ceremony (trust/ceremonyV3.ts): its keys are always labelled insecure-dev. */
+async function ceremonyV3Command(
+  sub: string | undefined,
+  dir: string,
+  values: { decider?: string; cache?: string; entropy?: string },
+  need: (k: "circuit" | "ptau" | "name" | "hash" | "out") => string,
+  io: Io,
+): Promise<number> {
+  switch (sub) {
+    case "init": {
+      if (values.decider !== "v3") throw new UsageError("--decider must be v3", { details: values.decider });
+      const c = await ceremonyInitV3({ circuit: need("circuit"), dir, cacheDir: values.cache });
+      io.out(`${JSON.stringify({ ceremony: dir, ...c })}\n`);
+      return 0;
+    }
+    case "contribute": {
+      const f = await ceremonyContributeV3(dir, need("name"), values.entropy);
+      io.out(`${JSON.stringify({ contributed: need("name"), keys: f })}\n`);
+      return 0;
+    }
+    case "beacon": {
+      const f = await ceremonyBeaconV3(dir, need("hash"));
+      io.out(`${JSON.stringify({ beacon: need("hash"), keys: f })}\n`);
+      return 0;
+    }
+    case "verify": {
+      const v = await ceremonyVerifyV3(dir, { circuit: need("circuit"), cacheDir: values.cache });
+      io.out(`${JSON.stringify(v)}\n`);
+      if (v.ok) io.err(`\n*** INSECURE DEV KEYS: ${v.reason} ***\n\n`);
+      return v.ok ? 0 : 1;
+    }
+    case "export": {
+      const r = await ceremonyExportV3(dir, { circuit: need("circuit"), out: need("out"), cacheDir: values.cache });
+      io.err(`\n*** INSECURE DEV KEYS: ${r.reason} ***\n\n`);
+      io.out(`${JSON.stringify(r)}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown ceremony step ${String(sub)} (init, contribute, beacon, verify, export)`);
   }
 }

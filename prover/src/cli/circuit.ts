@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { createPublicClient, type Hex, http, isAddress, keccak256, type PublicClient } from "viem";
 import { loadR1cs } from "../arith/r1cs.js";
 import { compileCircuit } from "../circuits/compile.js";
+import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { BaseError } from "../errors/base.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
 import { type TrustedVkey, verifyRegistration } from "../trust/registration.js";
@@ -16,7 +17,7 @@ import { loadTrustStore, resolveDeciderKey } from "../trust/store.js";
 
 export const CIRCUIT_USAGE = `  novanet circuit verify <circuitId> --rpc <url> --registry <address> --circuit <step.circom|.r1cs>
                 [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--decider-codehash <0x…>]...
-                [--vkey <vkey.json>]... [--decider-name <Name>] [--json]
+                [--vkey <vkey.json>]... [--ceremony <dir> [--insecure-dev-keys]] [--decider-name <Name>] [--json]
                 (exit 0 trusted / 1 mismatch / 2 could not check; docs/trust.md)
 `;
 
@@ -58,6 +59,8 @@ export async function circuitCommand(argv: string[], io: Io): Promise<number> {
       "decider-codehash": { type: "string", multiple: true },
       vkey: { type: "string", multiple: true },
       "decider-name": { type: "string" },
+      ceremony: { type: "string" },
+      "insecure-dev-keys": { type: "boolean", default: false },
       cache: { type: "string" },
       json: { type: "boolean", default: false },
     },
@@ -96,9 +99,19 @@ export async function circuitCommand(argv: string[], io: Io): Promise<number> {
       deciderVkeys: vkeys,
       stateWidth: circuit.stateWidth,
       deciderName: name,
+      ceremony:
+        values.ceremony === undefined
+          ? undefined
+          : {
+              dir: values.ceremony,
+              circuit: values.circuit,
+              cacheDir: values.cache,
+              insecureDevKeys: values["insecure-dev-keys"],
+            },
     });
   } catch (e) {
     if (!(e instanceof BaseError)) throw e;
+    await terminateSnarkjsCurve();
     if (values.json) {
       io.out(
         `${JSON.stringify({ verdict: "unchecked", circuitId: positionals[0], error: e.name, reason: e.message })}\n`,
@@ -106,6 +119,10 @@ export async function circuitCommand(argv: string[], io: Io): Promise<number> {
     } else
       io.out(`circuit ${positionals[0]}: UNCHECKED: ${e.name}: ${e.message}${e.details ? ` (${e.details})` : ""}\n`);
     return 2;
+  }
+  await terminateSnarkjsCurve();
+  if (r.ceremony?.ok && r.ceremony.kind !== "ceremony" && !values.json) {
+    io.err(`\n*** INSECURE DEV KEYS: the ceremony's keys are dev keys (${r.ceremony.reason}) ***\n\n`);
   }
   if (values.json) {
     io.out(`${JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}\n`);

@@ -124,7 +124,11 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     ["--circuit <step.circom|.r1cs>", "the step circuit"],
     ["--ptau <file.ptau>", "powers of tau"],
   ];
-  ceremonySub("init", "start a ceremony", [...circuitPtau, ["--variant <hashed|unhashed>", "decider variant"]]);
+  ceremonySub("init", "start a ceremony", [
+    ...circuitPtau,
+    ["--variant <hashed|unhashed>", "decider variant"],
+    ["--decider <v3>", "a ceremony for the v3 (commit-and-prove) decider's keys"],
+  ]);
   ceremonySub("contribute", "add one contribution (one per party, own machine)", [
     ["--name <who>", "contributor"],
     ["--entropy <text>", "entropy"],
@@ -194,6 +198,8 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .option("--decider-codehash <0x…>", "a trusted decider runtime codehash (repeatable)", collect)
     .option("--vkey <vkey.json>", "a trusted decider vkey (repeatable)", collect)
     .option("--decider-name <Name>", "the rendered verifier's contract name")
+    .option("--ceremony <dir>", "re-verify the ceremony's zkey transcript against D_F rebuilt from --circuit")
+    .option("--insecure-dev-keys", "accept a ceremony folder holding only dev keys")
     .option("--cache <dir>", "cache folder (default .novanet)")
     .option("--json", "print JSON")
     .action(() => withProver(async () => setCode(await (await import("./circuit.js")).circuitCommand(rest(1), io))));
@@ -228,6 +234,10 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .option("--amount <tokens>", "stake / unstake amount")
     .option("--capacity <constraints>", "advertised capacity")
     .option("--gpu", "advertise a GPU")
+    .option(
+      "--auto-capacity",
+      "register: measure the fold step on the GPU and the CPU to set capacity and the GPU flag",
+    )
     .option("--token <address>", "fee token to claim")
     .allowUnknownOption()
     .allowExcessArguments()

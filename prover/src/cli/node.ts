@@ -21,6 +21,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
       amount: { type: "string" },
       capacity: { type: "string" },
       gpu: { type: "boolean" },
+      "auto-capacity": { type: "boolean" },
       token: { type: "string" },
     },
   });
@@ -54,10 +55,13 @@ export async function nodeCommand(argv: string[]): Promise<number> {
       const key = await loadOrCreatePeerKey(join(cfg.dataDir, "peer.key"));
       const { peerIdFromPrivateKey } = await import("@libp2p/peer-id");
       const peer = peerIdFromPrivateKey(key);
-      const capacity = BigInt(values.capacity ?? String(1n << 20n));
+      // --auto-capacity: measure the fold step on the GPU and the CPU (gpu/capacity.ts) for both fields.
+      const measured = values["auto-capacity"] ? await (await import("../gpu/capacity.js")).gpuCapacity() : undefined;
+      const capacity = BigInt(values.capacity ?? String(measured?.maxConstraints ?? 1n << 20n));
       print({
-        tx: await chain.register(bytesToHex(peerIdBytes(peer)), capacity, values.gpu ?? false),
+        tx: await chain.register(bytesToHex(peerIdBytes(peer)), capacity, values.gpu ?? measured?.gpu ?? false),
         peerId: peer.toString(),
+        ...(measured ? { measured } : {}),
       });
       return 0;
     }

@@ -85,6 +85,21 @@ export async function commitPacked(srs: Srs, v: FrVec, blind = 0n, backend?: Msm
   const hiding = blind !== 0n;
   assertSrsFits(srs, n, hiding, "committed vector");
   const msm = backend ?? (await defaultMsmBackend());
+  if (msm.msmFixed) {
+    // Fixed bases: the backend keeps the SRS prepared and classes the scalars itself (and checks them).
+    const cm = await msm.msmFixed(srs.g1Lem, v);
+    if (!hiding) return cm;
+    const bl = await msm.msm(srs.g1Lem.subarray(64 * n, 64 * n + 64), scalarsToLe([blind], 32), 32);
+    return g1Add(cm, bl);
+  }
+  if (msm.wholeVectors) {
+    // One MSM over the SRS prefix (resident on the device); the backend checks and classes the scalars.
+    if (!hiding) return msm.msm(srs.g1Lem.subarray(0, 64 * n), v, 32);
+    const s = new Uint8Array(32 * (n + 1));
+    s.set(v);
+    s.set(scalarsToLe([blind], 32), 32 * n);
+    return msm.msm(srs.g1Lem.subarray(0, 64 * (n + 1)), s, 32);
+  }
   const dv = new DataView(v.buffer, v.byteOffset, v.byteLength);
   const classOf = new Uint8Array(n); // 0 zero, 1 one byte, 2 eight bytes, 3 full
   const counts = [0, 0, 0, 0];

@@ -260,10 +260,13 @@ const CONTRACTS = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "
  * so its keccak256, depends on the source, the name, the file name and these settings (solc's metadata
  * hash); `novanet circuit verify --vkey` compares a deployed decider with this output.
  */
-export function compileVerifier(source: string, name = VERIFIER_NAME): { abi: Abi; bytecode: Hex; runtime: Hex } {
+export function compileVerifier(
+  source: string,
+  name = VERIFIER_NAME,
+  file = `contracts/decider/generated/${name}.sol`,
+): { abi: Abi; bytecode: Hex; runtime: Hex } {
   const require = createRequire(import.meta.url);
   const solc = require("solc") as { compile(input: string, opts: { import: (p: string) => unknown }): string };
-  const file = `contracts/decider/generated/${name}.sol`;
   const input = {
     language: "Solidity",
     sources: { [file]: { content: source } },

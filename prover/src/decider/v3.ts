@@ -1,26 +1,30 @@
 /**
  * Decider v3: `D_F` as a commit-and-prove Groth16 circuit (docs/decider.md "Decider v3").
  *
- * `D_F` v3 has no hash: the committed wires `W, rW, rE` are bound by the Groth16 commitment `D`
+ * `D_F` v3 has no hash: the committed wires `u, x, W, rW, rE` are bound by the Groth16 commitment `D`
  * (groth16/keys.ts), and `ζ = keccak256(abi.encode(ZETA_TAG, D, cmDigest, u, x)) mod p` is computed by
  * the verifier from `D` and the decided instance and enters the circuit as a public input.
  *
- * Wires: public `u, x[0..2s), ζ, yW, yE` (ℓ = 2s + 4), committed `W[0..nW), rW, rE` (k = nW + 2), then
- * the products. Constraints: `E'_i = Az_i·Bz_i − u·Cz_i` (2m), Horner for `yE` (m) and `yW` (nW), two
- * equalities: `3m + nW + 2`, plus `ℓ + k + 1` independence rows in the QAP.
+ * Wires: public `ζ, y` (ℓ = 2), committed `u, x[0..2s), W[0..nW), rW, rE` (k = 2s + nW + 3), then the
+ * products. The circuit evaluates ONE polynomial at ζ by Horner, the concatenation
+ * `Q(X) = u + Σ x_i·X^(i+1) + X^(2s+1)·[W(X) + rW·X^nW + X^(nW+1)·(E'(X) + rE·X^m)]` with
+ * `E'_i = Az_i·Bz_i − u·Cz_i`, and enforces `y = Q(ζ)`: `3m + nW + 2s + 2` constraints, plus `ℓ + k + 1`
+ * independence rows in the QAP. The verifier computes `y` from the instance and ONE KZG opening
+ * `yo` of `cmW' + ζ^(nW+1)·cmE'` at ζ: `y = u' + Σ x'_i·ζ^(i+1) + ζ^(2s+1)·yo` (docs/decider.md).
  *
  * Library API: {@link setupDeciderV3} (keys), {@link proveDeciderV3}, {@link checkDeciderV3} /
  * {@link verifyDeciderV3}. Keys are NOT part of a bundle: a verifier takes the verifying key from its
  * trust store, pinned by {@link vkeyHashV3} (docs/decider.md "Pinning the v3 key").
  */
 import { encodeAbiParameters, keccak256, toBytes } from "viem";
+import { defaultFieldKernels, type FieldKernels, type FrVec, frGet, packCsr } from "../arith/kernels.js";
 import type { R1csShape } from "../arith/r1cs.js";
 import { isRelaxedSatisfied, type RelaxedInstance, type RelaxedWitness } from "../arith/relaxed.js";
-import { batchVerify, open } from "../commitment/kzg.js";
+import { open, verifyOpening } from "../commitment/kzg.js";
 import type { Srs } from "../commitment/srs.js";
-import { type G1Affine, type G2Affine, g1FromAffine, g2FromAffine, g2ToEvm } from "../curve/bn254.js";
+import { type G1Affine, type G2Affine, g1Add, g1FromAffine, g1Mul, g2FromAffine, g2ToEvm } from "../curve/bn254.js";
 import { DeciderProofFormatError, DeciderUnsatisfiedError, DeciderVerificationError } from "../errors/decider.js";
-import { assertFr, P } from "../field/fr.js";
+import { assertFr, P, pow } from "../field/fr.js";
 import {
   type G16Circuit,
   type G16KeyHeader,
@@ -39,7 +43,7 @@ import { blindFold, decidedInstance } from "./prove.js";
 import { cmDigest } from "./transcript.js";
 
 /** Version of `D_F` v3's constraints; part of every key's identity (bump on any constraint change). */
-export const DECIDER_V3_CIRCUIT_VERSION = 3;
+export const DECIDER_V3_CIRCUIT_VERSION = 4;
 
 export const ZETA_TAG = keccak256(toBytes("NovaNet/decider/zeta/v3"));
 
@@ -52,17 +56,17 @@ export type DeciderV3Assignment = {
   rE: bigint;
 };
 
-/** Runs the synthesis of `D_F` v3 into `cs`; in witness mode returns `yW, yE`. */
-export function synthesizeDeciderV3(cs: Synth, shape: R1csShape, a?: DeciderV3Assignment): { yW: bigint; yE: bigint } {
+/** Runs the synthesis of `D_F` v3 into `cs`; in witness mode returns `y = Q(ζ)` and `yo` (the KZG part). */
+export function synthesizeDeciderV3(cs: Synth, shape: R1csShape, a?: DeciderV3Assignment): { y: bigint; yo: bigint } {
   const { s, m, nW } = shape;
   const val = (v: bigint) => () => v;
   if (!cs.shape && !a) throw new Error("synthesizeDeciderV3: witness mode needs an assignment");
+  const zetaW = cs.alloc(a && val(a.zeta));
+  const yW = cs.alloc();
+  // Committed block: z = (u, x, W) in the step's column order, then rW, rE.
   const uW = cs.alloc(a && val(a.u));
   const xW: number[] = [];
   for (let i = 0; i < 2 * s; i++) xW.push(cs.alloc(a && val(a.x[i])));
-  const zetaW = cs.alloc(a && val(a.zeta));
-  const yWW = cs.alloc();
-  const yEW = cs.alloc();
   const W0 = cs.nVars;
   for (let k = 0; k < nW; k++) cs.alloc(a && val(a.W[k]));
   const rWW = cs.alloc(a && val(a.rW));
@@ -70,7 +74,7 @@ export function synthesizeDeciderV3(cs: Synth, shape: R1csShape, a?: DeciderV3As
   const zWire = (col: number) => (col === 0 ? uW : col <= 2 * s ? xW[col - 1] : W0 + (col - 1 - 2 * s));
   const u = cs.wire(uW);
   const zeta = cs.wire(zetaW);
-  // E'_i = Az_i·Bz_i − u·Cz_i, folded straight into Horner for yE = E'(ζ) + rE·ζ^m (from the top row).
+  // Horner from the top coefficient: rE, E'_{m−1}, …, E'_0, rW, W_{nW−1}, …, W_0, x_{2s−1}, …, x_0, u.
   let acc = cs.wire(rEW);
   for (let i = m - 1; i >= 0; i--) {
     const az = cs.row(shape.A.cols, shape.A.vals, shape.A.rowPtr[i], shape.A.rowPtr[i + 1], zWire);
@@ -79,30 +83,105 @@ export function synthesizeDeciderV3(cs: Synth, shape: R1csShape, a?: DeciderV3As
     const e = cs.sub(cs.mul(az, bz), cs.mul(u, cz));
     acc = cs.add(e, cs.mul(zeta, acc));
   }
-  cs.set(yEW, acc.value ?? 0n);
-  cs.enforceEqualWire(acc, yEW);
-  acc = cs.wire(rWW);
+  acc = cs.add(cs.wire(rWW), cs.mul(zeta, acc));
   for (let k = nW - 1; k >= 0; k--) acc = cs.add(cs.wire(W0 + k), cs.mul(zeta, acc));
-  cs.set(yWW, acc.value ?? 0n);
-  cs.enforceEqualWire(acc, yWW);
-  return { yW: cs.shape ? 0n : cs.values[yWW], yE: cs.shape ? 0n : cs.values[yEW] };
+  const yo = acc.value ?? 0n;
+  for (let i = 2 * s - 1; i >= 0; i--) acc = cs.add(cs.wire(xW[i]), cs.mul(zeta, acc));
+  acc = cs.add(u, cs.mul(zeta, acc));
+  cs.set(yW, acc.value ?? 0n);
+  cs.enforceEqualWire(acc, yW);
+  return { y: cs.shape ? 0n : cs.values[yW], yo };
 }
 
 /** `D_F` v3 as a commit-and-prove Groth16 circuit. */
 export function deciderV3Circuit(shape: R1csShape): G16Circuit {
+  const cached = circuits.get(shape);
+  if (cached) return cached;
   const cs = new Synth("shape");
   synthesizeDeciderV3(cs, shape);
-  return { nVars: cs.nVars, nPublic: 2 * shape.s + 4, nCommitted: shape.nW + 2, constraints: cs.constraints };
+  const c = { nVars: cs.nVars, nPublic: 2, nCommitted: 2 * shape.s + shape.nW + 3, constraints: cs.constraints };
+  circuits.set(shape, c);
+  return c;
 }
 
-/** The full Groth16 witness of `D_F` v3 and its outputs. */
+const circuits = new WeakMap<R1csShape, G16Circuit>();
+
+/** The full Groth16 witness of `D_F` v3 (reference: the synthesizer in witness mode, bigints). */
 export function deciderV3Witness(
   shape: R1csShape,
   a: DeciderV3Assignment,
-): { witness: bigint[]; yW: bigint; yE: bigint } {
+): { witness: bigint[]; y: bigint; yo: bigint } {
   const cs = new Synth("witness");
-  const { yW, yE } = synthesizeDeciderV3(cs, shape, a);
-  return { witness: cs.values.map((v) => ((v % P) + P) % P), yW, yE };
+  const { y, yo } = synthesizeDeciderV3(cs, shape, a);
+  return { witness: cs.values.map((v) => ((v % P) + P) % P), y, yo };
+}
+
+function put(buf: Uint8Array, i: number, v: bigint): void {
+  if (v === 0n) return;
+  const dv = new DataView(buf.buffer, buf.byteOffset + 32 * i, 32);
+  dv.setBigUint64(0, v & MASK64, true);
+  dv.setBigUint64(8, (v >> 64n) & MASK64, true);
+  dv.setBigUint64(16, (v >> 128n) & MASK64, true);
+  dv.setBigUint64(24, v >> 192n, true);
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+/**
+ * {@link deciderV3Witness} on packed vectors: `Az, Bz, Cz` by the field kernels (native when built), the
+ * products and the Horner chain in one pass, written straight into the packed witness the prover's
+ * MSMs take. Same wires, same values (test/prover/decider/deciderV3.test.ts compares them).
+ */
+export function deciderV3WitnessPacked(
+  shape: R1csShape,
+  a: DeciderV3Assignment,
+  kernels: FieldKernels = defaultFieldKernels(),
+): { witness: FrVec; y: bigint; yo: bigint } {
+  const { s, m, nW } = shape;
+  const k = 2 * s + nW + 3;
+  const nVars = 3 + k + 3 * m + nW + 2 * s + 2;
+  const w = new Uint8Array(32 * nVars);
+  const z0 = 3; // first committed wire (u)
+  put(w, 0, 1n);
+  put(w, 1, a.zeta);
+  put(w, z0, a.u);
+  for (let i = 0; i < 2 * s; i++) put(w, z0 + 1 + i, a.x[i]);
+  for (let i = 0; i < nW; i++) put(w, z0 + 1 + 2 * s + i, a.W[i]);
+  put(w, z0 + 1 + 2 * s + nW, a.rW);
+  put(w, z0 + 2 + 2 * s + nW, a.rE);
+  const z = w.subarray(32 * z0, 32 * (z0 + 1 + 2 * s + nW));
+  const Az = kernels.spmv(packCsr(shape.A), z);
+  const Bz = kernels.spmv(packCsr(shape.B), z);
+  const Cz = kernels.spmv(packCsr(shape.C), z);
+  const zero = new Uint8Array(Az.length);
+  const ab = kernels.crossTerm({ Az, Bz: zero, Cz: zero }, 0n, { Az: zero, Bz, Cz: zero }, 0n);
+  const ucz = kernels.axpy(zero, a.u, Cz);
+  const zeta = a.zeta;
+  let acc = a.rE;
+  let o = 3 + k;
+  for (let i = m - 1; i >= 0; i--) {
+    const abi = frGet(ab, i);
+    const ui = frGet(ucz, i);
+    const za = (zeta * acc) % P;
+    w.set(ab.subarray(32 * i, 32 * (i + 1)), 32 * o);
+    w.set(ucz.subarray(32 * i, 32 * (i + 1)), 32 * (o + 1));
+    put(w, o + 2, za);
+    o += 3;
+    acc = (((abi - ui + za) % P) + P) % P;
+  }
+  const step = (c: bigint) => {
+    const za = (zeta * acc) % P;
+    put(w, o++, za);
+    acc = (c + za) % P;
+  };
+  step(a.rW);
+  for (let i = nW - 1; i >= 0; i--) step(a.W[i]);
+  const yo = acc;
+  for (let i = 2 * s - 1; i >= 0; i--) step(a.x[i]);
+  step(a.u);
+  if (o !== nVars) throw new Error(`deciderV3WitnessPacked: ${o} wires, expected ${nVars}`);
+  put(w, 2, acc);
+  return { witness: w, y: acc, yo };
 }
 
 /** `ζ = uint256(keccak256(abi.encode(ZETA_TAG, G1 D, uint256 cmDigest, uint256 u, uint256[] x))) mod p`. */
@@ -121,17 +200,31 @@ export function zetaV3(d: G1Affine, digest: bigint, u: bigint, x: readonly bigin
   return BigInt(keccak256(enc)) % P;
 }
 
+/** `y = u + Σ x_i·ζ^(i+1) + ζ^(2s+1)·yo`: the public input the verifier derives from the instance and `yo`. */
+export function claimV3(zeta: bigint, u: bigint, x: readonly bigint[], yo: bigint): bigint {
+  let acc = yo;
+  for (let i = x.length - 1; i >= 0; i--) acc = (x[i] + zeta * acc) % P;
+  return (u + zeta * acc) % P;
+}
+
+/** The KZG combination weight `ρ = ζ^(nW+1)`: `cmW' + ρ·cmE'` is opened at ζ. */
+export function kzgWeightV3(zeta: bigint, nW: number): bigint {
+  return pow(zeta, BigInt(nW + 1));
+}
+
 /**
  * The verifying key as the words DeciderVerifierV3 is deployed with:
- * `[3 (version), r1csHash, s, α.x, α.y, β, δ, σ (4 words each, EIP-197 order), IC_0.x, IC_0.y, …]`.
+ * `[4 (version of D_F v3), r1csHash, s, nW, α.x, α.y, β, δ, σ (4 words each, EIP-197 order), IC_0, IC_1, IC_2
+ * (2 words each)]`: 24 words at every state width.
  */
-export function vkeyWordsV3(vk: G16Vkey, r1csHash: string, s: number): bigint[] {
+export function vkeyWordsV3(vk: G16Vkey, r1csHash: string, s: number, nW: number): bigint[] {
   const g1 = (p: G1Affine) => [p.x, p.y];
   const g2 = (p: G2Affine) => g2ToEvm(p).flat();
   return [
     BigInt(DECIDER_V3_CIRCUIT_VERSION),
     BigInt(r1csHash),
     BigInt(s),
+    BigInt(nW),
     ...g1(vk.alpha1),
     ...g2(vk.beta2),
     ...g2(vk.delta2),
@@ -145,13 +238,20 @@ export function vkeyWordsV3(vk: G16Vkey, r1csHash: string, s: number): bigint[] 
  * entry): returns the key with its r1csHash and state width, every point validated. Throws
  * {@link DeciderProofFormatError} on malformed words.
  */
-export function vkeyFromWordsV3(words: readonly bigint[]): { vkey: G16Vkey; r1csHash: `0x${string}`; s: number } {
+export function vkeyFromWordsV3(words: readonly bigint[]): {
+  vkey: G16Vkey;
+  r1csHash: `0x${string}`;
+  s: number;
+  nW: number;
+} {
   try {
-    if (words.length < 17 || words[0] !== BigInt(DECIDER_V3_CIRCUIT_VERSION)) throw new Error("not v3 key words");
-    const s = Number(words[2]);
-    if (!Number.isInteger(s) || s < 1 || s > 128 || words.length !== 17 + 2 * (2 * s + 5)) {
-      throw new Error(`${words.length} words for state width ${words[2]}`);
+    if (words.length !== VKEY_WORDS || words[0] !== BigInt(DECIDER_V3_CIRCUIT_VERSION)) {
+      throw new Error(`not v${DECIDER_V3_CIRCUIT_VERSION} key words (${words.length} words)`);
     }
+    const s = Number(words[2]);
+    const nW = Number(words[3]);
+    if (!Number.isInteger(s) || s < 1 || s > 128) throw new Error(`state width ${words[2]}`);
+    if (!Number.isSafeInteger(nW) || nW < 1 || nW >= 2 ** 28) throw new Error(`nW ${words[3]}`);
     const g1 = (i: number): G1Affine => {
       const p = { x: words[i], y: words[i + 1] };
       g1FromAffine(p);
@@ -162,16 +262,16 @@ export function vkeyFromWordsV3(words: readonly bigint[]): { vkey: G16Vkey; r1cs
       g2FromAffine(p);
       return p;
     };
-    const ic = Array.from({ length: 2 * s + 5 }, (_, j) => g1(17 + 2 * j));
+    const ic = Array.from({ length: 3 }, (_, j) => g1(18 + 2 * j));
     const vkey: G16Vkey = {
-      nPublic: 2 * s + 4,
-      alpha1: g1(3),
-      beta2: g2(5),
-      delta2: g2(9),
-      sigma2: g2(13),
+      nPublic: 2,
+      alpha1: g1(4),
+      beta2: g2(6),
+      delta2: g2(10),
+      sigma2: g2(14),
       ic,
     };
-    return { vkey, r1csHash: `0x${words[1].toString(16).padStart(64, "0")}`, s };
+    return { vkey, r1csHash: `0x${words[1].toString(16).padStart(64, "0")}`, s, nW };
   } catch (cause) {
     throw new DeciderProofFormatError("malformed v3 verifying key words", {
       details: cause instanceof Error ? cause.message : String(cause),
@@ -184,17 +284,19 @@ export function vkeyFromWordsV3(words: readonly bigint[]): { vkey: G16Vkey; r1cs
  * The identity a trust store pins for a v3 verifying key: `keccak256(abi.encode(uint256[] vkeyWordsV3))`,
  * what `DeciderVerifierV3.vkeyHash()` returns. Two setups of one circuit give different hashes.
  */
-export function vkeyHashV3(vk: G16Vkey, r1csHash: string, s: number): `0x${string}` {
-  return keccak256(encodeAbiParameters([{ type: "uint256[]" }], [vkeyWordsV3(vk, r1csHash, s)]));
+export function vkeyHashV3(vk: G16Vkey, r1csHash: string, s: number, nW: number): `0x${string}` {
+  return keccak256(encodeAbiParameters([{ type: "uint256[]" }], [vkeyWordsV3(vk, r1csHash, s, nW)]));
 }
 
+/** Number of verifying-key words (any state width). */
+export const VKEY_WORDS = 24;
+
 export type DeciderV3Proof = {
-  /** The commit-and-prove Groth16 proof of `D_F` v3 (`d` is the commitment to `W', rW', rE'`). */
+  /** The commit-and-prove Groth16 proof of `D_F` v3 (`d` is the commitment to `u', x', W', rW', rE'`). */
   g16: G16Proof;
-  yW: bigint;
-  yE: bigint;
-  piW: G1Affine;
-  piE: G1Affine;
+  /** The opening at ζ of `cmW' + ζ^(nW+1)·cmE'` (value `yo`, proof `pi`). */
+  yo: bigint;
+  pi: G1Affine;
   /** The random instance folded in for zero knowledge, or null (hiding off). */
   blind: RelaxedInstance | null;
   cmT: G1Affine;
@@ -250,23 +352,35 @@ export async function proveDeciderV3(
   lap("blindMs");
   const circuit = deciderV3Circuit(shape);
   lap("synthMs");
-  // D depends on the committed wires (W', rW', rE') only, so it (and ζ) exist before the rest of the witness.
-  const d = await commitmentOf(pk, [...Wd.W, Wd.rW, Wd.rE]);
+  // D depends on the committed wires (u', x', W', rW', rE') only, so it (and ζ) exist before the rest of
+  // the witness.
+  const d = await commitmentOf(pk, [Ud.u, ...Ud.x, ...Wd.W, Wd.rW, Wd.rE]);
   const zeta = zetaV3(d, cmDigest(Ud.cmW, Ud.cmE), Ud.u, Ud.x);
-  const { witness, yW, yE } = deciderV3Witness(shape, { u: Ud.u, x: Ud.x, zeta, W: Wd.W, rW: Wd.rW, rE: Wd.rE });
+  const { witness, y } = deciderV3WitnessPacked(shape, { u: Ud.u, x: Ud.x, zeta, W: Wd.W, rW: Wd.rW, rE: Wd.rE });
   lap("witnessMs");
   const g16 = await proveG16(pk, circuit.constraints, witness, {
     onTiming: (tt) => Object.assign(timing, tt),
   });
   lap("groth16Ms");
-  const ow = await open(srs, Wd.W, zeta, Wd.rW);
-  const oe = await open(srs, Wd.E, zeta, Wd.rE);
+  const o = await open(srs, combinedV3(shape, Wd, zeta), zeta);
   lap("kzgMs");
-  if (ow.y !== yW || oe.y !== yE) {
-    throw new DeciderUnsatisfiedError("the openings disagree with D_F's outputs (commitments do not match W, E)");
+  if (claimV3(zeta, Ud.u, Ud.x, o.y) !== y) {
+    throw new DeciderUnsatisfiedError("the opening disagrees with D_F's output (commitments do not match W, E)");
   }
   options.onTiming?.(timing);
-  return { g16, yW, yE, piW: ow.pi, piE: oe.pi, blind, cmT };
+  return { g16, yo: o.y, pi: o.pi, blind, cmT };
+}
+
+/** The vector opened at ζ: `(W, rW) + ζ^(nW+1)·(E, rE)` (the polynomial of `cmW + ζ^(nW+1)·cmE`). */
+export function combinedV3(shape: R1csShape, w: RelaxedWitness, zeta: bigint): bigint[] {
+  const { nW, m } = shape;
+  const rho = kzgWeightV3(zeta, nW);
+  const out = new Array<bigint>(Math.max(nW, m) + 1).fill(0n);
+  for (let i = 0; i < nW; i++) out[i] = w.W[i];
+  out[nW] = w.rW;
+  for (let i = 0; i < m; i++) out[i] = (out[i] + rho * w.E[i]) % P;
+  out[m] = (out[m] + rho * w.rE) % P;
+  return out;
 }
 
 /** `D = Σ w_i·K_i` over the committed wires (what proveG16 puts in the proof). */
@@ -296,16 +410,17 @@ export function checkDeciderV3(
   vkey: G16Vkey,
   srs: Srs,
   stateWidth: number,
+  nW: number,
   U: RelaxedInstance,
   proof: DeciderV3Proof,
 ): VerifyDeciderV3Result {
   try {
-    if (vkey.nPublic !== 2 * stateWidth + 4) throw new Error("verifying key is for another state width");
+    if (vkey.nPublic !== 2) throw new Error("not a D_F v3 verifying key (2 public inputs)");
+    if (!Number.isSafeInteger(nW) || nW < 1) throw new Error(`nW ${nW}`);
     checkInstance(U, stateWidth, "instance");
     if (proof.blind) checkInstance(proof.blind, stateWidth, "blind");
-    assertFr(proof.yW, "yW");
-    assertFr(proof.yE, "yE");
-    for (const p of [proof.piW, proof.piE, proof.cmT, proof.g16.a, proof.g16.c, proof.g16.d, proof.g16.pok]) {
+    assertFr(proof.yo, "yo");
+    for (const p of [proof.pi, proof.cmT, proof.g16.a, proof.g16.c, proof.g16.d, proof.g16.pok]) {
       g1FromAffine(p);
     }
     g2FromAffine(proof.g16.b);
@@ -317,17 +432,10 @@ export function checkDeciderV3(
   }
   const Ud = decidedInstance(U, proof.blind, proof.cmT);
   const zeta = zetaV3(proof.g16.d, cmDigest(Ud.cmW, Ud.cmE), Ud.u, Ud.x);
-  if (!verifyG16(vkey, [Ud.u, ...Ud.x, zeta, proof.yW, proof.yE], proof.g16)) return { ok: false, reason: "groth16" };
-  const kzgOk = batchVerify(srs, {
-    cm1: Ud.cmW,
-    cm2: Ud.cmE,
-    zeta,
-    y1: proof.yW,
-    y2: proof.yE,
-    pi1: proof.piW,
-    pi2: proof.piE,
-  });
-  return kzgOk ? { ok: true } : { ok: false, reason: "kzg" };
+  const y = claimV3(zeta, Ud.u, Ud.x, proof.yo);
+  if (!verifyG16(vkey, [zeta, y], proof.g16)) return { ok: false, reason: "groth16" };
+  const cm = g1Add(Ud.cmW, g1Mul(Ud.cmE, kzgWeightV3(zeta, nW)));
+  return verifyOpening(srs, cm, zeta, proof.yo, proof.pi) ? { ok: true } : { ok: false, reason: "kzg" };
 }
 
 /** {@link checkDeciderV3}, throwing {@link DeciderVerificationError} instead of returning false. */
@@ -335,10 +443,11 @@ export function verifyDeciderV3(
   vkey: G16Vkey,
   srs: Srs,
   stateWidth: number,
+  nW: number,
   U: RelaxedInstance,
   proof: DeciderV3Proof,
 ): void {
-  const r = checkDeciderV3(vkey, srs, stateWidth, U, proof);
+  const r = checkDeciderV3(vkey, srs, stateWidth, nW, U, proof);
   if (!r.ok) throw new DeciderVerificationError(`decider v3 proof rejected: ${r.reason} check failed`);
 }
 
@@ -353,10 +462,8 @@ export function deciderProofV3Abi(p: DeciderV3Proof) {
     c: [p.g16.c.x, p.g16.c.y] as const,
     d: g1(p.g16.d),
     pok: g1(p.g16.pok),
-    yW: p.yW,
-    yE: p.yE,
-    piW: g1(p.piW),
-    piE: g1(p.piE),
+    yo: p.yo,
+    pi: g1(p.pi),
     blind: p.blind ? instanceAbi(p.blind) : EMPTY_INSTANCE,
     cmT: g1(p.cmT),
   };

@@ -31,6 +31,8 @@ import { FrVectorLengthError, WitnessLengthError } from "../errors/arith.js";
 import { FieldElementError } from "../errors/curve.js";
 import { FoldShapeError } from "../errors/folding.js";
 import { assertFr, assertFrVector, P, randomFr, vecAxpy } from "../field/fr.js";
+import type { GpuFoldBackend } from "../gpu/fold.js";
+import { defaultFoldBackend } from "../gpu/select.js";
 import type { MsmBackend } from "../msm/backend.js";
 import { foldChallenge } from "./transcript.js";
 
@@ -48,6 +50,12 @@ export type FoldContext = {
   hiding?: boolean;
   /** Field kernels for `T` and the folds (default: arith/kernels.ts `defaultFieldKernels()`). */
   kernels?: FieldKernels;
+  /**
+   * The GPU fold backend (gpu/fold.ts) for `T` and the folds, or `"cpu"` for the field kernels. Default:
+   * gpu/select.ts `defaultFoldBackend()` (`NOVANET_FOLD=webgpu`, or `NOVANET_MSM=webgpu`) unless
+   * `kernels` is given; otherwise the CPU.
+   */
+  fold?: GpuFoldBackend | "cpu";
 };
 
 /**
@@ -172,6 +180,8 @@ export async function proveFold(
   const k = ctx.kernels ?? defaultFieldKernels();
   const w1 = packedWitness(W1);
   const w2 = packedWitness(W2);
+  const gpu = ctx.fold === "cpu" ? undefined : (ctx.fold ?? (ctx.kernels ? undefined : await defaultFoldBackend()));
+  if (gpu) return proveFoldGpu(ctx, gpu, nodeId, left, right);
   // 1. Cross term T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1 (packed, in the field kernels).
   const T = k.crossTerm(abc1, U1.u, abc2, U2.u);
   // 2. Commit to it: cmT = cm(T, rT) (rT = 0 without hiding); T's bytes go to the MSM as they are.
@@ -189,6 +199,35 @@ export async function proveFold(
   // 5. Fold the products by linearity, for the next fold up the tree.
   const abc = { Az: k.axpy(abc1.Az, r, abc2.Az), Bz: k.axpy(abc1.Bz, r, abc2.Bz), Cz: k.axpy(abc1.Cz, r, abc2.Cz) };
   return { folded: { U, W, abc }, cmT, r, T };
+}
+
+/**
+ * {@link proveFold} with `T` and the folds on the GPU (the same results): the children's vectors are
+ * uploaded once, `T` is computed there and read back for `cmT`, the folds run on the buffers already there.
+ */
+async function proveFoldGpu(
+  ctx: FoldContext,
+  gpu: GpuFoldBackend,
+  nodeId: bigint,
+  left: RunningPair,
+  right: RunningPair,
+): Promise<FoldProof> {
+  const { U: U1, W: W1, abc: abc1 } = left;
+  const { U: U2, W: W2, abc: abc2 } = right;
+  const w1 = packedWitness(W1);
+  const w2 = packedWitness(W2);
+  const step = await gpu.begin({ abc1, u1: U1.u, abc2, u2: U2.u, W1: w1.W, E1: w1.E, W2: w2.W, E2: w2.E });
+  try {
+    const rT = ctx.hiding ? randomFr() : 0n;
+    const cmT = await commitPacked(ctx.srs, step.T, rT, ctx.backend);
+    const { U, r } = verifyFold(ctx.domain, ctx.jobId, nodeId, U1, U2, cmT);
+    const r2 = (r * r) % P;
+    const f = await step.finish(r);
+    const W = witnessFromPacked({ W: f.W, E: f.E }, (W1.rW + r * W2.rW) % P, (W1.rE + r * rT + r2 * W2.rE) % P);
+    return { folded: { U, W, abc: f.abc }, cmT, r, T: step.T };
+  } finally {
+    step.release();
+  }
 }
 
 /**

@@ -26,6 +26,8 @@ import type { Srs } from "../commitment/srs.js";
 import { G1_ZERO, type G1Affine } from "../curve/bn254.js";
 import { ContinuityError, FoldVerificationError, LeafError, TreeShapeError } from "../errors/folding.js";
 import { P, randomFr, vecEqual } from "../field/fr.js";
+import type { GpuFoldBackend } from "../gpu/fold.js";
+import { defaultFoldBackend } from "../gpu/select.js";
 import type { MsmBackend } from "../msm/backend.js";
 import { assertRange, foldDepthFirst, isTreeNode, nodeId, nodeRange, splitPoint } from "../tree/shape.js";
 import { type FoldContext, proveFold, type RunningPair, verifyFold } from "./nifs.js";
@@ -78,6 +80,8 @@ export type LeafOptions = {
    * prover turn this off.
    */
   check?: boolean;
+  /** `Az, Bz, Cz` on the GPU fold backend, or `"cpu"` (default: gpu/select.ts `defaultFoldBackend()`). */
+  fold?: GpuFoldBackend | "cpu";
 };
 
 /**
@@ -110,7 +114,8 @@ export async function makeLeaf(
   if (z[0] !== 1n) throw new LeafError("witness slot 0 must be the constant 1", { details: String(z[0]) });
   // One conversion to packed limbs; everything after runs in the field kernels and the MSM.
   const zp = packFr(z, "z");
-  const abc = multiplyPacked(shape, zp);
+  const gpu = opts.fold === "cpu" ? undefined : (opts.fold ?? (await defaultFoldBackend()));
+  const abc = gpu ? await gpu.products(shape, zp) : multiplyPacked(shape, zp);
   if (opts.check !== false) {
     const bad = defaultFieldKernels().relaxedFirstFailure(abc, 1n);
     if (bad !== -1) {

@@ -28,6 +28,8 @@ import { type G1Affine, type G2Affine, randomScalar } from "../curve/bn254.js";
 import type { Constraint } from "../decider/cs.js";
 import { Groth16KeyError } from "../errors/groth16.js";
 import { batchInverse, inv, P, pow } from "../field/fr.js";
+import { scalarsToLe } from "../msm/backend.js";
+import { loadNativeMsm } from "../msm/cpu/native.js";
 import { g1FromLem, g2FromLem } from "../msm/lem.js";
 import { rootOfUnity } from "./fft.js";
 
@@ -190,9 +192,26 @@ async function curve(): Promise<FfCurve> {
   return shared ?? buildBn128(false);
 }
 
-async function mulG(group: "G1" | "G2", scalars: readonly bigint[]): Promise<Uint8Array> {
+type NativeFixedBase = { fixedBaseMul(group: 1 | 2, base: Uint8Array, scalars: Uint8Array): Uint8Array };
+
+function nativeFixedBase(): NativeFixedBase | undefined {
+  const addon = loadNativeMsm() as unknown as Partial<NativeFixedBase> | undefined;
+  return addon && typeof addon.fixedBaseMul === "function" ? (addon as NativeFixedBase) : undefined;
+}
+
+/**
+ * `s_i·G` for the generator of G1 or G2, affine LEM: the native addon's fixed-base table
+ * (prover/native/msm/fixedbase.cc) when built, else ffjavascript's windowed multiplication (wasm).
+ */
+export async function mulG(group: "G1" | "G2", scalars: readonly bigint[], native = true): Promise<Uint8Array> {
   if (scalars.length === 0) return new Uint8Array(0);
-  return mulGenerator(await curve(), group, scalars, 1 << 12, "windowed", () => {});
+  const c = await curve();
+  const fb = native ? nativeFixedBase() : undefined;
+  if (fb) {
+    const base = group === "G1" ? c.G1.oneAffine : c.G2.oneAffine;
+    return fb.fixedBaseMul(group === "G1" ? 1 : 2, base, scalarsToLe(scalars));
+  }
+  return mulGenerator(c, group, scalars, 1 << 12, "windowed", () => {});
 }
 
 /**

@@ -23,6 +23,21 @@ export interface MsmBackend {
    * Does not check that points are on the curve (SRS points are validated when loaded).
    */
   msm(points: Uint8Array, scalars: Uint8Array, scalarBytes?: number): Promise<G1Affine>;
+  /**
+   * True when the backend splits scalars by size itself and keeps bases resident between calls (the
+   * WebGPU backend): commitments then pass it the SRS prefix and the whole vector (commitment/pedersen.ts)
+   * rather than gathered subsets, which would be new bases on every call.
+   */
+  readonly wholeVectors?: boolean;
+  /**
+   * Optional (fixed bases): `Σ v_i·bases[i]` for a packed vector `v` of canonical F_p elements (32 bytes
+   * each, little-endian: arith/kernels.ts `FrVec`) over the first `len(v)` points of `bases`, a
+   * long-lived buffer in the `points` format — the SRS's `g1Lem` — that the backend prepares once and
+   * keeps, keyed by the buffer object (so it must not be modified afterwards). Throws
+   * {@link MsmInputError} if `v` is not 32 bytes per element, is longer than `bases`, or holds an
+   * element ≥ p. Commitments (commitment/pedersen.ts `commitPacked`) use it when present.
+   */
+  msmFixed?(bases: Uint8Array, v: Uint8Array): Promise<G1Affine>;
   /** Releases threads or devices; the backend is unusable afterwards. */
   terminate(): Promise<void>;
 }

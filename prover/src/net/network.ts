@@ -46,6 +46,8 @@ export type NetworkOptions = {
   onServed?: (bytes: number) => void;
   /** A peer sent a malformed or excessive fetch request. */
   onMisbehaviour?: (peer: PeerId, why: string) => void;
+  /** A gossip message failed the checks made before `validate` (unsigned, over the size cap). */
+  onInvalidGossip?: (peer: PeerId, why: string) => void;
   /** File of denied peer ids (see {@link PeerGate}). */
   denyFile?: string;
   log?: (e: Record<string, unknown>) => void;
@@ -179,7 +181,10 @@ export class Network {
   subscribe(topic: string): void {
     if (this.pubsub.getTopics().includes(topic)) return;
     this.pubsub.topicValidators.set(topic, async (peer: PeerId, msg: Message) => {
-      if (msg.type !== "signed" || msg.data.length > MAX_GOSSIP_BYTES) return TopicValidatorResult.Reject;
+      if (msg.type !== "signed" || msg.data.length > MAX_GOSSIP_BYTES) {
+        this.o.onInvalidGossip?.(peer, msg.type !== "signed" ? "unsigned gossip" : "oversized gossip");
+        return TopicValidatorResult.Reject;
+      }
       try {
         const v = await this.o.validate(topic, msg.data, msg.from);
         if (v !== "accept") this.o.log?.({ msg: "gossip not accepted", verdict: v, from: peer.toString() });

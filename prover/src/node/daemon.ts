@@ -98,6 +98,11 @@ export class NodeDaemon {
         if (daemon) daemon.metrics.bytesServed += n;
       },
       onMisbehaviour: (peer) => daemon?.penalise(peer, PENALTY.badRequest, "bad fetch request"),
+      onInvalidGossip: (peer, why) => {
+        if (!daemon) return;
+        daemon.metrics.rejectedGossip++;
+        daemon.penalise(peer, PENALTY.badGossip, why);
+      },
       log,
     });
     daemon = new NodeDaemon(cfg, chain, db, store, net, log);
@@ -564,7 +569,11 @@ export class NodeDaemon {
     }
     const { a, c } = nodeRange(nodeId);
     if (!taskKindOf(job.nLeaves, job.chunkLog, a, c)) return "reject";
-    if (this.db.node(jobId, nodeId)) return "accept";
+    if (this.db.node(jobId, nodeId)) {
+      // Network-mode artefacts are deterministic: a CID other than the one of our checked copy is a lie.
+      const own = this.db.artefacts(jobId, nodeId).find((r) => r.peer === "self");
+      return own && own.cid !== m.cid ? "reject" : "accept";
+    }
     const t = await this.chain.task(jobId, nodeId).catch(() => undefined);
     return t && (t.state === "done" || t.state === "paid") ? "accept" : "reject";
   }

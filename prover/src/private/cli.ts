@@ -29,7 +29,8 @@ type Io = { out: (s: string) => void; err: (s: string) => void };
 
 export const PRIVATE_USAGE = `  novanet prove --private --circuit <step.circom> --steps <N> --input <z0.json> --out <bundle-dir>
                 [--chain-id <id> --market <address>] [--hide-input] [--hide-output] [--ptau <file>] [--cache <dir>]
-  novanet verify <private-bundle-dir> --circuit <step.circom> [--ptau <file>] [--vkey <vkey.json>] [--json]
+  novanet verify <private-bundle-dir> --circuit <step.circom> [--ptau <file> | --ptau-dir <dir> | --trust <store.json>]
+                [--vkey <vkey.json>] [--insecure-dev-keys] [--json]
   novanet submit <private-bundle-dir> --rpc <url> --market <address> --circuit-id <id> [--from <address>]
                 (signs with NOVANET_PRIVATE_KEY if set, else sends from --from, an account the node holds)`;
 
@@ -92,6 +93,8 @@ export async function provePrivateCommand(
       market: target.market,
       root: r.rootHash,
       ms: Math.round(r.ms),
+      ptau: r.ptau,
+      vkey: r.vkey,
     })}\n`,
   );
   return 0;
@@ -100,7 +103,17 @@ export async function provePrivateCommand(
 /** `novanet verify <private bundle> --circuit …`. */
 export async function verifyPrivateCommand(
   path: string,
-  v: { circuit?: string; ptau?: string; vkey?: string; cache?: string; json?: boolean; quiet?: boolean },
+  v: {
+    circuit?: string;
+    ptau?: string;
+    vkey?: string;
+    cache?: string;
+    json?: boolean;
+    quiet?: boolean;
+    trust?: string[];
+    "ptau-dir"?: string[];
+    "insecure-dev-keys"?: boolean;
+  },
   io: Io,
 ): Promise<number> {
   if (!v.circuit) {
@@ -108,9 +121,23 @@ export async function verifyPrivateCommand(
       "a private bundle is verified against the step circuit you expect: pass --circuit <step.circom>",
     );
   }
-  const r = await verifyPrivateBundle(path, { circuit: v.circuit, ptau: v.ptau, vkey: v.vkey, cacheDir: v.cache });
-  if (r.insecureDevSrs && !v.quiet && !v.json) {
-    io.err("\n*** warning: verified against the INSECURE DEV SRS and dev decider keys of this machine ***\n\n");
+  const r = await verifyPrivateBundle(path, {
+    circuit: v.circuit,
+    ptau: v.ptau,
+    vkey: v.vkey,
+    cacheDir: v.cache,
+    trust: v.trust,
+    ptauDirs: v["ptau-dir"],
+    insecureDevKeys: v["insecure-dev-keys"],
+  });
+  if (!v.quiet && !v.json) {
+    if (r.insecureDevSrs) {
+      io.err(
+        `\n*** warning: the SRS is not a pinned ceremony file (${r.srs?.label}): this proves nothing to anyone else ***\n\n`,
+      );
+    }
+    if (r.keys && r.keys.trust !== "ceremony")
+      io.err(`\n*** warning: INSECURE DEV KEYS accepted (${r.keys.label}) ***\n\n`);
   }
   const z0 = r.z0 ? `z0 = [${r.z0.join(", ")}]` : `z0 private (c_0 = ${r.c0})`;
   const zN = r.zN ? `zN = [${r.zN.join(", ")}]` : `zN private (c_N = ${r.cN})`;
@@ -128,6 +155,10 @@ export async function verifyPrivateCommand(
         zN: r.zN?.map(String) ?? null,
         chainId: String(r.chainId),
         market: r.market,
+        srs: r.srs,
+        insecureDevSrs: r.insecureDevSrs,
+        keys: r.keys,
+        insecureDevKeys: r.keys !== undefined && r.keys.trust !== "ceremony",
         ...(r.valid ? {} : { reason: r.reason }),
       })}\n`,
     );

@@ -78,6 +78,9 @@ export type ProvePrivateResult = {
   zN: bigint[];
   rootHash: string;
   ms: number;
+  /** The prover's own `.ptau` and decider verification key: what ITS OWN `verify --ptau … --vkey …` uses. */
+  ptau: string;
+  vkey: string;
 };
 
 /** Checks `--market` and `--chain-id` values. @throws {InputFileError}. */
@@ -243,5 +246,7 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
     zN,
     rootHash,
     ms: performance.now() - t0,
+    ptau,
+    vkey: join(keys.dir, "vkey.json"),
   };
 }

@@ -18,26 +18,18 @@ import {
   getAddress,
   type Hex,
   type PublicClient,
-  parseAbi,
   parseEventLogs,
   type Transport,
   BaseError as ViemBaseError,
   type WalletClient,
 } from "viem";
-import { CircuitRegistryAbi } from "../chain/abi.js";
+import { CircuitRegistryAbi, ProofMarketAbi } from "../chain/abi.js";
 import { deciderProofAbi } from "../decider/abi.js";
 import { PrivateSubmitError } from "../errors/private.js";
 import type { PrivateBundle } from "./bundle.js";
 
-/** The parts of the market's ABI that submitting a private bundle uses (the registry's: the generated ABI). */
-export const PRIVATE_SUBMIT_ABI = parseAbi([
-  "struct G1Point { uint256 x; uint256 y; }",
-  "struct Instance { G1Point cmW; G1Point cmE; uint256 u; uint256[] x; }",
-  "struct DeciderProof { uint256[2] a; uint256[2][2] b; uint256[2] c; uint256 zeta; uint256 yW; uint256 yE; G1Point piW; G1Point piE; Instance blind; G1Point cmT; }",
-  "function submitBundle(uint256 circuitId, uint256[] states, G1Point[] cmW, G1Point[] cmT, DeciderProof proof) returns (uint256)",
-  "function circuits() view returns (address)",
-  "event JobVerified(uint256 indexed jobId, address indexed prover, uint256[] zOut)",
-]);
+/** The market's ABI that submitting a private bundle uses: the generated one (scripts/abis.ts), never a copy. */
+export const PRIVATE_SUBMIT_ABI = ProofMarketAbi;
 
 export type SubmitClients = {
   publicClient: PublicClient;

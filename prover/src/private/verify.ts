@@ -1,7 +1,9 @@
 /**
  * Verifies a private bundle (private/bundle.ts) for a step circuit `F` named by the caller (never by the
- * bundle): regenerates `F̂` from `F`, takes the SRS from the caller's `.ptau` and the decider's
- * verification key from the caller's key store, and checks
+ * bundle): regenerates `F̂` from `F`, takes the SRS and the decider's verification key from the trust
+ * store (trust/store.ts: the caller's `--ptau` or a pinned file found in the caller's folders, the
+ * caller's `--vkey` or a store pin for `F̂`; a dev key only with `insecureDevKeys`), nothing from the
+ * bundle, and checks
  * 1. the statement: `F`'s and `F̂`'s R1CS hashes and the wrapper version are the bundle's;
  * 2. the SRS digest and the fold domain (chain id, market, `F̂`, SRS) are what the bundle claims;
  * 3. the fold tree: leaf `k` is `(cmW_k, (0, 0), 1, (c_{k+1}, c_k))` (continuity is by construction:
@@ -12,31 +14,40 @@
  * An invalid bundle gives `{ valid: false, reason }`; a bundle that cannot be checked (unreadable,
  * malformed, no key) throws a typed error.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadR1cs } from "../arith/r1cs.js";
 import type { RelaxedInstance } from "../arith/relaxed.js";
-import { devPowerFor, devPtauPath } from "../commitment/devsrs.js";
-import { loadSrsFromPtau, srsDigest } from "../commitment/srs.js";
 import { G1_ZERO } from "../curve/bn254.js";
-import { buildDecider } from "../decider/circuit.js";
-import { keysDir } from "../decider/setup.js";
-import type { SnarkjsVkey } from "../decider/snarkjs.js";
 import { checkDecider } from "../decider/verify.js";
 import { PrivateBundleError } from "../errors/private.js";
 import { verifyFold } from "../folding/nifs.js";
 import { domainSeparator, instanceHash } from "../folding/transcript.js";
 import { nodeId, splitPoint } from "../folding/tree.js";
+import {
+  assertKeyAllowed,
+  loadTrustStore,
+  resolveDeciderKey,
+  resolveSrs,
+  type SrsTrust,
+  type TrustStore,
+} from "../trust/store.js";
 import { PRIVATE_BUNDLE_JSON, type PrivateBundle, parsePrivateBundle } from "./bundle.js";
 import { compilePrivateCircuit, stateCommitment, WRAPPER_VERSION } from "./wrapper.js";
 
 export type VerifyPrivateOptions = {
   /** `F`'s circom source: the step function the caller expects. */
   circuit: string;
-  /** The caller's `.ptau`; default the cached dev one (INSECURE, development only). */
+  /** The caller's `.ptau` (labelled by its pin, `unpinned` otherwise); default: a pinned file of the store. */
   ptau?: string;
-  /** The decider's verification key (snarkjs JSON); default the caller's key cache for `F̂`. */
+  /** The decider's verification key (snarkjs JSON); default: the store's pin for `F̂`. */
   vkey?: string;
+  /** The trust store (default {@link loadTrustStore} with `trust` and `ptauDirs`). */
+  store?: TrustStore;
+  trust?: string[];
+  ptauDirs?: string[];
+  /** Accept a decider key that is not a pinned ceremony key (`--insecure-dev-keys`). */
+  insecureDevKeys?: boolean;
   cacheDir?: string;
   /** If set, the bundle must target this market. */
   expect?: { chainId: bigint; market: string };
@@ -55,7 +66,10 @@ export type VerifyPrivateResult = {
   zN: bigint[] | null;
   chainId: bigint;
   market: string;
+  /** The SRS is not a pinned ceremony file (the store's word, never the bundle's). */
   insecureDevSrs: boolean;
+  srs?: { label: string; trust: SrsTrust; digest: string };
+  keys?: { label: string; trust: string; vkHash: string };
 };
 
 /** Reads and parses `<dir>/bundle.json`. @throws {PrivateBundleError}. */
@@ -137,7 +151,7 @@ export async function verifyPrivateBundle(path: string, opts: VerifyPrivateOptio
     zN: b.output?.zN ?? null,
     chainId: b.chainId,
     market: b.market,
-    insecureDevSrs: opts.ptau === undefined,
+    insecureDevSrs: true,
   };
   const invalid = (reason: string): VerifyPrivateResult => ({ ...result, valid: false, reason });
 
@@ -161,15 +175,15 @@ export async function verifyPrivateBundle(path: string, opts: VerifyPrivateOptio
   // 2. SRS and domain (the SRS is the caller's, never the bundle's).
   const n = Math.max(shape.nW, shape.m, 1) + 1;
   if (b.json.srs.n !== n) return invalid(`the bundle claims ${b.json.srs.n} SRS powers, F^ uses ${n}`);
-  const { layout } = buildDecider(shape);
-  const ptau = opts.ptau
-    ? resolve(opts.ptau)
-    : devPtauPath(devPowerFor(n, layout.nConstraints, layout.nPublic), join(cacheRoot, "ptau"));
-  if (!existsSync(ptau))
-    throw new PrivateBundleError("no powers of tau to verify with (pass --ptau)", { details: ptau });
-  const srs = await loadSrsFromPtau(ptau, n);
-  const digest = srsDigest(srs);
-  if (digest !== b.json.srs.digest) return invalid(`SRS digest ${b.json.srs.digest} is not the verifier's ${digest}`);
+  const store = opts.store ?? loadTrustStore({ stores: opts.trust, ptauDirs: opts.ptauDirs });
+  const trusted = await resolveSrs(store, { n, digest: b.json.srs.digest as `0x${string}` }, opts.ptau);
+  result.srs = { label: trusted.label, trust: trusted.trust, digest: trusted.digest };
+  result.insecureDevSrs = trusted.trust !== "ceremony";
+  const srs = trusted.srs;
+  const digest = trusted.digest;
+  if (digest !== b.json.srs.digest) {
+    return invalid(`SRS digest ${b.json.srs.digest} is not the verifier's ${digest} (${trusted.label})`);
+  }
   const domain = domainSeparator({ chainId: b.chainId, market: b.market, r1csHash: shape.r1csHash, srsDigest: digest });
   if (domain !== b.json.domain.value) return invalid("the bundle's domain is not the one its fields define");
 
@@ -181,17 +195,12 @@ export async function verifyPrivateBundle(path: string, opts: VerifyPrivateOptio
   }
 
   // 4. The decider, with the caller's verification key.
-  const vkeyPath = opts.vkey
-    ? resolve(opts.vkey)
-    : join(await keysDir(shape, ptau, { cacheDir: join(cacheRoot, "keys") }), "vkey.json");
-  if (!existsSync(vkeyPath)) {
-    throw new PrivateBundleError("no decider verification key for this circuit's F^ (pass --vkey)", {
-      details: vkeyPath,
-    });
-  }
-  const vkey = JSON.parse(readFileSync(vkeyPath, "utf8")) as SnarkjsVkey;
+  const key = resolveDeciderKey(store, shape.r1csHash as `0x${string}`, "hashed", opts.vkey);
+  result.keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
+  assertKeyAllowed(key, opts.insecureDevKeys ?? false);
+  const vkey = key.vkey;
   const d = await checkDecider(vkey, srs, 1, t.root, b.proof);
-  if (!d.ok) return invalid(`decider proof rejected (${d.reason} check failed)`);
+  if (!d.ok) return invalid(`decider proof rejected (${d.reason} check failed; key ${key.label})`);
 
   // 5. The openings of c_0 and c_N.
   if (b.input && stateCommitment(b.input.z0, b.input.salt) !== b.commitments[0]) {

@@ -21,6 +21,7 @@ import { keccak256 } from "viem";
 import { loadR1cs } from "../arith/r1cs.js";
 import { compileCircuit } from "../circuits/compile.js";
 import { loadSrsFromPtau } from "../commitment/srs.js";
+import { compileVerifier } from "../decider/bundle.js";
 import { buildDecider, DECIDER_CIRCUIT_VERSION, type DeciderVariant } from "../decider/circuit.js";
 import { writeR1csBytes } from "../decider/r1csFile.js";
 import { type SnarkjsVkey, snarkjs } from "../decider/snarkjs.js";
@@ -31,6 +32,8 @@ import { type DeciderPin, fileBlake2b, TRUST_FORMAT, vkHash } from "./store.js";
 export const CEREMONY_FORMAT = "novanet/ceremony/v1";
 /** Independent contributions (besides the beacon) a key needs to be a `ceremony` key. */
 export const MIN_CONTRIBUTIONS = 2;
+/** The contract name `ceremony export` renders under, and `circuit verify` compiles under by default. */
+export const EXPORTED_VERIFIER_NAME = "CircuitDeciderVerifier";
 
 /** A ceremony folder is missing, malformed, or a step failed (snarkjs refused). */
 export class CeremonyError extends BaseError {
@@ -283,7 +286,7 @@ export async function ceremonyVerify(
 export async function ceremonyExport(
   dir: string,
   opts: { circuit: string; ptau: string; out: string; name?: string; label?: string; cacheDir?: string },
-): Promise<{ vkHash: Hex; kind: CeremonyVerdict["kind"]; files: string[] }> {
+): Promise<{ vkHash: Hex; codehash: Hex; name: string; kind: CeremonyVerdict["kind"]; files: string[] }> {
   const v = await ceremonyVerify(dir, opts);
   if (!v.ok)
     throw new CeremonyError("the ceremony transcript does not verify: nothing exported", { details: v.reason });
@@ -294,7 +297,7 @@ export async function ceremonyExport(
   const out = resolve(opts.out);
   mkdirSync(out, { recursive: true });
   const srs = await loadSrsFromPtau(opts.ptau, 2);
-  const name = opts.name ?? "CeremonyDeciderVerifier";
+  const name = opts.name ?? EXPORTED_VERIFIER_NAME;
   const sol = renderDeciderVerifier(vkey, {
     name,
     stepR1csHash: c.stepR1csHash,
@@ -318,5 +321,8 @@ export async function ceremonyExport(
   writeFileSync(files[0], JSON.stringify(vkey, null, 1));
   writeFileSync(files[1], sol);
   writeFileSync(files[2], `${JSON.stringify({ format: TRUST_FORMAT, ptau: [], deciders: [pin] }, null, 2)}\n`);
-  return { vkHash: h, kind: v.kind, files };
+  // The runtime code hash of the verifier compiled as `novanet circuit verify` compiles it: a registrant
+  // deploys exactly this compiler output, so that anyone's `circuit verify --ceremony` recognises it.
+  const codehash = keccak256(compileVerifier(sol, name).runtime);
+  return { vkHash: h, codehash, name, kind: v.kind, files };
 }

@@ -18,8 +18,15 @@
  *    the deployed decider must be that very compiler output. The decider's own getters (`r1csHash()`,
  *    `vkeyHash()`) are self-reported and never used.
  *
- * Verdict: `trusted` (all three hold), `mismatch` (one fails), `unchecked` (the chain could not be read
- * or the caller trusts no decider code for this circuit).
+ * 4. with a phase-2 ceremony (`--ceremony <dir>`): `D_F` is rebuilt from the caller's circuit (the way
+ *    `setup` and `ceremony init` build it), the ceremony's latest zkey is re-verified against that `D_F`
+ *    and the trusted SRS's `.ptau` (trust/ceremony.ts `ceremonyVerify`: snarkjs `zkey verify`, every
+ *    contribution), its verification key is exported, and the decider must be exactly the verifier
+ *    rendered from THAT key (only the ceremony's rendering trusts the decider then). A transcript that
+ *    verifies but is a dev transcript (beacon only, one contribution) is refused unless `insecureDevKeys`.
+ *
+ * Verdict: `trusted` (all hold), `mismatch` (one fails), `unchecked` (the chain could not be read, the
+ * caller trusts no decider code for this circuit, or the ceremony's keys are dev keys).
  */
 import { type Address, type Hex, keccak256, type PublicClient } from "viem";
 import { CircuitRegistryAbi } from "../../../indexer/abis/CircuitRegistry.js";
@@ -27,9 +34,11 @@ import { srsDigestOf } from "../commitment/srs.js";
 import type { G2Affine } from "../curve/bn254.js";
 import { compileVerifier } from "../decider/bundle.js";
 import type { SnarkjsVkey } from "../decider/snarkjs.js";
+import { snarkjs } from "../decider/snarkjs.js";
 import { renderDeciderVerifier } from "../decider/solidity.js";
 import { RegistryReadError, UntrustedSrsError } from "../errors/trust.js";
-import { resolveSrs, type TrustStore } from "./store.js";
+import { ceremonyVerify, EXPORTED_VERIFIER_NAME, readCeremony } from "./ceremony.js";
+import { resolveSrs, type TrustStore, vkHash } from "./store.js";
 
 export type RegistrationVerdict = "trusted" | "mismatch" | "unchecked";
 
@@ -45,10 +54,12 @@ export type RegistrationResult = {
   deciderTrustedBy?: string;
   /** keccak256 of the runtime code rendered and compiled from each trusted vkey (`--vkey`, store pins). */
   rendered?: { label: string; vkHash: Hex; codehash: Hex }[];
+  /** The ceremony check (`--ceremony`). */
+  ceremony?: CeremonyCheck;
 };
 
 /** The contract name under which `circuit verify` renders and compiles a trusted vkey's verifier by default. */
-export const RENDERED_VERIFIER_NAME = "CircuitDeciderVerifier";
+export const RENDERED_VERIFIER_NAME = EXPORTED_VERIFIER_NAME;
 
 /** A verification key the caller trusts for this circuit, and the D_F variant it was made for. */
 export type TrustedVkey = { vkey: SnarkjsVkey; vkHash: Hex; label: string; variant: "hashed" | "unhashed" };
@@ -72,6 +83,23 @@ export type RegistrationOptions = {
   stateWidth?: number;
   /** Contract name to render and compile under (default {@link RENDERED_VERIFIER_NAME}). */
   deciderName?: string;
+  /**
+   * A phase-2 ceremony folder (`novanet ceremony`) and the caller's own step circuit (`.circom`/`.r1cs`):
+   * the decider must be the verifier of the key this transcript verifiably ends in.
+   */
+  ceremony?: { dir: string; circuit: string; cacheDir?: string; insecureDevKeys?: boolean };
+};
+
+/** What the ceremony check found (`--ceremony`). */
+export type CeremonyCheck = {
+  dir: string;
+  ok: boolean;
+  kind?: "ceremony" | "insecure-dev";
+  contributions?: number;
+  beacon?: boolean;
+  vkHash?: Hex;
+  codehash?: Hex;
+  reason?: string;
 };
 
 function firstLine(e: unknown): string {
@@ -120,6 +148,7 @@ export async function verifyRegistration(client: PublicClient, o: RegistrationOp
   }
   // 2. The SRS: n from the registration event, the digest recomputed and matched to a trusted SRS.
   let srs: RegistrationResult["srs"];
+  let srsPath: string | undefined;
   let logs: { args: { srs?: { n: bigint; powersHash: Hex; tauG2: readonly bigint[] } } }[];
   try {
     logs = (await client.getContractEvents({
@@ -150,6 +179,7 @@ export async function verifyRegistration(client: PublicClient, o: RegistrationOp
         reasons.push(`srsDigest ${c.srsDigest} is not the digest of the caller's SRS (${t.digest}, ${t.label})`);
       } else {
         srs = { label: t.label, trust: t.trust };
+        srsPath = t.path;
         tauG2 = t.srs.tauG2;
       }
     } catch (e) {
@@ -196,20 +226,94 @@ export async function verifyRegistration(client: PublicClient, o: RegistrationOp
     rendered.push({ label: k.label, vkHash: k.vkHash, codehash });
     if (!pinned.has(codehash)) pinned.set(codehash, `verifier rendered from ${k.label} (vkHash ${k.vkHash})`);
   }
+  // 4. The ceremony: its transcript re-verified against D_F rebuilt from the caller's circuit and the
+  // trusted SRS's ptau; the decider must be the verifier rendered from the key it ends in.
+  let ceremony: CeremonyCheck | undefined;
+  let devCeremony = false;
+  if (o.ceremony) {
+    ceremony = await checkCeremony(o, srsPath, tauG2);
+    if (!ceremony.ok) reasons.push(`ceremony ${o.ceremony.dir}: ${ceremony.reason}`);
+    else if (ceremony.kind !== "ceremony" && !o.ceremony.insecureDevKeys) {
+      devCeremony = true;
+      reasons.push(
+        `ceremony ${o.ceremony.dir}: dev keys (${ceremony.reason}): its δ may be known; pass --insecure-dev-keys to accept them`,
+      );
+    }
+  }
   let unchecked = false;
   let deciderTrustedBy: string | undefined;
   if (live !== c.deciderCodehash) {
     reasons.push(`the decider's code ${live} is not the code registered (${c.deciderCodehash})`);
+  } else if (o.ceremony) {
+    // With a ceremony, only the verifier of the ceremony's key is the decider the caller trusts (a
+    // ceremony that did not verify has its reason above and trusts nothing).
+    if (ceremony?.codehash !== undefined) {
+      rendered.push({ label: `ceremony ${o.ceremony.dir}`, vkHash: ceremony.vkHash!, codehash: ceremony.codehash });
+      if (live === ceremony.codehash) {
+        deciderTrustedBy = `verifier rendered from ceremony ${o.ceremony.dir} (${ceremony.contributions} contributions${ceremony.beacon ? " + beacon" : ""}, ${ceremony.kind}, vkHash ${ceremony.vkHash})`;
+      } else {
+        reasons.push(
+          `decider ${c.decider} (codehash ${live}) is not the verifier of the ceremony's key (vkHash ${ceremony.vkHash} renders to ${ceremony.codehash})`,
+        );
+      }
+    }
   } else if (pinned.size === 0) {
     unchecked = true;
     reasons.push(
-      `no trusted decider code hash or vkey for this circuit (decider codehash ${live}): pass --decider-codehash, --vkey or --trust`,
+      `no trusted decider code hash or vkey for this circuit (decider codehash ${live}): pass --decider-codehash, --vkey, --ceremony or --trust`,
     );
   } else if (!pinned.has(live)) {
     const r = rendered.map((x) => `${x.label} renders to ${x.codehash}`).join(", ");
     reasons.push(`decider ${c.decider} (codehash ${live}) is not a decider the caller trusts${r ? ` (${r})` : ""}`);
   } else deciderTrustedBy = pinned.get(live);
-  const mismatch = reasons.length > (unchecked ? 1 : 0);
-  const verdict: RegistrationVerdict = mismatch ? "mismatch" : unchecked ? "unchecked" : "trusted";
-  return { verdict, circuitId: o.circuitId, reasons, record, srs, deciderTrustedBy, rendered };
+  const soft = (unchecked ? 1 : 0) + (devCeremony ? 1 : 0);
+  const mismatch = reasons.length > soft;
+  const verdict: RegistrationVerdict = mismatch ? "mismatch" : soft > 0 ? "unchecked" : "trusted";
+  return { verdict, circuitId: o.circuitId, reasons, record, srs, deciderTrustedBy, rendered, ceremony };
+}
+
+/**
+ * Re-verifies a ceremony against `D_F` rebuilt from the caller's circuit and the trusted SRS's ptau, then
+ * renders and compiles the verifier of the key its transcript ends in (with the trusted `[τ]G2`).
+ */
+async function checkCeremony(
+  o: RegistrationOptions,
+  ptau: string | undefined,
+  tauG2: G2Affine,
+): Promise<CeremonyCheck> {
+  const cer = o.ceremony!;
+  const fail = (reason: string): CeremonyCheck => ({ dir: cer.dir, ok: false, reason });
+  if (ptau === undefined) return fail("not checked: the registration's SRS is not one the caller trusts");
+  let c: ReturnType<typeof readCeremony>;
+  try {
+    c = readCeremony(cer.dir);
+  } catch (e) {
+    return fail(firstLine(e));
+  }
+  if (c.stepR1csHash.toLowerCase() !== o.expectR1csHash.toLowerCase()) {
+    return fail(`the ceremony is for step circuit ${c.stepR1csHash}, not the caller's ${o.expectR1csHash}`);
+  }
+  const v = await ceremonyVerify(cer.dir, { circuit: cer.circuit, ptau, cacheDir: cer.cacheDir });
+  if (!v.ok) return fail(v.reason ?? "the transcript does not verify");
+  const sj = await snarkjs();
+  const vkey = (await sj.zKey.exportVerificationKey(v.zkey)) as SnarkjsVkey;
+  const name = o.deciderName ?? RENDERED_VERIFIER_NAME;
+  const source = renderDeciderVerifier(vkey, {
+    name,
+    stepR1csHash: o.expectR1csHash.toLowerCase(),
+    variant: c.variant,
+    stateWidth: o.stateWidth ?? c.stateWidth,
+    tauG2,
+  });
+  const contributions = v.contributions.filter((x) => x.type === "contribution").length;
+  return {
+    dir: cer.dir,
+    ok: true,
+    kind: v.kind,
+    contributions,
+    beacon: v.contributions.at(-1)?.type === "beacon",
+    vkHash: vkHash(vkey),
+    codehash: keccak256(compileVerifier(source, name).runtime),
+    ...(v.kind === "ceremony" ? {} : { reason: v.reason }),
+  };
 }

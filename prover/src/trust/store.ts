@@ -14,11 +14,10 @@
  * (colon-separated) add stores; `--ptau-dir` or `NOVANET_PTAU_DIR` add search folders (default
  * `.novanet/ptau`).
  */
+import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { blake2b } from "@noble/hashes/blake2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
 import { encodeAbiParameters, type Hex, keccak256 } from "viem";
 import { loadSrsFromPtau, type Srs, srsDigest } from "../commitment/srs.js";
 import type { SnarkjsVkey } from "../decider/snarkjs.js";
@@ -126,11 +125,14 @@ export function loadTrustStore(opts: TrustOptions = {}): TrustStore {
   return store;
 }
 
-/** blake2b-512 of a whole file (what `b2sum` prints and the Hermez ceremony publishes), streamed. */
+/**
+ * blake2b-512 of a whole file (what `b2sum` prints and the Hermez ceremony publishes), streamed through
+ * Node's native `blake2b512` (OpenSSL; ~10× the pure-JS hash, which took seconds on a 38 MB ptau).
+ */
 export async function fileBlake2b(path: string): Promise<string> {
-  const h = blake2b.create({ dkLen: 64 });
+  const h = createHash("blake2b512");
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) h.update(chunk as Uint8Array);
-  return bytesToHex(h.digest());
+  return h.digest("hex");
 }
 
 /**

@@ -36,12 +36,13 @@ describe("DeciderVerifierV3 (on-chain)", function () {
   let v: Awaited<ReturnType<typeof deploy>>;
   let U: RelaxedInstance;
   let proof: DeciderV3Proof;
+  let proof2: DeciderV3Proof;
   const circuitP = testCircuit("mix2");
 
   async function deploy(key: G16ProvingKey) {
     const circuit = await circuitP;
     const srs = await deciderSrs();
-    const words = vkeyWordsV3(key.vkey, circuit.shape.r1csHash, circuit.shape.s);
+    const words = vkeyWordsV3(key.vkey, circuit.shape.r1csHash, circuit.shape.s, circuit.shape.nW);
     return viem.deployContract("DeciderVerifierV3", [
       words,
       g2ToEvm(srs.tauG2).flat() as unknown as readonly [bigint, bigint, bigint, bigint],
@@ -63,12 +64,17 @@ describe("DeciderVerifierV3 (on-chain)", function () {
     const root = await treeRoot(circuit, srs, 2, true);
     U = root.node.U;
     proof = await proveDeciderV3(circuit.shape, srs, pk, U, root.W, { hiding: true });
+    proof2 = await proveDeciderV3(circuit.shape, srs, pk, U, root.W, { hiding: true });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("exposes the pinned key hash, r1csHash, state width and [τ]G2", async () => {
     const circuit = await circuitP;
-    assert.equal(await v.read.vkeyHash(), vkeyHashV3(pk.vkey, circuit.shape.r1csHash, circuit.shape.s));
+    assert.equal(
+      await v.read.vkeyHash(),
+      vkeyHashV3(pk.vkey, circuit.shape.r1csHash, circuit.shape.s, circuit.shape.nW),
+    );
+    assert.equal(await v.read.witnessLength(), BigInt(circuit.shape.nW));
     assert.equal(await v.read.r1csHash(), circuit.shape.r1csHash);
     assert.equal(await v.read.stateWidth(), 2n);
     assert.deepEqual(await v.read.tauG2(), g2ToEvm((await deciderSrs()).tauG2).flat());
@@ -81,7 +87,7 @@ describe("DeciderVerifierV3 (on-chain)", function () {
         const srs = await deciderSrs();
         const root = await treeRoot(circuit, srs, n, hiding);
         const p = await proveDeciderV3(circuit.shape, srs, pk, root.node.U, root.W, { hiding });
-        assert.deepEqual(checkDeciderV3(pk.vkey, srs, 2, root.node.U, p), { ok: true });
+        assert.deepEqual(checkDeciderV3(pk.vkey, srs, 2, circuit.shape.nW, root.node.U, p), { ok: true });
         const args = [instanceAbi(root.node.U), deciderProofV3Abi(p)] as const;
         assert.equal(await v.read.verifyDecider(args), true);
         const pc = await viem.getPublicClient();
@@ -105,13 +111,14 @@ describe("DeciderVerifierV3 (on-chain)", function () {
     await rejects(U, { ...proof, g16: { ...g16, c: bump(g16.c) } }, R, "C");
     await rejects(U, { ...proof, g16: { ...g16, d: bump(g16.d) } }, R, "D");
     await rejects(U, { ...proof, g16: { ...g16, pok: bump(g16.pok) } }, R, "PoK");
-    await rejects(U, { ...proof, yW: (proof.yW + 1n) % P }, R, "yW");
-    await rejects(U, { ...proof, yE: (proof.yE + 1n) % P }, R, "yE");
-    await rejects(U, { ...proof, piW: bump(proof.piW) }, R, "piW");
-    await rejects(U, { ...proof, piE: bump(proof.piE) }, R, "piE");
+    await rejects(U, { ...proof, yo: (proof.yo + 1n) % P }, R, "yo");
+    await rejects(U, { ...proof, pi: bump(proof.pi) }, R, "pi");
     await rejects(U, { ...proof, cmT: bump(proof.cmT) }, R, "cmT");
     await rejects(U, { ...proof, blind: { ...blind, u: (blind.u + 1n) % P } }, R, "blind.u");
     await rejects(U, { ...proof, blind: { ...blind, cmE: bump(blind.cmE) } }, R, "blind.cmE");
+    await rejects(U, { ...proof, blind: { ...blind, cmW: bump(blind.cmW) } }, R, "blind.cmW");
+    await rejects(U, { ...proof, blind: { ...blind, x: [...blind.x.slice(0, -1), 5n] } }, R, "blind.x");
+    await rejects(U, { ...proof, g16: { ...g16, d: proof2.g16.d, pok: proof2.g16.pok } }, R, "D, PoK of another proof");
     await rejects({ ...U, u: (U.u + 1n) % P }, proof, R, "U.u");
     await rejects({ ...U, x: [(U.x[0] + 1n) % P, ...U.x.slice(1)] }, proof, R, "U.x");
     await rejects({ ...U, cmW: bump(U.cmW) }, proof, R, "U.cmW");
@@ -119,7 +126,7 @@ describe("DeciderVerifierV3 (on-chain)", function () {
   });
 
   it("reverts on malformed input with typed errors", async () => {
-    await rejects(U, { ...proof, yW: P }, /DeciderVerifierV3ScalarNotInField/, "yW ≥ p");
+    await rejects(U, { ...proof, yo: P }, /DeciderVerifierV3ScalarNotInField/, "yo ≥ p");
     await rejects({ ...U, x: U.x.slice(1) }, proof, /DeciderVerifierV3WrongXLength/, "|x|");
     await rejects(U, { ...proof, g16: { ...proof.g16, d: { x: 1n, y: 1n } } }, /Bn254/, "D off the curve");
     await assert.rejects(
@@ -130,11 +137,15 @@ describe("DeciderVerifierV3 (on-chain)", function () {
       /DeciderVerifierV3BlindNotEmpty/,
     );
     const circuit = await circuitP;
-    const words = vkeyWordsV3(pk.vkey, circuit.shape.r1csHash, circuit.shape.s);
+    const words = vkeyWordsV3(pk.vkey, circuit.shape.r1csHash, circuit.shape.s, circuit.shape.nW);
     const tau = [0n, 0n, 0n, 0n] as const;
     await assert.rejects(viem.deployContract("DeciderVerifierV3", [words.slice(1), tau]), /DeciderVerifierV3BadKey/);
     await assert.rejects(
       viem.deployContract("DeciderVerifierV3", [[...words, 1n, 2n], tau]),
+      /DeciderVerifierV3BadKey/,
+    );
+    await assert.rejects(
+      viem.deployContract("DeciderVerifierV3", [[...words.slice(0, 3), 0n, ...words.slice(4)], tau]),
       /DeciderVerifierV3BadKey/,
     );
   });

@@ -181,7 +181,7 @@ describe("CircuitRegistry", function () {
     const srs = {
       n: 1024n,
       powersHash: keccak256("0x02"),
-      tauG2: [1n, 2n, 3n, 4n] as [bigint, bigint, bigint, bigint],
+      tauG2: [0n, 0n, 0n, 0n] as [bigint, bigint, bigint, bigint],
     };
     const args = (o: Partial<Record<string, unknown>> = {}) =>
       [
@@ -204,6 +204,12 @@ describe("CircuitRegistry", function () {
       "CircuitRegistryInvalidDecider",
     );
     await revertsWith(circuits.write.registerCircuit(args({ srs: { ...srs, n: 0n } })), "CircuitRegistryInvalidSrs");
+    // The decider's [τ]G2 (the mock claims all-zero) must be the SRS's; a contract without tauG2() is refused too.
+    await revertsWith(
+      circuits.write.registerCircuit(args({ srs: { ...srs, tauG2: [1n, 2n, 3n, 4n] } })),
+      "CircuitRegistryTauG2Mismatch",
+    );
+    await revertsWith(circuits.write.registerCircuit(args({ v: circuits.address })), "CircuitRegistryTauG2Mismatch");
     await circuits.write.registerCircuit(args());
     const c = await circuits.read.getCircuit([1n]);
     assert.equal(c.r1csHash, h);
@@ -230,7 +236,7 @@ describe("CircuitRegistry", function () {
     const srs = {
       n: 1024n,
       powersHash: keccak256("0x02"),
-      tauG2: [1n, 2n, 3n, 4n] as [bigint, bigint, bigint, bigint],
+      tauG2: [0n, 0n, 0n, 0n] as [bigint, bigint, bigint, bigint],
     };
     const genuine = await viem.deployContract("MockDeciderVerifier", [victim, 1n]);
     // The attacker's verifier (other code, other key) claims the victim's R1CS hash.

@@ -1,6 +1,6 @@
 /**
  * Test helper: the market v2 scenario the indexer's end-to-end test indexes. The contracts are deployed from
- * the Hardhat artifacts (stake token, ProverRegistry, CircuitRegistry, the Bundle and Chunks libraries,
+ * the Hardhat artifacts (stake token, ProverRegistry, CircuitRegistry, the Chunks library,
  * MarketExtension and the Market facade), four provers register and stake, the `cubic` circuit is registered with its real
  * TestOnlyCubicDeciderVerifier, and one job of N_LEAVES = 5 leaves cut into chunks of 2 (chunks [0,2) [2,4) [4,5),
  * merges [0,4) [0,5), the decision) is proven by the prover's own code (helpers/job-material.ts) and
@@ -111,9 +111,8 @@ export async function setUpNetwork(connection: Connection, circuit: Circuit): Pr
     owner!.account.address,
   ]);
   const circuits = await deployTx(connection, owner!, readArtifact("CircuitRegistry"), []);
-  const bundle = await deployTx(connection, owner!, readArtifact("Bundle", "libraries/Bundle.sol"), []);
   const chunkLib = await deployTx(connection, owner!, readArtifact("Chunks", "market/Chunks.sol"), []);
-  const libraries = { Bundle: bundle.address, Chunks: chunkLib.address };
+  const libraries = { Chunks: chunkLib.address };
   const extensionArtifact = readArtifact("MarketExtension", "market/MarketExtension.sol");
   const extension = await deployTx(
     connection,

@@ -2,15 +2,19 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { unpackFr } from "../../../prover/src/arith/kernels.js";
 import { G1_GENERATOR, g1Add, g1Mul, g2Mul } from "../../../prover/src/curve/bn254.js";
 import { Synth } from "../../../prover/src/decider/cs.js";
 import { Groth16ProofFormatError, Groth16WitnessError } from "../../../prover/src/errors/groth16.js";
-import { P } from "../../../prover/src/field/fr.js";
+import { P, randomFr } from "../../../prover/src/field/fr.js";
 import { ntt, nttWasm } from "../../../prover/src/groth16/fft.js";
-import { type G16Circuit, generateKeys, readKeys, writeKeyFile } from "../../../prover/src/groth16/keys.js";
+import { type G16Circuit, generateKeys, mulG, readKeys, writeKeyFile } from "../../../prover/src/groth16/keys.js";
 import { contributeKeys, verifyContribution } from "../../../prover/src/groth16/phase2.js";
-import { proveG16 } from "../../../prover/src/groth16/prove.js";
+import { proveG16, quotient, quotientPacked } from "../../../prover/src/groth16/prove.js";
 import { verifyG16 } from "../../../prover/src/groth16/verify.js";
+import { scalarsToLe } from "../../../prover/src/msm/backend.js";
+import { loadNativeMsm } from "../../../prover/src/msm/cpu/native.js";
+import { itIfAvailable } from "../../helpers/optional.js";
 
 /** out = (x + y)·y·z, x public, y committed, z private: ℓ = 2 (x, out), k = 1. */
 function toy(x: bigint, y: bigint, z: bigint): { circuit: G16Circuit; w: bigint[] } {
@@ -50,6 +54,42 @@ describe("commit-and-prove Groth16", function () {
     ntt(b, true);
     assert.deepEqual(a, b);
   });
+
+  itIfAvailable(loadNativeMsm() ? undefined : "the native addon is not built (scripts/build-native.sh)")(
+    "the native quotient (frQuotient) equals the bigint/wasm one, and refuses a wrong witness",
+    async () => {
+      // A chain of products long enough for a 2^11 domain, plus the toy's independence rows.
+      const build = (cs: Synth) => {
+        const x = cs.alloc(() => 3n);
+        let acc = cs.wire(x);
+        for (let i = 0; i < 1500; i++) acc = cs.add(cs.mul(acc, cs.wire(x)), cs.constant(BigInt(i)));
+      };
+      const shape = new Synth("shape");
+      build(shape);
+      const wit = new Synth("witness");
+      build(wit);
+      const w = wit.values.map((v) => ((v % P) + P) % P);
+      const power = 11;
+      const ref = await quotient(shape.constraints, 2, power, w);
+      const fast = quotientPacked(shape.constraints, 2, power, scalarsToLe(w));
+      assert.ok(fast);
+      assert.deepEqual(unpackFr(fast), ref);
+      const bad = [...w];
+      bad[500] = (bad[500] + 1n) % P;
+      assert.throws(() => quotientPacked(shape.constraints, 2, power, scalarsToLe(bad)), Groth16WitnessError);
+    },
+  );
+
+  itIfAvailable(loadNativeMsm() ? undefined : "the native addon is not built (scripts/build-native.sh)")(
+    "native fixed-base multiplication (fixedBaseMul) equals ffjavascript's in G1 and G2",
+    async () => {
+      const sc = [0n, 1n, 2n, 255n, 256n, P - 1n, ...Array.from({ length: 300 }, () => randomFr())];
+      for (const g of ["G1", "G2"] as const) {
+        const [a, b] = [await mulG(g, sc, true), await mulG(g, sc, false)];
+        assert.ok(Buffer.from(a).equals(Buffer.from(b)), g);
+      }
+    },
+  );
 
   it("nttWasm (ffjavascript) agrees with ntt both ways", async () => {
     for (const n of [2, 16, 1024]) {

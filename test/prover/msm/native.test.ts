@@ -204,6 +204,127 @@ describe("native MSM backend (prover/native/msm)", () => {
     },
   );
 
+  /** Scalars of one kind: uniform, witness-like (bits, small words), zero, p − 1, all equal. */
+  function scalarsOf(kind: string, n: number): bigint[] {
+    return Array.from({ length: n }, (_, i) => {
+      switch (kind) {
+        case "uniform":
+          return randomScalar();
+        case "bits":
+          return BigInt(i % 3 === 0 ? 0 : (i * 7) % 2);
+        case "witness":
+          // A SHA-256-like witness: mostly bits, some 32-bit words, a few field elements.
+          return i % 10 < 7
+            ? BigInt(i % 2)
+            : i % 10 < 9
+              ? BigInt(`0x${randomBytes(4).toString("hex")}`)
+              : randomScalar();
+        case "zero":
+          return 0n;
+        case "p-1":
+          return P - 1n;
+        case "same":
+          return 0x1234567890abcdef1234567890abcdefn;
+        default:
+          throw new Error(kind);
+      }
+    });
+  }
+
+  itNative(
+    "msmFixed (prepared bases) equals ffjavascript on uniform, witness-like, zero, p−1 and equal scalars, prefixes, infinity and repeated bases",
+    async function () {
+      this.timeout(180_000);
+      const all = await geometricLemPoints(curve, 3000);
+      assert.ok(native.msmFixed, "the native backend has msmFixed");
+      const fixed = native.msmFixed.bind(native);
+      for (const kind of ["uniform", "bits", "witness", "zero", "p-1", "same"]) {
+        for (const n of [1, 7, 1000, 3000]) {
+          const scalars = scalarsOf(kind, n);
+          const le = scalarsToLe(scalars);
+          const expected = n === 1 ? naive(all.subarray(0, 64), scalars) : await ff.msm(all.subarray(0, 64 * n), le);
+          assert.deepEqual(await fixed(all, le), expected, `${kind}, n = ${n}`);
+          assert.deepEqual(await native1.msmFixed?.(all, le), expected, `${kind}, n = ${n}, 1 thread`);
+          // The plain entry point (bases prepared per call) agrees.
+          assert.deepEqual(await native.msm(all.subarray(0, 64 * n), le), expected, `${kind}, n = ${n}, msm`);
+        }
+      }
+      // Points at infinity and repeated bases (P, −P, φ-related multiples: every bucket case).
+      const g0 = srsG1(srs, 1);
+      const g1 = srsG1(srs, 2);
+      const pts = [g0, { x: 0n, y: 0n }, g0, g1Neg(g0), g1, g1, g1Neg(g1), g0];
+      const lem = new Uint8Array(64 * 400);
+      for (let i = 0; i < 400; i++) g1ToLem(pts[i % pts.length], lem, 64 * i);
+      for (const kind of ["uniform", "bits", "witness", "p-1", "same"]) {
+        const scalars = scalarsOf(kind, 400);
+        assert.deepEqual(await fixed(lem, scalarsToLe(scalars)), naive(lem, scalars), `repeated bases, ${kind}`);
+      }
+    },
+  );
+
+  itNative(
+    "msmFixed rejects a scalar ≥ p, a vector longer than the bases or not 32 bytes an element (MsmInputError)",
+    async () => {
+      const bases = srs.g1Lem.subarray(0, 64 * 8);
+      const fixed = native.msmFixed?.bind(native);
+      assert.ok(fixed);
+      const good = scalarsToLe([1n, 2n, 3n]);
+      for (const bad of [P, P + 1n, (1n << 256n) - 1n]) {
+        const v = new Uint8Array(good);
+        for (let j = 0; j < 32; j++) v[32 + j] = Number((bad >> BigInt(8 * j)) & 0xffn);
+        await assert.rejects(fixed(bases, v), MsmInputError, `scalar ${bad}`);
+      }
+      await assert.rejects(fixed(bases, new Uint8Array(32 * 9)), MsmInputError);
+      await assert.rejects(fixed(bases, new Uint8Array(33)), MsmInputError);
+      assert.deepEqual(await fixed(bases, new Uint8Array(0)), { x: 0n, y: 0n });
+      assert.deepEqual(await fixed(bases, good), naive(bases, [1n, 2n, 3n]));
+    },
+  );
+
+  itNative(
+    "batch-affine buckets (NOVANET_MSM_BATCH, opt-in) equal ffjavascript: uniform, equal scalars (one bucket), repeated bases",
+    async function () {
+      this.timeout(180_000);
+      const n = 4096;
+      const all = await geometricLemPoints(curve, n);
+      const g0 = srsG1(srs, 1);
+      const rep = new Uint8Array(64 * n);
+      for (let i = 0; i < n; i++) g1ToLem(i % 5 === 4 ? g1Neg(g0) : g0, rep, 64 * i);
+      const saved = [process.env.NOVANET_MSM_BATCH, process.env.NOVANET_MSM_WINDOW];
+      try {
+        for (const [batch, window] of [
+          ["64", "11"],
+          ["300", "12"],
+          ["2", "10"],
+        ]) {
+          process.env.NOVANET_MSM_BATCH = batch;
+          process.env.NOVANET_MSM_WINDOW = window;
+          for (const kind of ["uniform", "same", "witness", "p-1"]) {
+            const le = scalarsToLe(scalarsOf(kind, n));
+            delete process.env.NOVANET_MSM_BATCH;
+            delete process.env.NOVANET_MSM_WINDOW;
+            const expected = await ff.msm(all, le);
+            const expectedRep = await native1.msm(rep, le);
+            process.env.NOVANET_MSM_BATCH = batch;
+            process.env.NOVANET_MSM_WINDOW = window;
+            assert.deepEqual(await native.msm(all, le), expected, `batch ${batch}, c ${window}, ${kind}`);
+            assert.deepEqual(
+              await native1.msmFixed?.(all, le),
+              expected,
+              `batch ${batch}, c ${window}, ${kind}, fixed`,
+            );
+            assert.deepEqual(await native.msm(rep, le), expectedRep, `batch ${batch}, c ${window}, ${kind}, repeated`);
+          }
+        }
+      } finally {
+        if (saved[0] === undefined) delete process.env.NOVANET_MSM_BATCH;
+        else process.env.NOVANET_MSM_BATCH = saved[0];
+        if (saved[1] === undefined) delete process.env.NOVANET_MSM_WINDOW;
+        else process.env.NOVANET_MSM_WINDOW = saved[1];
+      }
+    },
+  );
+
   it("NOVANET_MSM selects the backend; an unknown value is a typed error", async () => {
     await assert.rejects(createSelectedMsmBackend("gpu-someday"), MsmBackendSelectionError);
     const ffb = await createSelectedMsmBackend("ffjavascript");

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { commit } from "../../../prover/src/commitment/pedersen.js";
+import { packFr } from "../../../prover/src/arith/kernels.js";
+import { commit, commitPacked } from "../../../prover/src/commitment/pedersen.js";
 import { srsFromTau, srsG1 } from "../../../prover/src/commitment/srs.js";
 import { G1_GENERATOR, type G1Affine, g1Add, g1Mul, g1Neg, randomScalar } from "../../../prover/src/curve/bn254.js";
 import { MsmInputError } from "../../../prover/src/errors/commitment.js";
@@ -13,7 +14,12 @@ import {
   terminateDefaultMsmBackend,
 } from "../../../prover/src/msm/default.js";
 import { g1ToLem } from "../../../prover/src/msm/lem.js";
-import { chooseWindow, signedDigits, type WebGpuMsmBackend } from "../../../prover/src/msm/webgpu/msm.js";
+import {
+  chooseWindow,
+  partitionByBits,
+  signedDigits,
+  type WebGpuMsmBackend,
+} from "../../../prover/src/msm/webgpu/msm.js";
 import { createWebGpuBackend, webGpuUnavailableReason } from "../../../prover/src/msm/webgpu/node.js";
 import { itIfAvailable } from "../../helpers/optional.js";
 import { testSrs } from "../../helpers/prover.js";
@@ -72,6 +78,31 @@ describe("WebGPU MSM: host side (runs everywhere)", () => {
       for (let j = 0; j < 32; j++, v >>= 8n) bytes[32 + j] = Number(v & 0xffn);
       assert.throws(() => signedDigits(bytes, 32, 2, 13, 20), MsmInputError);
     }
+  });
+
+  it("partitionByBits: every nonzero scalar in exactly one group at least as wide as it; zeros in none", () => {
+    const n = 5000;
+    const v = Array.from({ length: n }, (_, i) =>
+      i % 3 === 0 ? 0n : i % 97 === 0 ? randomScalar() : i % 13 === 0 ? BigInt(i * 1000) : BigInt(i % 2),
+    );
+    v[7] = P - 1n;
+    const groups = partitionByBits(scalarsToLe(v), 32, n);
+    const seen = new Uint8Array(n);
+    for (const g of groups) {
+      for (const i of g.idx) {
+        seen[i]++;
+        assert.ok(v[i] < 1n << BigInt(g.bits), `scalar ${i} (${v[i]}) fits ${g.bits} bits`);
+      }
+    }
+    v.forEach((x, i) => {
+      assert.equal(seen[i], x === 0n ? 0 : 1, `scalar ${i}`);
+    });
+    // Thousands of 0/1 scalars get a pass of their own, narrower than the full-width one.
+    assert.ok(
+      groups.length >= 2 && Math.min(...groups.map((g) => g.bits)) <= 8,
+      JSON.stringify(groups.map((g) => g.bits)),
+    );
+    assert.deepEqual(partitionByBits(new Uint8Array(64), 32, 2), []);
   });
 
   it("the window width grows with n and shrinks with narrow scalars", () => {
@@ -171,6 +202,40 @@ describe("WebGPU MSM: the WGSL kernels (on whatever adapter Dawn finds)", functi
       );
     },
   );
+
+  itGpu("partition by bit length on and off give the same sums (mixed widths, p−1, 8-byte scalars)", async () => {
+    const big = await testSrs(1000);
+    const mixed = Array.from({ length: 1000 }, (_, i) =>
+      i % 3 === 0 ? 0n : i % 50 === 0 ? randomScalar() : i % 7 === 0 ? BigInt(i) << 30n : BigInt(i % 2),
+    );
+    mixed[1] = P - 1n;
+    const expected = await noble.msm(big.g1Lem, scalarsToLe(mixed));
+    try {
+      for (const partition of [true, false]) {
+        gpu.configure({ partition });
+        assert.deepEqual(await gpu.msm(big.g1Lem, scalarsToLe(mixed)), expected, `partition ${partition}`);
+        const eight = mixed.map((x) => x & ((1n << 64n) - 1n));
+        assert.deepEqual(
+          await gpu.msm(big.g1Lem, scalarsToLe(eight, 8), 8),
+          await noble.msm(big.g1Lem, scalarsToLe(eight, 8), 8),
+          `8-byte, partition ${partition}`,
+        );
+      }
+    } finally {
+      gpu.configure({ partition: true });
+    }
+  });
+
+  itGpu("commitPacked hands it the whole vector over the SRS prefix (with and without a blind)", async () => {
+    const big = await testSrs(600);
+    const v = Array.from({ length: 599 }, (_, i) => (i % 5 === 0 ? randomScalar() : BigInt(i % 2)));
+    for (const blind of [0n, randomScalar()]) {
+      assert.deepEqual(await commitPacked(big, packFr(v), blind, gpu), await commit(big, v, blind, noble));
+    }
+    const bad = packFr(v);
+    bad.fill(0xff, 32, 64);
+    await assert.rejects(commitPacked(big, bad, 0n, gpu), MsmInputError);
+  });
 
   itGpu("rejects scalars ≥ p and mismatched buffers; resident bases follow a changed buffer", async () => {
     const raw = new Uint8Array(32);

@@ -108,13 +108,34 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
     const noCircuit = await run(["verify", dir]);
     assert.equal(noCircuit.code, 2);
     assert.match(noCircuit.err, /--circuit/);
-    const v = await run(["verify", dir, "--circuit", CUBIC, "--cache", CACHE, "--json"]);
+    // The verifier trusts nothing from the bundle: without an SRS of its own it cannot check (exit 2) ...
+    const noSrs = await run(["verify", dir, "--circuit", CUBIC, "--cache", CACHE, "--ptau-dir", tmp, "--json"]);
+    assert.equal(noSrs.code, 2, noSrs.out + noSrs.err);
+    assert.match(noSrs.err, /UntrustedSrsError/);
+    // ... and the prover's own dev key is refused unless accepted as such.
+    const mine = ["--ptau", res.ptau, "--vkey", res.vkey];
+    const refused = await run(["verify", dir, "--circuit", CUBIC, "--cache", CACHE, ...mine, "--json"]);
+    assert.equal(refused.code, 2, refused.out + refused.err);
+    assert.match(refused.err, /DevKeysRefusedError/);
+    const v = await run([
+      "verify",
+      dir,
+      "--circuit",
+      CUBIC,
+      "--cache",
+      CACHE,
+      ...mine,
+      "--insecure-dev-keys",
+      "--json",
+    ]);
     assert.equal(v.code, 0, v.out + v.err);
     const vj = JSON.parse(v.out);
     assert.equal(vj.valid, true);
     assert.equal(vj.circuit, "cubic");
     assert.equal(vj.zN, null);
     assert.equal(vj.cN, res.cN);
+    assert.equal(vj.srs.trust, "unpinned");
+    assert.equal(vj.insecureDevKeys, true);
 
     const from = m.user.account.address;
     const s = await run([

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { encodeFunctionData, type Hex, zeroAddress } from "viem";
 import { loadR1cs } from "../../../prover/src/arith/r1cs.js";
 import { proveLocal } from "../../../prover/src/cli/prove.js";
@@ -17,16 +17,22 @@ import { devPowerFor, devPtauPath } from "../../../prover/src/commitment/devsrs.
 import { commit } from "../../../prover/src/commitment/pedersen.js";
 import { loadSrsFromPtau } from "../../../prover/src/commitment/srs.js";
 import { buildDecider } from "../../../prover/src/decider/circuit.js";
+import type { SnarkjsVkey } from "../../../prover/src/decider/snarkjs.js";
 import { PrivateBundleError, PrivateSubmitError } from "../../../prover/src/errors/private.js";
+import { DevKeysRefusedError, UntrustedDeciderKeyError, UntrustedSrsError } from "../../../prover/src/errors/trust.js";
 import { P } from "../../../prover/src/field/fr.js";
 import { type ProvePrivateResult, provePrivate } from "../../../prover/src/private/prove.js";
 import { PRIVATE_SUBMIT_ABI, privateSubmitArgs, submitPrivateBundle } from "../../../prover/src/private/submit.js";
 import { readPrivateBundle, verifyPrivateBundle } from "../../../prover/src/private/verify.js";
 import { compilePrivateCircuit, type PrivateCircuit, stateCommitment } from "../../../prover/src/private/wrapper.js";
+import { fileBlake2b, TRUST_FORMAT, vkHash } from "../../../prover/src/trust/store.js";
+import { testPtau12 } from "../../../scripts/gen-verifier.js";
 import { abiWords, decimalTokens, leaked, privateMarket } from "./helpers.js";
 
 const CACHE = ".novanet";
 const CUBIC = join("prover", "circuits", "cubic.circom");
+/** Another SRS with enough powers (2^12, made by snarkjs's ptau tools for the decider tests). */
+let TEST_PTAU12: string;
 const N = 4;
 
 /** A random state entry far above 2^64 (so that no state is a "common" small value). */
@@ -73,6 +79,7 @@ describe("private mode: prove, verify, leak, submit", function () {
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), "novanet-private-"));
+    TEST_PTAU12 = await testPtau12();
     pc = await compilePrivateCircuit(CUBIC, CACHE);
     const shape = await loadR1cs(pc.wrapped.r1csPath);
     const { layout } = buildDecider(shape);
@@ -96,9 +103,109 @@ describe("private mode: prove, verify, leak, submit", function () {
     rmSync(tmp, { recursive: true, force: true });
   });
 
+  /** What this test, as the verifier, trusts: the prover's own dev ptau and dev key, accepted as such. */
+  const trusted = () => ({ ptau, vkey: open.r.vkey, insecureDevKeys: true });
+
+  describe("verify through the trust store (nothing from the bundle)", () => {
+    // Before: with no --ptau, verify loaded the dev ptau from its own cache and the decider key from its key
+    // cache, whatever the bundle was made with, and called the SRS "insecure" on the caller's say-so only.
+    it("without a trusted SRS (no --ptau, no pinned file in the caller's folders) it cannot check: UntrustedSrsError", async () => {
+      await assert.rejects(
+        verifyPrivateBundle(open.dir, {
+          circuit: CUBIC,
+          cacheDir: CACHE,
+          vkey: open.r.vkey,
+          insecureDevKeys: true,
+          ptauDirs: [join(tmp, "empty")],
+        }),
+        UntrustedSrsError,
+      );
+    });
+
+    it("a pinned dev ptau found by name in --ptau-dir is used and labelled insecure-dev; no pinned key: UntrustedDeciderKeyError", async () => {
+      const store = join(tmp, "store.json");
+      const pin = (vkey: SnarkjsVkey | null) => ({
+        format: TRUST_FORMAT,
+        ptau: [
+          {
+            label: "private test dev ptau",
+            file: basename(ptau),
+            power: Number(/(\d+)\.ptau$/.exec(ptau)![1]),
+            blake2b: blake,
+            kind: "insecure-dev",
+          },
+        ],
+        deciders: vkey
+          ? [
+              {
+                label: "F^ cubic dev key",
+                stepR1csHash: readPrivateBundle(open.dir).json.circuit.r1csHash,
+                variant: "hashed",
+                vkHash: vkHash(vkey),
+                vkey,
+                kind: "insecure-dev",
+                contributions: 1,
+                beacon: true,
+              },
+            ]
+          : [],
+      });
+      const blake = await fileBlake2b(ptau);
+      writeFileSync(store, JSON.stringify(pin(null)));
+      const base = { circuit: CUBIC, cacheDir: CACHE, trust: [store], ptauDirs: [dirname(ptau)] };
+      await assert.rejects(verifyPrivateBundle(open.dir, base), UntrustedDeciderKeyError);
+      // With the key pinned (a dev key): refused without insecureDevKeys, then valid and labelled.
+      writeFileSync(store, JSON.stringify(pin(JSON.parse(readFileSync(open.r.vkey, "utf8")))));
+      await assert.rejects(verifyPrivateBundle(open.dir, base), DevKeysRefusedError);
+      const v = await verifyPrivateBundle(open.dir, { ...base, insecureDevKeys: true });
+      assert.equal(v.valid, true, v.reason);
+      assert.equal(v.srs?.label, "private test dev ptau");
+      assert.equal(v.srs?.trust, "insecure-dev");
+      assert.equal(v.insecureDevSrs, true);
+      assert.equal(v.keys?.label, "F^ cubic dev key");
+    });
+
+    it("corrupt one input: another SRS (--ptau) is INVALID with both digests; another key rejects the decider proof", async () => {
+      const otherSrs = await verifyPrivateBundle(open.dir, {
+        ...trusted(),
+        circuit: CUBIC,
+        cacheDir: CACHE,
+        ptau: TEST_PTAU12,
+      });
+      assert.equal(otherSrs.valid, false);
+      assert.match(otherSrs.reason!, /SRS digest 0x[0-9a-f]{64} is not the verifier's 0x[0-9a-f]{64} \(unpinned/);
+      assert.equal(otherSrs.srs?.trust, "unpinned");
+      // The bundle's own srs block is a claim: rewriting it to the other SRS's digest breaks the fold domain.
+      const j = JSON.parse(readFileSync(join(open.dir, "bundle.json"), "utf8"));
+      j.srs.digest = otherSrs.srs!.digest;
+      const dir = mkdtempSync(join(tmp, "srs-"));
+      writeFileSync(join(dir, "bundle.json"), JSON.stringify(j));
+      const claimed = await verifyPrivateBundle(dir, {
+        ...trusted(),
+        circuit: CUBIC,
+        cacheDir: CACHE,
+        ptau: TEST_PTAU12,
+      });
+      assert.equal(claimed.valid, false);
+      // A verification key of another setup of the same D_F (other α, β, δ): the decider proof is rejected.
+      const other = join(tmp, "other-vkey.json");
+      const k = JSON.parse(readFileSync(open.r.vkey, "utf8"));
+      [k.vk_alpha_1, k.IC[0]] = [k.IC[0], k.vk_alpha_1];
+      writeFileSync(other, JSON.stringify(k));
+      const wrongKey = await verifyPrivateBundle(open.dir, {
+        ...trusted(),
+        circuit: CUBIC,
+        cacheDir: CACHE,
+        vkey: other,
+      });
+      assert.equal(wrongKey.valid, false);
+      assert.match(wrongKey.reason!, /decider proof rejected .*unpinned key passed by --vkey/);
+    });
+  });
+
   describe("verify", () => {
     it("a private bundle verifies for F = cubic and names F, N, c_0, c_N and the opened z0, zN", async () => {
-      const v = await verifyPrivateBundle(open.dir, { circuit: CUBIC, cacheDir: CACHE });
+      const v = await verifyPrivateBundle(open.dir, { circuit: CUBIC, cacheDir: CACHE, ...trusted() });
       assert.equal(v.valid, true, v.reason);
       assert.equal(v.circuit, "cubic");
       assert.equal(v.steps, N);
@@ -113,7 +220,7 @@ describe("private mode: prove, verify, leak, submit", function () {
     });
 
     it("a bundle with hidden input and output verifies and publishes only c_0 and c_N", async () => {
-      const v = await verifyPrivateBundle(hiddenA.dir, { circuit: CUBIC, cacheDir: CACHE });
+      const v = await verifyPrivateBundle(hiddenA.dir, { circuit: CUBIC, cacheDir: CACHE, ...trusted() });
       assert.equal(v.valid, true, v.reason);
       assert.equal(v.z0, null);
       assert.equal(v.zN, null);
@@ -125,7 +232,7 @@ describe("private mode: prove, verify, leak, submit", function () {
       edit(j);
       const dir = mkdtempSync(join(tmp, "t-"));
       writeFileSync(join(dir, "bundle.json"), JSON.stringify(j));
-      const v = await verifyPrivateBundle(dir, { circuit: CUBIC, cacheDir: CACHE });
+      const v = await verifyPrivateBundle(dir, { circuit: CUBIC, cacheDir: CACHE, ...trusted() });
       assert.equal(v.valid, false, "tampered bundle accepted");
       return v.reason;
     };
@@ -162,6 +269,7 @@ describe("private mode: prove, verify, leak, submit", function () {
       const v = await verifyPrivateBundle(open.dir, {
         circuit: join("prover", "circuits", "vm_step.circom"),
         cacheDir: CACHE,
+        ...trusted(),
       });
       assert.equal(v.valid, false);
       assert.match(v.reason!, /another step circuit/);
@@ -171,6 +279,7 @@ describe("private mode: prove, verify, leak, submit", function () {
       const v = await verifyPrivateBundle(open.dir, {
         circuit: CUBIC,
         cacheDir: CACHE,
+        ...trusted(),
         expect: { chainId: m.chainId, market: zeroAddress },
       });
       assert.equal(v.valid, false);
@@ -180,9 +289,12 @@ describe("private mode: prove, verify, leak, submit", function () {
     it("a malformed bundle is a typed error, not a verdict", async () => {
       const dir = mkdtempSync(join(tmp, "bad-"));
       writeFileSync(join(dir, "bundle.json"), '{"format":"novanet/private-bundle/v1","mode":"private"}');
-      await assert.rejects(verifyPrivateBundle(dir, { circuit: CUBIC, cacheDir: CACHE }), PrivateBundleError);
       await assert.rejects(
-        verifyPrivateBundle(join(tmp, "nope"), { circuit: CUBIC, cacheDir: CACHE }),
+        verifyPrivateBundle(dir, { circuit: CUBIC, cacheDir: CACHE, ...trusted() }),
+        PrivateBundleError,
+      );
+      await assert.rejects(
+        verifyPrivateBundle(join(tmp, "nope"), { circuit: CUBIC, cacheDir: CACHE, ...trusted() }),
         PrivateBundleError,
       );
     });

@@ -143,7 +143,7 @@ describe("trust: decider-key ceremony", function () {
       const o = JSON.parse(r.out);
       assert.match(o.vkHash, /^0x[0-9a-f]{64}$/);
       assert.equal(o.kind, "ceremony");
-      assert.match(readFileSync(join(out, "CeremonyDeciderVerifier.sol"), "utf8"), /is DeciderVerifier/);
+      assert.match(readFileSync(join(out, "CircuitDeciderVerifier.sol"), "utf8"), /is DeciderVerifier/);
       const store = loadTrustStore({ stores: [join(out, "trust.json")] });
       const shape = JSON.parse(readFileSync(join(dir, "ceremony.json"), "utf8"));
       const key = resolveDeciderKey(store, shape.stepR1csHash, "hashed");

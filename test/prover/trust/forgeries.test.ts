@@ -1,7 +1,8 @@
 /**
  * Attacker tests for `novanet verify`'s trust boundary (issue 10, forgeries 1 and 3): each builds the
  * forgery through the project's own APIs and sees it rejected with a clear reason. (Forgery 2, the
- * public-δ Groth16 proof, is in ceremony.test.ts; forgery 4, registry impersonation, is the market's.)
+ * public-δ Groth16 proof, is in ceremony.test.ts; forgery 4, registry impersonation, in registration.test.ts
+ * and circuit-ceremony.test.ts; docs/trust.md "Where each forgery of issue 10 is tested".)
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -77,6 +78,11 @@ describe("trust: forgeries that went around the cryptography", function () {
       const r = await cli(["verify", bundle, "--json", "--quiet"]);
       assert.equal(r.code, 2);
       assert.match(r.err, /UntrustedSrsError/);
+      // On-chain too: --onchain never reaches an EVM with the bundle's SRS (the verifier it would render
+      // carries the trusted SRS's [τ]G2, and there is no trusted SRS with this digest).
+      const o = await cli(["verify", bundle, "--onchain", "--json", "--quiet"]);
+      assert.equal(o.code, 2);
+      assert.match(o.err, /UntrustedSrsError/);
     });
 
     it("is not trusted under a pinned ceremony file's name either (its blake2b is not the pin's)", async () => {

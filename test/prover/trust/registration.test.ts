@@ -1,7 +1,8 @@
 /**
  * `novanet circuit verify` against a real chain (Hardhat EDR served over HTTP JSON-RPC): an honest
  * registration of cubic is trusted; the impersonation of issue 10 (an outsider registers cubic's real
- * r1csHash with an accept-all-style verifier) is a mismatch; so is a registration with another SRS; an
+ * r1csHash with an accept-all verifier that claims the SRS's [τ]G2) is a mismatch; so is a registration
+ * with another SRS, and registering a verifier built for another SRS reverts on-chain; an
  * unreachable RPC is "could not check" (exit 2). With a trusted vkey (`--vkey`, a store pin's vkey) the
  * decider must be the verifier rendered from that key and compiled in-process (decider/bundle.ts
  * compileVerifier): the rendered cubic verifier is trusted; the impostor, a verifier rendered from mix2's
@@ -15,6 +16,7 @@ import { basename, dirname, join } from "node:path";
 import { type Address, type Hex, keccak256 } from "viem";
 import { main } from "../../../prover/src/cli/main.js";
 import { loadSrsFromPtau, srsFromTau, srsRegistration } from "../../../prover/src/commitment/srs.js";
+import type { G2Affine } from "../../../prover/src/curve/bn254.js";
 import { compileVerifier } from "../../../prover/src/decider/bundle.js";
 import type { SnarkjsVkey } from "../../../prover/src/decider/snarkjs.js";
 import { renderDeciderVerifier } from "../../../prover/src/decider/solidity.js";
@@ -25,6 +27,7 @@ import { type RpcNode, startRpcNode } from "../../indexer/helpers/rpc-node.js";
 import { deciderFixture } from "../decider/fixtures.js";
 
 const CUBIC = "test/fixtures/circuits/cubic.r1cs";
+const DEV11 = "test/fixtures/ptau/dev-11.ptau";
 const CUBIC_HASH = "0xdf078ff93427271c6e99b7dcfcca9858a3fe2a5f319aec7631076f3bf1e1d939" as Hex;
 const N = 64;
 
@@ -53,6 +56,11 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
   const ids = { honest: "1", impostor: "2", otherSrs: "3", rendered: "4", renderedMix2: "5" };
   let cubicVkey: SnarkjsVkey;
   let cubicVkeyFile: string;
+  let knownVerifier: Address;
+  let honestAddress: Address;
+  let testSrs: ReturnType<typeof srsRegistration>;
+  // biome-ignore lint/suspicious/noExplicitAny: the registry contract instance of the Hardhat viem plugin.
+  let registryContract: any;
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), "novanet-circuit-verify-"));
@@ -63,33 +71,32 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
     const publicClient = await viem.getPublicClient();
     const reg = await viem.deployContract("CircuitRegistry");
     registry = reg.address;
+    // The committed test verifier holds cubic's key over the dev-11 fixture SRS (pinned `insecure-dev`).
     const honest = await viem.deployContract("TestOnlyCubicDeciderVerifier");
     honestCodehash = keccak256((await publicClient.getCode({ address: honest.address })) as Hex);
-    const srs = srsRegistration(await loadSrsFromPtau(ptau, N));
-    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, srs, honest.address, 1000n], { account: owner.account });
-    // The impersonation: cubic's real r1csHash, a verifier that does not decide cubic, the same real SRS.
-    const impostor = await viem.deployContract("MockDeciderVerifier", [CUBIC_HASH, 1n], {
+    const dev11 = srsRegistration(await loadSrsFromPtau(DEV11, N));
+    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, dev11, honest.address, 1000n], { account: owner.account });
+    // The impersonation: cubic's real r1csHash, an accept-all verifier that does not decide cubic (and claims
+    // the SRS's [τ]G2, which the registry's check cannot tell from the truth), the same real SRS.
+    const impostor = await viem.deployContract("AcceptAllDeciderVerifier", [CUBIC_HASH, 1n, dev11.tauG2], {
       client: { wallet: outsider },
     });
-    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, srs, impostor.address, 1000n], {
+    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, dev11, impostor.address, 1000n], {
       account: outsider.account,
     });
-    // The honest decider over an SRS nobody pinned (a known τ).
-    const known = srsRegistration(srsFromTau(5n, N));
-    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, known, honest.address, 1000n], { account: owner.account });
     // As a registrant deploys a verifier rendered from the key (the same in-process compile as the check):
     // cubic's own key, and mix2's key rendered under cubic's r1csHash and state width.
     const cubic = await deciderFixture("cubic");
     const mix2 = await deciderFixture("mix2");
     cubicVkey = cubic.keys.vkey;
-    const deploy = async (vkey: SnarkjsVkey) => {
+    const deploy = async (vkey: SnarkjsVkey, tauG2: G2Affine) => {
       const c = compileVerifier(
         renderDeciderVerifier(vkey, {
           name: RENDERED_VERIFIER_NAME,
           stepR1csHash: CUBIC_HASH,
           variant: "hashed",
           stateWidth: 1,
-          tauG2: (await loadSrsFromPtau(ptau, 2)).tauG2,
+          tauG2,
         }),
         RENDERED_VERIFIER_NAME,
       );
@@ -97,10 +104,20 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
       return receipt.contractAddress as Address;
     };
-    const renderedCubic = await deploy(cubic.keys.vkey);
-    const renderedMix2 = await deploy(mix2.keys.vkey);
+    // cubic's decider over an SRS nobody pinned (a known τ), registered with that SRS.
+    const knownSrs = srsFromTau(5n, N);
+    const known = srsRegistration(knownSrs);
+    knownVerifier = await deploy(cubic.keys.vkey, knownSrs.tauG2);
+    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, known, knownVerifier, 1000n], { account: owner.account });
+    const srs = srsRegistration(await loadSrsFromPtau(ptau, N));
+    testSrs = srs;
+    const tauG2 = (await loadSrsFromPtau(ptau, 2)).tauG2;
+    const renderedCubic = await deploy(cubic.keys.vkey, tauG2);
+    const renderedMix2 = await deploy(mix2.keys.vkey, tauG2);
     await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, srs, renderedCubic, 1000n], { account: owner.account });
     await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, srs, renderedMix2, 1000n], { account: owner.account });
+    registryContract = reg;
+    honestAddress = honest.address;
     cubicVkeyFile = join(tmp, "cubic-vkey.json");
     writeFileSync(cubicVkeyFile, JSON.stringify(cubic.keys.vkey));
     store = join(tmp, "store.json");
@@ -140,13 +157,15 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
     store,
     "--ptau-dir",
     dirname(ptau),
+    "--ptau-dir",
+    dirname(DEV11),
     ...extra,
   ];
 
   it("trusts an honest registration (pinned SRS found in the caller's folder, trusted decider code)", async () => {
     const r = await cli(args(ids.honest, ["--decider-codehash", honestCodehash]));
     assert.equal(r.code, 0, r.out + r.err);
-    assert.match(r.out, /^circuit 1: TRUSTED: r1csHash 0xdf07.*test ptau/);
+    assert.match(r.out, /^circuit 1: TRUSTED: r1csHash 0xdf07.*dev-11/);
     assert.equal(r.out.trim().split("\n").length, 1);
   });
 
@@ -164,6 +183,20 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
     const r = await cli(args(ids.otherSrs, ["--decider-codehash", honestCodehash]));
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.out, /^circuit 3: MISMATCH: srsDigest 0x[0-9a-f]{64} \(n 64\) is the digest of no SRS pinned/);
+  });
+
+  it("registration refuses a verifier built for another SRS (its [τ]G2 is not the registered SRS's)", async () => {
+    // Before: the registry never asked; the committed cubic verifier (dev-11's [τ]G2) registered with the test
+    // ptau's SRS, and cubic's verifier for a known τ registered with a pinned SRS. Both now revert on-chain.
+    await assert.rejects(
+      registryContract.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, testSrs, honestAddress, 1000n]),
+      /CircuitRegistryTauG2Mismatch/,
+    );
+    const dev11 = srsRegistration(await loadSrsFromPtau(DEV11, N));
+    await assert.rejects(
+      registryContract.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, dev11, knownVerifier, 1000n]),
+      /CircuitRegistryTauG2Mismatch/,
+    );
   });
 
   it("reports another circuit's r1cs as a mismatch", async () => {

@@ -1,9 +1,13 @@
 /**
  * Native CPU MSM backend: a C++ Node-API addon (prover/native/msm/msm.cc, built by
- * `scripts/build-native.sh` into prover/native/msm/build/novanet_msm.node). Pippenger with signed
- * digits over XYZZ buckets, 4×64-bit Montgomery arithmetic, one `std::thread` per core; the work runs
- * off the JavaScript thread (Node's thread pool starts it). Same buffers as the other backends (affine
- * LEM points, little-endian scalars). Variable time, like every backend here.
+ * `scripts/build-native.sh` into prover/native/msm/build/novanet_msm.node). Scalars partitioned by bit
+ * length (0 skipped, 1 one addition, ≤ 64 bits a narrow Pippenger, wider ones split in two 128-bit halves
+ * by the GLV endomorphism), Pippenger with signed digits over XYZZ buckets, 4×64-bit Montgomery
+ * arithmetic (MULX/ADCX/ADOX), one `std::thread` per core; the work runs off the JavaScript thread
+ * (Node's thread pool starts it). Same buffers as the other backends (affine LEM points, little-endian
+ * scalars), plus {@link MsmBackend.msmFixed}: fixed bases (the SRS) prepared once — each point with its
+ * endomorphism image φ(P) beside it — and reused by every commitment. Variable time, like every
+ * backend here.
  *
  * The addon is optional: {@link loadNativeMsm} returns `undefined` when it is not built or does not
  * load, and the default backend then stays ffjavascript (see msm/default.ts).
@@ -23,7 +27,18 @@ export type NativeMsmAddon = {
   msmSync(points: Uint8Array, scalars: Uint8Array, scalarBytes: number, threads?: number): Uint8Array;
   /** Worker threads per MSM by default (`NOVANET_MSM_THREADS`, else the core count). */
   readonly threads: number;
+  /** Prepares fixed bases (64-byte affine LEM points) once: an opaque handle for {@link msmBases}. */
+  createBases?(points: Uint8Array, threads?: number): NativeBasesHandle;
+  /**
+   * `Σ scalars_i·bases_i` over the first `len(scalars)/32` prepared bases; scalars are canonical 32-byte
+   * F_r elements (RangeError `ERR_NOVANET_MSM_NONCANONICAL` otherwise).
+   */
+  msmBases?(bases: NativeBasesHandle, scalars: Uint8Array, threads?: number): Promise<Uint8Array>;
+  msmBasesSync?(bases: NativeBasesHandle, scalars: Uint8Array, threads?: number): Uint8Array;
 };
+
+/** An addon handle to prepared bases (freed with the handle by the garbage collector). */
+export type NativeBasesHandle = { readonly __nativeBases: unique symbol };
 
 /** Where `scripts/build-native.sh` writes the addon. */
 export const NATIVE_MSM_PATH = fileURLToPath(new URL("../../../native/msm/build/novanet_msm.node", import.meta.url));
@@ -88,7 +103,7 @@ export function createNativeBackend(options: NativeBackendOptions = {}): MsmBack
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) {
     throw new MsmInputError("native MSM thread count must be an integer in 1..256", { details: String(threads) });
   }
-  return {
+  const backend: MsmBackend = {
     name: "cpu-native",
     async msm(points: Uint8Array, scalars: Uint8Array, scalarBytes = 32): Promise<G1Affine> {
       const n = assertMsmInput(points, scalars, scalarBytes);
@@ -97,4 +112,44 @@ export function createNativeBackend(options: NativeBackendOptions = {}): MsmBack
     },
     async terminate(): Promise<void> {},
   };
+  if (addon.createBases && addon.msmBases) {
+    const create = addon.createBases.bind(addon);
+    const run = addon.msmBases.bind(addon);
+    backend.msmFixed = async (bases: Uint8Array, v: Uint8Array): Promise<G1Affine> => {
+      if (!(v instanceof Uint8Array) || v.length % 32 !== 0 || v.length / 32 > bases.length / 64) {
+        throw new MsmInputError("fixed-base MSM: the vector is not 32 bytes per element or is longer than the bases", {
+          details: `${v instanceof Uint8Array ? v.length : typeof v} scalar bytes, ${Math.floor(bases.length / 64)} bases`,
+        });
+      }
+      if (v.length === 0) return G1_ZERO;
+      const handle = preparedBases(bases, create);
+      try {
+        return toAffine(await run(handle, v, threads));
+      } catch (e) {
+        if ((e as { code?: string }).code === "ERR_NOVANET_MSM_NONCANONICAL") {
+          throw new MsmInputError("committed value is not a canonical element of F_p", {
+            details: (e as Error).message,
+            cause: e,
+          });
+        }
+        throw e;
+      }
+    };
+  }
+  return backend;
+}
+
+/** Prepared bases per buffer (the SRS's `g1Lem`): made on first use, dropped with the buffer. */
+const prepared = new WeakMap<Uint8Array, NativeBasesHandle>();
+
+function preparedBases(bases: Uint8Array, create: (p: Uint8Array) => NativeBasesHandle): NativeBasesHandle {
+  let h = prepared.get(bases);
+  if (!h) {
+    if (bases.length % 64 !== 0) {
+      throw new MsmInputError("fixed bases are not 64 bytes per point", { details: `${bases.length} bytes` });
+    }
+    h = create(bases);
+    prepared.set(bases, h);
+  }
+  return h;
 }

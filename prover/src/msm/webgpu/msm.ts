@@ -71,6 +71,11 @@ export type WebGpuMsmOptions = {
    * llvmpipe: rolled compiles no faster in total and runs slower).
    */
   rolledLoops?: boolean;
+  /**
+   * Split the scalars by bit length into separate passes ({@link partitionByBits}); default true.
+   * False: one pass over all scalars at the full width (zero digits are still skipped).
+   */
+  partition?: boolean;
 };
 
 export type WebGpuMsmBackend = MsmBackend & {
@@ -78,7 +83,7 @@ export type WebGpuMsmBackend = MsmBackend & {
   /** The adapter's description, as given in the options. */
   readonly adapter: string;
   /** Changes the window width and chunk length of later calls (tests, tuning) without recompiling. */
-  configure(tuning: { window?: number; chunk?: number }): void;
+  configure(tuning: { window?: number; chunk?: number; partition?: boolean }): void;
 };
 
 /** The window width minimising windows·(n + 2^c) for `n` scalars of `bits` bits (2 ≤ c ≤ 15). */
@@ -95,9 +100,81 @@ export function chooseWindow(n: number, bits: number): number {
   return best;
 }
 
+/** Bit-length classes of the partition (a scalar goes to the first class at least as wide as it). */
+const CLASS_BITS = [1, 8, 16, 32, 64, 128, 254];
+/** What one extra pass costs, in the units of {@link passCost} (dispatches, readback, host windows). */
+const PASS_OVERHEAD = 1 << 12;
+
+/** Estimated work of one pass over k scalars of ≤ bits bits: windows·(k + 2^c), c optimal. */
+export function passCost(k: number, bits: number): number {
+  const c = chooseWindow(k, bits);
+  return Math.ceil((bits + 1) / c) * (k + 2 ** c);
+}
+
 /**
- * Signed c-bit digits of every scalar, window-major (`digits[w·n + i]`), |digit| ≤ 2^(c−1). Throws
- * {@link MsmInputError} on a 32-byte scalar ≥ p. Returns the digits and which windows have a nonzero one.
+ * The nonzero scalars grouped by bit length for separate passes (witness scalars are mostly 0/1 and
+ * small: a pass over them needs 1–3 windows, not ~20, and its window is chosen for its own count).
+ * Classes of {@link CLASS_BITS} are merged from the widest down while one pass costs less than two
+ * ({@link passCost} + {@link PASS_OVERHEAD}). Zero scalars are in no group.
+ */
+export function partitionByBits(
+  scalars: Uint8Array,
+  scalarBytes: number,
+  n: number,
+): { bits: number; idx: Uint32Array }[] {
+  const width = scalarBytes === 32 ? 254 : 8 * scalarBytes;
+  const cls = new Uint8Array(n);
+  const counts = new Array<number>(CLASS_BITS.length).fill(0);
+  let nonzero = 0;
+  for (let i = 0; i < n; i++) {
+    const o = scalarBytes * i;
+    let top = scalarBytes - 1;
+    while (top >= 0 && scalars[o + top] === 0) top--;
+    if (top < 0) {
+      cls[i] = 255;
+      continue;
+    }
+    const bits = 8 * top + (32 - Math.clz32(scalars[o + top]));
+    let k = 0;
+    while (CLASS_BITS[k] < Math.min(bits, 254)) k++;
+    cls[i] = k;
+    counts[k]++;
+    nonzero++;
+  }
+  if (nonzero === 0) return [];
+  // Merge from the widest class down: class k joins the group above when that is cheaper.
+  const groups: { bits: number; classes: number[]; k: number }[] = [];
+  for (let k = CLASS_BITS.length - 1; k >= 0; k--) {
+    if (counts[k] === 0) continue;
+    const bits = Math.min(CLASS_BITS[k], width);
+    const last = groups[groups.length - 1];
+    if (
+      last &&
+      passCost(last.k + counts[k], last.bits) <= passCost(last.k, last.bits) + passCost(counts[k], bits) + PASS_OVERHEAD
+    ) {
+      last.classes.push(k);
+      last.k += counts[k];
+    } else groups.push({ bits, classes: [k], k: counts[k] });
+  }
+  const groupOf = new Int8Array(CLASS_BITS.length).fill(-1);
+  groups.forEach((g, j) => {
+    for (const k of g.classes) groupOf[k] = j;
+  });
+  const idx = groups.map((g) => new Uint32Array(g.k));
+  const fill = new Array<number>(groups.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    if (cls[i] === 255) continue;
+    const j = groupOf[cls[i]];
+    idx[j][fill[j]++] = i;
+  }
+  return groups.map((g, j) => ({ bits: g.bits, idx: idx[j] }));
+}
+
+/**
+ * Signed c-bit digits of every scalar (or of the scalars `idx`, then n = idx.length and digit i is
+ * scalar idx[i]'s), window-major (`digits[w·n + i]`), |digit| ≤ 2^(c−1). Throws {@link MsmInputError}
+ * on a 32-byte scalar ≥ p (naming its index in the call). Returns the digits and which windows have a
+ * nonzero one.
  */
 export function signedDigits(
   scalars: Uint8Array,
@@ -105,6 +182,7 @@ export function signedDigits(
   n: number,
   c: number,
   windows: number,
+  idx?: Uint32Array,
 ): { digits: Int16Array; active: boolean[] } {
   const digits = new Int16Array(windows * n);
   const active = new Array<boolean>(windows).fill(false);
@@ -113,7 +191,7 @@ export function signedDigits(
   const mask = (1 << c) - 1;
   const half = 1 << (c - 1);
   for (let i = 0; i < n; i++) {
-    const o = scalarBytes * i;
+    const o = scalarBytes * (idx ? idx[i] : i);
     let zero = true;
     for (let j = 0; j < scalarBytes; j++) {
       if (scalars[o + j] !== 0) {
@@ -128,11 +206,12 @@ export function signedDigits(
       for (let k = 7; k >= 0; k--) {
         if (words[k] !== P_WORDS[k]) {
           if (words[k] > P_WORDS[k]) {
-            throw new MsmInputError("MSM scalar is not below the group order p", { details: `index ${i}` });
+            throw new MsmInputError("MSM scalar is not below the group order p", { details: `index ${o / 32}` });
           }
           break;
         }
-        if (k === 0) throw new MsmInputError("MSM scalar is not below the group order p", { details: `index ${i}` });
+        if (k === 0)
+          throw new MsmInputError("MSM scalar is not below the group order p", { details: `index ${o / 32}` });
       }
     }
     let carry = 0;
@@ -196,7 +275,9 @@ function jacToNoble(u: Uint32Array, w: number) {
 export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptions = {}): Promise<WebGpuMsmBackend> {
   let chunk = DEFAULT_CHUNK;
   let fixedWindow: number | undefined;
-  function configure(tuning: { window?: number; chunk?: number }): void {
+  let partition = true;
+  function configure(tuning: { window?: number; chunk?: number; partition?: boolean }): void {
+    if (tuning.partition !== undefined) partition = tuning.partition;
     const ch = tuning.chunk ?? chunk;
     if (!Number.isInteger(ch) || ch < 1 || ch > 4096) {
       throw new MsmInputError("WebGPU MSM chunk must be an integer in 1..4096", { details: String(ch) });
@@ -267,16 +348,34 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
     if (terminated) throw new WebGpuMsmError("the WebGPU MSM backend was terminated");
     const n = assertMsmInput(points, scalars, scalarBytes);
     if (n === 0) return G1_ZERO;
-    const bits = scalarBytes === 32 ? 254 : 8 * scalarBytes;
+    const res = bases(points, n);
+    const width = scalarBytes === 32 ? 254 : 8 * scalarBytes;
+    const groups = partition
+      ? partitionByBits(scalars, scalarBytes, n)
+      : [{ bits: width, idx: undefined as Uint32Array | undefined }];
+    let total = bn254.G1.Point.ZERO;
+    for (const g of groups) total = total.add(await pass(res, scalars, scalarBytes, g.idx ?? n, g.bits));
+    return g1ToAffine(total);
+  }
+
+  /** One Pippenger pass over the scalars `idx` (or all n) of at most `bits` bits. */
+  async function pass(
+    res: Resident,
+    scalars: Uint8Array,
+    scalarBytes: number,
+    idx: Uint32Array | number,
+    bits: number,
+  ): Promise<typeof bn254.G1.Point.ZERO> {
+    const sub = typeof idx === "number" ? undefined : idx;
+    const n = sub ? sub.length : (idx as number);
     const c = fixedWindow ?? chooseWindow(n, bits);
     const windows = Math.ceil((bits + 1) / c);
-    const { digits, active } = signedDigits(scalars, scalarBytes, n, c, windows);
+    const { digits, active } = signedDigits(scalars, scalarBytes, n, c, windows, sub);
     const activeWindows = active.flatMap((a, w) => (a ? [w] : []));
-    if (activeWindows.length === 0) return G1_ZERO;
+    if (activeWindows.length === 0) return bn254.G1.Point.ZERO;
     const H = 1 << (c - 1);
     const segs = Math.min(H, SEGMENTS);
     const segLen = H / segs;
-    const res = bases(points, n);
 
     const temps: GPUBuffer[] = [];
     const buffer = (label: string, data: Uint32Array, usage = STORAGE): GPUBuffer => {
@@ -366,7 +465,8 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
         const row = batch[j] * n;
         for (let i = 0; i < n; i++) {
           const d = digits[row + i];
-          if (d !== 0) entries[fill[j * H + Math.abs(d) - 1]++] = d < 0 ? (i | 0x80000000) >>> 0 : i;
+          const b = sub ? sub[i] : i;
+          if (d !== 0) entries[fill[j * H + Math.abs(d) - 1]++] = d < 0 ? (b | 0x80000000) >>> 0 : b;
         }
       }
       // Level 0: runs of ≤ chunk entries within each bucket.
@@ -470,7 +570,7 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
         const ws = windowSums.get(w);
         if (ws) total = total.add(ws);
       }
-      return g1ToAffine(total);
+      return total;
     } finally {
       for (const b of temps) b.destroy();
     }
@@ -479,6 +579,7 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
   return {
     name: `webgpu${options.adapter ? ` (${options.adapter})` : ""}`,
     adapter: options.adapter ?? "unknown adapter",
+    wholeVectors: true,
     device,
     msm,
     configure,

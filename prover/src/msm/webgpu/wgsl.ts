@@ -19,9 +19,9 @@ function limbs16(v: bigint): number[] {
   return out;
 }
 
-function nInv16(): number {
+function nInv16(modulus: bigint): number {
   // −q^{-1} mod 2^16 by Newton iteration on the low limb.
-  const q0 = Number(Q & 0xffffn);
+  const q0 = Number(modulus & 0xffffn);
   let inv = 1;
   for (let i = 0; i < 5; i++) inv = (inv * (2 - ((q0 * inv) & 0xffff))) & 0xffff;
   return (0x10000 - inv) & 0xffff;
@@ -35,16 +35,22 @@ const arr = (v: bigint) =>
 /** Threads per workgroup of every kernel. */
 export const WORKGROUP = 64;
 
-const COMMON = /* wgsl */ `
+/**
+ * Montgomery arithmetic modulo an odd `modulus` < 2^255 (R = 2^256) on sixteen 16-bit limbs: `fe_add`,
+ * `fe_sub`, `fe_mul` (CIOS; inputs and output below the modulus), `unpack8`/`pack8` between the packed
+ * 8-word layout and limbs. The MSM instantiates it with the base field q, the fold kernels
+ * (prover/src/gpu/fold-wgsl.ts) with the scalar field p. Uses the placeholders LIMBS, OUTER, WORDS.
+ */
+export function fieldWgsl(modulus: bigint): string {
+  return /* wgsl */ `
 alias Fe = array<u32, 16>;
-struct Jac { x: Fe, y: Fe, z: Fe }
+const QL: Fe = ${arr(modulus)};
+const ONE_M: Fe = ${arr((1n << 256n) % modulus)};
+const NINV: u32 = ${nInv16(modulus)}u;
+${FIELD}`;
+}
 
-const QL: Fe = ${arr(Q)};
-const ONE_M: Fe = ${arr((1n << 256n) % Q)};
-const NINV: u32 = ${nInv16()}u;
-
-struct Params { count: u32, stride: u32, a: u32, b: u32, limbs: u32, words: u32, pad0: u32, pad1: u32 }
-
+const FIELD = /* wgsl */ `
 fn fe_zero() -> Fe { return Fe(); }
 
 fn is_zero(a: Fe) -> bool {
@@ -134,6 +140,27 @@ fn fe_mul(a: Fe, b: Fe) -> Fe {
 
 fn fe_sqr(a: Fe) -> Fe { return fe_mul(a, a); }
 
+fn unpack8(w: array<u32, 8>) -> Fe {
+  var r: Fe;
+  for (var i = 0u; i < WORDS; i++) {
+    r[2u * i] = w[i] & 0xffffu;
+    r[2u * i + 1u] = w[i] >> 16u;
+  }
+  return r;
+}
+
+fn pack8(a: Fe) -> array<u32, 8> {
+  var w: array<u32, 8>;
+  for (var i = 0u; i < WORDS; i++) { w[i] = a[2u * i] | (a[2u * i + 1u] << 16u); }
+  return w;
+}
+`;
+
+const COMMON = /* wgsl */ `${fieldWgsl(Q)}
+struct Jac { x: Fe, y: Fe, z: Fe }
+
+struct Params { count: u32, stride: u32, a: u32, b: u32, limbs: u32, words: u32, pad0: u32, pad1: u32 }
+
 fn jac_inf() -> Jac { return Jac(fe_zero(), ONE_M, fe_zero()); }
 
 fn jac_dbl(p: Jac) -> Jac {
@@ -195,21 +222,6 @@ fn jac_add(p: Jac, q: Jac) -> Jac {
   let x3 = fe_sub(fe_sub(fe_sub(fe_sqr(r), hhh), v), v);
   let y3 = fe_sub(fe_mul(r, fe_sub(v, x3)), fe_mul(s1, hhh));
   return Jac(x3, y3, fe_mul(fe_mul(p.z, q.z), h));
-}
-
-fn unpack8(w: array<u32, 8>) -> Fe {
-  var r: Fe;
-  for (var i = 0u; i < WORDS; i++) {
-    r[2u * i] = w[i] & 0xffffu;
-    r[2u * i + 1u] = w[i] >> 16u;
-  }
-  return r;
-}
-
-fn pack8(a: Fe) -> array<u32, 8> {
-  var w: array<u32, 8>;
-  for (var i = 0u; i < WORDS; i++) { w[i] = a[2u * i] | (a[2u * i + 1u] << 16u); }
-  return w;
 }
 `;
 

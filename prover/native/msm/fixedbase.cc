@@ -1,0 +1,390 @@
+// NovaNet native fixed-base scalar multiplication on BN254 G1 and G2, part of the novanet_msm addon:
+// Groth16 key generation (prover/src/groth16/keys.ts) computes s_i·P for hundreds of thousands of
+// scalars s_i and one base P per group.
+//
+// Export (synchronous; the scalars are split over std::thread workers):
+//   fixedBaseMul(group: 1 | 2, base: Uint8Array, scalars: Uint8Array) → Uint8Array
+//     base: the affine point, LEM (ffjavascript: little-endian Montgomery coordinates; 64 bytes in G1,
+//     128 in G2 as x.c0, x.c1, y.c0, y.c1), not the identity;
+//     scalars: 32 bytes each, little-endian (any 256-bit value; reduced by the group order implicitly);
+//     result: one affine LEM point per scalar, all-zero bytes for the identity.
+// Method: a table T[w][d] = d·2^(8w)·P (32 windows of 8 bits, d = 1..255, affine), each product the sum
+// of ≤ 32 table entries by mixed Jacobian additions (a = 0), then affine by batched inversion.
+// Variable time: for key generation, whose secrets are dropped after the run (dev keys).
+#include <node_api.h>
+#include <x86intrin.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fbk {
+
+typedef unsigned __int128 u128;
+
+struct Fq {
+  uint64_t v[4];
+};
+
+constexpr uint64_t Q[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0xb85045b68181585dULL,
+                           0x30644e72e131a029ULL};
+constexpr uint64_t QINV = 0x87d20782e4866389ULL;  // -q^{-1} mod 2^64
+constexpr Fq ONE = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL,
+                     0x0e0a77c19a07df2fULL}};  // R mod q (Montgomery 1)
+constexpr Fq ZERO = {{0, 0, 0, 0}};
+
+#define FB_INLINE __attribute__((always_inline)) inline
+
+FB_INLINE bool isZero(const Fq& a) { return (a.v[0] | a.v[1] | a.v[2] | a.v[3]) == 0; }
+
+FB_INLINE void reduceOnce(const uint64_t t[4], Fq& r) {
+  unsigned long long s0, s1, s2, s3;
+  unsigned char b = _subborrow_u64(0, t[0], Q[0], &s0);
+  b = _subborrow_u64(b, t[1], Q[1], &s1);
+  b = _subborrow_u64(b, t[2], Q[2], &s2);
+  b = _subborrow_u64(b, t[3], Q[3], &s3);
+  const uint64_t keep = 0 - (uint64_t)b;
+  r.v[0] = s0 ^ ((t[0] ^ s0) & keep);
+  r.v[1] = s1 ^ ((t[1] ^ s1) & keep);
+  r.v[2] = s2 ^ ((t[2] ^ s2) & keep);
+  r.v[3] = s3 ^ ((t[3] ^ s3) & keep);
+}
+
+FB_INLINE Fq add(const Fq& a, const Fq& b) {
+  unsigned long long t0, t1, t2, t3;
+  unsigned char c = _addcarry_u64(0, a.v[0], b.v[0], &t0);
+  c = _addcarry_u64(c, a.v[1], b.v[1], &t1);
+  c = _addcarry_u64(c, a.v[2], b.v[2], &t2);
+  _addcarry_u64(c, a.v[3], b.v[3], &t3);
+  const uint64_t t[4] = {t0, t1, t2, t3};
+  Fq r;
+  reduceOnce(t, r);
+  return r;
+}
+
+FB_INLINE Fq sub(const Fq& a, const Fq& b) {
+  unsigned long long t0, t1, t2, t3;
+  unsigned char bw = _subborrow_u64(0, a.v[0], b.v[0], &t0);
+  bw = _subborrow_u64(bw, a.v[1], b.v[1], &t1);
+  bw = _subborrow_u64(bw, a.v[2], b.v[2], &t2);
+  bw = _subborrow_u64(bw, a.v[3], b.v[3], &t3);
+  const uint64_t m = 0 - (uint64_t)bw;
+  unsigned long long u0, u1, u2, u3;
+  unsigned char c = _addcarry_u64(0, t0, Q[0] & m, &u0);
+  c = _addcarry_u64(c, t1, Q[1] & m, &u1);
+  c = _addcarry_u64(c, t2, Q[2] & m, &u2);
+  _addcarry_u64(c, t3, Q[3] & m, &u3);
+  return Fq{{u0, u1, u2, u3}};
+}
+
+// Montgomery product a·b·R⁻¹ mod q (CIOS; q's top limb < 2^62).
+FB_INLINE Fq mul(const Fq& a, const Fq& b) {
+  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+  for (int i = 0; i < 4; i++) {
+    const uint64_t bi = b.v[i];
+    u128 A = (u128)a.v[0] * bi + t0;
+    t0 = (uint64_t)A;
+    const uint64_t m = t0 * QINV;
+    u128 C = (u128)m * Q[0] + t0;
+    A = (u128)a.v[1] * bi + t1 + (uint64_t)(A >> 64);
+    C = (u128)m * Q[1] + (uint64_t)A + (uint64_t)(C >> 64);
+    t0 = (uint64_t)C;
+    A = (u128)a.v[2] * bi + t2 + (uint64_t)(A >> 64);
+    C = (u128)m * Q[2] + (uint64_t)A + (uint64_t)(C >> 64);
+    t1 = (uint64_t)C;
+    A = (u128)a.v[3] * bi + t3 + (uint64_t)(A >> 64);
+    C = (u128)m * Q[3] + (uint64_t)A + (uint64_t)(C >> 64);
+    t2 = (uint64_t)C;
+    t3 = (uint64_t)(C >> 64) + (uint64_t)(A >> 64);
+  }
+  uint64_t t[4] = {t0, t1, t2, t3};
+  Fq r;
+  reduceOnce(t, r);
+  return r;
+}
+
+// a^(q−2) = a⁻¹ (a ≠ 0), Montgomery in and out.
+Fq inverse(const Fq& a) {
+  const uint64_t e[4] = {Q[0] - 2, Q[1], Q[2], Q[3]};
+  Fq r = ONE;
+  for (int i = 3; i >= 0; i--) {
+    for (int b = 63; b >= 0; b--) {
+      r = mul(r, r);
+      if ((e[i] >> b) & 1) r = mul(r, a);
+    }
+  }
+  return r;
+}
+
+// The two coordinate fields: Fq, and Fq2 = Fq[u]/(u² + 1).
+struct F1 {
+  Fq a;
+  static constexpr size_t BYTES = 32;
+  static F1 zero() { return F1{ZERO}; }
+  static F1 one() { return F1{ONE}; }
+  bool isZero() const { return fbk::isZero(a); }
+  F1 operator+(const F1& o) const { return F1{add(a, o.a)}; }
+  F1 operator-(const F1& o) const { return F1{sub(a, o.a)}; }
+  F1 operator*(const F1& o) const { return F1{mul(a, o.a)}; }
+  F1 inv() const { return F1{inverse(a)}; }
+  void load(const uint8_t* p) { std::memcpy(a.v, p, 32); }
+  void store(uint8_t* p) const { std::memcpy(p, a.v, 32); }
+};
+
+struct F2 {
+  Fq c0, c1;
+  static constexpr size_t BYTES = 64;
+  static F2 zero() { return F2{ZERO, ZERO}; }
+  static F2 one() { return F2{ONE, ZERO}; }
+  bool isZero() const { return fbk::isZero(c0) && fbk::isZero(c1); }
+  F2 operator+(const F2& o) const { return F2{add(c0, o.c0), add(c1, o.c1)}; }
+  F2 operator-(const F2& o) const { return F2{sub(c0, o.c0), sub(c1, o.c1)}; }
+  F2 operator*(const F2& o) const {
+    const Fq a = mul(c0, o.c0), b = mul(c1, o.c1);
+    const Fq s = mul(add(c0, c1), add(o.c0, o.c1));
+    return F2{sub(a, b), sub(sub(s, a), b)};
+  }
+  F2 inv() const {
+    const Fq t = inverse(add(mul(c0, c0), mul(c1, c1)));
+    return F2{mul(c0, t), sub(ZERO, mul(c1, t))};
+  }
+  void load(const uint8_t* p) {
+    std::memcpy(c0.v, p, 32);
+    std::memcpy(c1.v, p + 32, 32);
+  }
+  void store(uint8_t* p) const {
+    std::memcpy(p, c0.v, 32);
+    std::memcpy(p + 32, c1.v, 32);
+  }
+};
+
+template <typename F>
+struct Jac {
+  F X, Y, Z;  // Z = 0: the identity
+};
+
+template <typename F>
+struct Aff {
+  F x, y;
+};
+
+template <typename F>
+Jac<F> dbl(const Jac<F>& p) {
+  if (p.Z.isZero()) return p;
+  const F A = p.X * p.X, B = p.Y * p.Y, C = B * B;
+  const F xb = p.X + B;
+  F D = xb * xb - A - C;
+  D = D + D;
+  const F E = A + A + A;
+  const F Fv = E * E;
+  const F X3 = Fv - D - D;
+  F C8 = C + C;
+  C8 = C8 + C8;
+  C8 = C8 + C8;
+  const F Y3 = E * (D - X3) - C8;
+  const F yz = p.Y * p.Z;
+  return Jac<F>{X3, Y3, yz + yz};
+}
+
+// p + q (q affine), a = 0.
+template <typename F>
+Jac<F> addMixed(const Jac<F>& p, const Aff<F>& q) {
+  if (p.Z.isZero()) return Jac<F>{q.x, q.y, F::one()};
+  const F Z1Z1 = p.Z * p.Z;
+  const F U2 = q.x * Z1Z1;
+  const F S2 = q.y * p.Z * Z1Z1;
+  const F H = U2 - p.X;
+  F r = S2 - p.Y;
+  if (H.isZero()) {
+    if (r.isZero()) return dbl(Jac<F>{q.x, q.y, F::one()});
+    return Jac<F>{F::one(), F::one(), F::zero()};
+  }
+  r = r + r;
+  const F HH = H * H;
+  F I = HH + HH;
+  I = I + I;
+  const F J = H * I;
+  const F V = p.X * I;
+  const F X3 = r * r - J - V - V;
+  const F yj = p.Y * J;
+  const F Y3 = r * (V - X3) - yj - yj;
+  const F zh = p.Z + H;
+  const F Z3 = zh * zh - Z1Z1 - HH;
+  return Jac<F>{X3, Y3, Z3};
+}
+
+// Affine forms of pts (identity → (0, 0) with ok[i] = false), one inversion for all.
+template <typename F>
+void normalize(const Jac<F>* pts, size_t n, Aff<F>* out, bool* ok) {
+  std::vector<F> pre(n);
+  F acc = F::one();
+  for (size_t i = 0; i < n; i++) {
+    pre[i] = acc;
+    if (!pts[i].Z.isZero()) acc = acc * pts[i].Z;
+  }
+  F inv = acc.inv();
+  for (size_t i = n; i-- > 0;) {
+    if (pts[i].Z.isZero()) {
+      ok[i] = false;
+      out[i] = Aff<F>{F::zero(), F::zero()};
+      continue;
+    }
+    const F zi = inv * pre[i];
+    inv = inv * pts[i].Z;
+    const F zi2 = zi * zi;
+    out[i] = Aff<F>{pts[i].X * zi2, pts[i].Y * zi2 * zi};
+    ok[i] = true;
+  }
+}
+
+unsigned workers() {
+  const char* e = std::getenv("NOVANET_MSM_THREADS");
+  if (e && *e) {
+    long v = std::strtol(e, nullptr, 10);
+    if (v >= 1 && v <= 256) return (unsigned)v;
+  }
+  unsigned h = std::thread::hardware_concurrency();
+  return h ? h : 1;
+}
+
+template <typename F>
+void run(const uint8_t* base, const uint8_t* scalars, size_t n, uint8_t* out) {
+  constexpr int WIN = 32, DIG = 255;
+  Aff<F> b;
+  b.x.load(base);
+  b.y.load(base + F::BYTES);
+  // T[w][d−1] = d·2^(8w)·P.
+  std::vector<Jac<F>> tj((size_t)WIN * DIG);
+  Aff<F> bw = b;
+  for (int w = 0; w < WIN; w++) {
+    Jac<F> acc{bw.x, bw.y, F::one()};
+    tj[(size_t)w * DIG] = acc;
+    for (int d = 2; d <= DIG; d++) {
+      acc = addMixed(acc, bw);
+      tj[(size_t)w * DIG + d - 1] = acc;
+    }
+    // 2^(8(w+1))·P = 256·(2^(8w)·P) = dbl(255·… + …): take 255·B + B, normalized.
+    Jac<F> next = addMixed(acc, bw);
+    Aff<F> a[1];
+    bool ok[1];
+    normalize(&next, 1, a, ok);
+    bw = a[0];
+  }
+  std::vector<Aff<F>> table(tj.size());
+  {
+    std::unique_ptr<bool[]> okp(new bool[tj.size()]);
+    normalize(tj.data(), tj.size(), table.data(), okp.get());
+  }
+  tj.clear();
+  tj.shrink_to_fit();
+  const size_t PB = 2 * F::BYTES;
+  auto work = [&](size_t lo, size_t hi) {
+    constexpr size_t CH = 1024;
+    std::vector<Jac<F>> acc(CH);
+    std::vector<Aff<F>> aff(CH);
+    bool ok[CH];
+    for (size_t s = lo; s < hi; s += CH) {
+      const size_t m = std::min(CH, hi - s);
+      for (size_t i = 0; i < m; i++) {
+        const uint8_t* sc = scalars + 32 * (s + i);
+        Jac<F> a{F::one(), F::one(), F::zero()};
+        for (int w = 0; w < WIN; w++) {
+          const int d = sc[w];
+          if (d) a = addMixed(a, table[(size_t)w * DIG + d - 1]);
+        }
+        acc[i] = a;
+      }
+      normalize(acc.data(), m, aff.data(), ok);
+      for (size_t i = 0; i < m; i++) {
+        uint8_t* o = out + PB * (s + i);
+        if (!ok[i]) {
+          std::memset(o, 0, PB);
+          continue;
+        }
+        aff[i].x.store(o);
+        aff[i].y.store(o + F::BYTES);
+      }
+    }
+  };
+  unsigned T = workers();
+  if (n < 4096) T = 1;
+  std::vector<std::thread> ts;
+  for (unsigned t = 1; t < T; t++) ts.emplace_back(work, n * t / T, n * (t + 1) / T);
+  work(0, n / T);
+  for (auto& th : ts) th.join();
+}
+
+bool bytesArg(napi_env env, napi_value v, const char* name, uint8_t** out, size_t* len) {
+  bool isTa = false;
+  napi_typedarray_type type;
+  size_t length;
+  void* p;
+  napi_value ab;
+  size_t off;
+  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
+      napi_get_typedarray_info(env, v, &type, &length, &p, &ab, &off) != napi_ok || type != napi_uint8_array) {
+    napi_throw_type_error(env, "ERR_NOVANET_FIXED_BASE", (std::string(name) + " must be a Uint8Array").c_str());
+    return false;
+  }
+  *out = static_cast<uint8_t*>(p);
+  *len = length;
+  return true;
+}
+
+// fixedBaseMul(group, base, scalars)
+napi_value FixedBaseMul(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 3) {
+    napi_throw_type_error(env, "ERR_NOVANET_FIXED_BASE", "expected 3 arguments");
+    return nullptr;
+  }
+  uint32_t group = 0;
+  if (napi_get_value_uint32(env, argv[0], &group) != napi_ok || (group != 1 && group != 2)) {
+    napi_throw_range_error(env, "ERR_NOVANET_FIXED_BASE", "group must be 1 or 2");
+    return nullptr;
+  }
+  uint8_t *base, *sc;
+  size_t bl, sl;
+  if (!bytesArg(env, argv[1], "base", &base, &bl) || !bytesArg(env, argv[2], "scalars", &sc, &sl)) return nullptr;
+  const size_t pb = group == 1 ? 64 : 128;
+  if (bl != pb || sl % 32 != 0) {
+    napi_throw_range_error(env, "ERR_NOVANET_FIXED_BASE", "base or scalars have the wrong length");
+    return nullptr;
+  }
+  bool zero = true;
+  for (size_t i = 0; i < bl; i++) zero = zero && base[i] == 0;
+  if (zero) {
+    napi_throw_range_error(env, "ERR_NOVANET_FIXED_BASE", "the base is the identity");
+    return nullptr;
+  }
+  const size_t n = sl / 32;
+  napi_value ab, out;
+  void* buf;
+  if (napi_create_arraybuffer(env, pb * n, &buf, &ab) != napi_ok ||
+      napi_create_typedarray(env, napi_uint8_array, pb * n, ab, 0, &out) != napi_ok) {
+    napi_throw_error(env, "ERR_NOVANET_FIXED_BASE", "cannot allocate the result");
+    return nullptr;
+  }
+  if (n > 0) {
+    if (group == 1)
+      run<F1>(base, sc, n, static_cast<uint8_t*>(buf));
+    else
+      run<F2>(base, sc, n, static_cast<uint8_t*>(buf));
+  }
+  return out;
+}
+
+}  // namespace fbk
+
+// Called from the addon's Init (msm.cc).
+bool novanetRegisterFixedBase(napi_env env, napi_value exports) {
+  napi_value v;
+  if (napi_create_function(env, "fixedBaseMul", NAPI_AUTO_LENGTH, fbk::FixedBaseMul, nullptr, &v) != napi_ok)
+    return false;
+  return napi_set_named_property(env, exports, "fixedBaseMul", v) == napi_ok;
+}

@@ -1,0 +1,311 @@
+// NovaNet native number-theoretic transforms over BN254's scalar field, part of the novanet_msm addon:
+// the Groth16 prover's quotient h = (a·b − c)/Z (prover/src/groth16/prove.ts, docs/decider.md).
+//
+// Export (synchronous; the three vectors' transforms run on separate threads, a single transform splits
+// each butterfly stage over the workers):
+//   frQuotient(a, b, c, params) → Uint8Array h (n elements; the top one is 0 for a satisfying witness)
+//     a, b, c: packed vectors (32 bytes per element, canonical little-endian) of length n = 2^k, the
+//     evaluations of the QAP's A·w, B·w, C·w over the domain H = <ω>;
+//     params: packed [ω, ω⁻¹, g, g⁻¹, n⁻¹, (g^n − 1)⁻¹] (canonical), g the coset shift.
+//   Steps: inverse NTT of a, b, c, move to the coset g·H (a_i·g^i), forward NTT, pointwise
+//   (a·b − c)·(g^n − 1)⁻¹, inverse NTT, back from the coset (h_i·g^−i). All in Montgomery form inside.
+// Inputs are checked (< p, lengths): a violation throws a RangeError with code ERR_NOVANET_FR_NONCANONICAL
+// or ERR_NOVANET_FR_LENGTH. Variable time (public/witness data only).
+#include <node_api.h>
+#include <x86intrin.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace nttk {
+
+typedef unsigned __int128 u128;
+
+struct Fr {
+  uint64_t v[4];
+};
+
+constexpr uint64_t P[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL,
+                           0x30644e72e131a029ULL};
+constexpr uint64_t PINV = 0xc2e1f593efffffffULL;  // -p^{-1} mod 2^64
+constexpr Fr ONE_MONT = {{0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea36f7879462eULL,
+                          0x0e0a77c19a07df2fULL}};  // R mod p
+constexpr Fr R2 = {{0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL,
+                    0x0216d0b17f4e44a5ULL}};  // R^2 mod p
+constexpr Fr ONE = {{1, 0, 0, 0}};
+
+#define NT_INLINE __attribute__((always_inline)) inline
+
+NT_INLINE bool isCanonical(const Fr& a) {
+  for (int i = 3; i >= 0; i--) {
+    if (a.v[i] < P[i]) return true;
+    if (a.v[i] > P[i]) return false;
+  }
+  return false;
+}
+
+NT_INLINE void reduceOnce(const uint64_t t[4], Fr& r) {
+  unsigned long long s0, s1, s2, s3;
+  unsigned char b = _subborrow_u64(0, t[0], P[0], &s0);
+  b = _subborrow_u64(b, t[1], P[1], &s1);
+  b = _subborrow_u64(b, t[2], P[2], &s2);
+  b = _subborrow_u64(b, t[3], P[3], &s3);
+  const uint64_t keep = 0 - (uint64_t)b;
+  r.v[0] = s0 ^ ((t[0] ^ s0) & keep);
+  r.v[1] = s1 ^ ((t[1] ^ s1) & keep);
+  r.v[2] = s2 ^ ((t[2] ^ s2) & keep);
+  r.v[3] = s3 ^ ((t[3] ^ s3) & keep);
+}
+
+NT_INLINE void add(Fr& r, const Fr& a, const Fr& b) {
+  unsigned long long t0, t1, t2, t3;
+  unsigned char c = _addcarry_u64(0, a.v[0], b.v[0], &t0);
+  c = _addcarry_u64(c, a.v[1], b.v[1], &t1);
+  c = _addcarry_u64(c, a.v[2], b.v[2], &t2);
+  _addcarry_u64(c, a.v[3], b.v[3], &t3);
+  const uint64_t t[4] = {t0, t1, t2, t3};
+  reduceOnce(t, r);
+}
+
+NT_INLINE void sub(Fr& r, const Fr& a, const Fr& b) {
+  unsigned long long t0, t1, t2, t3;
+  unsigned char bw = _subborrow_u64(0, a.v[0], b.v[0], &t0);
+  bw = _subborrow_u64(bw, a.v[1], b.v[1], &t1);
+  bw = _subborrow_u64(bw, a.v[2], b.v[2], &t2);
+  bw = _subborrow_u64(bw, a.v[3], b.v[3], &t3);
+  const uint64_t m = 0 - (uint64_t)bw;
+  unsigned long long u0, u1, u2, u3;
+  unsigned char c = _addcarry_u64(0, t0, P[0] & m, &u0);
+  c = _addcarry_u64(c, t1, P[1] & m, &u1);
+  c = _addcarry_u64(c, t2, P[2] & m, &u2);
+  _addcarry_u64(c, t3, P[3] & m, &u3);
+  r.v[0] = u0, r.v[1] = u1, r.v[2] = u2, r.v[3] = u3;
+}
+
+// Montgomery product a·b·R⁻¹ mod p (CIOS; p's top limb < 2^62, so no final carry).
+NT_INLINE void mul(Fr& r, const Fr& a, const Fr& b) {
+  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+  for (int i = 0; i < 4; i++) {
+    const uint64_t bi = b.v[i];
+    u128 A = (u128)a.v[0] * bi + t0;
+    t0 = (uint64_t)A;
+    const uint64_t m = t0 * PINV;
+    u128 C = (u128)m * P[0] + t0;
+    A = (u128)a.v[1] * bi + t1 + (uint64_t)(A >> 64);
+    C = (u128)m * P[1] + (uint64_t)A + (uint64_t)(C >> 64);
+    t0 = (uint64_t)C;
+    A = (u128)a.v[2] * bi + t2 + (uint64_t)(A >> 64);
+    C = (u128)m * P[2] + (uint64_t)A + (uint64_t)(C >> 64);
+    t1 = (uint64_t)C;
+    A = (u128)a.v[3] * bi + t3 + (uint64_t)(A >> 64);
+    C = (u128)m * P[3] + (uint64_t)A + (uint64_t)(C >> 64);
+    t2 = (uint64_t)C;
+    t3 = (uint64_t)(C >> 64) + (uint64_t)(A >> 64);
+  }
+  uint64_t t[4] = {t0, t1, t2, t3};
+  reduceOnce(t, r);
+}
+
+NT_INLINE Fr load(const uint8_t* p) {
+  Fr r;
+  std::memcpy(r.v, p, 32);
+  return r;
+}
+
+NT_INLINE Fr toMont(const Fr& c) {
+  Fr r;
+  mul(r, c, R2);
+  return r;
+}
+
+NT_INLINE Fr fromMont(const Fr& c) {
+  Fr r;
+  mul(r, c, ONE);
+  return r;
+}
+
+unsigned workers() {
+  const char* e = std::getenv("NOVANET_MSM_THREADS");
+  if (e && *e) {
+    long v = std::strtol(e, nullptr, 10);
+    if (v >= 1 && v <= 256) return (unsigned)v;
+  }
+  unsigned h = std::thread::hardware_concurrency();
+  return h ? h : 1;
+}
+
+template <typename F>
+void parallelFor(size_t n, unsigned T, F f) {
+  if (T <= 1 || n < 4096) {
+    f((size_t)0, n);
+    return;
+  }
+  std::vector<std::thread> ts;
+  for (unsigned t = 1; t < T; t++) ts.emplace_back(f, n * t / T, n * (t + 1) / T);
+  f((size_t)0, n / T);
+  for (auto& th : ts) th.join();
+}
+
+// tw[j] = w^j (Montgomery), j < n/2.
+std::vector<Fr> twiddles(const Fr& wMont, size_t n) {
+  std::vector<Fr> tw(n / 2 > 0 ? n / 2 : 1);
+  tw[0] = ONE_MONT;
+  for (size_t j = 1; j < n / 2; j++) mul(tw[j], tw[j - 1], wMont);
+  return tw;
+}
+
+// In place, natural order in and out: a_j ← Σ a_i·w^{ij} (w from the twiddle table), T workers.
+void ntt(Fr* a, size_t n, const std::vector<Fr>& tw, unsigned T) {
+  for (size_t i = 1, j = 0; i < n; i++) {
+    size_t bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) std::swap(a[i], a[j]);
+  }
+  for (size_t len = 2; len <= n; len <<= 1) {
+    const size_t half = len >> 1, step = n / len;
+    parallelFor(n / 2, T, [&](size_t lo, size_t hi) {
+      for (size_t k = lo; k < hi; k++) {
+        const size_t j = k % half, i = (k / half) * len + j;
+        Fr v;
+        mul(v, a[i + half], tw[j * step]);
+        const Fr u = a[i];
+        add(a[i], u, v);
+        sub(a[i + half], u, v);
+      }
+    });
+  }
+}
+
+// a_i ← a_i·c·s^i (Montgomery c, s).
+void scalePowers(Fr* a, size_t n, const Fr& c, const Fr& s) {
+  Fr t = c;
+  for (size_t i = 0; i < n; i++) {
+    mul(a[i], a[i], t);
+    mul(t, t, s);
+  }
+}
+
+void throwCode(napi_env env, const char* code, const std::string& msg) { napi_throw_range_error(env, code, msg.c_str()); }
+
+bool vecArg(napi_env env, napi_value v, const char* name, long n, const uint8_t** out, size_t* len) {
+  bool isTa = false;
+  napi_typedarray_type type;
+  size_t length;
+  void* p;
+  napi_value ab;
+  size_t off;
+  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
+      napi_get_typedarray_info(env, v, &type, &length, &p, &ab, &off) != napi_ok || type != napi_uint8_array) {
+    napi_throw_type_error(env, "ERR_NOVANET_FR_INPUT", (std::string(name) + " must be a Uint8Array").c_str());
+    return false;
+  }
+  if (length % 32 != 0 || (n >= 0 && length != 32 * (size_t)n)) {
+    throwCode(env, "ERR_NOVANET_FR_LENGTH", std::string(name) + " has " + std::to_string(length) + " bytes");
+    return false;
+  }
+  const uint8_t* b = static_cast<const uint8_t*>(p);
+  for (size_t i = 0; i < length / 32; i++) {
+    if (!isCanonical(load(b + 32 * i))) {
+      throwCode(env, "ERR_NOVANET_FR_NONCANONICAL",
+                std::string(name) + "[" + std::to_string(i) + "] is not a canonical element of F_p");
+      return false;
+    }
+  }
+  *out = b;
+  *len = length;
+  return true;
+}
+
+// frQuotient(a, b, c, params)
+napi_value Quotient(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 4) {
+    napi_throw_type_error(env, "ERR_NOVANET_FR_INPUT", "expected 4 arguments");
+    return nullptr;
+  }
+  const uint8_t *pa, *pb, *pc, *pp;
+  size_t la, lb, lc, lp;
+  if (!vecArg(env, argv[0], "a", -1, &pa, &la)) return nullptr;
+  const size_t n = la / 32;
+  if (n < 2 || (n & (n - 1)) != 0) {
+    throwCode(env, "ERR_NOVANET_FR_LENGTH", "a must have a power-of-two length ≥ 2");
+    return nullptr;
+  }
+  if (!vecArg(env, argv[1], "b", (long)n, &pb, &lb) || !vecArg(env, argv[2], "c", (long)n, &pc, &lc) ||
+      !vecArg(env, argv[3], "params", 6, &pp, &lp))
+    return nullptr;
+  Fr prm[6];
+  for (int i = 0; i < 6; i++) prm[i] = toMont(load(pp + 32 * i));
+  const Fr &w = prm[0], &wInv = prm[1], &g = prm[2], &gInv = prm[3], &nInv = prm[4], &zInv = prm[5];
+  std::vector<Fr> A(n), B(n), C(n);
+  const unsigned T = workers();
+  parallelFor(n, T, [&](size_t lo, size_t hi) {
+    for (size_t i = lo; i < hi; i++) {
+      A[i] = toMont(load(pa + 32 * i));
+      B[i] = toMont(load(pb + 32 * i));
+      C[i] = toMont(load(pc + 32 * i));
+    }
+  });
+  const std::vector<Fr> twF = twiddles(w, n), twI = twiddles(wInv, n);
+  // Each vector: inverse NTT, ×n⁻¹·g^i (to the coset), forward NTT; the three on their own threads.
+  auto toCoset = [&](Fr* v) {
+    ntt(v, n, twI, 1);
+    scalePowers(v, n, nInv, g);
+    ntt(v, n, twF, 1);
+  };
+  if (T >= 2) {
+    std::thread t1(toCoset, B.data());
+    std::thread t2(toCoset, C.data());
+    toCoset(A.data());
+    t1.join();
+    t2.join();
+  } else {
+    toCoset(A.data());
+    toCoset(B.data());
+    toCoset(C.data());
+  }
+  parallelFor(n, T, [&](size_t lo, size_t hi) {
+    for (size_t i = lo; i < hi; i++) {
+      Fr t;
+      mul(t, A[i], B[i]);
+      sub(t, t, C[i]);
+      mul(A[i], t, zInv);
+    }
+  });
+  B.clear();
+  B.shrink_to_fit();
+  C.clear();
+  C.shrink_to_fit();
+  ntt(A.data(), n, twI, T);
+  scalePowers(A.data(), n, nInv, gInv);
+  napi_value ab, out;
+  void* buf;
+  if (napi_create_arraybuffer(env, 32 * n, &buf, &ab) != napi_ok ||
+      napi_create_typedarray(env, napi_uint8_array, 32 * n, ab, 0, &out) != napi_ok) {
+    napi_throw_error(env, "ERR_NOVANET_FR", "cannot allocate the result vector");
+    return nullptr;
+  }
+  uint8_t* o = static_cast<uint8_t*>(buf);
+  parallelFor(n, T, [&](size_t lo, size_t hi) {
+    for (size_t i = lo; i < hi; i++) {
+      const Fr r = fromMont(A[i]);
+      std::memcpy(o + 32 * i, r.v, 32);
+    }
+  });
+  return out;
+}
+
+}  // namespace nttk
+
+// Called from the addon's Init (msm.cc).
+bool novanetRegisterNtt(napi_env env, napi_value exports) {
+  napi_value v;
+  if (napi_create_function(env, "frQuotient", NAPI_AUTO_LENGTH, nttk::Quotient, nullptr, &v) != napi_ok) return false;
+  return napi_set_named_property(env, exports, "frQuotient", v) == napi_ok;
+}
