@@ -636,7 +636,18 @@ async function main(): Promise<void> {
   const jobSeconds = Number(secs(tReq));
   if (last.kind !== "verified") return fail(`job ${jobId} ended: ${describe(last, provers)}`);
   say("verified", green(`job ${jobId} VERIFIED on-chain in ${jobSeconds} s: z_N = [${last.zOut.join(", ")}]`));
-  if (killedTask) {
+  // The work picked up: the first task a killed node missed (its held task, unless that node's submission
+  // landed just before the kill — then a later draw it missed).
+  const missedByVictim = view.missedTasks.filter((m) =>
+    provers.some((p) => p.address === m.prover && p.killedAt !== undefined),
+  );
+  if (missedByVictim.length > 0) killedTask = prep.tasks.find((t) => t.id === missedByVictim[0].taskId) ?? killedTask;
+  else if (killedTask)
+    say(
+      "note",
+      `the killed node's submission of ${label(killedTask)} landed before the kill; it was drawn nothing after`,
+    );
+  if (killedTask && missedByVictim.length > 0) {
     const by = view.doneBy.get(killedTask.id);
     say("recovered", `${label(killedTask)} of the killed prover was done by ${by ? letterOf(by, provers) : "?"}`);
   }
@@ -743,6 +754,7 @@ async function main(): Promise<void> {
     killed: view.victims,
     killedTask: killedTask ? label(killedTask) : null,
     killedTaskDoneBy: killedTask ? letterOf(view.doneBy.get(killedTask.id) ?? zeroAddress, provers) : null,
+    victimMissed: missedByVictim.length,
     provers: rows,
     requestGas: reqReceipt.gasUsed,
     jobSeconds,
@@ -806,6 +818,7 @@ class JobView {
   readonly doneBy = new Map<bigint, Address>();
   readonly missedBy = new Map<Address, number>();
   readonly victims: string[] = [];
+  readonly missedTasks: { taskId: bigint; prover: Address }[] = [];
   private assignee = new Map<bigint, { address: Address; windowEnd: bigint; state: number }>();
   private verified = false;
 
@@ -816,7 +829,10 @@ class JobView {
 
   apply(e: JobEvent): void {
     if (e.kind === "submitted") this.doneBy.set(e.taskId, e.prover);
-    if (e.kind === "missed") this.missedBy.set(e.prover, (this.missedBy.get(e.prover) ?? 0) + 1);
+    if (e.kind === "missed") {
+      this.missedBy.set(e.prover, (this.missedBy.get(e.prover) ?? 0) + 1);
+      this.missedTasks.push({ taskId: e.taskId, prover: e.prover });
+    }
     if (e.kind === "verified") {
       this.verified = true;
       this.doneBy.set(DECISION_TASK, e.prover); // the decision is submitted by the call that verifies the job
