@@ -300,7 +300,7 @@ async function main(): Promise<void> {
     "--host",
     "127.0.0.1",
     "--accounts",
-    String(2 + NODES),
+    String(10 + NODES), // deployer, app, provers, and spare funded accounts for a second terminal
     "--balance",
     "10000",
   ]);
@@ -342,7 +342,7 @@ async function main(): Promise<void> {
 
   // 3. The example circuit with dev decider keys.
   const t3 = performance.now();
-  say("circuit", `registering ${opt.circuit} (first run: compiles it and makes its decider keys, about a minute)`);
+  say("circuit", `registering ${opt.circuit} (a first run compiles it and makes its decider keys: about a minute)`);
   const reg = JSON.parse(
     await novanet("register", [
       "circuit",
@@ -556,6 +556,8 @@ async function main(): Promise<void> {
   let killedTask: Task | undefined;
   let last: JobEvent | undefined;
   let drawing = false;
+  let stuckSince: number | undefined;
+  let lastEventAt = Date.now();
   const redraw = async () => {
     if (drawing) return;
     drawing = true;
@@ -583,7 +585,14 @@ async function main(): Promise<void> {
       // the chain's clock is moved past it (evm_increaseTime) so that the next attempt is drawn now.
       const open = view.openTasks();
       const dead = (a: Address) => provers.some((p) => p.address === a && p.killedAt !== undefined);
-      if (opt.warp && open.length > 0 && open.every((o) => dead(o.assignee))) {
+      // Only once that has held for 4 s with no event (a task that just became available, or an attempt whose
+      // draw is not final yet, would otherwise lose its window to the warp).
+      const stuck = open.length > 0 && open.every((o) => dead(o.assignee));
+      if (!stuck) stuckSince = undefined;
+      else stuckSince ??= Date.now();
+      const quiet = stuckSince !== undefined && Date.now() - Math.max(stuckSince, lastEventAt) >= 4000;
+      if (opt.warp && stuck && quiet) {
+        stuckSince = undefined;
         const now = (await pc.getBlock()).timestamp;
         // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers)
         const end = open.map((o) => view.windowEnd(o.task.id)).reduce((m, w) => (w < m ? w : m));
@@ -610,6 +619,7 @@ async function main(): Promise<void> {
       timeoutMs: Number(opt.timeout) * 1000,
       onEvent: (e) => {
         view.apply(e);
+        lastEventAt = Date.now();
         if (e.kind === "submitted" || e.kind === "verified") done++;
         if (!LIVE) say("event", `${String(done).padStart(3)}/${prep.tasks.length} ${describe(e, provers)}`);
       },
@@ -626,7 +636,18 @@ async function main(): Promise<void> {
   const jobSeconds = Number(secs(tReq));
   if (last.kind !== "verified") return fail(`job ${jobId} ended: ${describe(last, provers)}`);
   say("verified", green(`job ${jobId} VERIFIED on-chain in ${jobSeconds} s: z_N = [${last.zOut.join(", ")}]`));
-  if (killedTask) {
+  // The work picked up: the first task a killed node missed (its held task, unless that node's submission
+  // landed just before the kill — then a later draw it missed).
+  const missedByVictim = view.missedTasks.filter((m) =>
+    provers.some((p) => p.address === m.prover && p.killedAt !== undefined),
+  );
+  if (missedByVictim.length > 0) killedTask = prep.tasks.find((t) => t.id === missedByVictim[0].taskId) ?? killedTask;
+  else if (killedTask)
+    say(
+      "note",
+      `the killed node's submission of ${label(killedTask)} landed before the kill; it was drawn nothing after`,
+    );
+  if (killedTask && missedByVictim.length > 0) {
     const by = view.doneBy.get(killedTask.id);
     say("recovered", `${label(killedTask)} of the killed prover was done by ${by ? letterOf(by, provers) : "?"}`);
   }
@@ -733,6 +754,7 @@ async function main(): Promise<void> {
     killed: view.victims,
     killedTask: killedTask ? label(killedTask) : null,
     killedTaskDoneBy: killedTask ? letterOf(view.doneBy.get(killedTask.id) ?? zeroAddress, provers) : null,
+    victimMissed: missedByVictim.length,
     provers: rows,
     requestGas: reqReceipt.gasUsed,
     jobSeconds,
@@ -796,6 +818,7 @@ class JobView {
   readonly doneBy = new Map<bigint, Address>();
   readonly missedBy = new Map<Address, number>();
   readonly victims: string[] = [];
+  readonly missedTasks: { taskId: bigint; prover: Address }[] = [];
   private assignee = new Map<bigint, { address: Address; windowEnd: bigint; state: number }>();
   private verified = false;
 
@@ -806,7 +829,10 @@ class JobView {
 
   apply(e: JobEvent): void {
     if (e.kind === "submitted") this.doneBy.set(e.taskId, e.prover);
-    if (e.kind === "missed") this.missedBy.set(e.prover, (this.missedBy.get(e.prover) ?? 0) + 1);
+    if (e.kind === "missed") {
+      this.missedBy.set(e.prover, (this.missedBy.get(e.prover) ?? 0) + 1);
+      this.missedTasks.push({ taskId: e.taskId, prover: e.prover });
+    }
     if (e.kind === "verified") {
       this.verified = true;
       this.doneBy.set(DECISION_TASK, e.prover); // the decision is submitted by the call that verifies the job

@@ -39,6 +39,7 @@ type Summary = {
   killed: string[];
   killedTask: string | null;
   killedTaskDoneBy: string | null;
+  victimMissed: number;
   provers: { prover: string; address: string; tasks: number; earnedWei: string; killed: boolean }[];
   rpc: string;
   indexer: string | null;
@@ -100,7 +101,11 @@ describe("devnet: the whole network in one command (headless, 3 nodes, 4 steps, 
     assert.equal(summary.verified, true);
     assert.equal(summary.killed.length, 1);
     assert.ok(summary.killedTask, "a task was held by the killed node");
-    assert.ok(summary.killedTaskDoneBy && summary.killedTaskDoneBy !== summary.killed[0], output);
+    // Its work picked up by another (unless its last submission landed just before the SIGKILL and it was
+    // drawn nothing after: then the devnet says so, and there is nothing to pick up).
+    if (summary.victimMissed > 0)
+      assert.ok(summary.killedTaskDoneBy && summary.killedTaskDoneBy !== summary.killed[0], output);
+    else assert.match(output, /landed before the kill/);
     // Read back independently, through the CLI against the devnet's chain.
     let out = "";
     const code = await main(

@@ -3,8 +3,9 @@
  * `request` and `job status`. Keys come from `--key-file` or NOVANET_PRIVATE_KEY, never from argv. Loaded
  * lazily by main.ts; `circuit register` is the only one that loads the prover (to make the decider keys).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   type Abi,
   type Account,
@@ -242,7 +243,19 @@ export async function circuitRegisterCommand(o: RegisterOpts, io: Io): Promise<n
   const name = "DevDeciderVerifier";
   // solc takes seconds: the compiled verifier is cached by its source's hash (a later run reuses it).
   const source = await exportDeciderVerifier(keys, srs.tauG2, name);
-  const cached = join(cache, "verifiers", `${keccak256(stringToHex(source)).slice(2, 18)}.json`);
+  // The key covers what solc reads: the rendered source and the contracts it imports (decider, interfaces, libraries).
+  const contracts = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "contracts");
+  const imported = ["decider", "interfaces", "libraries"].flatMap((d) =>
+    readdirSync(join(contracts, d))
+      .filter((f) => f.endsWith(".sol"))
+      .sort()
+      .map((f) => readFileSync(join(contracts, d, f), "utf8")),
+  );
+  const cached = join(
+    cache,
+    "verifiers",
+    `${keccak256(stringToHex([source, ...imported].join("\0"))).slice(2, 18)}.json`,
+  );
   let compiled: { abi: Abi; bytecode: Hex };
   if (existsSync(cached)) compiled = JSON.parse(readFileSync(cached, "utf8"));
   else {

@@ -1,0 +1,98 @@
+/**
+ * The command line's framework (prover/src/cli/main.ts, on commander): `--help` on every command and
+ * subcommand, `--version`, and typed one-line errors — for unknown commands and options, a missing key, a
+ * key passed on argv (refused: keys come from a file or the environment), an unreachable RPC.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { main } from "../../../prover/src/cli/main.js";
+
+async function cli(argv: string[], env: Record<string, string | undefined> = {}) {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  let out = "";
+  let err = "";
+  try {
+    const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+    return { code, out, err };
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+const COMMANDS = [
+  ["prove"],
+  ["verify"],
+  ["setup"],
+  ["ceremony", "init"],
+  ["ceremony", "contribute"],
+  ["ceremony", "beacon"],
+  ["ceremony", "verify"],
+  ["ceremony", "export"],
+  ["submit"],
+  ["deploy"],
+  ["circuit", "register"],
+  ["circuit", "list"],
+  ["circuit", "verify"],
+  ["request"],
+  ["job", "status"],
+  ["node"],
+];
+
+describe("cli: the command framework", () => {
+  it("--help on every command prints its usage and options, exit 0", async () => {
+    for (const c of COMMANDS) {
+      const r = await cli([...c, "--help"]);
+      assert.equal(r.code, 0, c.join(" "));
+      assert.match(r.out, new RegExp(`^Usage: novanet ${c.join(" ")} `), c.join(" "));
+      assert.match(r.out, /--help/);
+    }
+    const top = await cli(["--help"]);
+    for (const c of ["prove", "verify", "deploy", "circuit", "request", "job", "node", "submit"]) {
+      assert.match(top.out, new RegExp(`\\n  ${c}\\b`), c);
+    }
+  });
+
+  it("--version prints the package's version", async () => {
+    const r = await cli(["--version"]);
+    assert.equal(r.code, 0);
+    assert.equal(r.out.trim(), JSON.parse(readFileSync("package.json", "utf8")).version);
+  });
+
+  it("usage errors are one typed line, exit 2", async () => {
+    for (const argv of [["fly"], ["deploy", "--bogus"], ["job", "status"], ["request", "--steps", "2"], ["circuit"]]) {
+      const r = await cli(argv);
+      assert.equal(r.code, 2, argv.join(" "));
+      if (argv[0] !== "circuit") {
+        assert.match(r.err, /^error: UsageError: .+\n$/, argv.join(" "));
+        assert.equal(r.err.split("\n").length, 2, "one line");
+      }
+    }
+  });
+
+  it("a private key is never taken from argv; without a key file or NOVANET_PRIVATE_KEY, deploy refuses", async () => {
+    const k = `0x${"11".repeat(32)}`;
+    const onArgv = await cli(["deploy", "--private-key", k], { NOVANET_PRIVATE_KEY: undefined });
+    assert.equal(onArgv.code, 2);
+    assert.match(onArgv.err, /UsageError: unknown option '--private-key'/);
+    const none = await cli(["deploy", "--rpc", "http://127.0.0.1:1"], { NOVANET_PRIVATE_KEY: undefined });
+    assert.equal(none.code, 2);
+    assert.match(none.err, /UsageError: no key: pass --key-file/);
+    const bad = await cli(["deploy", "--rpc", "http://127.0.0.1:1"], { NOVANET_PRIVATE_KEY: "0x1234" });
+    assert.match(bad.err, /InputFileError: the private key is not 0x \+ 64 hex digits/);
+  });
+
+  it("an RPC that does not answer is a one-line ChainError, not a stack trace", async () => {
+    const r = await cli(["circuit", "list", "--rpc", "http://127.0.0.1:1", "--deployment", "nowhere.json"]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^error: ChainError: no JSON-RPC answers at --rpc \(http:\/\/127\.0\.0\.1:1\)\n$/);
+    const w = await cli(["deploy", "--window", "30"], { NOVANET_PRIVATE_KEY: `0x${"11".repeat(32)}` });
+    assert.equal(w.code, 2);
+  });
+});
