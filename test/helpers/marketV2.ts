@@ -234,6 +234,13 @@ export async function v2Fixture(
 
   /** Sends `calls` with automine paused, mines until every one is in, returns the receipts (in call order). */
   async function batched(jobId: bigint, calls: (() => Promise<Hex>)[]) {
+    // Block times are pinned (one second apart), so a slow machine cannot push a batch into a later window.
+    let ts = BigInt((await publicClient.getBlock()).timestamp);
+    const mineOne = async () => {
+      ts += 1n;
+      await networkHelpers.time.setNextBlockTimestamp(ts);
+      await networkHelpers.mine(1);
+    };
     await conn.provider.request({ method: "evm_setAutomine", params: [false] });
     const hashes: Hex[] = [];
     try {
@@ -241,7 +248,7 @@ export async function v2Fixture(
     } finally {
       await conn.provider.request({ method: "evm_setAutomine", params: [true] });
     }
-    await networkHelpers.mine(1);
+    await mineOne();
     const receipts = [];
     for (const hash of hashes) {
       for (;;) {
@@ -252,7 +259,7 @@ export async function v2Fixture(
           receipts.push(r);
           break;
         }
-        await networkHelpers.mine(1);
+        await mineOne();
       }
     }
     return receipts;
