@@ -9,6 +9,13 @@ import { parseArgs } from "node:util";
 import { type Hex, keccak256 } from "viem";
 import { compileCircuit } from "../circuits/compile.js";
 import { addDeciderToBundle, bundleHasDecider, verifyBundleDecider, verifyBundleOnchain } from "../decider/bundle.js";
+import {
+  addDeciderV3ToBundle,
+  bundleDeciderIsV3,
+  readVkeyV3File,
+  verifyBundleDeciderV3,
+  verifyBundleOnchainV3,
+} from "../decider/bundleV3.js";
 import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { BaseError } from "../errors/base.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
@@ -34,7 +41,7 @@ export const EXIT_USAGE = 2;
 
 const USAGE = `usage:
   novanet prove --circuit <step.circom> --steps <N> --input <z0.json> --out <bundle-dir>
-                [--ptau <file.ptau>] [--hiding] [--cache <dir>] [--quiet]
+                [--ptau <file.ptau>] [--hiding] [--cache <dir>] [--quiet] [--decider v3|v2]
                 (--insecure-dev-keys | --no-decider)
   novanet verify <bundle-dir> [--circuit <step.circom|.r1cs> | --r1cs-hash <0x…>]
                 [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--vkey <vkey.json>]
@@ -48,6 +55,8 @@ ${PRIVATE_USAGE}
   --ptau    a powers-of-tau file; without it prove uses a cached INSECURE dev SRS (.novanet/ptau)
   --trust   a trust store (docs/trust.md) added to the committed one; --ptau-dir: where pinned .ptau files are
   --insecure-dev-keys  accept decider keys whose δ someone may know (beacon-only, one in-process contribution)
+  --decider  v3 (default: commit-and-prove Groth16, docs/decider.md) or v2 (circuits registered with the v2 verifier);
+             verify reads which from the bundle, a v3 proof with --vkey <vkey-v3.json> (printed by prove)
   exit codes: 0 ok / valid, 1 invalid bundle, 2 usage or input error (could not be checked)
 `;
 
@@ -84,6 +93,8 @@ async function prove(args: string[], io: Io): Promise<number> {
       quiet: { type: "boolean", default: false },
       "no-decider": { type: "boolean", default: false },
       "insecure-dev-keys": { type: "boolean", default: false },
+      // v3 (commit-and-prove, the default) or v2 (the hashed D_F of circuits registered with it), docs/decider.md.
+      decider: { type: "string", default: "v3" },
       // Private mode (private/cli.ts, docs/private.md).
       private: { type: "boolean", default: false },
       "chain-id": { type: "string" },
@@ -106,6 +117,9 @@ async function prove(args: string[], io: Io): Promise<number> {
     throw new DevKeysRefusedError(
       "prove would make the decider proof with dev keys (one in-process contribution): pass --insecure-dev-keys or --no-decider",
     );
+  }
+  if (values.decider !== "v3" && values.decider !== "v2") {
+    throw new UsageError("--decider must be v3 or v2", { details: values.decider });
   }
   const z0 = readStateFile(values.input!);
   if (values.private) {
@@ -138,7 +152,19 @@ async function prove(args: string[], io: Io): Promise<number> {
       warn: (m) => io.err(`\n*** ${m} ***\n\n`),
     });
     let vkeyPath: string | undefined;
-    if (!values["no-decider"]) {
+    if (!values["no-decider"] && values.decider === "v3") {
+      // Decider v3 (decider/bundleV3.ts): keys cached by circuit under <cache>/keys-v3, self-checked.
+      const { keys } = await addDeciderV3ToBundle(r.bundle, {
+        cacheDir: values.cache,
+        srsPtau: r.ptau,
+        progress: progressPrinter(io, values.quiet!),
+        decodeWitness: decodeRootWitness,
+      });
+      vkeyPath = keys.vkeyPath;
+      io.err(
+        "\n*** INSECURE DEV KEYS: the decider keys were made in this process; this proof convinces no one else ***\n\n",
+      );
+    } else if (!values["no-decider"]) {
       // The succinct proof of the root (decider/bundle.ts): keys cached by circuit under <cache>/keys,
       // the proof checked by its own verifier before the run counts as a success.
       const { keys } = await addDeciderToBundle(r.bundle, {
@@ -207,6 +233,34 @@ async function verify(args: string[], io: Io): Promise<number> {
   let keys: { label: string; trust: string; vkHash: string } | undefined;
   if (r.valid && !bundleHasDecider(positionals[0])) {
     if (values.onchain) Object.assign(r, { valid: false, reason: "not succinct: the bundle has no decider proof" });
+  } else if (r.valid && r.circuit && r.trustedSrs && bundleDeciderIsV3(positionals[0])) {
+    // Decider v3: the key is the caller's v3 key file (--vkey), labelled by a store pin of its hash.
+    if (values.vkey === undefined) {
+      throw new UsageError("a decider v3 proof is checked with the v3 key you trust: pass --vkey <vkey-v3.json>");
+    }
+    const k = readVkeyV3File(values.vkey);
+    const pin = store.deciders.find((d) => d.vkHash === k.vkHash && d.stepR1csHash === r.circuit?.r1csHash);
+    keys = {
+      label: pin?.label ?? `unpinned key passed by --vkey (${values.vkey})`,
+      trust: pin?.kind ?? "unpinned",
+      vkHash: k.vkHash,
+    };
+    assertKeyAllowed(
+      { ...keys, vkey: undefined as never } as Parameters<typeof assertKeyAllowed>[0],
+      values["insecure-dev-keys"]!,
+    );
+    const words = k.words;
+    const d = verifyBundleDeciderV3(positionals[0], { words, srs: r.trustedSrs, stepR1csHash: r.circuit.r1csHash });
+    if (!d.ok) {
+      Object.assign(r, { valid: false, reason: `decider v3 proof rejected (${d.reason} check failed)` });
+    } else {
+      succinct = true;
+      if (values.onchain) {
+        const o = await verifyBundleOnchainV3(positionals[0], { words, tauG2: r.trustedSrs.tauG2 });
+        if (o.ok) gas = o.gas;
+        else Object.assign(r, { valid: false, reason: o.reason });
+      }
+    }
   } else if (r.valid && r.circuit && r.trustedSrs) {
     const key = resolveDeciderKey(store, r.circuit.r1csHash, "hashed", values.vkey);
     keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
