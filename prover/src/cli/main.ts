@@ -19,7 +19,7 @@ import {
 import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { BaseError } from "../errors/base.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
-import { DevKeysRefusedError } from "../errors/trust.js";
+import { DevKeysRefusedError, UntrustedDeciderKeyError } from "../errors/trust.js";
 import { terminateDefaultMsmBackend } from "../msm/default.js";
 import {
   isPrivateBundlePath,
@@ -236,7 +236,10 @@ async function verify(args: string[], io: Io): Promise<number> {
   } else if (r.valid && r.circuit && r.trustedSrs && bundleDeciderIsV3(positionals[0])) {
     // Decider v3: the key is the caller's v3 key file (--vkey), labelled by a store pin of its hash.
     if (values.vkey === undefined) {
-      throw new UsageError("a decider v3 proof is checked with the v3 key you trust: pass --vkey <vkey-v3.json>");
+      throw new UntrustedDeciderKeyError(
+        "a decider v3 proof is checked with the v3 key you trust: pass --vkey <vkey-v3.json>",
+        { details: `step r1csHash ${r.circuit.r1csHash}` },
+      );
     }
     const k = readVkeyV3File(values.vkey);
     const pin = store.deciders.find((d) => d.vkHash === k.vkHash && d.stepR1csHash === r.circuit?.r1csHash);
