@@ -2,13 +2,16 @@
 // Groth16 key generation (prover/src/groth16/keys.ts) computes s_i·P for hundreds of thousands of
 // scalars s_i and one base P per group.
 //
-// Export (synchronous; the scalars are split over std::thread workers):
+// Exports (synchronous; the work is split over std::thread workers):
 //   fixedBaseMul(group: 1 | 2, base: Uint8Array, scalars: Uint8Array) → Uint8Array
 //     base: the affine point, LEM (ffjavascript: little-endian Montgomery coordinates; 64 bytes in G1,
 //     128 in G2 as x.c0, x.c1, y.c0, y.c1), not the identity;
 //     scalars: 32 bytes each, little-endian (any 256-bit value; reduced by the group order implicitly);
 //     result: one affine LEM point per scalar, all-zero bytes for the identity.
-// Method: a table T[w][d] = d·2^(8w)·P (32 windows of 8 bits, d = 1..255, affine), each product the sum
+//   g2Msm(points: Uint8Array, scalars: Uint8Array) → Uint8Array(128)
+//     Σ s_i·P_i in G2 (the Groth16 prover's B₂): points affine LEM (128 bytes, zeros = identity), scalars
+//     32 bytes LE; Pippenger with c-bit windows (c ≈ log2 n − 2), windows split over the workers.
+// Method (fixedBaseMul): a table T[w][d] = d·2^(8w)·P (32 windows of 8 bits, d = 1..255, affine), each product the sum
 // of ≤ 32 table entries by mixed Jacobian additions (a = 0), then affine by batched inversion.
 // Variable time: for key generation, whose secrets are dropped after the run (dev keys).
 #include <node_api.h>
@@ -217,6 +220,33 @@ Jac<F> addMixed(const Jac<F>& p, const Aff<F>& q) {
   return Jac<F>{X3, Y3, Z3};
 }
 
+// p + q, both Jacobian (add-2007-bl), a = 0.
+template <typename F>
+Jac<F> addJac(const Jac<F>& p, const Jac<F>& q) {
+  if (p.Z.isZero()) return q;
+  if (q.Z.isZero()) return p;
+  const F Z1Z1 = p.Z * p.Z, Z2Z2 = q.Z * q.Z;
+  const F U1 = p.X * Z2Z2, U2 = q.X * Z1Z1;
+  const F S1 = p.Y * q.Z * Z2Z2, S2 = q.Y * p.Z * Z1Z1;
+  const F H = U2 - U1;
+  F r = S2 - S1;
+  if (H.isZero()) {
+    if (r.isZero()) return dbl(p);
+    return Jac<F>{F::one(), F::one(), F::zero()};
+  }
+  const F H2 = H + H;
+  const F I = H2 * H2;
+  const F J = H * I;
+  r = r + r;
+  const F V = U1 * I;
+  const F X3 = r * r - J - V - V;
+  const F sj = S1 * J;
+  const F Y3 = r * (V - X3) - sj - sj;
+  const F zz = p.Z + q.Z;
+  const F Z3 = (zz * zz - Z1Z1 - Z2Z2) * H;
+  return Jac<F>{X3, Y3, Z3};
+}
+
 // Affine forms of pts (identity → (0, 0) with ok[i] = false), one inversion for all.
 template <typename F>
 void normalize(const Jac<F>* pts, size_t n, Aff<F>* out, bool* ok) {
@@ -318,6 +348,57 @@ void run(const uint8_t* base, const uint8_t* scalars, size_t n, uint8_t* out) {
   for (auto& th : ts) th.join();
 }
 
+// Σ s_i·P_i in G2 (Pippenger: c-bit windows, buckets by mixed addition, windows split over workers).
+Jac<F2> g2Msm(const uint8_t* pts, const uint8_t* sc, size_t n) {
+  unsigned c = 4;
+  while (c < 16 && ((size_t)1 << (c + 2)) < n) c++;
+  const unsigned W = (254 + c - 1) / c;
+  std::vector<Jac<F2>> win(W);
+  auto digit = [&](const uint8_t* s, unsigned w) -> unsigned {
+    const unsigned bit = w * c;
+    unsigned v = 0;
+    for (unsigned k = 0; k < c; k++) {
+      const unsigned b = bit + k;
+      if (b >= 256) break;
+      v |= ((s[b >> 3] >> (b & 7)) & 1u) << k;
+    }
+    return v;
+  };
+  auto work = [&](unsigned w0, unsigned w1) {
+    std::vector<Jac<F2>> buckets((size_t)1 << c);
+    for (unsigned w = w0; w < w1; w++) {
+      for (auto& b : buckets) b = Jac<F2>{F2::one(), F2::one(), F2::zero()};
+      for (size_t i = 0; i < n; i++) {
+        const unsigned d = digit(sc + 32 * i, w);
+        if (!d) continue;
+        Aff<F2> a;
+        a.x.load(pts + 128 * i);
+        a.y.load(pts + 128 * i + 64);
+        if (a.x.isZero() && a.y.isZero()) continue;
+        buckets[d] = addMixed(buckets[d], a);
+      }
+      Jac<F2> sum{F2::one(), F2::one(), F2::zero()}, acc = sum;
+      for (size_t d = buckets.size() - 1; d >= 1; d--) {
+        sum = addJac(sum, buckets[d]);
+        acc = addJac(acc, sum);
+      }
+      win[w] = acc;
+    }
+  };
+  unsigned T = workers();
+  if (T > W) T = W;
+  std::vector<std::thread> ts;
+  for (unsigned t = 1; t < T; t++) ts.emplace_back(work, W * t / T, W * (t + 1) / T);
+  work(0, W / T);
+  for (auto& th : ts) th.join();
+  Jac<F2> r{F2::one(), F2::one(), F2::zero()};
+  for (unsigned w = W; w-- > 0;) {
+    for (unsigned k = 0; k < c; k++) r = dbl(r);
+    r = addJac(r, win[w]);
+  }
+  return r;
+}
+
 bool bytesArg(napi_env env, napi_value v, const char* name, uint8_t** out, size_t* len) {
   bool isTa = false;
   napi_typedarray_type type;
@@ -379,6 +460,42 @@ napi_value FixedBaseMul(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// g2Msm(points: 128 bytes each, affine LEM, zeros = identity; scalars: 32 bytes each LE) → 128 bytes affine LEM
+napi_value G2Msm(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 2) {
+    napi_throw_type_error(env, "ERR_NOVANET_FIXED_BASE", "expected 2 arguments");
+    return nullptr;
+  }
+  uint8_t *pts, *sc;
+  size_t pl, sl;
+  if (!bytesArg(env, argv[0], "points", &pts, &pl) || !bytesArg(env, argv[1], "scalars", &sc, &sl)) return nullptr;
+  if (pl % 128 != 0 || sl % 32 != 0 || pl / 128 != sl / 32) {
+    napi_throw_range_error(env, "ERR_NOVANET_FIXED_BASE", "G2 MSM points and scalars do not match");
+    return nullptr;
+  }
+  const Jac<F2> r = g2Msm(pts, sc, sl / 32);
+  napi_value ab, out;
+  void* buf;
+  if (napi_create_arraybuffer(env, 128, &buf, &ab) != napi_ok ||
+      napi_create_typedarray(env, napi_uint8_array, 128, ab, 0, &out) != napi_ok) {
+    napi_throw_error(env, "ERR_NOVANET_FIXED_BASE", "cannot allocate the result");
+    return nullptr;
+  }
+  Aff<F2> a[1];
+  bool ok[1];
+  normalize(&r, 1, a, ok);
+  uint8_t* o = static_cast<uint8_t*>(buf);
+  if (!ok[0]) {
+    std::memset(o, 0, 128);
+  } else {
+    a[0].x.store(o);
+    a[0].y.store(o + 64);
+  }
+  return out;
+}
+
 }  // namespace fbk
 
 // Called from the addon's Init (msm.cc).
@@ -386,5 +503,7 @@ bool novanetRegisterFixedBase(napi_env env, napi_value exports) {
   napi_value v;
   if (napi_create_function(env, "fixedBaseMul", NAPI_AUTO_LENGTH, fbk::FixedBaseMul, nullptr, &v) != napi_ok)
     return false;
-  return napi_set_named_property(env, exports, "fixedBaseMul", v) == napi_ok;
+  if (napi_set_named_property(env, exports, "fixedBaseMul", v) != napi_ok) return false;
+  if (napi_create_function(env, "g2Msm", NAPI_AUTO_LENGTH, fbk::G2Msm, nullptr, &v) != napi_ok) return false;
+  return napi_set_named_property(env, exports, "g2Msm", v) == napi_ok;
 }

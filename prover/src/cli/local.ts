@@ -8,9 +8,16 @@ import { parseArgs } from "node:util";
 import { type Hex, keccak256 } from "viem";
 import { compileCircuit } from "../circuits/compile.js";
 import { addDeciderToBundle, bundleHasDecider, verifyBundleDecider, verifyBundleOnchain } from "../decider/bundle.js";
+import {
+  addDeciderV3ToBundle,
+  bundleDeciderIsV3,
+  readVkeyV3File,
+  verifyBundleDeciderV3,
+  verifyBundleOnchainV3,
+} from "../decider/bundleV3.js";
 import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
-import { DevKeysRefusedError } from "../errors/trust.js";
+import { DevKeysRefusedError, UntrustedDeciderKeyError } from "../errors/trust.js";
 import { isPrivateBundlePath, provePrivateCommand, verifyPrivateCommand } from "../private/cli.js";
 import { assertKeyAllowed, loadTrustStore, resolveDeciderKey } from "../trust/store.js";
 import { decodeRootWitness } from "./bundle.js";
@@ -53,6 +60,8 @@ export async function prove(args: string[], io: Io): Promise<number> {
       quiet: { type: "boolean", default: false },
       "no-decider": { type: "boolean", default: false },
       "insecure-dev-keys": { type: "boolean", default: false },
+      // v3 (commit-and-prove, the default) or v2 (the hashed D_F of circuits registered with it), docs/decider.md.
+      decider: { type: "string", default: "v3" },
       // Private mode (private/cli.ts, docs/private.md).
       private: { type: "boolean", default: false },
       "chain-id": { type: "string" },
@@ -75,6 +84,9 @@ export async function prove(args: string[], io: Io): Promise<number> {
     throw new DevKeysRefusedError(
       "prove would make the decider proof with dev keys (one in-process contribution): pass --insecure-dev-keys or --no-decider",
     );
+  }
+  if (values.decider !== "v3" && values.decider !== "v2") {
+    throw new UsageError("--decider must be v3 or v2", { details: values.decider });
   }
   const z0 = readStateFile(values.input!);
   if (values.private) {
@@ -107,7 +119,19 @@ export async function prove(args: string[], io: Io): Promise<number> {
       warn: (m) => io.err(`\n*** ${m} ***\n\n`),
     });
     let vkeyPath: string | undefined;
-    if (!values["no-decider"]) {
+    if (!values["no-decider"] && values.decider === "v3") {
+      // Decider v3 (decider/bundleV3.ts): keys cached by circuit under <cache>/keys-v3, self-checked.
+      const { keys } = await addDeciderV3ToBundle(r.bundle, {
+        cacheDir: values.cache,
+        srsPtau: r.ptau,
+        progress: progressPrinter(io, values.quiet!),
+        decodeWitness: decodeRootWitness,
+      });
+      vkeyPath = keys.vkeyPath;
+      io.err(
+        "\n*** INSECURE DEV KEYS: the decider keys were made in this process; this proof convinces no one else ***\n\n",
+      );
+    } else if (!values["no-decider"]) {
       // The succinct proof of the root (decider/bundle.ts): keys cached by circuit under <cache>/keys,
       // the proof checked by its own verifier before the run counts as a success.
       const { keys } = await addDeciderToBundle(r.bundle, {
@@ -176,6 +200,37 @@ export async function verify(args: string[], io: Io): Promise<number> {
   let keys: { label: string; trust: string; vkHash: string } | undefined;
   if (r.valid && !bundleHasDecider(positionals[0])) {
     if (values.onchain) Object.assign(r, { valid: false, reason: "not succinct: the bundle has no decider proof" });
+  } else if (r.valid && r.circuit && r.trustedSrs && bundleDeciderIsV3(positionals[0])) {
+    // Decider v3: the key is the caller's v3 key file (--vkey), labelled by a store pin of its hash.
+    if (values.vkey === undefined) {
+      throw new UntrustedDeciderKeyError(
+        "a decider v3 proof is checked with the v3 key you trust: pass --vkey <vkey-v3.json>",
+        { details: `step r1csHash ${r.circuit.r1csHash}` },
+      );
+    }
+    const k = readVkeyV3File(values.vkey);
+    const pin = store.deciders.find((d) => d.vkHash === k.vkHash && d.stepR1csHash === r.circuit?.r1csHash);
+    keys = {
+      label: pin?.label ?? `unpinned key passed by --vkey (${values.vkey})`,
+      trust: pin?.kind ?? "unpinned",
+      vkHash: k.vkHash,
+    };
+    assertKeyAllowed(
+      { ...keys, vkey: undefined as never } as Parameters<typeof assertKeyAllowed>[0],
+      values["insecure-dev-keys"]!,
+    );
+    const words = k.words;
+    const d = verifyBundleDeciderV3(positionals[0], { words, srs: r.trustedSrs, stepR1csHash: r.circuit.r1csHash });
+    if (!d.ok) {
+      Object.assign(r, { valid: false, reason: `decider v3 proof rejected (${d.reason} check failed)` });
+    } else {
+      succinct = true;
+      if (values.onchain) {
+        const o = await verifyBundleOnchainV3(positionals[0], { words, tauG2: r.trustedSrs.tauG2 });
+        if (o.ok) gas = o.gas;
+        else Object.assign(r, { valid: false, reason: o.reason });
+      }
+    }
   } else if (r.valid && r.circuit && r.trustedSrs) {
     const key = resolveDeciderKey(store, r.circuit.r1csHash, "hashed", values.vkey);
     keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };

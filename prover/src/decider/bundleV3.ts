@@ -135,7 +135,7 @@ export function parseDeciderV3Proof(v: unknown): DeciderV3Proof {
 }
 
 /** Reads a v3 key file (`{ format, words }`) into the verifying key; typed error on anything else. */
-export function readVkeyV3File(path: string): ReturnType<typeof vkeyFromWordsV3> & { vkHash: Hex } {
+export function readVkeyV3File(path: string): ReturnType<typeof vkeyFromWordsV3> & { vkHash: Hex; words: bigint[] } {
   let words: bigint[];
   try {
     const j = JSON.parse(readFileSync(path, "utf8")) as { format?: unknown; words?: unknown };
@@ -149,7 +149,7 @@ export function readVkeyV3File(path: string): ReturnType<typeof vkeyFromWordsV3>
     });
   }
   const k = vkeyFromWordsV3(words);
-  return { ...k, vkHash: vkeyHashV3(k.vkey, k.r1csHash, k.s, k.nW) };
+  return { ...k, vkHash: vkeyHashV3(k.vkey, k.r1csHash, k.s, k.nW), words };
 }
 
 export type DeciderV3Keys = {

@@ -7,7 +7,8 @@
  * The witness is packed ({@link FrVec}); with the native addon built, `A·w, B·w, C·w` are the field
  * kernels' sparse products and the seven NTTs run natively (prover/native/msm/ntt.cc, `frQuotient`),
  * else bigint/wasm. G1 MSMs run on the process's default MSM backend (msm/default.ts: the native addon
- * when built, else ffjavascript's wasm), the G2 MSM on ffjavascript over the non-identity points only.
+ * when built, else ffjavascript's wasm), the G2 MSM over the non-identity points only (native Pippenger
+ * in G2 when the addon is built, else ffjavascript).
  */
 import { buildBn128, type FfCurve } from "ffjavascript";
 import { type FrVec, frGet, loadNativeKernels, packCsr, packFr, unpackFr } from "../arith/kernels.js";
@@ -197,9 +198,27 @@ async function g1Msm(points: Uint8Array, scalars: FrVec, filter = false): Promis
   return (await defaultMsmBackend()).msm(q.points, q.scalars);
 }
 
+type NativeG2Msm = { g2Msm(points: Uint8Array, scalars: Uint8Array): Uint8Array };
+
+function nativeG2Msm(): NativeG2Msm | undefined {
+  if (process.env.NOVANET_G2_MSM === "ffjavascript") return undefined;
+  const addon = loadNativeMsm() as unknown as Partial<NativeG2Msm> | undefined;
+  return addon && typeof addon.g2Msm === "function" ? (addon as NativeG2Msm) : undefined;
+}
+
+/**
+ * `Σ s_i·B2_i` over the non-identity points: the native addon's Pippenger in G2
+ * (prover/native/msm/fixedbase.cc `g2Msm`) when built, else ffjavascript's wasm
+ * (`NOVANET_G2_MSM=ffjavascript` forces it).
+ */
 async function g2Msm(points: Uint8Array, scalars: FrVec): Promise<G2Affine | null> {
   const q = sparse(points, scalars, 128);
   if (q.scalars.length === 0) return null;
+  const native = nativeG2Msm();
+  if (native) {
+    const out = native.g2Msm(q.points, q.scalars);
+    return out.every((b) => b === 0) ? null : g2FromLem(out, 0);
+  }
   const shared = (globalThis as { curve_bn128?: FfCurve | null }).curve_bn128;
   const curve = shared ?? (await buildBn128(false));
   const r = await curve.G2.multiExpAffine(q.points, q.scalars);

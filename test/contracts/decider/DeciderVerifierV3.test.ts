@@ -8,20 +8,34 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
+import { multiply } from "../../../prover/src/arith/r1cs.js";
 import type { RelaxedInstance } from "../../../prover/src/arith/relaxed.js";
+import { assembleZ } from "../../../prover/src/arith/relaxed.js";
+import { open } from "../../../prover/src/commitment/kzg.js";
+import { commit } from "../../../prover/src/commitment/pedersen.js";
 import { G1_GENERATOR, type G1Affine, g1Add, g2Mul, g2ToEvm } from "../../../prover/src/curve/bn254.js";
 import { instanceAbi } from "../../../prover/src/decider/abi.js";
+import { cmDigest } from "../../../prover/src/decider/transcript.js";
 import {
   checkDeciderV3,
+  combinedV3,
+  commitmentOf,
   type DeciderV3Proof,
   deciderProofV3Abi,
+  deciderV3Circuit,
+  deciderV3Witness,
+  kzgWeightV3,
   proveDeciderV3,
   setupDeciderV3,
   vkeyHashV3,
   vkeyWordsV3,
+  zetaV3,
 } from "../../../prover/src/decider/v3.js";
-import { P } from "../../../prover/src/field/fr.js";
+import { evalPoly, inv, P, pow, randomFr } from "../../../prover/src/field/fr.js";
 import { type G16ProvingKey, readKeys } from "../../../prover/src/groth16/keys.js";
+import { proveG16 } from "../../../prover/src/groth16/prove.js";
+import { scalarsToLe } from "../../../prover/src/msm/backend.js";
+import { defaultMsmBackend } from "../../../prover/src/msm/default.js";
 import { testCircuit } from "../../helpers/prover.js";
 import { deciderSrs, treeRoot } from "../../prover/decider/fixtures.js";
 
@@ -148,6 +162,40 @@ describe("DeciderVerifierV3 (on-chain)", function () {
       viem.deployContract("DeciderVerifierV3", [[...words.slice(0, 3), 0n, ...words.slice(4)], tau]),
       /DeciderVerifierV3BadKey/,
     );
+  });
+
+  it("reverts on the post-challenge attack's proof (garbage committed, witness solved after ζ)", async () => {
+    const circuit = await circuitP;
+    const shape = circuit.shape;
+    const srs = await deciderSrs();
+    // The attacker commits garbage W, E, reads ζ0 from its pre-challenge D0, opens the garbage's combined
+    // commitment at ζ0 and solves rW' of a random W' so that D_F's yo equals that opening.
+    const Wg = Array.from({ length: shape.nW }, randomFr);
+    const Eg = Array.from({ length: shape.m }, randomFr);
+    const [rg, reg] = [randomFr(), randomFr()];
+    const Ug = {
+      cmW: await commit(srs, Wg, rg),
+      cmE: await commit(srs, Eg, reg),
+      u: 1n,
+      x: Array.from({ length: 2 * shape.s }, randomFr),
+    };
+    const d0 = await commitmentOf(pk, [Ug.u, ...Ug.x, ...Wg, rg, reg]);
+    const zeta0 = zetaV3(d0, cmDigest(Ug.cmW, Ug.cmE), Ug.u, Ug.x);
+    const o = await open(srs, combinedV3(shape, { W: Wg, E: Eg, rW: rg, rE: reg }, zeta0), zeta0);
+    const Wp = Array.from({ length: shape.nW }, randomFr);
+    const { Az, Bz, Cz } = multiply(shape, assembleZ(shape, Ug.u, Ug.x, Wp));
+    const Ep = Az.map((a, i) => (((a * Bz[i] - Ug.u * Cz[i]) % P) + P) % P);
+    const rE = randomFr();
+    const ePart = (evalPoly(Ep, zeta0) + rE * pow(zeta0, BigInt(shape.m))) % P;
+    const rho = kzgWeightV3(zeta0, shape.nW);
+    const rW = ((((o.y - evalPoly(Wp, zeta0) - rho * ePart) % P) + P) * inv(pow(zeta0, BigInt(shape.nW)))) % P;
+    const { witness, yo } = deciderV3Witness(shape, { u: Ug.u, x: Ug.x, zeta: zeta0, W: Wp, rW, rE });
+    assert.equal(yo, o.y);
+    const g16 = await proveG16(pk, deciderV3Circuit(shape).constraints, witness);
+    const attack: DeciderV3Proof = { g16, yo, pi: o.pi, blind: null, cmT: { x: 0n, y: 0n } };
+    await rejects(Ug, attack, /DeciderVerifierV3ProofRejected/, "attack (D moved)");
+    const pok0 = await (await defaultMsmBackend()).msm(pk.sigmaK, scalarsToLe([Ug.u, ...Ug.x, ...Wg, rg, reg]));
+    await rejects(Ug, { ...attack, g16: { ...g16, d: d0, pok: pok0 } }, /DeciderVerifierV3ProofRejected/, "D0 kept");
   });
 
   it("a verifier deployed with another setup's key rejects the proof", async () => {

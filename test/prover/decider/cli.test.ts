@@ -14,6 +14,93 @@ async function cli(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
+describe("decider v3 in the CLI (the default of novanet prove; verify off-chain and --onchain)", function () {
+  this.timeout(600_000);
+  const dir = mkdtempSync(join(tmpdir(), "novanet-decider3-cli-"));
+  const bundle = join(dir, "bundle");
+  const input = join(dir, "z0.json");
+  let printed: { ptau: string; vkey: string };
+  let own: string[] = [];
+
+  before(async () => {
+    writeFileSync(input, '["3"]');
+    const r = await cli([
+      "prove",
+      "--circuit",
+      "test/fixtures/circuits/cubic.circom",
+      "--steps",
+      "3",
+      "--input",
+      input,
+      "--out",
+      bundle,
+      "--hiding",
+      "--quiet",
+      "--insecure-dev-keys",
+    ]);
+    assert.equal(r.code, 0, r.err);
+    printed = JSON.parse(r.out);
+    own = ["--ptau", printed.ptau, "--vkey", printed.vkey];
+  });
+
+  it("prove writes a v3 proof and only a claim about its key; the printed key file is the v3 words", () => {
+    const json = JSON.parse(readFileSync(join(bundle, "bundle.json"), "utf8"));
+    assert.equal(json.decider.format, "novanet/decider/v3");
+    assert.equal(json.decider.variant, "commit-and-prove");
+    assert.notEqual(json.decider.proof.blind, null);
+    assert.match(json.decider.keys.vkHash, /^0x[0-9a-f]{64}$/);
+    assert.equal(json.decider.keys.insecureDevKeys, true);
+    assert.equal(json.decider.vkey, undefined);
+    const key = JSON.parse(readFileSync(printed.vkey, "utf8"));
+    assert.equal(key.format, "novanet/decider/v3-vkey");
+    assert.equal(key.words.length, 24);
+  });
+
+  it("verify --onchain --json accepts and reports the gas (DeciderVerifierV3 deployed with the trusted words)", async () => {
+    const r = await cli(["verify", bundle, "--onchain", "--json", "--quiet", ...own, "--insecure-dev-keys"]);
+    assert.equal(r.code, 0, r.out + r.err);
+    const o = JSON.parse(r.out);
+    assert.equal(o.valid, true);
+    assert.equal(o.succinct, true);
+    assert.ok(Number.isInteger(o.gas) && o.gas > 100_000 && o.gas < 450_000, String(o.gas));
+  });
+
+  it("dev keys are refused without --insecure-dev-keys, and a v3 proof needs --vkey (exit 2)", async () => {
+    const refused = await cli(["verify", bundle, "--json", "--quiet", ...own]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /DevKeysRefusedError/);
+    const noKey = await cli(["verify", bundle, "--json", "--quiet", "--ptau", printed.ptau, "--insecure-dev-keys"]);
+    assert.equal(noKey.code, 2);
+    assert.match(noKey.err, /--vkey/);
+  });
+
+  it("a tampered v3 proof is INVALID off-chain and on-chain (exit 1)", async () => {
+    const path = join(bundle, "bundle.json");
+    const original = readFileSync(path, "utf8");
+    try {
+      for (const field of ["yo", "d"] as const) {
+        const json = JSON.parse(original);
+        if (field === "yo") json.decider.proof.yo = String((BigInt(json.decider.proof.yo) + 1n) % 2n ** 200n);
+        else json.decider.proof.d = json.decider.proof.pi;
+        writeFileSync(path, JSON.stringify(json));
+        const r = await cli(["verify", bundle, "--json", "--quiet", ...own, "--insecure-dev-keys"]);
+        assert.equal(r.code, 1, field);
+        assert.match(JSON.parse(r.out).reason, /decider v3 proof rejected/);
+      }
+      const json = JSON.parse(original);
+      json.decider.proof.yo = String((BigInt(json.decider.proof.yo) + 1n) % 2n ** 200n);
+      writeFileSync(path, JSON.stringify(json));
+      const { verifyBundleOnchainV3, readVkeyV3File } = await import("../../../prover/src/decider/bundleV3.js");
+      const srs = await loadSrsFromPtau(printed.ptau, 8);
+      const o = await verifyBundleOnchainV3(bundle, { words: readVkeyV3File(printed.vkey).words, tauG2: srs.tauG2 });
+      assert.equal(o.ok, false);
+      assert.match(o.ok ? "" : o.reason, /DeciderVerifierV3ProofRejected/);
+    } finally {
+      writeFileSync(path, original);
+    }
+  });
+});
+
 describe("decider in the CLI (novanet prove / verify --onchain / setup)", function () {
   this.timeout(600_000);
   const dir = mkdtempSync(join(tmpdir(), "novanet-decider-cli-"));
@@ -38,6 +125,8 @@ describe("decider in the CLI (novanet prove / verify --onchain / setup)", functi
       "--hiding",
       "--quiet",
       "--insecure-dev-keys",
+      "--decider",
+      "v2",
     ]);
     assert.equal(r.code, 0, r.err);
     printed = JSON.parse(r.out);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildBn128 } from "ffjavascript";
 import { unpackFr } from "../../../prover/src/arith/kernels.js";
 import { G1_GENERATOR, g1Add, g1Mul, g2Mul } from "../../../prover/src/curve/bn254.js";
 import { Synth } from "../../../prover/src/decider/cs.js";
@@ -87,6 +88,30 @@ describe("commit-and-prove Groth16", function () {
       for (const g of ["G1", "G2"] as const) {
         const [a, b] = [await mulG(g, sc, true), await mulG(g, sc, false)];
         assert.ok(Buffer.from(a).equals(Buffer.from(b)), g);
+      }
+    },
+  );
+
+  itIfAvailable(loadNativeMsm() ? undefined : "the native addon is not built (scripts/build-native.sh)")(
+    "native G2 MSM (g2Msm) equals ffjavascript's, identity points and zero scalars included",
+    async () => {
+      const addon = loadNativeMsm() as unknown as { g2Msm(p: Uint8Array, s: Uint8Array): Uint8Array };
+      const curve = await buildBn128(false);
+      try {
+        for (const n of [1, 2, 300]) {
+          const pts = await mulG(
+            "G2",
+            Array.from({ length: n }, () => randomFr()),
+          );
+          if (n > 2) pts.fill(0, 128, 256);
+          const sc = Array.from({ length: n }, (_, i) => (i === 0 && n > 2 ? 0n : randomFr()));
+          const ours = addon.g2Msm(pts, scalarsToLe(sc));
+          const theirs = curve.G2.toAffine(await curve.G2.multiExpAffine(pts, scalarsToLe(sc)));
+          assert.ok(Buffer.from(ours).equals(Buffer.from(theirs)), String(n));
+        }
+        assert.ok(addon.g2Msm(new Uint8Array(128), scalarsToLe([5n])).every((b) => b === 0));
+      } finally {
+        await curve.terminate();
       }
     },
   );
