@@ -251,11 +251,17 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         info.slashedUpTo = uint8(attempt);
         uint256 bond = _params[j.paramsId].livenessBond;
         address to = keep == address(0) ? BURN : keep;
+        // Every missed attempt's assignee is drawn before the first slash: a slash changes the stake weights,
+        // and drawing later attempts after it could name a prover that was never drawn for them.
+        address[] memory late = new address[](attempt - from);
         for (uint256 a = from; a < attempt; ++a) {
-            address late = _assignee(jobId, j, taskId, blk, uint32(a));
-            if (late == keep) continue;
-            uint256 slashed = registry.slash(late, bond, to, "liveness");
-            emit AttemptMissed(jobId, taskId, late, uint32(a), slashed, to);
+            late[a - from] = _assignee(jobId, j, taskId, blk, uint32(a));
+        }
+        for (uint256 a = from; a < attempt; ++a) {
+            address who = late[a - from];
+            if (who == keep) continue;
+            uint256 slashed = registry.slash(who, bond, to, "liveness");
+            emit AttemptMissed(jobId, taskId, who, uint32(a), slashed, to);
         }
     }
 

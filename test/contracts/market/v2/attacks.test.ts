@@ -252,3 +252,36 @@ describe("Market v2: attacks from the audit", function () {
     assert.equal((await f.market.read.getJob([1n])).status, 5);
   });
 });
+
+describe("Market v2: missed attempts are slashed to the provers that were drawn for them", function () {
+  this.timeout(300_000);
+
+  it("several missed windows: each late assignee is the one drawn during its window, though each slash moves the weights", async () => {
+    // A liveness bond that takes a prover below the minimum stake: each slash zeroes its sortition weight, so
+    // drawing attempt k after slashing attempt k−1 (as the market once did) names provers never drawn for k.
+    const f = await v2Fixture({ provers: 12, params: { livenessBond: 950n * E18 } });
+    const seen: `0x${string}`[] = [];
+    for (let run = 0; run < 3 && seen.length === 0; run++) {
+      const job = await f.request(4, 2);
+      await f.mine();
+      const id = job.chunks[0];
+      const drawn: `0x${string}`[] = [];
+      for (let a = 0; a < 5; a++) {
+        drawn.push(await f.assignee(job.jobId, id));
+        await f.networkHelpers.time.increase(Number(f.params.window));
+        await f.mine();
+      }
+      const submitter = await f.assignee(job.jobId, id);
+      const r = await f.submitChunk(job, id, submitter);
+      const missed = parseEventLogs({ abi: f.market.abi, logs: r.logs, eventName: "AttemptMissed" });
+      const expected = drawn.map((p, a) => ({ p, a })).filter((x) => x.p !== submitter);
+      assert.deepEqual(
+        missed.map((e) => [e.args.prover, Number(e.args.attempt)]),
+        expected.map((x) => [x.p, x.a]),
+        "the provers slashed are exactly those drawn for the missed attempts",
+      );
+      seen.push(...missed.map((e) => e.args.prover));
+    }
+    assert.ok(seen.length > 0, "some attempt was missed by someone other than the final submitter");
+  });
+});
