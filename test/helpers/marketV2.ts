@@ -127,7 +127,8 @@ export async function v2Fixture(
   const verifier = real
     ? await viem.deployContract(real.decider)
     : await viem.deployContract("MockDeciderVerifier", [r1csHash, 1n]);
-  const srs = { n: 1n, powersHash: keccak256("0x02"), tauG2: [0n, 0n, 0n, 0n] } as const;
+  // The registry checks the decider's [τ]G2 against the registered SRS's (the mock reports zeros).
+  const srs = { n: 1n, powersHash: keccak256("0x02"), tauG2: await verifier.read.tauG2() };
   await circuits.write.registerCircuit([
     r1csHash,
     real?.constraints ?? 4096n,
