@@ -13,5 +13,8 @@ export function itIfAvailable(missing: string | undefined): (title: string, fn: 
         throw new Error(`${missing} (CI installs it with scripts/install.sh; outside CI this test is skipped)`);
       });
   }
+  // Skip reason: outside CI a developer's machine may lack the optional part (the native addon, a WebGPU
+  // adapter, Chromium); the test cannot run without it, and `missing` (shown in the title) says which and why.
+  // Under CI the branch above fails instead, so nothing is skipped where scripts/install.sh provides the part.
   return (title) => it.skip(`${title} [skipped: ${missing}]`);
 }
