@@ -61,14 +61,19 @@ library Chunks {
     }
 
     /// @notice The root instance of subtree `nodeId = (a << 128) | c` given `states = z_a..z_c` (`(c−a+1)·s` words),
-    ///         `cmW` (`c−a`) and `cmT` (`c−a−1`, post-order). Lengths are checked by the caller. With `jobId = 0`
-    ///         and `nodeId = N` it is the bundle tree of {Bundle.foldTree}.
-    /// @dev Per-fold recomputation, as the fold challenge requires (each challenge absorbs both folded
-    ///      children, so every node's commitments are computed): 1 ecMul + 1 ecAdd for `cmW`, 1 ecMul for
-    ///      `cmE` when the right child is a leaf (`cmE2 = 0`), else 2 ecMul + 1 ecAdd, plus 1 ecAdd when
-    ///      `cmE1 ≠ 0`. Written in assembly: nodes live on a memory stack (a parent overwrites its left child),
-    ///      so memory stays `O(depth)`. Points are validated by the precompiles (a point off the curve or a
-    ///      coordinate ≥ q makes 0x06/0x07 fail: {Bn254.Bn254PrecompileFailed}).
+    ///         `cmW` (`c−a`) and `cmT` (`c−a−1`, post-order), under fold transcript v2. Lengths are checked by the
+    ///         caller. With `jobId = 0` and `nodeId = N` it is a v2 bundle's tree.
+    /// @dev Batched: transcript v2 binds each challenge to what the folded instances are made of, not to their
+    ///      commitments, so no intermediate node is computed. A leaf's tag is `τ_k = keccak256(cmW_k, x_k)`
+    ///      (packed); a fold at node `v` with children's tags `τ_L, τ_R` and cross term `T_v` has
+    ///      `h_v = keccak256(abi.encode(DOMAIN, jobId, nodeId_v, τ_L, τ_R, T_v))`, challenge `r_v = h_v mod p` and
+    ///      tag `τ_v = h_v` (prover/src/folding/transcript.ts `leafTag`, `foldTag`). The root is one linear
+    ///      combination: `cmW = Σ α_k·cmW_k` with `α_k = Π r_v` over the folds `v` where leaf `k` is on the right,
+    ///      `cmE = Σ β_v·T_v` with `β_v = r_v · Π r_w²` over the folds `w` above `v` where `v` is on the right
+    ///      (leaves are fresh: `u = 1`, `cmE = 0`), `u = Σ α_k`, `x = Σ α_k·x_k`. Cost: `2m − 2` ecMul and
+    ///      `2m − 3` ecAdd for `m` leaves (leaf 0 has `α = 1`), against `m` + 2 per fold whose right child is not a
+    ///      leaf when every node is recomputed (126 against 157 at 64 leaves). Points are validated by the
+    ///      precompiles (a point off the curve or a coordinate ≥ q makes 0x06/0x07 fail: {Bn254.Bn254PrecompileFailed}).
     function foldChunk(
         bytes32 domain,
         uint256 jobId,
@@ -78,11 +83,11 @@ library Chunks {
         Bn254.G1Point[] calldata cmW,
         Bn254.G1Point[] calldata cmT
     ) external view returns (Instance memory U) {
-        uint256 root;
-        uint256 failed;
+        uint256[] memory x = new uint256[](2 * s);
+        uint256[6] memory res; // cmW.x, cmW.y, cmE.x, cmE.y, u, ok
         assembly ("memory-safe") {
             // ctx: 0 domain, 1 jobId, 2 s, 3 states.offset, 4 cmW.offset, 5 cmT.offset, 6 nextT, 7 base,
-            // 8 scratch, 9 record size, 10 failed. Then the scratch (challenge input, precompile I/O) and the stack.
+            // 8 alpha, 9 beta, 10 scratch. alpha: m words, beta: m − 1 words, scratch: 0x100 + 2s words.
             let ctx := mload(0x40)
             mstore(ctx, domain)
             mstore(add(ctx, 0x20), jobId)
@@ -92,114 +97,110 @@ library Chunks {
             mstore(add(ctx, 0xa0), cmT.offset)
             mstore(add(ctx, 0xc0), 0)
             mstore(add(ctx, 0xe0), shr(128, nodeId))
-            let rec := mul(add(5, mul(2, s)), 0x20)
-            let sc := add(ctx, 0x160)
-            mstore(add(ctx, 0x100), sc)
-            mstore(add(ctx, 0x120), rec)
-            mstore(add(ctx, 0x140), 0)
-            // scratch: 0xe0 head + 2 instance encodings of (7 + 2s) words
-            let stack := add(sc, add(0xe0, mul(2, add(rec, 0x40))))
-            root := _node(ctx, shr(128, nodeId), and(nodeId, 0xffffffffffffffffffffffffffffffff), stack)
-            failed := mload(add(ctx, 0x140))
-            mstore(0x40, add(root, rec))
+            mstore(add(ctx, 0x100), add(ctx, 0x160))
+            mstore(add(ctx, 0x120), add(add(ctx, 0x160), mul(cmW.length, 0x20)))
+            mstore(add(ctx, 0x140), add(add(ctx, 0x160), mul(cmW.length, 0x40)))
+            mstore(0x40, add(add(add(ctx, 0x160), mul(cmW.length, 0x40)), add(0x100, mul(0x40, s))))
+            pop(_node(ctx, shr(128, nodeId), and(nodeId, 0xffffffffffffffffffffffffffffffff)))
+            let uSum, okW := _sumW(ctx, res, x, cmW.length)
+            mstore(add(res, 0x80), uSum)
+            mstore(add(res, 0xa0), and(okW, _sumE(ctx, res, cmW.length)))
 
-            // The record at `p`: cmW.x, cmW.y, cmE.x, cmE.y, u, x[0..2s). Returns its pointer (= p).
-            function _node(c, a, e, p) -> q {
-                q := p
+            // cmW = cmW_0 + Σ_{k≥1} α_k·cmW_k, u = Σ α_k, x = Σ α_k·x_k (into acc[0..2), x).
+            function _sumW(c, acc_, x_, m_) -> u_, ok {
+                ok := 1
+                let w := mul(mload(add(c, 0x40)), 0x20)
+                let q_ := mload(add(c, 0x140))
+                calldatacopy(acc_, mload(add(c, 0x80)), 0x40)
+                for { let k := 0 } lt(k, m_) { k := add(k, 1) } {
+                    let ak := mload(add(mload(add(c, 0x100)), mul(k, 0x20)))
+                    u_ := addmod(u_, ak, 21888242871839275222246405745257275088548364400416034343698204186575808495617)
+                    _axpy(x_, w, ak, add(mload(add(c, 0x60)), mul(k, w)))
+                    if k {
+                        calldatacopy(q_, add(mload(add(c, 0x80)), mul(k, 0x40)), 0x40)
+                        mstore(add(q_, 0x40), ak)
+                        ok := and(ok, staticcall(6000, 0x07, q_, 0x60, add(q_, 0x40), 0x40))
+                        mstore(q_, mload(acc_))
+                        mstore(add(q_, 0x20), mload(add(acc_, 0x20)))
+                        ok := and(ok, staticcall(150, 0x06, q_, 0x80, acc_, 0x40))
+                    }
+                }
+            }
+
+            // x += a·(z_{i+1}, z_i) with z_i at calldata `zi` (w bytes each).
+            function _axpy(x_, w, a_, zi) {
+                let P := 21888242871839275222246405745257275088548364400416034343698204186575808495617
+                for { let j := 0 } lt(j, w) { j := add(j, 0x20) } {
+                    let o := add(add(x_, 0x20), j)
+                    mstore(o, addmod(mload(o), mulmod(a_, calldataload(add(add(zi, w), j)), P), P))
+                    o := add(o, w)
+                    mstore(o, addmod(mload(o), mulmod(a_, calldataload(add(zi, j)), P), P))
+                }
+            }
+
+            // cmE = Σ_v β_v·T_v (into acc[2..4)).
+            function _sumE(c, acc_, m_) -> ok {
+                ok := 1
+                let q_ := mload(add(c, 0x140))
+                for { let t := 0 } lt(t, sub(m_, 1)) { t := add(t, 1) } {
+                    calldatacopy(q_, add(mload(add(c, 0xa0)), mul(t, 0x40)), 0x40)
+                    mstore(add(q_, 0x40), mload(add(mload(add(c, 0x120)), mul(t, 0x20))))
+                    ok := and(ok, staticcall(6000, 0x07, q_, 0x60, add(q_, 0x40), 0x40))
+                    mstore(q_, mload(add(acc_, 0x40)))
+                    mstore(add(q_, 0x20), mload(add(acc_, 0x60)))
+                    ok := and(ok, staticcall(150, 0x06, q_, 0x80, add(acc_, 0x40), 0x40))
+                }
+            }
+
+            // Returns τ of node [a, e); fills α (leaves, relative to the subtree's root) and β (cross terms).
+            function _node(c, a, e) -> tau {
                 if eq(sub(e, a), 1) {
-                    _leaf(c, a, p)
+                    tau := _leafTag(c, sub(a, mload(add(c, 0xe0))))
                     leave
                 }
                 let b := _split(a, e)
-                let p1 := _node(c, a, b, p)
-                let p2 := _node(c, b, e, add(p1, mload(add(c, 0x120))))
+                let tL := _node(c, a, b)
+                let tR := _node(c, b, e)
+                tau := _foldTag(c, or(shl(128, a), e), tL, tR)
+                let r := mod(tau, 21888242871839275222246405745257275088548364400416034343698204186575808495617)
+                let base := mload(add(c, 0xe0))
+                // right leaves' α ·= r; the right subtree's cross terms (the e − b − 1 before this one) β ·= r²
+                _scale(mload(add(c, 0x100)), sub(b, base), sub(e, base), r)
+                let t := sub(mload(add(c, 0xc0)), 1)
+                _scale(mload(add(c, 0x120)), sub(t, sub(sub(e, b), 1)), t, mulmod(r, r, 21888242871839275222246405745257275088548364400416034343698204186575808495617))
+                mstore(add(mload(add(c, 0x120)), mul(t, 0x20)), r)
+            }
+
+            // τ_i = keccak256(cmW_i, z_{i+1}, z_i) and α_i = 1.
+            function _leafTag(c, i) -> tau {
+                mstore(add(mload(add(c, 0x100)), mul(i, 0x20)), 1)
+                let m_ := mload(add(c, 0x140))
+                let w_ := mul(mload(add(c, 0x40)), 0x20)
+                let st := mload(add(c, 0x60))
+                calldatacopy(m_, add(mload(add(c, 0x80)), mul(i, 0x40)), 0x40)
+                calldatacopy(add(m_, 0x40), add(st, mul(add(i, 1), w_)), w_)
+                calldatacopy(add(add(m_, 0x40), w_), add(st, mul(i, w_)), w_)
+                tau := keccak256(m_, add(0x40, mul(2, w_)))
+            }
+
+            // h = keccak256(abi.encode(DOMAIN, jobId, nodeId, τ_L, τ_R, T)) with T the next cross term.
+            function _foldTag(c, id, tL, tR) -> h {
                 let t := mload(add(c, 0xc0))
                 mstore(add(c, 0xc0), add(t, 1))
-                let tp := add(mload(add(c, 0xa0)), mul(t, 0x40))
-                let r := _challenge(c, or(shl(128, a), e), p1, p2, tp)
-                _fold(c, p1, p2, tp, r)
+                let q := mload(add(c, 0x140))
+                mstore(q, mload(c))
+                mstore(add(q, 0x20), mload(add(c, 0x20)))
+                mstore(add(q, 0x40), id)
+                mstore(add(q, 0x60), tL)
+                mstore(add(q, 0x80), tR)
+                calldatacopy(add(q, 0xa0), add(mload(add(c, 0xa0)), mul(t, 0x40)), 0x40)
+                h := keccak256(q, 0xe0)
             }
 
-            function _leaf(c, a, p) {
-                let s_ := mload(add(c, 0x40))
-                let i := sub(a, mload(add(c, 0xe0)))
-                calldatacopy(p, add(mload(add(c, 0x80)), mul(i, 0x40)), 0x40)
-                mstore(add(p, 0x40), 0)
-                mstore(add(p, 0x60), 0)
-                mstore(add(p, 0x80), 1)
-                let st := mload(add(c, 0x60))
-                let w := mul(s_, 0x20)
-                // x = (z_{i+1}, z_i)
-                calldatacopy(add(p, 0xa0), add(st, mul(add(i, 1), w)), w)
-                calldatacopy(add(add(p, 0xa0), w), add(st, mul(i, w)), w)
-            }
-
-            // r = keccak256(abi.encode(domain, jobId, nodeId, U1, U2, cmT)) mod p (as Fold.challenge).
-            function _challenge(c, id, p1, p2, tp) -> r {
-                let m := mload(add(c, 0x100))
-                let rec_ := mload(add(c, 0x120))
-                let enc := add(rec_, 0x40)
-                mstore(m, mload(c))
-                mstore(add(m, 0x20), mload(add(c, 0x20)))
-                mstore(add(m, 0x40), id)
-                mstore(add(m, 0x60), 0xe0)
-                mstore(add(m, 0x80), add(0xe0, enc))
-                calldatacopy(add(m, 0xa0), tp, 0x40)
-                _encode(add(m, 0xe0), p1, rec_)
-                _encode(add(add(m, 0xe0), enc), p2, rec_)
-                r := mod(keccak256(m, add(0xe0, mul(2, enc))), 21888242871839275222246405745257275088548364400416034343698204186575808495617)
-            }
-
-            function _encode(dst, p, rec_) {
-                mcopy(dst, p, 0xa0)
-                mstore(add(dst, 0xa0), 0xc0)
-                let xl := sub(rec_, 0xa0)
-                mstore(add(dst, 0xc0), div(xl, 0x20))
-                mcopy(add(dst, 0xe0), add(p, 0xa0), xl)
-            }
-
-            // Writes fold(U1 at p1, U2 at p2, T, r) over p1 (Fold.fold's equations).
-            function _fold(c, p1, p2, tp, r) {
-                let m := mload(add(c, 0x100))
-                let ok := 1
-                // cmW = W1 + r·W2
-                mstore(m, mload(p2))
-                mstore(add(m, 0x20), mload(add(p2, 0x20)))
-                mstore(add(m, 0x40), r)
-                ok := and(ok, staticcall(6000, 0x07, m, 0x60, add(m, 0x40), 0x40))
-                mstore(m, mload(p1))
-                mstore(add(m, 0x20), mload(add(p1, 0x20)))
-                ok := and(ok, staticcall(150, 0x06, m, 0x80, p1, 0x40))
-                // t = T (+ r·E2 when E2 ≠ 0), then cmE = r·t (+ E1 when E1 ≠ 0)
-                let ex := mload(add(p2, 0x40))
-                let ey := mload(add(p2, 0x60))
-                switch or(ex, ey)
-                case 0 { calldatacopy(m, tp, 0x40) }
-                default {
-                    mstore(m, ex)
-                    mstore(add(m, 0x20), ey)
-                    mstore(add(m, 0x40), r)
-                    ok := and(ok, staticcall(6000, 0x07, m, 0x60, m, 0x40))
-                    calldatacopy(add(m, 0x40), tp, 0x40)
-                    ok := and(ok, staticcall(150, 0x06, m, 0x80, m, 0x40))
-                }
-                mstore(add(m, 0x40), r)
-                ex := mload(add(p1, 0x40))
-                ey := mload(add(p1, 0x60))
-                switch or(ex, ey)
-                case 0 { ok := and(ok, staticcall(6000, 0x07, m, 0x60, add(p1, 0x40), 0x40)) }
-                default {
-                    ok := and(ok, staticcall(6000, 0x07, m, 0x60, add(m, 0x40), 0x40))
-                    mstore(m, ex)
-                    mstore(add(m, 0x20), ey)
-                    ok := and(ok, staticcall(150, 0x06, m, 0x80, add(p1, 0x40), 0x40))
-                }
-                if iszero(ok) { mstore(add(c, 0x140), 1) }
-                // u, x
-                let P := 21888242871839275222246405745257275088548364400416034343698204186575808495617
-                let end := add(p1, mload(add(c, 0x120)))
-                for { let o := 0x80 } lt(add(p1, o), end) { o := add(o, 0x20) } {
-                    mstore(add(p1, o), addmod(mload(add(p1, o)), mulmod(r, mload(add(p2, o)), P), P))
+            function _scale(arr, from, to, f) {
+                for { let k := from } lt(k, to) { k := add(k, 1) } {
+                    let o := add(arr, mul(k, 0x20))
+                    mstore(o, mulmod(mload(o), f, 21888242871839275222246405745257275088548364400416034343698204186575808495617))
                 }
             }
 
@@ -213,21 +214,11 @@ library Chunks {
                 b := add(a, shl(l, 1))
             }
         }
-        if (failed != 0) revert Bn254.Bn254PrecompileFailed(0x07);
-        U.cmW = Bn254.G1Point(_at(root, 0), _at(root, 1));
-        U.cmE = Bn254.G1Point(_at(root, 2), _at(root, 3));
-        U.u = _at(root, 4);
-        uint256[] memory x = new uint256[](2 * s);
-        for (uint256 i = 0; i < 2 * s; ++i) {
-            x[i] = _at(root, 5 + i);
-        }
+        if (res[5] == 0) revert Bn254.Bn254PrecompileFailed(0x07);
+        U.cmW = Bn254.G1Point(res[0], res[1]);
+        U.cmE = Bn254.G1Point(res[2], res[3]);
+        U.u = res[4];
         U.x = x;
-    }
-
-    function _at(uint256 p, uint256 i) private pure returns (uint256 v) {
-        assembly ("memory-safe") {
-            v := mload(add(p, mul(i, 0x20)))
-        }
     }
 
     /// @notice The manifest subtree root over segments `a..c−1` (the level-`k` node of docs/contracts.md

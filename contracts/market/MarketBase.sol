@@ -155,7 +155,8 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         if (fee < minFee || fee == 0 || _reward(j, smallest) == 0) revert MarketInvalidFee(fee, msg.value);
     }
 
-    /// @dev The settlement seam: checks the chunk's shape and manifest subtree, folds it (Chunks library).
+    /// @dev The settlement seam: checks the chunk's shape and manifest subtree, folds it (Chunks.foldChunk:
+    ///      batched, transcript v2; merges above chunks fold stored instances under transcript v1, {_foldPair}).
     function _verifyChunk(uint256 jobId, JobData storage j, uint256 taskId, Chunk calldata ch)
         internal
         view

@@ -15,6 +15,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { Hex } from "viem";
+import type { RelaxedInstance } from "../../prover/src/arith/relaxed.js";
 import { G1_GENERATOR, g1Mul, randomScalar } from "../../prover/src/curve/bn254.js";
 import { nodeId, nodeRange, splitPoint } from "../../prover/src/tree/shape.js";
 import { mockProof, v2Fixture } from "../../test/helpers/marketV2.js";
@@ -110,11 +112,10 @@ async function networkJob(n: number, k: number): Promise<Row> {
   };
 }
 
-/** Bundle mode: the whole tree and its decision in one submitBundle (local mode, jobId 0 in the challenges). */
+/** Bundle mode: the whole tree and its decision in one submitBundle (jobId 0 in the challenges, transcript v2). */
 async function bundleJob(n: number): Promise<Row> {
   const f = await v2Fixture();
-  const { foldInstances } = await import("../../prover/src/folding/nifs.js");
-  const { foldChallenge } = await import("../../prover/src/folding/transcript.js");
+  const { foldChallengeFor, foldInstances } = await import("../../prover/src/folding/nifs.js");
   const { foldDepthFirst } = await import("../../prover/src/tree/shape.js");
   const point = () => {
     const p = g1Mul(G1_GENERATOR, randomScalar());
@@ -127,20 +128,25 @@ async function bundleJob(n: number): Promise<Row> {
   const probe = await f.request(1, 0);
   const dom = (await f.market.read.getJob([probe.jobId])).domain;
   let t = 0;
-  // biome-ignore lint/suspicious/noExplicitAny: instance shape shared with the prover's RelaxedInstance
-  const root: any = await foldDepthFirst(
+  const ctx = { domain: dom, jobId: 0n, v2Leaves: n };
+  type Tagged = { U: RelaxedInstance; tag?: Hex };
+  const root = await foldDepthFirst<Tagged>(
     0,
     n,
-    (k) => ({ cmW: cmW[k], cmE: { x: 0n, y: 0n }, u: 1n, x: [...states[k + 1], ...states[k]] }),
+    (k) => ({ U: { cmW: cmW[k], cmE: { x: 0n, y: 0n }, u: 1n, x: [...states[k + 1], ...states[k]] } }),
     (L, R, step) => {
       const T = cmT[t++];
-      return foldInstances(L, R, T, foldChallenge(dom, 0n, step.id, L, R, T));
+      const { r, tag } = foldChallengeFor(ctx, step.id, L, R, T);
+      return { U: foldInstances(L.U, R.U, T, r), tag };
     },
   );
   const r = await f.wait(
-    await f.market.write.submitBundle([1n, states.flat(), cmW, cmT, mockProof(root) as never], {
-      account: f.provers[0],
-    }),
+    await f.market.write.submitBundle(
+      [1n, states.flat(), cmW, cmT, mockProof({ ...root.U, x: [...root.U.x] }) as never],
+      {
+        account: f.provers[0],
+      },
+    ),
   );
   if (r.status !== "success") throw new Error("bundle reverted");
   const g = Number(r.gasUsed);
@@ -161,15 +167,16 @@ async function bundleJob(n: number): Promise<Row> {
 }
 
 /**
- * Batched fold verification (BatchFold, transcript v2) against per-fold recomputation (Chunks.foldChunk, what the
- * market runs): the same chunk's folds in a transaction each (ChunkFoldBench), random commitments.
+ * Batched fold verification (Chunks.foldChunk, transcript v2: what the v2 market runs for chunks and bundles)
+ * against per-fold recomputation (Bundle.foldTree, transcript v1: every node's instance computed, what ProofMarket
+ * runs): the same tree's folds in a transaction each (ChunkFoldBench), random commitments.
  */
 async function foldModes(sizes: number[]) {
   const f = await v2Fixture();
   const chunks = await f.viem.deployContract("Chunks", []);
-  const batch = await f.viem.deployContract("BatchFold", []);
+  const bundleLib = await f.viem.deployContract("Bundle", []);
   const bench = await f.viem.deployContract("ChunkFoldBench", [], {
-    libraries: { Chunks: chunks.address, BatchFold: batch.address },
+    libraries: { Chunks: chunks.address, Bundle: bundleLib.address },
   });
   const point = () => {
     const p = g1Mul(G1_GENERATOR, randomScalar());
@@ -251,32 +258,11 @@ async function main() {
     );
   }
   console.log(
-    "\nfold verification of one chunk (transaction gas) | per fold (deployed) | batched (transcript v2) | ecMul",
+    "\nfold verification of one tree (transaction gas) | per fold (v1, Bundle.foldTree) | batched (v2, deployed) | ecMul",
   );
   for (const r of folds) {
     console.log(
       `${pad(r.leaves, 4)} leaves | ${pad(r.perFold, 10)} | ${pad(r.batched, 10)} (${(r.batched / r.perFold).toFixed(3)}×) | ${r.ecMulPerFold} → ${r.ecMulBatched}`,
-    );
-  }
-  // The picked-chunk network rows with the batched verifier in place of per-fold (the fold part swapped).
-  const batchedRows = rows
-    .filter((r) => r.mode === "network" && r.chunkLeaves > 1)
-    .map((r) => {
-      const fr = folds.find((x) => x.leaves === r.chunkLeaves);
-      if (!fr) return undefined;
-      const chunksPerJob = Math.ceil(r.leaves / r.chunkLeaves);
-      const saved = chunksPerJob * (fr.perFold - fr.batched);
-      return {
-        leaves: r.leaves,
-        chunkLeaves: r.chunkLeaves,
-        perLeafRealDecider: r.perLeafRealDecider,
-        perLeafRealDeciderBatched: Math.round((r.perLeafRealDecider * r.leaves - saved) / r.leaves),
-      };
-    })
-    .filter((x) => x !== undefined);
-  for (const r of batchedRows) {
-    console.log(
-      `network ${r.leaves} leaves (chunks of ${r.chunkLeaves}), real decider: ${r.perLeafRealDecider}/leaf per fold, ${r.perLeafRealDeciderBatched}/leaf batched`,
     );
   }
   const at = (n: number, one: boolean, mode = "network") =>
@@ -311,7 +297,6 @@ async function main() {
         request65536,
         firstRequestOfCircuit,
         foldVerification: folds,
-        batchedRows,
         maxTx,
         sizes,
         targets,

@@ -5,7 +5,7 @@
  * Notation is the paper's: `U` instances, `W` witnesses, `u`, `x`, `E`, cross term `T`, `cmT`, challenge `r`.
  *
  *   T   = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1
- *   r   = keccak256(abi.encode(DOMAIN, jobId, nodeId, U1, U2, cmT)) mod p
+ *   r   = keccak256(abi.encode(DOMAIN, jobId, nodeId, U1, U2, cmT)) mod p   (transcript v1; v2: transcript.ts)
  *   U   = (cmW1 + r·cmW2, cmE1 + r·cmT + r²·cmE2, u1 + r·u2, x1 + r·x2)
  *   W   = W1 + r·W2,  E = E1 + r·T + r²·E2   (blinds: rW = rW1 + r·rW2, rE = rE1 + r·rT + r²·rE2)
  *
@@ -34,7 +34,8 @@ import { assertFr, assertFrVector, P, randomFr, vecAxpy } from "../field/fr.js";
 import type { GpuFoldBackend } from "../gpu/fold.js";
 import { defaultFoldBackend } from "../gpu/select.js";
 import type { MsmBackend } from "../msm/backend.js";
-import { foldChallenge } from "./transcript.js";
+import { nodeRange, splitPoint } from "../tree/shape.js";
+import { foldChallenge, foldTag, leafTag, tagChallenge } from "./transcript.js";
 
 /** Everything a fold depends on besides the two inputs. */
 export type FoldContext = {
@@ -56,13 +57,27 @@ export type FoldContext = {
    * `kernels` is given; otherwise the CPU.
    */
   fold?: GpuFoldBackend | "cpu";
+  /**
+   * The fold transcript: the folds of nodes covering at most `v2Leaves` leaves use transcript v2 (transcript.ts
+   * `foldTag`, what contracts/market/Chunks.sol `foldChunk` verifies batched), the others v1 (`foldChallenge`,
+   * the Solidity `Fold` library). The v2 market: its chunk size `2^chunkLog` (a chunk's folds v2, the merges
+   * above v1, which fold stored instances); a bundle for the v2 market: its number of leaves; v1 (ProofMarket,
+   * private bundles, CLI bundles): 0, the default.
+   */
+  v2Leaves?: number;
 };
 
 /**
  * A running instance with its witness and the packed products `Az, Bz, Cz` of its `z` (kept so folds
  * reuse them: a fold never recomputes a matrix product).
  */
-export type RunningPair = { U: RelaxedInstance; W: RelaxedWitness; abc: PackedProducts };
+export type RunningPair = {
+  U: RelaxedInstance;
+  W: RelaxedWitness;
+  abc: PackedProducts;
+  /** The node's transcript-v2 tag, set by a v2 fold (a leaf's is derived from its instance). */
+  tag?: Hex;
+};
 
 /**
  * `T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1` from the children's products, on bigints: the reference
@@ -166,6 +181,38 @@ export function verifyFold(
 export type FoldProof = { folded: RunningPair; cmT: G1Affine; r: bigint; T: FrVec };
 
 /**
+ * The challenge of folding `left` (`[a, b)`) and `right` (`[b, c)`) into `nodeId = (a << 128) | c` under the
+ * context's transcript (see {@link FoldContext} `v2Leaves`), and under v2 the parent's tag. A leaf child's tag is
+ * derived from its instance; an inner child must carry the tag of its own v2 fold.
+ *
+ * @throws {FoldShapeError} a v2 fold whose inner child has no tag (it was not folded under transcript v2).
+ */
+export function foldChallengeFor(
+  ctx: Pick<FoldContext, "domain" | "jobId" | "v2Leaves">,
+  nodeId: bigint,
+  left: { U: RelaxedInstance; tag?: Hex },
+  right: { U: RelaxedInstance; tag?: Hex },
+  cmT: G1Affine,
+): { r: bigint; tag?: Hex } {
+  const v2 = ctx.v2Leaves ?? 0;
+  if (v2 < 2) return { r: foldChallenge(ctx.domain, ctx.jobId, nodeId, left.U, right.U, cmT) };
+  const { a, c } = nodeRange(nodeId);
+  if (c - a > v2) return { r: foldChallenge(ctx.domain, ctx.jobId, nodeId, left.U, right.U, cmT) };
+  const b = splitPoint(a, c);
+  const tagOf = (p: { U: RelaxedInstance; tag?: Hex }, lo: number, hi: number): Hex => {
+    if (hi - lo === 1) return leafTag(p.U);
+    if (p.tag === undefined) {
+      throw new FoldShapeError("a transcript-v2 fold needs its inner children's tags", {
+        details: `[${lo}, ${hi}) was not folded under transcript v2`,
+      });
+    }
+    return p.tag;
+  };
+  const tag = foldTag(ctx.domain, ctx.jobId, nodeId, tagOf(left, a, b), tagOf(right, b, c), cmT);
+  return { r: tagChallenge(tag), tag };
+}
+
+/**
  * Folds the left running pair (U1, W1) and the right one (U2, W2) into the parent `nodeId`'s pair.
  * If both inputs satisfy their instances, so does the output; the verifier only needs `cmT`.
  */
@@ -187,8 +234,10 @@ export async function proveFold(
   // 2. Commit to it: cmT = cm(T, rT) (rT = 0 without hiding); T's bytes go to the MSM as they are.
   const rT = ctx.hiding ? randomFr() : 0n;
   const cmT = await commitPacked(ctx.srs, T, rT, ctx.backend);
-  // 3. Challenge r = keccak256(abi.encode(DOMAIN, jobId, nodeId, U1, U2, cmT)) mod p, then fold the instances.
-  const { U, r } = verifyFold(ctx.domain, ctx.jobId, nodeId, U1, U2, cmT);
+  // 3. Challenge r (v1: keccak256(abi.encode(DOMAIN, jobId, nodeId, U1, U2, cmT)) mod p; v2: of the tags), then
+  //    fold the instances.
+  const { r, tag } = foldChallengeFor(ctx, nodeId, left, right, cmT);
+  const U = foldInstances(U1, U2, cmT, r);
   // 4. Fold the witnesses: W = W1 + r·W2, E = E1 + r·T + r²·E2.
   const r2 = (r * r) % P;
   const W = witnessFromPacked(
@@ -198,7 +247,7 @@ export async function proveFold(
   );
   // 5. Fold the products by linearity, for the next fold up the tree.
   const abc = { Az: k.axpy(abc1.Az, r, abc2.Az), Bz: k.axpy(abc1.Bz, r, abc2.Bz), Cz: k.axpy(abc1.Cz, r, abc2.Cz) };
-  return { folded: { U, W, abc }, cmT, r, T };
+  return { folded: { U, W, abc, tag }, cmT, r, T };
 }
 
 /**
@@ -220,11 +269,12 @@ async function proveFoldGpu(
   try {
     const rT = ctx.hiding ? randomFr() : 0n;
     const cmT = await commitPacked(ctx.srs, step.T, rT, ctx.backend);
-    const { U, r } = verifyFold(ctx.domain, ctx.jobId, nodeId, U1, U2, cmT);
+    const { r, tag } = foldChallengeFor(ctx, nodeId, left, right, cmT);
+    const U = foldInstances(U1, U2, cmT, r);
     const r2 = (r * r) % P;
     const f = await step.finish(r);
     const W = witnessFromPacked({ W: f.W, E: f.E }, (W1.rW + r * W2.rW) % P, (W1.rE + r * rT + r2 * W2.rE) % P);
-    return { folded: { U, W, abc: f.abc }, cmT, r, T: step.T };
+    return { folded: { U, W, abc: f.abc, tag }, cmT, r, T: step.T };
   } finally {
     step.release();
   }

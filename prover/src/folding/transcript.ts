@@ -7,8 +7,19 @@
  * The challenge absorbs everything the fold depends on (the public parameters through DOMAIN, the
  * job, the position in the tree, both instances and the cross-term commitment), as Nova's
  * Fiat–Shamir transform requires.
+ *
+ * Transcript v2 (the folds inside a v2 market chunk and a v2 bundle; contracts/market/Chunks.sol `foldChunk`)
+ * absorbs what the two instances are made of instead of the instances: each node has a tag,
+ *
+ *   leaf k:  τ = keccak256(abi.encodePacked(cmW_k, x_k))
+ *   fold v:  h = keccak256(abi.encode(bytes32 DOMAIN, uint256 jobId, uint256 nodeId, bytes32 τ_L, bytes32 τ_R, G1 cmT)),
+ *            r = h mod p, τ_v = h
+ *
+ * A tag binds every leaf and cross term below its node, hence the node's instance (a function of them), so
+ * the challenge binds both folded instances as v1's does, but the verifier never computes an inner node's
+ * commitments: the root is one linear combination of the leaves' `cmW` and the folds' `cmT`.
  */
-import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
+import { type Address, concat, encodeAbiParameters, type Hex, keccak256, numberToHex } from "viem";
 import type { RelaxedInstance } from "../arith/relaxed.js";
 import type { G1Affine } from "../curve/bn254.js";
 import { P } from "../field/fr.js";
@@ -90,4 +101,31 @@ export function foldChallenge(
 /** `keccak256(abi.encode(Instance))`: what the market stores per node. */
 export function instanceHash(U: RelaxedInstance): Hex {
   return keccak256(encodeAbiParameters([INSTANCE_ABI], [instanceAbiValue(U)]));
+}
+
+/** Transcript v2: a leaf's tag `keccak256(abi.encodePacked(cmW.x, cmW.y, x))` (a fresh leaf's `x = (zOut, zIn)`). */
+export function leafTag(U: RelaxedInstance): Hex {
+  return keccak256(concat([U.cmW.x, U.cmW.y, ...U.x].map((v) => numberToHex(v, { size: 32 }))));
+}
+
+/** Transcript v2: a fold's tag `keccak256(abi.encode(DOMAIN, jobId, nodeId, τ_L, τ_R, cmT))`; its challenge is {@link tagChallenge}. */
+export function foldTag(domain: Hex, jobId: bigint, nodeId: bigint, tagL: Hex, tagR: Hex, cmT: G1Affine): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [
+        { type: "bytes32" },
+        { type: "uint256" },
+        { type: "uint256" },
+        { type: "bytes32" },
+        { type: "bytes32" },
+        G1_TUPLE,
+      ],
+      [domain, jobId, nodeId, tagL, tagR, { x: cmT.x, y: cmT.y }],
+    ),
+  );
+}
+
+/** Transcript v2: the challenge of a fold whose tag is `tag`, `uint256(tag) mod p`. */
+export function tagChallenge(tag: Hex): bigint {
+  return BigInt(tag) % P;
 }

@@ -47,7 +47,13 @@ export type TreeNode = {
 };
 
 /** A node with its witness and the packed products `Az, Bz, Cz` of its `z` (what a prover keeps). */
-export type ProverNode = { node: TreeNode; W: RelaxedWitness; abc: PackedProducts };
+export type ProverNode = {
+  node: TreeNode;
+  W: RelaxedWitness;
+  abc: PackedProducts;
+  /** Transcript-v2 tag of a node folded under v2 (nifs.ts `FoldContext.v2Leaves`); a leaf's follows from `U`. */
+  tag?: Hex;
+};
 
 /** One fold of a tree, as a verifier (or the market) sees it. */
 export type FoldRecord = {
@@ -195,14 +201,15 @@ export async function foldNodes(
 ): Promise<{ parent: ProverNode; fold: FoldRecord }> {
   const { a, b, c } = checkSiblings(left.node, right.node);
   const id = nodeId(a, c);
-  const l: RunningPair = { U: left.node.U, W: left.W, abc: left.abc };
-  const r: RunningPair = { U: right.node.U, W: right.W, abc: right.abc };
+  const l: RunningPair = { U: left.node.U, W: left.W, abc: left.abc, tag: left.tag };
+  const r: RunningPair = { U: right.node.U, W: right.W, abc: right.abc, tag: right.tag };
   const proof = await proveFold(ctx, id, l, r);
   return {
     parent: {
       node: { a, c, zIn: left.node.zIn, zOut: right.node.zOut, U: proof.folded.U },
       W: proof.folded.W,
       abc: proof.folded.abc,
+      ...(proof.folded.tag === undefined ? {} : { tag: proof.folded.tag }),
     },
     fold: {
       nodeId: id,

@@ -143,7 +143,8 @@ export function nodeData(n: TreeNode): NodeData {
 
 /**
  * Proves chunk `[a, c)` whole: its leaves from the job's boundary states, its internal folds depth first
- * (post-order, the order the market recomputes them), and the calldata of `submitChunk`: the states
+ * (post-order, the order the market reads the cross terms) under fold transcript v2 (what the market's batched
+ * `Chunks.foldChunk` verifies; merges above stay on v1), and the calldata of `submitChunk`: the states
  * `z_a..z_c`, the leaves' `cmW`, the folds' `cmT` and the Merkle proof of the chunk's manifest subtree.
  */
 export async function proveChunk(
@@ -157,6 +158,7 @@ export async function proveChunk(
 ): Promise<{ root: ProverNode; chunk: ChunkData }> {
   const cmW: G1[] = [];
   const cmT: G1[] = [];
+  const chunkCtx: FoldContext = { ...ctx, v2Leaves: c - a };
   const root = await foldDepthFirst<ProverNode>(
     a,
     c,
@@ -166,7 +168,7 @@ export async function proveChunk(
       return leaf;
     },
     async (left, right) => {
-      const { parent, fold } = await foldNodes(ctx, left, right);
+      const { parent, fold } = await foldNodes(chunkCtx, left, right);
       cmT.push({ x: fold.cmT.x, y: fold.cmT.y });
       return parent;
     },

@@ -2,8 +2,8 @@
  * Test helper: the real cryptographic material of a market job, computed with the prover's own code:
  * the step circuit `cubic` (test/fixtures/circuits), the committed dev SRS, the job's boundary states
  * and manifest (test/helpers/manifest.ts, the market's segment tree), every
- * leaf, every fold of the §7 tree (with the market's domain and job id, so the market recomputes the
- * same challenges) and the decider proof of the root.
+ * leaf, every fold of the §7 tree (with the market's domain and job id and its transcripts, so the market
+ * recomputes the same challenges) and the decider proof of the root.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,10 +65,13 @@ export async function boundaryStates(z0: readonly bigint[], n: number): Promise<
   return states;
 }
 
-/** Leaves and folds of a job of `n` leaves from `z0` on `market` (chain `chainId`) with id `jobId`. */
+/**
+ * Leaves and folds of a job of `n` leaves from `z0` on `market` (chain `chainId`) with id `jobId`, chunked at
+ * `2^chunkLog`: a chunk's folds under transcript v2 (what the market verifies batched), the merges above on v1.
+ */
 export async function jobMaterial(
   circuit: Circuit,
-  params: { chainId: bigint; market: Address; jobId: bigint; z0: readonly bigint[]; n: number },
+  params: { chainId: bigint; market: Address; jobId: bigint; z0: readonly bigint[]; n: number; chunkLog: number },
 ): Promise<JobMaterial> {
   const { shape, srs } = circuit;
   const domain = domainSeparator({
@@ -84,7 +87,7 @@ export async function jobMaterial(
     leaves.push(await makeLeaf(shape, srs, w, { k }));
   }
   const folds: JobMaterial["folds"] = [];
-  const ctx = { shape, srs, domain, jobId: params.jobId };
+  const ctx = { shape, srs, domain, jobId: params.jobId, v2Leaves: 2 ** params.chunkLog };
   const root = await foldDepthFirst(
     0,
     params.n,

@@ -239,6 +239,7 @@ export async function runJobScenario(network: Network, hooks: ScenarioHooks = {}
     jobId,
     z0: Z0,
     n: N_LEAVES,
+    chunkLog: CHUNK_LOG,
   });
   const now = (await publicClient.getBlock()).timestamp;
   const bond = (FEE * BigInt(PARAMS.requesterBondBps)) / 10_000n;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Hex } from "viem";
 import type { R1csShape } from "../../../prover/src/arith/r1cs.js";
 import { isRelaxedSatisfied } from "../../../prover/src/arith/relaxed.js";
 import type { Srs } from "../../../prover/src/commitment/srs.js";
@@ -21,7 +22,13 @@ import {
 } from "../../../prover/src/errors/folding.js";
 import { P } from "../../../prover/src/field/fr.js";
 import { checkRelaxed, type FoldContext, foldInstances } from "../../../prover/src/folding/nifs.js";
-import { domainSeparator } from "../../../prover/src/folding/transcript.js";
+import {
+  domainSeparator,
+  foldChallenge,
+  foldTag,
+  leafTag,
+  tagChallenge,
+} from "../../../prover/src/folding/transcript.js";
 import {
   foldNodes,
   foldTree,
@@ -34,6 +41,7 @@ import {
   verifyFoldTranscript,
 } from "../../../prover/src/folding/tree.js";
 import { terminateDefaultMsmBackend } from "../../../prover/src/msm/default.js";
+import { foldDepthFirst } from "../../../prover/src/tree/shape.js";
 import { exampleCircuits, type TestCircuit, testCircuit, testSrs, witnessChain } from "../../helpers/prover.js";
 
 function ctxFor(shape: R1csShape, srs: Srs, jobId = 0n, hiding = false): FoldContext {
@@ -146,6 +154,52 @@ describe("folding/tree", () => {
         folds,
         ctx,
       );
+    });
+  });
+
+  describe("transcript v2 (v2Leaves: a v2 market's chunks)", () => {
+    it("chunk folds take the tags' challenges, merges v1's; the root is satisfied; an untagged inner child is refused", async function () {
+      this.timeout(300_000);
+      const c = await testCircuit("cubic");
+      const N = 13;
+      const leaves = await leavesFor(c, srs, N);
+      const ctx = { ...ctxFor(c.shape, srs, 3n), v2Leaves: 4 };
+      const tags = new Map<bigint, Hex>(leaves.map((l, k) => [nodeId(k, k + 1), leafTag(l.node.U)]));
+      let v2Folds = 0;
+      const root = await foldDepthFirst<ProverNode>(
+        0,
+        N,
+        (k) => leaves[k],
+        async (L, R, step) => {
+          const { parent, fold } = await foldNodes(ctx, L, R);
+          const { a, c: e } = nodeRange(step.id);
+          const b = splitPoint(a, e);
+          if (e - a <= 4) {
+            const t = foldTag(ctx.domain, 3n, step.id, tags.get(nodeId(a, b))!, tags.get(nodeId(b, e))!, fold.cmT);
+            assert.equal(fold.r, tagChallenge(t), `[${a}, ${e}) v2 challenge`);
+            assert.equal(parent.tag, t);
+            tags.set(step.id, t);
+            v2Folds++;
+          } else {
+            assert.equal(
+              fold.r,
+              foldChallenge(ctx.domain, 3n, step.id, L.node.U, R.node.U, fold.cmT),
+              `[${a}, ${e}) v1`,
+            );
+            assert.equal(parent.tag, undefined);
+          }
+          return parent;
+        },
+      );
+      assert.equal(v2Folds, 9); // three chunks of 4 leaves, 3 folds each; the last chunk [12, 13) is a leaf
+      assert.ok(await checkRelaxed(c.shape, srs, root.node.U, root.W), "root satisfied");
+      const v1 = await foldTree(leaves, ctxFor(c.shape, srs, 3n));
+      assert.notDeepEqual(v1.root.node.U.cmW, root.node.U.cmW, "v1 and v2 fold to different roots");
+      // Two nodes folded under v1 carry no tag: folding them into a v2 node is refused.
+      const v1ctx = ctxFor(c.shape, srs, 3n);
+      const { parent: l } = await foldNodes(v1ctx, leaves[0], leaves[1]);
+      const { parent: r } = await foldNodes(v1ctx, leaves[2], leaves[3]);
+      await assert.rejects(foldNodes(ctx, l, r), FoldShapeError);
     });
   });
 

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "mocha";
 import { type Address, parseEventLogs } from "viem";
 import { G1_GENERATOR, g1Mul, randomScalar } from "../../../../prover/src/curve/bn254.js";
+import type { FoldContext } from "../../../../prover/src/folding/nifs.js";
 import { foldNodes, type ProverNode } from "../../../../prover/src/folding/tree.js";
 import { nodeId, nodeRange, splitPoint } from "../../../../prover/src/tree/shape.js";
 import { DECISION, type RealCircuitOption, v2Fixture } from "../../../helpers/marketV2.js";
@@ -23,6 +24,25 @@ const nodeData = (p: ProverNode) => ({
   zIn: p.node.zIn,
   zOut: p.node.zOut,
 });
+
+/** Folds [a, c) from the leaves under `ctx`, cross terms in post-order. */
+async function foldRange(
+  rc: RealCircuit,
+  leaves: readonly ProverNode[],
+  ctx: FoldContext,
+  a: number,
+  c: number,
+): Promise<{ root: ProverNode; cmT: G1[] }> {
+  if (c - a === 1) return { root: leaves[a], cmT: [] };
+  const b = splitPoint(a, c);
+  const L = await foldRange(rc, leaves, ctx, a, b);
+  const R = await foldRange(rc, leaves, ctx, b, c);
+  const { parent, fold } = await foldNodes(ctx, L.root, R.root);
+  return { root: parent, cmT: [...L.cmT, ...R.cmT, { x: fold.cmT.x, y: fold.cmT.y }] };
+}
+
+/** The decider refuses: it reverts (DeciderVerifierProofRejected) or returns false (MarketDeciderRejected). */
+const REFUSED = /Details: .*(DeciderVerifierProofRejected|MarketDeciderRejected)/;
 
 describe("Market v2: lifecycles with real folds and decider proofs", function () {
   this.timeout(600_000);
@@ -47,18 +67,10 @@ describe("Market v2: lifecycles with real folds and decider proofs", function ()
     const { domain } = await f.market.read.getJob([job.jobId]);
     const ctx = foldCtx(rc, domain, job.jobId);
     const held = new Map<bigint, ProverNode>();
-    /** Folds [a, c) from the leaves, cross terms in post-order. */
-    const foldRange = async (a: number, c: number): Promise<{ root: ProverNode; cmT: G1[] }> => {
-      if (c - a === 1) return { root: chain.leaves[a], cmT: [] };
-      const b = splitPoint(a, c);
-      const L = await foldRange(a, b);
-      const R = await foldRange(b, c);
-      const { parent, fold } = await foldNodes(ctx, L.root, R.root);
-      return { root: parent, cmT: [...L.cmT, ...R.cmT, fold.cmT] };
-    };
     const chunkData = async (id: bigint) => {
       const { a, c } = nodeRange(id);
-      const { root, cmT } = await foldRange(a, c);
+      // A chunk's folds under transcript v2 (what the market verifies batched); merges stay on v1.
+      const { root, cmT } = await foldRange(rc, chain.leaves, { ...ctx, v2Leaves: c - a }, a, c);
       held.set(id, root);
       return {
         data: {
@@ -190,6 +202,56 @@ describe("Market v2: lifecycles with real folds and decider proofs", function ()
     await f.mine();
     await r.submitDecision();
     assert.equal((await f.market.read.getJob([r.job.jobId])).status, 2);
+  });
+
+  it("bundle mode: real folds under transcript v2 (jobId 0) and a real decider; one cmW, cmT or state corrupted reverts", async () => {
+    const f = await v2Fixture({ circuit });
+    const n = 8;
+    const chain = await realLeaves(rc, n);
+    const probe = await f.request(1, 0);
+    const { domain } = await f.market.read.getJob([probe.jobId]);
+    const { root, cmT } = await foldRange(rc, chain.leaves, { ...foldCtx(rc, domain, 0n), v2Leaves: n }, 0, n);
+    const proof = await decide(rc, root);
+    const cmW = chain.leaves.map((l) => ({ x: l.node.U.cmW.x, y: l.node.U.cmW.y }));
+    const states = chain.states.flat();
+    const submit = (st: bigint[], w: G1[], t: G1[]) =>
+      f.market.write.submitBundle([1n, st, w, t, proof], { account: f.provers[0] });
+    const other = (): G1 => {
+      const p = g1Mul(G1_GENERATOR, randomScalar());
+      return { x: p.x, y: p.y };
+    };
+    await assert.rejects(
+      submit(
+        states,
+        cmW.map((p, i) => (i === 5 ? other() : p)),
+        cmT,
+      ),
+      REFUSED,
+    );
+    await assert.rejects(
+      submit(
+        states,
+        cmW,
+        cmT.map((p, i) => (i === 2 ? other() : p)),
+      ),
+      REFUSED,
+    );
+    await assert.rejects(
+      submit(
+        states.map((v, i) => (i === 4 ? v + 1n : v)),
+        cmW,
+        cmT,
+      ),
+      REFUSED,
+    );
+    // The same tree folded under transcript v1 (the old engine) is not what the market folds: its proof fails.
+    const v1 = await foldRange(rc, chain.leaves, foldCtx(rc, domain, 0n), 0, n);
+    await assert.rejects(
+      f.market.write.submitBundle([1n, states, cmW, v1.cmT, await decide(rc, v1.root)], { account: f.provers[0] }),
+      REFUSED,
+    );
+    const ok = await f.wait(await submit(states, cmW, cmT));
+    assert.equal(parseEventLogs({ abi: f.market.abi, logs: ok.logs, eventName: "BundleVerified" }).length, 1);
   });
 
   it("a job whose manifest holds a false step is voided by a real decider proof of the true step", async () => {
