@@ -2,7 +2,9 @@
  * Market v2 lifecycles with REAL folds and decider proofs: boundary states from the cubic step circuit's
  * witness chain, leaves, chunk folds and merges from the prover's folding engine under the market's domain and
  * job id, decisions and dispute answers from the real decider, checked on-chain by the committed
- * TestOnlyCubicDeciderVerifier. One-leaf and chunked jobs, a dropped prover replaced, a dispute lost (answered
+ * TestOnlyCubicDeciderVerifier. Chunks are folded under transcript v2 (what the market verifies batched), merges
+ * under v1. One-leaf and chunked jobs of 1, 16 and 64 leaves, a bundle (one cmW, cmT or state corrupted is
+ * refused by the decider), a dropped prover replaced, a dispute lost (answered
  * with a real proof) and one won (a bogus chunk nobody can prove, reset and redone), a job voided as impossible
  * by a real decider proof that a manifest step is false.
  */
@@ -165,6 +167,18 @@ describe("Market v2: lifecycles with real folds and decider proofs", function ()
     await r.merges();
     await f.mine();
     await r.submitDecision();
+    await paidInFull(f, r.job.jobId, [...r.job.chunks, ...r.job.merges]);
+  });
+
+  it("64 leaves in chunks of 8 (transcript v2 inside, merges v1): every task by its drawn prover, a real decision", async () => {
+    const f = await v2Fixture({ circuit, provers: 5 });
+    const r = await realJob(f, 64, 3);
+    await f.mine();
+    for (const id of r.job.chunks) await r.submitChunk(id);
+    await r.merges();
+    await f.mine();
+    const d = await r.submitDecision();
+    assert.equal(parseEventLogs({ abi: f.market.abi, logs: d.logs, eventName: "JobVerified" }).length, 1);
     await paidInFull(f, r.job.jobId, [...r.job.chunks, ...r.job.merges]);
   });
 
