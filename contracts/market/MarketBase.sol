@@ -411,8 +411,9 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         ready = true;
     }
 
-    /// @dev The prover drawn for `attempt`: stake-weighted among those whose capacity fits the task, seeded by
-    ///      the hash of the block after the one that made the task available.
+    /// @dev The prover drawn for `attempt`: stake-weighted among those whose capacity fits the task, over the
+    ///      weights at the end of the block before the one that made the task available (a snapshot fixed before
+    ///      the seed is known, the same for every attempt), seeded by the hash of the block after it.
     function _assignee(uint256 jobId, JobData storage j, uint256 taskId, uint64 blk, uint32 attempt)
         internal
         view
@@ -421,7 +422,7 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         bytes32 seed = keccak256(abi.encode(_blockHash(blk + 1), address(this), jobId, taskId, attempt));
         CircuitData storage cd = _circ(j);
         uint64 need = taskId == DECISION ? cd.deciderConstraints : cd.constraints;
-        return registry.sample(uint256(seed), need);
+        return registry.sampleAt(uint256(seed), need, blk - 1);
     }
 
     function _blockHash(uint256 n) internal view returns (bytes32 h) {
