@@ -103,6 +103,8 @@ interface IProverRegistry {
     /// @notice The time before which {withdraw} reverts for `prover` because of disputable work.
     function lockedUntil(address prover) external view returns (uint64);
 
+    /// @notice The minimum active stake to be drawn, to reclaim and to dispute.
+    function minStake() external view returns (uint256);
     /// @notice The ERC-20 staked.
     function stakeToken() external view returns (address);
     /// @notice Whether `prover` is registered with at least the minimum active stake.
