@@ -158,7 +158,8 @@ export async function deployCommand(o: DeployOpts, io: Io): Promise<number> {
   const minStake = o.minStake === undefined ? undefined : parseEther(o.minStake);
   // The market bounds the liveness bond and the dispute slash by 10 minimum stakes (MarketInvalidParams).
   const { disputeSlash, livenessBond } = DEFAULT_V2_PARAMS;
-  const slash = livenessBond < disputeSlash ? disputeSlash : livenessBond; // bigint: no Math.max
+  // biome-ignore lint/complexity/useMathMinMax: bigint operands
+  const slash = livenessBond < disputeSlash ? disputeSlash : livenessBond;
   if (minStake !== undefined && minStake * 10n < slash) {
     throw new UsageError(
       `--min-stake must be at least ${formatEther(slash / 10n)} (the slashes are at most 10 minimum stakes)`,
