@@ -10,13 +10,17 @@ import {SumTree} from "./libraries/SumTree.sol";
 
 /// @title ProverRegistry
 /// @notice Prover identities, capacities and ERC-20 stakes; unbonding with a delay; slashing by the market;
-///         stake-weighted sortition restricted to provers whose capacity fits a circuit, in O(log P).
+///         stake-weighted sortition restricted to provers whose capacity fits a circuit, in O(log P), over the
+///         current weights ({sample}) or over the weights at the end of a past block ({sampleAt}, a snapshot).
 /// @dev Capacity classes: class `c ∈ [0, 8)` holds provers with `maxConstraints ≥ 2^(10+2c)` (rounded down
 ///      to the class), one {SumTree} per class. A circuit of `m` constraints is served by the classes with
 ///      `2^(10+2c) ≥ m`, a suffix of the classes: {sample} picks a class by its total, then descends its
 ///      tree. So eligibility is conservative: a prover never gets a circuit above its declared capacity,
 ///      but one declaring 2^15 is only drawn for circuits up to 2^14. A prover's sortition weight is its
-///      active stake when that is at least `minStake`, else 0.
+///      active stake when that is at least `minStake`, else 0. The trees keep their history by block
+///      ({SumTree}): the market draws every attempt of a task over the weights at the end of the block before the
+///      task became available, fixed before the seed (a later block's hash) is known, so no stake change after
+///      it (a stake, an unstake, a slash) moves that task's draws.
 contract ProverRegistry is IProverRegistry, Ownable, ReentrancyGuard {
     using SafeERC20 for IERC20;
     using SumTree for SumTree.Tree;
@@ -25,6 +29,10 @@ contract ProverRegistry is IProverRegistry, Ownable, ReentrancyGuard {
     uint256 public constant CLASSES = 8;
     /// @notice Smallest declarable capacity (class 0).
     uint64 public constant MIN_CAPACITY = 1 << 10;
+
+    /// @notice Bounds of {unbondingDelay}.
+    uint64 public constant MIN_UNBONDING_DELAY = 1 hours;
+    uint64 public constant MAX_UNBONDING_DELAY = 180 days;
 
     IERC20 private immutable _stakeToken;
     /// @notice Minimum active stake to be drawn, to reclaim and to dispute.
@@ -42,6 +50,8 @@ contract ProverRegistry is IProverRegistry, Ownable, ReentrancyGuard {
     mapping(address => uint64) private _lockedUntil; // disputable work (lockStake)
 
     constructor(IERC20 stakeToken_, uint256 minStake_, uint64 unbondingDelay_, address owner_) Ownable(owner_) {
+        if (minStake_ == 0) revert ProverRegistryInvalidParameter();
+        _checkDelay(unbondingDelay_);
         _stakeToken = stakeToken_;
         minStake = minStake_;
         unbondingDelay = unbondingDelay_;
@@ -77,25 +87,46 @@ contract ProverRegistry is IProverRegistry, Ownable, ReentrancyGuard {
     }
 
     /// @inheritdoc IProverRegistry
-    function eligibleWeight(uint64 constraints) public view returns (uint256 w) {
-        for (uint256 c = _firstClass(constraints); c < CLASSES; c++) {
-            w += _trees[c].total;
-        }
+    function eligibleWeight(uint64 constraints) external view returns (uint256) {
+        return _eligibleWeight(constraints, block.number);
+    }
+
+    /// @inheritdoc IProverRegistry
+    function eligibleWeightAt(uint64 constraints, uint64 blockNumber) external view returns (uint256) {
+        if (blockNumber >= block.number) revert ProverRegistryFutureSnapshot(blockNumber);
+        return _eligibleWeight(constraints, blockNumber);
     }
 
     /// @inheritdoc IProverRegistry
     function sample(uint256 seed, uint64 constraints) external view returns (address) {
+        return _sample(seed, constraints, block.number);
+    }
+
+    /// @inheritdoc IProverRegistry
+    function sampleAt(uint256 seed, uint64 constraints, uint64 blockNumber) external view returns (address) {
+        if (blockNumber >= block.number) revert ProverRegistryFutureSnapshot(blockNumber);
+        return _sample(seed, constraints, blockNumber);
+    }
+
+    function _eligibleWeight(uint64 constraints, uint256 b) private view returns (uint256 w) {
+        for (uint256 c = _firstClass(constraints); c < CLASSES; c++) {
+            w += _trees[c].totalAt(b);
+        }
+    }
+
+    /// @dev The draw over the weights at the end of block `b` (`b = block.number`: the current weights).
+    function _sample(uint256 seed, uint64 constraints, uint256 b) private view returns (address) {
         uint256 first = _firstClass(constraints);
         uint256[CLASSES] memory totals;
         uint256 sum;
         for (uint256 c = first; c < CLASSES; c++) {
-            totals[c] = _trees[c].total;
+            totals[c] = _trees[c].totalAt(b);
             sum += totals[c];
         }
         if (sum == 0) revert ProverRegistryNoEligibleProver(constraints);
         uint256 value = seed % sum;
         for (uint256 c = first; c < CLASSES; c++) {
-            if (value < totals[c]) return _trees[c].find(value);
+            if (value < totals[c]) return _trees[c].findAt(value, b);
             value -= totals[c];
         }
         revert ProverRegistryNoEligibleProver(constraints); // unreachable
@@ -218,13 +249,19 @@ contract ProverRegistry is IProverRegistry, Ownable, ReentrancyGuard {
         emit MarketSet(market_);
     }
 
-    /// @notice Sets the unbonding delay (applies to later requests). Emits a {RegistryParametersSet} event.
+    /// @notice Sets the unbonding delay (applies to later requests), within `[MIN_UNBONDING_DELAY,
+    ///         MAX_UNBONDING_DELAY]`. Emits a {RegistryParametersSet} event.
     function setUnbondingDelay(uint64 delay) external onlyOwner {
+        _checkDelay(delay);
         unbondingDelay = delay;
         emit RegistryParametersSet(delay, minStake);
     }
 
     // ---------------------------------------------------------------- internal
+
+    function _checkDelay(uint64 delay) private pure {
+        if (delay < MIN_UNBONDING_DELAY || delay > MAX_UNBONDING_DELAY) revert ProverRegistryInvalidParameter();
+    }
 
     function _checkProfile(bytes calldata peerId, uint64 maxConstraints) private pure {
         if (peerId.length == 0 || peerId.length > 128) revert ProverRegistryInvalidPeerId(peerId.length);

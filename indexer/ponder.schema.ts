@@ -19,6 +19,8 @@ export const prover = onchainTable(
     stake: t.bigint().notNull(),
     unbonding: t.bigint().notNull(),
     releaseAt: t.bigint().notNull(),
+    /** Its stake cannot be withdrawn before this time: it submitted work that can be disputed until then (StakeLocked). */
+    lockedUntil: t.bigint().notNull(),
     /** Work units of accepted leaves, folds and decisions (minus those reset by a lost dispute). */
     units: t.bigint().notNull(),
     tasksDone: t.integer().notNull(),
@@ -237,6 +239,10 @@ export const paramsVersion = onchainTable("params_version", (t) => ({
   maxJobDuration: t.bigint().notNull(),
   burnBps: t.integer().notNull(),
   callbackGasLimit: t.bigint().notNull(),
+  /** The work weights of this set: jobs requested under it are paid by them (setWeights adds a set). */
+  leafWeight: t.bigint().notNull(),
+  foldWeight: t.bigint().notNull(),
+  decisionWeight: t.bigint().notNull(),
   setAt: t.bigint().notNull(),
   blockNumber: t.bigint().notNull(),
   txHash: t.hex().notNull(),

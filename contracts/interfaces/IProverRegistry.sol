@@ -75,6 +75,10 @@ interface IProverRegistry {
     error ProverRegistryOnlyMarket(address caller);
     /// @notice The market was already set, or is the zero address.
     error ProverRegistryInvalidMarket(address market);
+    /// @notice A snapshot was asked for a block that is not yet final (`blockNumber ≥ block.number`).
+    error ProverRegistryFutureSnapshot(uint64 blockNumber);
+    /// @notice A governance parameter outside its bounds (`minStake` 0, an unbonding delay outside [1 h, 180 days]).
+    error ProverRegistryInvalidParameter();
     /// @notice No staked prover's capacity class fits a circuit of `constraints` constraints.
     error ProverRegistryNoEligibleProver(uint64 constraints);
 
@@ -99,6 +103,8 @@ interface IProverRegistry {
     /// @notice The time before which {withdraw} reverts for `prover` because of disputable work.
     function lockedUntil(address prover) external view returns (uint64);
 
+    /// @notice The minimum active stake to be drawn, to reclaim and to dispute.
+    function minStake() external view returns (uint256);
     /// @notice The ERC-20 staked.
     function stakeToken() external view returns (address);
     /// @notice Whether `prover` is registered with at least the minimum active stake.
@@ -112,4 +118,10 @@ interface IProverRegistry {
     function sample(uint256 seed, uint64 constraints) external view returns (address);
     /// @notice Total sortition weight eligible for a circuit of `constraints` constraints.
     function eligibleWeight(uint64 constraints) external view returns (uint256);
+    /// @notice {sample} over the weights as they were at the end of block `blockNumber` (< the current block):
+    ///         deterministic in `seed` and that snapshot, whatever changed since; O(log P) when the weights read
+    ///         have not changed since `blockNumber` (a search of their history otherwise).
+    function sampleAt(uint256 seed, uint64 constraints, uint64 blockNumber) external view returns (address);
+    /// @notice {eligibleWeight} at the end of block `blockNumber` (< the current block).
+    function eligibleWeightAt(uint64 constraints, uint64 blockNumber) external view returns (uint256);
 }

@@ -45,7 +45,7 @@ contract Market is IMarket, MarketBase {
         address extension_
     ) MarketBase(registry_, circuits_, weights_, owner_) {
         extension = extension_;
-        _setParams(params_);
+        _setParams(params_, registry_.minStake());
     }
 
 
@@ -187,6 +187,17 @@ contract Market is IMarket, MarketBase {
     /// @inheritdoc IMarket
     function setParams(Params calldata /* p */) external {
         _delegate();
+    }
+
+    /// @notice Sets the work weights for new jobs: adds a parameter set (the current parameters with these
+    ///         weights), so open jobs keep theirs. Owner only. Emits {WeightsSet} and {ParamsSet}.
+    function setWeights(Weights calldata /* weights */) external override {
+        _delegate();
+    }
+
+    /// @notice The work weights of parameter set `paramsId` (those a job requested under it is paid by).
+    function weightsAt(uint32 paramsId) external view returns (Weights memory) {
+        return _weightsOf[paramsId];
     }
 
     /// @inheritdoc IMarket

@@ -32,6 +32,8 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
     /// @dev Where burned slashes are credited (never claimable by anyone).
     address internal constant BURN = 0x000000000000000000000000000000000000dEaD;
     uint256 internal constant MAX_LEAVES = 1 << 16;
+    /// @dev The liveness bond and the dispute slash are at most this many minimum stakes.
+    uint256 internal constant MAX_SLASH_STAKES = 10;
 
     struct JobData {
         // slot 0
@@ -91,6 +93,9 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
     mapping(uint256 => mapping(uint256 => address)) internal _challenger;
     mapping(uint256 => mapping(uint256 => uint64)) internal _answerBy;
     mapping(uint256 => CircuitData) internal _circuitData;
+    /// @dev The work weights of each parameter set (the weights in force when it was added): a job's rewards use
+    ///      its own set's, so {setWeights} (which adds a parameter set) never reprices an open job.
+    mapping(uint32 => Weights) internal _weightsOf;
 
     constructor(IProverRegistry registry_, ICircuitRegistry circuits_, Weights memory weights_, address owner_)
         Ownable(owner_)
@@ -337,7 +342,14 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         return Chunks.impossible(cj, reason, index, segs, leaf, proof);
     }
 
-    function _setParams(Params memory p) internal {
+    /// @dev Bounds every field (`minStake`: the registry's): windows, durations and shares within fixed ranges; the
+    ///      liveness bond and the dispute slash at most {MAX_SLASH_STAKES} minimum stakes (a prover's exposure per
+    ///      missed window or lost dispute is bounded by what it staked to be drawn); the dispute bond at most the slash.
+    function _setParams(Params memory p, uint256 minStake) internal {
+        if (
+            p.livenessBond == 0 || p.livenessBond > MAX_SLASH_STAKES * minStake
+                || p.disputeSlash > MAX_SLASH_STAKES * minStake
+        ) revert MarketInvalidParams();
         if (
             p.window < 60 || p.window > 7 days || p.disputeWindow < 60 || p.disputeWindow > 7 days
                 || p.maxJobDuration < p.window * 4 || p.maxJobDuration > 90 days || p.burnBps < 5000
@@ -346,6 +358,7 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         ) revert MarketInvalidParams();
         uint32 id = ++paramsCount;
         _params[id] = p;
+        _weightsOf[id] = weights;
         emit ParamsSet(id, p);
     }
 
@@ -412,8 +425,9 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         ready = true;
     }
 
-    /// @dev The prover drawn for `attempt`: stake-weighted among those whose capacity fits the task, seeded by
-    ///      the hash of the block after the one that made the task available.
+    /// @dev The prover drawn for `attempt`: stake-weighted among those whose capacity fits the task, over the
+    ///      weights at the end of the block before the one that made the task available (a snapshot fixed before
+    ///      the seed is known, the same for every attempt), seeded by the hash of the block after it.
     function _assignee(uint256 jobId, JobData storage j, uint256 taskId, uint64 blk, uint32 attempt)
         internal
         view
@@ -422,7 +436,7 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         bytes32 seed = keccak256(abi.encode(_blockHash(blk + 1), address(this), jobId, taskId, attempt));
         CircuitData storage cd = _circ(j);
         uint64 need = taskId == DECISION ? cd.deciderConstraints : cd.constraints;
-        return registry.sample(uint256(seed), need);
+        return registry.sampleAt(uint256(seed), need, blk - 1);
     }
 
     function _blockHash(uint256 n) internal view returns (bytes32 h) {
@@ -502,21 +516,21 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
     }
 
     function _chunkUnits(JobData storage j, uint256 m) internal view returns (uint256) {
-        Weights memory w = weights;
+        Weights memory w = _weightsOf[j.paramsId];
         return (m * w.leaf + (m - 1) * w.fold) * _circ(j).constraints;
     }
 
     function _mergeUnits(JobData storage j) internal view returns (uint256) {
-        return uint256(weights.fold) * _circ(j).constraints;
+        return uint256(_weightsOf[j.paramsId].fold) * _circ(j).constraints;
     }
 
     function _decisionUnits(JobData storage j) internal view returns (uint256) {
-        return uint256(weights.decision) * _circ(j).deciderConstraints;
+        return uint256(_weightsOf[j.paramsId].decision) * _circ(j).deciderConstraints;
     }
 
     function _reward(JobData storage j, uint256 units) internal view returns (uint256) {
         uint256 n = j.nLeaves;
-        Weights memory w = weights;
+        Weights memory w = _weightsOf[j.paramsId];
         uint256 total = (n * w.leaf + (n - 1) * w.fold) * _circ(j).constraints + _decisionUnits(j);
         return Math.mulDiv(j.fee, units, total);
     }

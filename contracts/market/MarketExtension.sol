@@ -121,7 +121,13 @@ contract MarketExtension is MarketBase {
 
     /// @notice See {IMarket}; reached by delegatecall from {Market}.
     function setParams(Params calldata p) external onlyOwner {
-        _setParams(p);
+        _setParams(p, registry.minStake());
+    }
+
+    /// @notice See {Market.setWeights}; reached by delegatecall from {Market}.
+    function setWeights(Weights calldata w) external override onlyOwner {
+        _setWeights(w);
+        _setParams(_params[paramsCount], registry.minStake());
     }
 
     /// @notice See {IMarket}; reached by delegatecall from {Market}.

@@ -537,6 +537,13 @@ export const MarketAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "MAX_WEIGHT",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "uint256", name: "", type: "uint256" },
       { internalType: "uint256", name: "", type: "uint256" },
@@ -931,7 +938,7 @@ export const MarketAbi = [
           { internalType: "uint64", name: "decision", type: "uint64" },
         ],
         internalType: "struct IRewardSplitter.Weights",
-        name: "weights_",
+        name: "",
         type: "tuple",
       },
     ],
@@ -1414,6 +1421,24 @@ export const MarketAbi = [
       { internalType: "uint64", name: "leaf", type: "uint64" },
       { internalType: "uint64", name: "fold", type: "uint64" },
       { internalType: "uint64", name: "decision", type: "uint64" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint32", name: "paramsId", type: "uint32" }],
+    name: "weightsAt",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint64", name: "leaf", type: "uint64" },
+          { internalType: "uint64", name: "fold", type: "uint64" },
+          { internalType: "uint64", name: "decision", type: "uint64" },
+        ],
+        internalType: "struct IRewardSplitter.Weights",
+        name: "",
+        type: "tuple",
+      },
     ],
     stateMutability: "view",
     type: "function",

@@ -30,6 +30,11 @@ export const ProverRegistryAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "uint64", name: "blockNumber", type: "uint64" }],
+    name: "ProverRegistryFutureSnapshot",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "address", name: "prover", type: "address" },
       { internalType: "uint256", name: "available", type: "uint256" },
@@ -43,6 +48,7 @@ export const ProverRegistryAbi = [
     name: "ProverRegistryInvalidMarket",
     type: "error",
   },
+  { inputs: [], name: "ProverRegistryInvalidParameter", type: "error" },
   {
     inputs: [{ internalType: "uint256", name: "length", type: "uint256" }],
     name: "ProverRegistryInvalidPeerId",
@@ -83,6 +89,7 @@ export const ProverRegistryAbi = [
     name: "SafeERC20FailedOperation",
     type: "error",
   },
+  { inputs: [], name: "SumTreeOverflow", type: "error" },
   {
     anonymous: false,
     inputs: [{ indexed: true, internalType: "address", name: "market", type: "address" }],
@@ -191,7 +198,21 @@ export const ProverRegistryAbi = [
   },
   {
     inputs: [],
+    name: "MAX_UNBONDING_DELAY",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "MIN_CAPACITY",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MIN_UNBONDING_DELAY",
     outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
     stateMutability: "view",
     type: "function",
@@ -199,7 +220,17 @@ export const ProverRegistryAbi = [
   {
     inputs: [{ internalType: "uint64", name: "constraints", type: "uint64" }],
     name: "eligibleWeight",
-    outputs: [{ internalType: "uint256", name: "w", type: "uint256" }],
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint64", name: "constraints", type: "uint64" },
+      { internalType: "uint64", name: "blockNumber", type: "uint64" },
+    ],
+    name: "eligibleWeightAt",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
   },
@@ -305,6 +336,17 @@ export const ProverRegistryAbi = [
       { internalType: "uint64", name: "constraints", type: "uint64" },
     ],
     name: "sample",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "seed", type: "uint256" },
+      { internalType: "uint64", name: "constraints", type: "uint64" },
+      { internalType: "uint64", name: "blockNumber", type: "uint64" },
+    ],
+    name: "sampleAt",
     outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",

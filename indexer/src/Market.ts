@@ -487,9 +487,14 @@ ponder.on("Market:ParamsSet", async ({ event, context }) => {
     burnBps: p.burnBps,
     callbackGasLimit: BigInt(p.callbackGasLimit),
   };
+  // The set takes the weights in force (a WeightsSet earlier in the same transaction when setWeights added it).
+  const w = await currentWeights(context.db, context.client as never, event.log.address, event.block.number);
   await context.db.insert(paramsVersion).values({
     id: paramsId,
     ...values,
+    leafWeight: w.leaf,
+    foldWeight: w.fold,
+    decisionWeight: w.decision,
     setAt: event.block.timestamp,
     blockNumber: event.block.number,
     txHash: event.transaction.hash,

@@ -1,5 +1,5 @@
 /**
- * ProverRegistry events → `prover`, `stake_event`, `slash_event`, the network's stake totals and the registry's
+ * ProverRegistry events → `prover` (balances, status, stake lock), `stake_event`, `slash_event`, the network's stake totals and the registry's
  * parameters. A slash is linked to the job and task (or disputed node) that caused it by reading the
  * market's AttemptMissed / DisputeResolved log in the same transaction's receipt (one RPC call per slash).
  */
@@ -73,6 +73,7 @@ ponder.on("ProverRegistry:ProverRegistered", async ({ event, context }) => {
     stake: 0n,
     unbonding: 0n,
     releaseAt: 0n,
+    lockedUntil: 0n,
     units: 0n,
     tasksDone: 0,
     attemptsMissed: 0,
@@ -211,6 +212,16 @@ ponder.on("ProverRegistry:Slashed", async ({ event, context }) => {
     event.transaction.hash,
   );
   await addNetwork(context.db, event.block.timestamp, { slashes: 1, slashedAmount: amount });
+});
+
+ponder.on("ProverRegistry:StakeLocked", async ({ event, context }) => {
+  const { prover: address, until } = event.args;
+  const row = await context.db.find(prover, { address });
+  if (row === null) return;
+  // The registry only raises the lock; keep the larger in case of replays.
+  if (until > row.lockedUntil) {
+    await context.db.update(prover, { address }).set({ lockedUntil: until, updatedAt: event.block.timestamp });
+  }
 });
 
 ponder.on("ProverRegistry:MarketSet", async ({ event, context }) => {

@@ -220,7 +220,30 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
       `{ paramsVersions { items { id window burnBps } } }`,
     );
     assert.deepEqual(params.paramsVersions.items, [{ id: 1, window: String(PARAMS.window), burnBps: PARAMS.burnBps }]);
+    const weights = await graphql<{ paramsVersions: { items: Json[] } }>(
+      ponder!,
+      `{ paramsVersions { items { leafWeight foldWeight decisionWeight } } }`,
+    );
+    assert.deepEqual(weights.paramsVersions.items, [
+      { leafWeight: String(WEIGHTS.leaf), foldWeight: String(WEIGHTS.fold), decisionWeight: String(WEIGHTS.decision) },
+    ]);
     assert.equal((await getJson(ponder!, `/api/jobs/${run.jobId}/tasks/${nodeId(0, 1)}`)).status, 404);
+  });
+
+  it("tracks every prover's stake lock as the registry holds it (StakeLocked)", async () => {
+    const registry = await network.registry(network.owner);
+    const rows = await graphql<{ provers: { items: { address: string; lockedUntil: string }[] } }>(
+      ponder!,
+      `{ provers(limit: 100) { items { address lockedUntil } } }`,
+    );
+    assert.equal(rows.provers.items.length, network.provers.length);
+    let locked = 0;
+    for (const r of rows.provers.items) {
+      const want = await registry.read.lockedUntil([r.address as Address]);
+      assert.equal(r.lockedUntil, String(want), `lock of ${r.address}`);
+      if (want > 0n) locked++;
+    }
+    assert.ok(locked > 0, "the job's submitters are locked until its dispute window ends");
   });
 
   it("restarts on the same database: resumes without duplicating rows and indexes a new job", async () => {
@@ -232,6 +255,9 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
     const { buildManifest } = await import("../../prover/src/tree/manifest.js");
     const states = [[3n], [5n], [7n]];
     const manifest = buildManifest(states);
+    // The owner reprices work while the indexer is down: a new parameter set, which the second job is under.
+    const NEW_WEIGHTS = { leaf: 5n, fold: 1n, decision: 1n };
+    await network.wait(await (await network.market(network.owner)).write.setWeights([NEW_WEIGHTS]));
     secondJob = (await market.read.jobCount()) + 1n;
     const now = (await publicClient.getBlock()).timestamp;
     await network.wait(
@@ -265,6 +291,17 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
     const job2 = (await getJson<{ job: Json; progress: Json }>(ponder, `/api/jobs/${secondJob}`)).body;
     assert.equal(job2.job.status, "open");
     assert.deepEqual(job2.progress.chunks, { done: 0, total: 2 });
+    const versions = await graphql<{ paramsVersions: { items: Json[] } }>(
+      ponder,
+      `{ paramsVersions(orderBy: "id") { items { id leafWeight foldWeight window } } }`,
+    );
+    assert.deepEqual(versions.paramsVersions.items, [
+      { id: 1, leafWeight: String(WEIGHTS.leaf), foldWeight: String(WEIGHTS.fold), window: String(PARAMS.window) },
+      { id: 2, leafWeight: "5", foldWeight: "1", window: String(PARAMS.window) },
+    ]);
+    assert.equal(job2.job.paramsId, 2);
+    assert.equal(String(job2.job.leafWeight), "5", "the second job is paid by the new weights");
+    assert.deepEqual(await market.read.weightsAt([2]), NEW_WEIGHTS, "the contract agrees");
     pgliteSnapshot = await snapshot(ponder, network, [run.jobId, secondJob]);
   });
 

@@ -142,7 +142,7 @@ type DeployOpts = ChainOpts & {
 
 export async function deployCommand(o: DeployOpts, io: Io): Promise<number> {
   const { publicClient, wallet } = await clients(o);
-  const { deployNetwork, writeDeployment } = await import("../chain/deploy.js");
+  const { deployNetwork, writeDeployment, DEFAULT_V2_PARAMS } = await import("../chain/deploy.js");
   const t0 = performance.now();
   const params: Record<string, bigint> = {};
   const window = uint(o.window, "window");
@@ -156,6 +156,15 @@ export async function deployCommand(o: DeployOpts, io: Io): Promise<number> {
   if (window !== undefined) params.window = window;
   if (disputeWindow !== undefined) params.disputeWindow = disputeWindow;
   const minStake = o.minStake === undefined ? undefined : parseEther(o.minStake);
+  // The market bounds the liveness bond and the dispute slash by 10 minimum stakes (MarketInvalidParams).
+  const { disputeSlash, livenessBond } = DEFAULT_V2_PARAMS;
+  // biome-ignore lint/complexity/useMathMinMax: bigint operands
+  const slash = livenessBond < disputeSlash ? disputeSlash : livenessBond;
+  if (minStake !== undefined && minStake * 10n < slash) {
+    throw new UsageError(
+      `--min-stake must be at least ${formatEther(slash / 10n)} (the slashes are at most 10 minimum stakes)`,
+    );
+  }
   const d = await deployNetwork(
     { publicClient, walletClient: wallet },
     {

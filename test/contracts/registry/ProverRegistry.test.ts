@@ -171,6 +171,167 @@ describe("ProverRegistry", function () {
   });
 });
 
+describe("ProverRegistry: snapshots (sampleAt)", function () {
+  this.timeout(600_000);
+
+  it("a draw at a past block is exactly the draw over that block's weights, whatever changed since (model check)", async () => {
+    const { reg, provers, market, networkHelpers, viem } = await fixture();
+    const pub = await viem.getPublicClient();
+    type Slot = { who: Address };
+    type State = { slots: Slot[][]; weight: Map<Address, bigint> };
+    const cur: State = { slots: Array.from({ length: 8 }, () => []), weight: new Map() };
+    const stakeOf = new Map<Address, bigint>();
+    const classOfP = new Map<Address, number>();
+    const snaps: { block: bigint; state: State }[] = [];
+    const copy = (st: State): State => ({
+      slots: st.slots.map((c) => c.map((x) => ({ ...x }))),
+      weight: new Map(st.weight),
+    });
+    const sync = (p: Address) => {
+      const s = stakeOf.get(p) ?? 0n;
+      cur.weight.set(p, s >= MIN ? s : 0n);
+    };
+    const record = async () => snaps.push({ block: await pub.getBlockNumber(), state: copy(cur) });
+    const model = (st: State, seed: bigint, constraints: bigint): Address | undefined => {
+      const first = [0, 1, 2, 3, 4, 5, 6, 7].find((c) => classCap(c) >= constraints) ?? 8;
+      const w = (s: Slot) => (s.who === "0x0" ? 0n : (st.weight.get(s.who) ?? 0n));
+      const totals = st.slots.map((ss) => ss.reduce((a, s) => a + w(s), 0n));
+      const sum = totals.slice(first).reduce((a, b) => a + b, 0n);
+      if (sum === 0n) return undefined;
+      let value = seed % sum;
+      for (let c = first; c < 8; c++) {
+        if (value >= totals[c]) {
+          value -= totals[c];
+          continue;
+        }
+        for (const s of st.slots[c]) {
+          if (value < w(s)) return s.who;
+          value -= w(s);
+        }
+      }
+      throw new Error("model: unreachable");
+    };
+    const caps = [1n << 12n, 1n << 12n, 1n << 16n, 1n << 12n, 1n << 20n, 1n << 12n, 1n << 12n, 1n << 16n];
+    let rng = 0x9e3779b9n;
+    const rand = (n: number) => {
+      rng = (rng * 6364136223846793005n + 1442695040888963407n) % 2n ** 64n;
+      return Number((rng >> 33n) % BigInt(n));
+    };
+    let registered = 0;
+    // 60 operations, one block each: registrations (the capacity doubles several times), stakes, unstakes,
+    // slashes (by the market), class moves. Several also in one block (automine off) at the end.
+    for (let op = 0; op < 60; op++) {
+      const kind = registered < 2 ? 0 : rand(6);
+      if (kind === 0 && registered < caps.length) {
+        const p = provers[registered];
+        await reg.write.register(["0x12", caps[registered], false], { account: p });
+        const c = classOf(caps[registered]);
+        cur.slots[c].push({ who: p });
+        classOfP.set(p, c);
+        registered++;
+      } else {
+        const p = provers[rand(registered)];
+        const s = stakeOf.get(p) ?? 0n;
+        if (kind <= 2 || s === 0n) {
+          const amt = BigInt(50 + rand(900)) * E18 + BigInt(rand(1000));
+          await reg.write.stake([amt], { account: p });
+          stakeOf.set(p, s + amt);
+        } else if (kind === 3) {
+          const amt = s / 2n + 1n;
+          await reg.write.requestUnstake([amt], { account: p });
+          stakeOf.set(p, s - amt);
+        } else if (kind === 4) {
+          const amt = BigInt(1 + rand(200)) * E18;
+          await reg.write.slash([p, amt, market, keccak256("0x01")], { account: market });
+          stakeOf.set(p, s > amt ? s - amt : 0n); // the model ignores unbonding (no weight)
+        } else {
+          const c = classOfP.get(p)!;
+          const to = c === classOf(1n << 12n) ? 1n << 18n : 1n << 12n;
+          await reg.write.update(["0x12", to, false], { account: p });
+          cur.slots[c] = cur.slots[c].map((x) => (x.who === p ? { who: "0x0" as Address } : x));
+          cur.slots[classOf(to)].push({ who: p });
+          classOfP.set(p, classOf(to));
+        }
+      }
+      for (const p of classOfP.keys()) sync(p);
+      await record();
+    }
+    await networkHelpers.mine(1);
+    const sizes = [1n, 1n << 12n, 1n << 14n, 1n << 18n, 1n << 20n];
+    let checked = 0;
+    for (const { block, state } of snaps) {
+      for (let k = 0; k < 6; k++) {
+        const seed = BigInt(keccak256(toHex(`${block}:${k}`)));
+        const m = sizes[k % sizes.length];
+        const want = model(state, seed, m);
+        if (want === undefined) {
+          await revertsWith(reg.read.sampleAt([seed, m, block]), "ProverRegistryNoEligibleProver");
+          continue;
+        }
+        assert.equal(await reg.read.sampleAt([seed, m, block]), want, `block ${block}, seed ${k}, m ${m}`);
+        checked++;
+      }
+      const total = state.slots
+        .flat()
+        .reduce((a, s) => a + (s.who === "0x0" ? 0n : (state.weight.get(s.who) ?? 0n)), 0n);
+      assert.equal(await reg.read.eligibleWeightAt([1n, block]), total, `total at block ${block}`);
+    }
+    assert.ok(checked > 150, `checked ${checked} draws`);
+    // The live draw is the latest snapshot's; a block not yet final is refused.
+    const last = snaps[snaps.length - 1].state;
+    for (let k = 0; k < 20; k++) {
+      const seed = BigInt(keccak256(toHex(`live:${k}`)));
+      assert.equal(await reg.read.sample([seed, 1n]), model(last, seed, 1n));
+    }
+    const now = await pub.getBlockNumber();
+    await revertsWith(reg.read.sampleAt([1n, 1n, now + 1n]), "ProverRegistryFutureSnapshot");
+    // Blocks before the registry's first stake: nobody to draw.
+    await revertsWith(reg.read.sampleAt([1n, 1n, 1n]), "ProverRegistryNoEligibleProver");
+  });
+
+  it("several changes in one block: the snapshot of that block sees all of them, the block before none", async () => {
+    const { reg, provers, networkHelpers, viem } = await fixture();
+    const pub = await viem.getPublicClient();
+    const [p, q] = provers;
+    await reg.write.register(["0x12", 1n << 12n, false], { account: p });
+    await reg.write.register(["0x12", 1n << 12n, false], { account: q });
+    await reg.write.stake([MIN], { account: p });
+    const before = await pub.getBlockNumber();
+    await networkHelpers.mine(1);
+    await viem.getTestClient().then((t) => t.setAutomine(false));
+    const h1 = await reg.write.stake([5n * MIN], { account: q });
+    const h2 = await reg.write.requestUnstake([MIN], { account: p });
+    const h3 = await reg.write.stake([2n * MIN], { account: p });
+    await networkHelpers.mine(1);
+    await viem.getTestClient().then((t) => t.setAutomine(true));
+    for (const h of [h1, h2, h3]) assert.equal((await pub.getTransactionReceipt({ hash: h })).status, "success");
+    const b = (await pub.getTransactionReceipt({ hash: h3 })).blockNumber;
+    await networkHelpers.mine(1);
+    assert.equal(await reg.read.eligibleWeightAt([1n, before]), MIN, "before: p's stake only");
+    assert.equal(await reg.read.eligibleWeightAt([1n, b]), 7n * MIN, "that block: every change in it");
+    assert.equal(await reg.read.sampleAt([0n, 1n, before]), p);
+    assert.equal(await reg.read.sampleAt([0n, 1n, b]), p, "p's slot first, 2·MIN");
+    assert.equal(await reg.read.sampleAt([2n * MIN, 1n, b]), q);
+  });
+
+  it("the unbonding delay and the minimum stake are bounded", async () => {
+    const { reg, token, owner, viem } = await fixture();
+    await revertsWith(reg.write.setUnbondingDelay([3599n]), "ProverRegistryInvalidParameter");
+    await revertsWith(reg.write.setUnbondingDelay([180n * 86400n + 1n]), "ProverRegistryInvalidParameter");
+    await reg.write.setUnbondingDelay([3600n]);
+    await reg.write.setUnbondingDelay([180n * 86400n]);
+    assert.equal(await reg.read.unbondingDelay(), 180n * 86400n);
+    await revertsWith(
+      viem.deployContract("ProverRegistry", [token.address, 0n, 3600n, owner]),
+      "ProverRegistryInvalidParameter",
+    );
+    await revertsWith(
+      viem.deployContract("ProverRegistry", [token.address, MIN, 0n, owner]),
+      "ProverRegistryInvalidParameter",
+    );
+  });
+});
+
 describe("CircuitRegistry", function () {
   this.timeout(120_000);
   it("registers circuits and reverts with its custom errors", async () => {

@@ -5,10 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
-import { getAddress } from "viem";
-import { revertsExactly, V2_PARAMS, v2Fixture } from "../../../helpers/marketV2.js";
+import { getAddress, parseEventLogs, stringToHex } from "viem";
+import { E18, revertsExactly, V2_PARAMS, v2Fixture } from "../../../helpers/marketV2.js";
 
 const DAY = 86400n;
+/** 10 × the fixture's minimum stake (100 tokens): the bound of the liveness bond and of the dispute slash. */
+const MAX_SLASH = 10n * 100n * E18;
 type Params = typeof V2_PARAMS;
 
 /** Each bound: a value just outside it and the bound itself (every other field from V2_PARAMS). */
@@ -34,6 +36,17 @@ const BOUNDS: { name: string; bad: Partial<Params>; edge: Partial<Params> }[] = 
     name: "callbackGasLimit above 2,000,000",
     bad: { callbackGasLimit: 2_000_001 },
     edge: { callbackGasLimit: 2_000_000 },
+  },
+  { name: "livenessBond 0", bad: { livenessBond: 0n }, edge: { livenessBond: 1n } },
+  {
+    name: "livenessBond above 10 minimum stakes",
+    bad: { livenessBond: MAX_SLASH + 1n },
+    edge: { livenessBond: MAX_SLASH },
+  },
+  {
+    name: "disputeSlash above 10 minimum stakes",
+    bad: { disputeSlash: MAX_SLASH + 1n },
+    edge: { disputeSlash: MAX_SLASH },
   },
   {
     name: "disputeSlash below disputeBond",
@@ -91,5 +104,69 @@ describe("Market v2: governance parameter bounds", function () {
     // The open job still runs on its own windows: every task done by its drawn assignee, paid in full.
     await f.runAll(old);
     assert.equal((await f.market.read.getJob([old.jobId])).status, 2);
+  });
+
+  it("attack: the owner reprices and raises the bonds while a job is open; it is settled under its original terms", async () => {
+    const f = await v2Fixture();
+    const open = await f.request(8, 1);
+    const terms = await f.market.read.rewardsOf([open.jobId]);
+    const pid = (await f.market.read.getJob([open.jobId])).paramsId;
+    await f.mine();
+    const id = open.chunks[0];
+    const late = await f.assignee(open.jobId, id);
+    // The owner makes merges 1000× dearer (chunks and decisions cheaper), and the liveness bond 50× larger.
+    await revertsExactly(
+      f.market.write.setWeights([{ leaf: 1n, fold: 1000n, decision: 1n }], { account: f.requester }),
+      "OwnableUnauthorizedAccount",
+    );
+    await revertsExactly(
+      f.market.write.setWeights([{ leaf: 1n, fold: 1_000_001n, decision: 1n }]),
+      "RewardSplitterInvalidWeights",
+    );
+    await f.market.write.setWeights([{ leaf: 1n, fold: 1000n, decision: 1n }]);
+    const afterWeights = await f.market.read.paramsCount();
+    assert.equal(afterWeights, pid + 1, "new weights are a new parameter set");
+    await f.market.write.setParams([{ ...V2_PARAMS, livenessBond: 500n * E18 }]);
+    assert.deepEqual(await f.market.read.weightsAt([pid]), { leaf: 1n, fold: 1n, decision: 1n });
+    assert.deepEqual(await f.market.read.weightsAt([afterWeights + 1]), { leaf: 1n, fold: 1000n, decision: 1n });
+    assert.deepEqual(await f.market.read.rewardsOf([open.jobId]), terms, "the open job's rewards are unchanged");
+    // A newly requested job is priced by the new weights.
+    const fresh = await f.request(8, 1);
+    const freshTerms = await f.market.read.rewardsOf([fresh.jobId]);
+    assert.ok(freshTerms[1] > terms[1] * 3n, "a merge of a new job is worth far more");
+    // The open job runs: a missed window is slashed by the job's own bond (not the new one).
+    await f.networkHelpers.time.increase(Number(f.params.window));
+    await f.mine(1);
+    let who = await f.assignee(open.jobId, id);
+    while (who === late) {
+      await f.networkHelpers.time.increase(Number(f.params.window));
+      await f.mine(1);
+      who = await f.assignee(open.jobId, id);
+    }
+    const r = await f.submitChunk(open, id, who);
+    const missed = parseEventLogs({ abi: f.market.abi, logs: r.logs, eventName: "AttemptMissed" });
+    assert.ok(missed.length > 0);
+    for (const m of missed) assert.equal(m.args.slashed, V2_PARAMS.livenessBond, "slashed by the job's original bond");
+    for (const c of open.chunks.slice(1)) await f.submitChunk(open, c);
+    for (const m of open.merges) {
+      await f.mine();
+      await f.submitMerge(open, m);
+    }
+    await f.mine();
+    await f.submitDecision(open);
+    // Every task of the open job is paid at its original price.
+    await f.market.write.release([open.jobId, [...open.chunks, ...open.merges]]);
+    const credited = parseEventLogs({
+      abi: f.market.abi,
+      logs: (await f.publicClient.getLogs({ address: f.market.address, fromBlock: 0n })) as never,
+      eventName: "Credited",
+    }).filter((e) => e.args.jobId === open.jobId && e.args.reason === stringToHex("task", { size: 32 }));
+    const merges = new Set(open.merges.map(String));
+    for (const e of credited) {
+      const t = String(e.args.taskId);
+      if (t === String(2n ** 256n - 1n)) assert.equal(e.args.amount, terms[2], "decision at its original price");
+      else assert.equal(e.args.amount, merges.has(t) ? terms[1] : terms[0], `task ${t} at its original price`);
+    }
+    assert.equal(credited.length, open.chunks.length + open.merges.length + 1);
   });
 });
