@@ -3,7 +3,7 @@
  * witness chain, leaves, chunk folds and merges from the prover's folding engine under the market's domain and
  * job id, decisions and dispute answers from the real decider, checked on-chain by the committed
  * TestOnlyCubicDeciderVerifier. Chunks are folded under transcript v2 (what the market verifies batched), merges
- * under v1. One-leaf and chunked jobs of 1, 16 and 64 leaves, a bundle (one cmW, cmT or state corrupted is
+ * under v1. One-leaf and chunked jobs of 1, 16 and 64 leaves (chunks of 8, and one 64-leaf chunk), a bundle (one cmW, cmT or state corrupted is
  * refused by the decider), batched chunks with one cmW or cmT corrupted (no proof answers their disputes; u or x
  * changed is not the stored node), a dropped prover replaced, a dispute lost (answered
  * with a real proof) and one won (a bogus chunk nobody can prove, reset and redone), a job voided as impossible
@@ -181,6 +181,18 @@ describe("Market v2: lifecycles with real folds and decider proofs", function ()
     const d = await r.submitDecision();
     assert.equal(parseEventLogs({ abi: f.market.abi, logs: d.logs, eventName: "JobVerified" }).length, 1);
     await paidInFull(f, r.job.jobId, [...r.job.chunks, ...r.job.merges]);
+  });
+
+  it("64 leaves in one 64-leaf chunk (the bench's chunk size): one batched chunk, a real decision", async () => {
+    const f = await v2Fixture({ circuit });
+    const r = await realJob(f, 64, 6);
+    assert.equal(r.job.chunks.length, 1);
+    await f.mine();
+    await r.submitChunk(r.job.chunks[0]);
+    await f.mine();
+    const d = await r.submitDecision();
+    assert.equal(parseEventLogs({ abi: f.market.abi, logs: d.logs, eventName: "JobVerified" }).length, 1);
+    await paidInFull(f, r.job.jobId, r.job.chunks);
   });
 
   it("a batched chunk with one cmW or cmT corrupted is stored as another instance: no proof answers its dispute", async () => {
