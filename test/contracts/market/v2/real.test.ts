@@ -3,8 +3,9 @@
  * witness chain, leaves, chunk folds and merges from the prover's folding engine under the market's domain and
  * job id, decisions and dispute answers from the real decider, checked on-chain by the committed
  * TestOnlyCubicDeciderVerifier. Chunks are folded under transcript v2 (what the market verifies batched), merges
- * under v1. One-leaf and chunked jobs of 1, 16 and 64 leaves, a bundle (one cmW, cmT or state corrupted is
- * refused by the decider), a dropped prover replaced, a dispute lost (answered
+ * under v1. One-leaf and chunked jobs of 1, 16 and 64 leaves (chunks of 8, and one 64-leaf chunk), a bundle (one cmW, cmT or state corrupted is
+ * refused by the decider), batched chunks with one cmW or cmT corrupted (no proof answers their disputes; u or x
+ * changed is not the stored node), a dropped prover replaced, a dispute lost (answered
  * with a real proof) and one won (a bogus chunk nobody can prove, reset and redone), a job voided as impossible
  * by a real decider proof that a manifest step is false.
  */
@@ -180,6 +181,67 @@ describe("Market v2: lifecycles with real folds and decider proofs", function ()
     const d = await r.submitDecision();
     assert.equal(parseEventLogs({ abi: f.market.abi, logs: d.logs, eventName: "JobVerified" }).length, 1);
     await paidInFull(f, r.job.jobId, [...r.job.chunks, ...r.job.merges]);
+  });
+
+  it("64 leaves in one 64-leaf chunk (the bench's chunk size): one batched chunk, a real decision", async () => {
+    const f = await v2Fixture({ circuit });
+    const r = await realJob(f, 64, 6);
+    assert.equal(r.job.chunks.length, 1);
+    await f.mine();
+    await r.submitChunk(r.job.chunks[0]);
+    await f.mine();
+    const d = await r.submitDecision();
+    assert.equal(parseEventLogs({ abi: f.market.abi, logs: d.logs, eventName: "JobVerified" }).length, 1);
+    await paidInFull(f, r.job.jobId, r.job.chunks);
+  });
+
+  it("a batched chunk with one cmW or cmT corrupted is stored as another instance: no proof answers its dispute", async () => {
+    const f = await v2Fixture({ circuit, provers: 5 });
+    const r = await realJob(f, 16, 3);
+    await f.mine();
+    const other = (): G1 => {
+      const p = g1Mul(G1_GENERATOR, randomScalar());
+      return { x: p.x, y: p.y };
+    };
+    const [c0, c1] = r.job.chunks;
+    const d0 = await r.chunkData(c0);
+    const d1 = await r.chunkData(c1);
+    const bad = [
+      { id: c0, honest: d0.root, data: { ...d0.data, cmW: d0.data.cmW.map((p, i) => (i === 5 ? other() : p)) } },
+      { id: c1, honest: d1.root, data: { ...d1.data, cmT: d1.data.cmT.map((p, i) => (i === 2 ? other() : p)) } },
+    ];
+    for (const b of bad) {
+      const cheat = await f.assignee(r.job.jobId, b.id);
+      const rec = await f.wait(await f.market.write.submitChunk([r.job.jobId, b.id, b.data], { account: cheat }));
+      const stored = parseEventLogs({ abi: f.market.abi, logs: rec.logs, eventName: "NodeSubmitted" })[0].args;
+      assert.notDeepEqual(stored.instance.cmE, b.honest.node.U.cmE, "another root than the honest fold");
+      const challenger = f.provers.find((p) => p !== cheat)!;
+      await f.market.write.dispute([r.job.jobId, b.id], { account: challenger });
+      const proof = await decide(rc, b.honest);
+      const answer = (node: ReturnType<typeof nodeData>) =>
+        f.market.write.answerDispute([r.job.jobId, b.id, node, proof], { account: cheat });
+      // The honest node is not the stored one; the stored instance has no witness (the honest proof is refused);
+      // the stored instance with u or x changed is not the stored one either.
+      await assert.rejects(answer(nodeData(b.honest)), /MarketNodeMismatch/);
+      const st = {
+        instance: { ...stored.instance, x: [...stored.instance.x] },
+        zIn: [...stored.zIn],
+        zOut: [...stored.zOut],
+      };
+      await assert.rejects(answer(st), REFUSED);
+      await assert.rejects(
+        answer({ ...st, instance: { ...st.instance, u: st.instance.u + 1n } }),
+        /MarketNodeMismatch/,
+      );
+      const x = st.instance.x.map((v, i) => (i === 0 ? v + 1n : v));
+      await assert.rejects(answer({ ...st, instance: { ...st.instance, x } }), /MarketNodeMismatch/);
+    }
+    await f.networkHelpers.time.increase(Number(f.params.disputeWindow) + 1);
+    for (const b of bad) {
+      const res = await f.wait(await f.market.write.resolveDispute([r.job.jobId, b.id]));
+      const ev = parseEventLogs({ abi: f.market.abi, logs: res.logs, eventName: "DisputeResolved" })[0];
+      assert.equal(ev.args.challengerWon, true);
+    }
   });
 
   it("16 one-leaf chunks: a bogus chunk is disputed, unanswerable, reset, redone; the job decides", async () => {
