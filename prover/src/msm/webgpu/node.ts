@@ -110,6 +110,17 @@ export async function webGpuUnavailableReason(): Promise<string | undefined> {
 }
 
 /**
+ * The adapter Dawn would give (its description), or `{ reason }`; like {@link webGpuUnavailableReason}
+ * the device found is kept for the next request. Used to key a cached calibration (gpu/startup.ts).
+ */
+export async function probeNodeGpu(): Promise<{ adapter: string } | { reason: string }> {
+  const got = await requestNodeGpuDevice();
+  if ("reason" in got) return got;
+  spare = got;
+  return { adapter: got.adapter };
+}
+
+/**
  * The WebGPU MSM backend on the first adapter Dawn offers. Throws {@link WebGpuUnavailableError} when
  * there is none (the error's details say what was tried).
  */
