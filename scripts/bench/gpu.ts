@@ -1,11 +1,13 @@
 /**
- * `npm run bench:gpu [-- --sizes 16,18 --fold 16 --reps 1 --ffjs]`: the WebGPU backends against the
+ * `npm run bench:gpu [-- --sizes 16,18 --witness-sizes 20,22 --fold 16 --reps 1 --ffjs]`: the WebGPU backends against the
  * native CPU ones, side by side in one process, with the adapter's name.
  *
  * - MSM rows (`--sizes`): uniform scalars, and witness-like ones (2/3 zeros, the rest mostly 1, 1 in 47
- *   a 16-bit value, 1 in 1009 full width: what leaf commitments see) — the WebGPU MSM with its partition
- *   by bit length (msm/webgpu/msm.ts `partitionByBits`) and without it (`webgpu-nopart`), beside the
- *   native addon (and ffjavascript's wasm MSM with `--ffjs`).
+ *   a 16-bit value, 1 in 1009 full width: what leaf commitments see) — the WebGPU MSM (partition by bit
+ *   length and GLV, msm/webgpu/msm.ts), on uniform scalars also without GLV (`webgpu-noglv`), on witness
+ *   ones also without the partition (`webgpu-nopart`) up to `--compare-max` (default 18), beside the
+ *   native addon (and ffjavascript's wasm MSM with `--ffjs`). `--witness-sizes 20,22`: sizes run on
+ *   witness-like scalars only (on a software adapter a uniform 2^20 MSM takes many minutes).
  * - Fold-step rows (`--fold`): one whole `proveFold` at 2^k constraints (W of 2^k entries) on synthetic
  *   running pairs (uniform products, E and folded W as inside a tree; a witness-like right child):
  *   cross term T, cmT (MSM over the SRS), challenge, the W/E/product folds — GPU (gpu/fold.ts + the WebGPU
@@ -115,9 +117,15 @@ async function main(): Promise<void> {
       fold: { type: "string", default: "16" },
       reps: { type: "string", default: "1" },
       ffjs: { type: "boolean", default: false },
+      // Sizes run on witness-like scalars only (a software adapter takes minutes per uniform 2^20 MSM).
+      "witness-sizes": { type: "string", default: "" },
+      // Largest size of the partition-off and GLV-off comparison rows.
+      "compare-max": { type: "string", default: "18" },
     },
   });
-  const sizes = values.sizes.split(",").filter(Boolean).map(Number);
+  const witnessOnly = values["witness-sizes"].split(",").filter(Boolean).map(Number);
+  const compareMax = Number(values["compare-max"]);
+  const sizes = [...values.sizes.split(",").filter(Boolean).map(Number), ...witnessOnly];
   const foldSizes = values.fold.split(",").filter(Boolean).map(Number);
   const reps = Number(values.reps);
   const skipped: Record<string, string> = {};
@@ -157,7 +165,7 @@ async function main(): Promise<void> {
   for (const k of sizes) {
     const n = 2 ** k;
     const points = allPoints.subarray(0, 64 * n);
-    for (const kind of ["uniform", "witness"] as const) {
+    for (const kind of witnessOnly.includes(k) ? (["witness"] as const) : (["uniform", "witness"] as const)) {
       const le = scalarsToLe(Array.from({ length: n }, (_, i) => (kind === "uniform" ? rand() : witnessLike(i))));
       const runs: { key: string; run: () => ReturnType<MsmBackend["msm"]> }[] = [];
       if (gpu) {
@@ -165,15 +173,24 @@ async function main(): Promise<void> {
         runs.push({
           key: "webgpu",
           run: () => {
-            g.configure({ partition: true });
+            g.configure({ partition: true, glv: true });
             return g.msm(points, le);
           },
         });
-        if (kind === "witness") {
+        if (kind === "uniform" && k <= compareMax) {
+          runs.push({
+            key: "webgpu-noglv",
+            run: () => {
+              g.configure({ partition: true, glv: false });
+              return g.msm(points, le);
+            },
+          });
+        }
+        if (kind === "witness" && k <= compareMax) {
           runs.push({
             key: "webgpu-nopart",
             run: () => {
-              g.configure({ partition: false });
+              g.configure({ partition: false, glv: true });
               return g.msm(points, le);
             },
           });
@@ -183,7 +200,7 @@ async function main(): Promise<void> {
       if (ffjs) runs.push({ key: "ffjavascript", run: () => ffjs.msm(points, le) });
       log({ step: "msm", size: `2^${k}`, kind });
       const { ms, warmMs } = await measure(reps, runs, (a, b) => a.x === b.x && a.y === b.y);
-      gpu?.configure({ partition: true });
+      gpu?.configure({ partition: true, glv: true });
       rows.push({ what: "msm", log2: k, kind, ms });
       log({ step: "msm", size: `2^${k}`, kind, ms, warmMs });
     }
@@ -265,7 +282,7 @@ async function main(): Promise<void> {
   await ffjs?.terminate();
 
   const present = new Set(rows.flatMap((r) => Object.keys(r.ms)));
-  const keys = ["webgpu", "webgpu-nopart", "native", "ffjavascript"].filter((k) => present.has(k));
+  const keys = ["webgpu", "webgpu-noglv", "webgpu-nopart", "native", "ffjavascript"].filter((k) => present.has(k));
   const ratio = keys.includes("native") && keys.includes("webgpu");
   const head = ["what", "size", "inputs", ...keys.map((k) => `${k} ms`), ...(ratio ? ["webgpu / native"] : [])];
   const lines = rows.map((r) => [
