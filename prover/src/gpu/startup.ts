@@ -165,7 +165,9 @@ export async function prepareProving(opts: ProvingOptions): Promise<ProvingSetup
     }
   }
   const { probeNodeGpu } = await import("../msm/webgpu/node.js");
-  const probe = await probeNodeGpu();
+  // Unset: only Dawn's default backend (Vulkan/Metal/D3D12) is probed — the OpenGL ES one is Mesa's
+  // software rasteriser on the machines here — so a GPU-less node only loads Dawn and finds no adapter.
+  const probe = await probeNodeGpu(mode === "hardware" ? "default" : undefined);
   const adapter = "adapter" in probe ? probe.adapter : undefined;
   if (mode === "hardware" && (!adapter || SOFTWARE_ADAPTER.test(adapter))) {
     await adoptCpu();
