@@ -4,7 +4,7 @@
  *
  * - MSM rows (`--sizes`): uniform scalars, and witness-like ones (2/3 zeros, the rest mostly 1, 1 in 47
  *   a 16-bit value, 1 in 1009 full width: what leaf commitments see) — the WebGPU MSM (partition by bit
- *   length and GLV, msm/webgpu/msm.ts), on uniform scalars also without GLV (`webgpu-noglv`), on witness
+ *   length, msm/webgpu/msm.ts), on uniform scalars also with GLV (`webgpu-glv`), on witness
  *   ones also without the partition (`webgpu-nopart`) up to `--compare-max` (default 18), beside the
  *   native addon (and ffjavascript's wasm MSM with `--ffjs`). `--witness-sizes 20,22`: sizes run on
  *   witness-like scalars only (on a software adapter a uniform 2^20 MSM takes many minutes).
@@ -173,15 +173,15 @@ async function main(): Promise<void> {
         runs.push({
           key: "webgpu",
           run: () => {
-            g.configure({ partition: true, glv: true });
+            g.configure({ partition: true, glv: false });
             return g.msm(points, le);
           },
         });
         if (kind === "uniform" && k <= compareMax) {
           runs.push({
-            key: "webgpu-noglv",
+            key: "webgpu-glv",
             run: () => {
-              g.configure({ partition: true, glv: false });
+              g.configure({ partition: true, glv: true });
               return g.msm(points, le);
             },
           });
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
           runs.push({
             key: "webgpu-nopart",
             run: () => {
-              g.configure({ partition: false, glv: true });
+              g.configure({ partition: false, glv: false });
               return g.msm(points, le);
             },
           });
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
       if (ffjs) runs.push({ key: "ffjavascript", run: () => ffjs.msm(points, le) });
       log({ step: "msm", size: `2^${k}`, kind });
       const { ms, warmMs } = await measure(reps, runs, (a, b) => a.x === b.x && a.y === b.y);
-      gpu?.configure({ partition: true, glv: true });
+      gpu?.configure({ partition: true, glv: false });
       rows.push({ what: "msm", log2: k, kind, ms });
       log({ step: "msm", size: `2^${k}`, kind, ms, warmMs });
     }
@@ -282,7 +282,7 @@ async function main(): Promise<void> {
   await ffjs?.terminate();
 
   const present = new Set(rows.flatMap((r) => Object.keys(r.ms)));
-  const keys = ["webgpu", "webgpu-noglv", "webgpu-nopart", "native", "ffjavascript"].filter((k) => present.has(k));
+  const keys = ["webgpu", "webgpu-glv", "webgpu-nopart", "native", "ffjavascript"].filter((k) => present.has(k));
   const ratio = keys.includes("native") && keys.includes("webgpu");
   const head = ["what", "size", "inputs", ...keys.map((k) => `${k} ms`), ...(ratio ? ["webgpu / native"] : [])];
   const lines = rows.map((r) => [

@@ -78,7 +78,10 @@ export type WebGpuMsmOptions = {
   partition?: boolean;
   /**
    * Split full-width scalars by the GLV endomorphism ({@link glvScalars}): twice the scalars at 128 bits,
-   * half the windows; default true.
+   * half the windows. Default false: measured on llvmpipe (bench:gpu, 2^14 and 2^16 uniform) it was
+   * 1.00× and 0.95× of the plain pass — the bucket additions, which GLV does not reduce, dominate there,
+   * and the host's BigInt split costs ≈ 4 µs a scalar on this loaded machine. To be re-measured on a GPU
+   * (bench:gpu's `webgpu-glv` rows), where the per-window reductions weigh more.
    */
   glv?: boolean;
 };
@@ -347,7 +350,7 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
   let chunk = DEFAULT_CHUNK;
   let fixedWindow: number | undefined;
   let partition = true;
-  let glv = true;
+  let glv = options.glv ?? false;
   function configure(tuning: { window?: number; chunk?: number; partition?: boolean; glv?: boolean }): void {
     if (tuning.partition !== undefined) partition = tuning.partition;
     if (tuning.glv !== undefined) glv = tuning.glv;

@@ -129,5 +129,7 @@ export async function probeNodeGpu(only?: "default" | "opengles"): Promise<{ ada
 export async function createWebGpuBackend(options: WebGpuMsmOptions = {}): Promise<WebGpuMsmBackend> {
   const got = await requestNodeGpuDevice();
   if ("reason" in got) throw new WebGpuUnavailableError("no WebGPU device is available", { details: got.reason });
-  return createWebGpuMsm(got.device, { adapter: got.adapter, ...options });
+  // NOVANET_WEBGPU_GLV=1: GLV on (off by default, see WebGpuMsmOptions.glv).
+  const glv = process.env.NOVANET_WEBGPU_GLV === "1";
+  return createWebGpuMsm(got.device, { adapter: got.adapter, glv, ...options });
 }
