@@ -78,10 +78,11 @@ export type WebGpuMsmOptions = {
   partition?: boolean;
   /**
    * Split full-width scalars by the GLV endomorphism ({@link glvScalars}): twice the scalars at 128 bits,
-   * half the windows. Default false: measured on llvmpipe (bench:gpu, 2^14 and 2^16 uniform) it was
-   * 1.00× and 0.95× of the plain pass — the bucket additions, which GLV does not reduce, dominate there,
-   * and the host's BigInt split costs ≈ 4 µs a scalar on this loaded machine. To be re-measured on a GPU
-   * (bench:gpu's `webgpu-glv` rows), where the per-window reductions weigh more.
+   * half the windows. Default false: on llvmpipe (bench:gpu, uniform scalars, two runs) no gain stood out
+   * of the noise — plain/GLV 1.00× (2^14), 0.95× and 1.33× (2^16, two runs at load 12–23) — the bucket
+   * additions, which GLV does not reduce, dominate there, and the host's BigInt split costs ≈ 4 µs a
+   * scalar on this loaded machine. To be re-measured on a GPU (bench:gpu's `webgpu-glv` column), where the
+   * per-window reductions weigh more.
    */
   glv?: boolean;
 };
