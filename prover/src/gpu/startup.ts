@@ -64,6 +64,11 @@ type CacheFile = {
   capacity: Omit<GpuCapacity, "maxConstraints"> & { maxConstraints: string };
 };
 
+/** The cache key of a calibration on this machine (exported for tests that write a cache). */
+export function calibrationKey(adapter: string | undefined, logN = 12, budgetMs = 10_000): string {
+  return cacheKey(adapter, logN, budgetMs);
+}
+
 function cacheKey(adapter: string | undefined, logN: number, budgetMs: number): string {
   const cpu = cpus();
   return JSON.stringify({

@@ -3,10 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bn254 } from "@noble/curves/bn254.js";
+import { main } from "../../../prover/src/cli/main.js";
 import { SOFTWARE_ADAPTER } from "../../../prover/src/gpu/capacity.js";
 import { defaultFoldBackend } from "../../../prover/src/gpu/select.js";
 import {
   CALIBRATION_FILE,
+  calibrationKey,
   type ProvingSetup,
   prepareNodeProving,
   prepareProving,
@@ -18,6 +20,17 @@ import { itIfAvailable } from "../../helpers/optional.js";
 
 const probe = await probeNodeGpu();
 const itGpu = itIfAvailable("reason" in probe ? probe.reason : undefined);
+
+/** Back to the CPU default (a cache that says cpu, followed). */
+async function adoptCpuForTheRest(): Promise<void> {
+  const d = mkdtempSync(join(tmpdir(), "novanet-startup-cpu-"));
+  writeFileSync(
+    join(d, CALIBRATION_FILE),
+    JSON.stringify({ v: 1, key: calibrationKey(undefined), use: "cpu", capacity: {} }),
+  );
+  await prepareProving({ cacheDir: d, choice: "" });
+  rmSync(d, { recursive: true, force: true });
+}
 
 /** An MSM through whatever the process default is, against noble. */
 async function checkDefaultMsm(): Promise<string> {
@@ -170,6 +183,33 @@ describe("gpu/startup: the backends a node or `novanet prove` uses (NOVANET_MSM,
       undefined,
     );
     assert.equal(quiet.find((l) => l.msg === "proving backend")?.source, "cached");
+  });
+
+  itGpu("novanet prove follows a cached GPU choice: its backend line says so, and the bundle verifies", async () => {
+    delete process.env.NOVANET_MSM;
+    const cache = join(dir, "prove-cache");
+    const z0 = join(dir, "z0.json");
+    writeFileSync(z0, JSON.stringify(["3"]));
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(cache, { recursive: true });
+    const capacity = { gpu: false, foldMs: { cpu: 2, webgpu: 1 }, use: "webgpu", maxConstraints: "4096" };
+    writeFileSync(
+      join(cache, CALIBRATION_FILE),
+      JSON.stringify({ v: 1, key: calibrationKey(undefined), use: "webgpu", capacity }),
+    );
+    let err = "";
+    let out = "";
+    const io = { out: (x: string) => (out += x), err: (x: string) => (err += x) };
+    const bundle = join(dir, "cubic.bundle");
+    const args = ["--circuit", "prover/circuits/cubic.circom", "--steps", "3", "--input", z0, "--out", bundle];
+    assert.equal(await main(["prove", ...args, "--cache", cache, "--no-decider"], io), 0, err);
+    const line = JSON.parse(err.split("\n").find((l) => l.includes('"event":"backend"')) ?? "{}");
+    assert.equal(line.source, "cached");
+    assert.equal(line.fold, "webgpu");
+    assert.match(line.msm, /^webgpu/);
+    assert.equal(await main(["verify", bundle, "--ptau", join(cache, "ptau", "dev-3.ptau")], io), 0, err);
+    assert.match(out, /VALID/);
+    await adoptCpuForTheRest();
   });
 
   it("the node's start fails on an explicit backend that cannot start (typed), not silently on the CPU", async () => {
