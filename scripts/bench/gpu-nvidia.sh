@@ -27,4 +27,4 @@ if ("reason" in got) { console.error(got.reason); process.exit(1); }
 console.log(`adapter: ${got.adapter}`);
 if (/llvmpipe|swiftshader|lavapipe/i.test(got.adapter)) { console.error("a software adapter, not the GPU"); process.exit(1); }
 process.exit(0);'
-nice -n 0 scripts/node22.sh npm run bench:gpu -- --sizes 16,18,20,22 --fold 16,18,20 --reps 3 "$@"
+nice -n 0 scripts/node22.sh npm run bench:gpu -- --sizes 16,18,20,22 --fold 16,18,20 --reps 3 --compare-max 22 "$@"

@@ -1,11 +1,13 @@
 /**
- * `npm run bench:gpu [-- --sizes 16,18 --fold 16 --reps 1 --ffjs]`: the WebGPU backends against the
+ * `npm run bench:gpu [-- --sizes 16,18 --witness-sizes 20,22 --fold 16 --reps 1 --ffjs]`: the WebGPU backends against the
  * native CPU ones, side by side in one process, with the adapter's name.
  *
  * - MSM rows (`--sizes`): uniform scalars, and witness-like ones (2/3 zeros, the rest mostly 1, 1 in 47
- *   a 16-bit value, 1 in 1009 full width: what leaf commitments see) — the WebGPU MSM with its partition
- *   by bit length (msm/webgpu/msm.ts `partitionByBits`) and without it (`webgpu-nopart`), beside the
- *   native addon (and ffjavascript's wasm MSM with `--ffjs`).
+ *   a 16-bit value, 1 in 1009 full width: what leaf commitments see) — the WebGPU MSM (partition by bit
+ *   length, msm/webgpu/msm.ts), on uniform scalars also with GLV (`webgpu-glv`), on witness
+ *   ones also without the partition (`webgpu-nopart`) up to `--compare-max` (default 18), beside the
+ *   native addon (and ffjavascript's wasm MSM with `--ffjs`). `--witness-sizes 20,22`: sizes run on
+ *   witness-like scalars only (on a software adapter a uniform 2^20 MSM takes many minutes).
  * - Fold-step rows (`--fold`): one whole `proveFold` at 2^k constraints (W of 2^k entries) on synthetic
  *   running pairs (uniform products, E and folded W as inside a tree; a witness-like right child):
  *   cross term T, cmT (MSM over the SRS), challenge, the W/E/product folds — GPU (gpu/fold.ts + the WebGPU
@@ -13,7 +15,8 @@
  *   R1CS of 3 non-zeros per row) on each.
  *
  * For each row: one warm-up per backend (the first WebGPU call also compiles the kernels; reported apart),
- * then `reps` rounds alternating the backends; medians. All results are checked equal (MSM sums; T,
+ * then `reps` rounds alternating the backends; medians. Bases: 2^18 + 1 distinct points, repeated beyond
+ * (`distinctBases` in the JSON). All results are checked equal (MSM sums; T,
  * cmT, r, W, E, products byte for byte). Sizes that did not run are listed with an estimate. Writes
  * bench/results/gpu.json. On a software adapter (llvmpipe) keep sizes ≤ 2^18; on a GPU machine pass
  * --sizes 16,18,20,22 --fold 16,20 (docs/msm.md "On a GPU machine").
@@ -115,9 +118,15 @@ async function main(): Promise<void> {
       fold: { type: "string", default: "16" },
       reps: { type: "string", default: "1" },
       ffjs: { type: "boolean", default: false },
+      // Sizes run on witness-like scalars only (a software adapter takes minutes per uniform 2^20 MSM).
+      "witness-sizes": { type: "string", default: "" },
+      // Largest size of the partition-off and GLV-off comparison rows.
+      "compare-max": { type: "string", default: "18" },
     },
   });
-  const sizes = values.sizes.split(",").filter(Boolean).map(Number);
+  const witnessOnly = values["witness-sizes"].split(",").filter(Boolean).map(Number);
+  const compareMax = Number(values["compare-max"]);
+  const sizes = [...values.sizes.split(",").filter(Boolean).map(Number), ...witnessOnly];
   const foldSizes = values.fold.split(",").filter(Boolean).map(Number);
   const reps = Number(values.reps);
   const skipped: Record<string, string> = {};
@@ -151,13 +160,21 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const load0 = loadavg()[0];
   const maxLog = Math.max(...sizes, ...foldSizes);
-  log({ step: "bases", n: `2^${maxLog}` });
-  const allPoints = await geometricLemPoints(curve, 2 ** maxLog + 1);
+  // Distinct bases up to 2^18 + 1 (ffjavascript's batchApplyKey: minutes for 2^22 on a loaded 2-core box),
+  // repeated beyond: the MSMs' cost does not depend on the bases being distinct, and results are still
+  // checked equal across backends.
+  const distinct = Math.min(2 ** maxLog + 1, 2 ** 18 + 1);
+  log({ step: "bases", n: `2^${maxLog}`, distinct });
+  const allPoints = new Uint8Array(64 * (2 ** maxLog + 1));
+  const uniq = await geometricLemPoints(curve, distinct);
+  for (let o = 0; o < allPoints.length; o += uniq.length) {
+    allPoints.set(uniq.subarray(0, Math.min(uniq.length, allPoints.length - o)), o);
+  }
 
   for (const k of sizes) {
     const n = 2 ** k;
     const points = allPoints.subarray(0, 64 * n);
-    for (const kind of ["uniform", "witness"] as const) {
+    for (const kind of witnessOnly.includes(k) ? (["witness"] as const) : (["uniform", "witness"] as const)) {
       const le = scalarsToLe(Array.from({ length: n }, (_, i) => (kind === "uniform" ? rand() : witnessLike(i))));
       const runs: { key: string; run: () => ReturnType<MsmBackend["msm"]> }[] = [];
       if (gpu) {
@@ -165,15 +182,24 @@ async function main(): Promise<void> {
         runs.push({
           key: "webgpu",
           run: () => {
-            g.configure({ partition: true });
+            g.configure({ partition: true, glv: false });
             return g.msm(points, le);
           },
         });
-        if (kind === "witness") {
+        if (kind === "uniform" && k <= compareMax) {
+          runs.push({
+            key: "webgpu-glv",
+            run: () => {
+              g.configure({ partition: true, glv: true });
+              return g.msm(points, le);
+            },
+          });
+        }
+        if (kind === "witness" && k <= compareMax) {
           runs.push({
             key: "webgpu-nopart",
             run: () => {
-              g.configure({ partition: false });
+              g.configure({ partition: false, glv: false });
               return g.msm(points, le);
             },
           });
@@ -183,7 +209,7 @@ async function main(): Promise<void> {
       if (ffjs) runs.push({ key: "ffjavascript", run: () => ffjs.msm(points, le) });
       log({ step: "msm", size: `2^${k}`, kind });
       const { ms, warmMs } = await measure(reps, runs, (a, b) => a.x === b.x && a.y === b.y);
-      gpu?.configure({ partition: true });
+      gpu?.configure({ partition: true, glv: false });
       rows.push({ what: "msm", log2: k, kind, ms });
       log({ step: "msm", size: `2^${k}`, kind, ms, warmMs });
     }
@@ -265,7 +291,7 @@ async function main(): Promise<void> {
   await ffjs?.terminate();
 
   const present = new Set(rows.flatMap((r) => Object.keys(r.ms)));
-  const keys = ["webgpu", "webgpu-nopart", "native", "ffjavascript"].filter((k) => present.has(k));
+  const keys = ["webgpu", "webgpu-glv", "webgpu-nopart", "native", "ffjavascript"].filter((k) => present.has(k));
   const ratio = keys.includes("native") && keys.includes("webgpu");
   const head = ["what", "size", "inputs", ...keys.map((k) => `${k} ms`), ...(ratio ? ["webgpu / native"] : [])];
   const lines = rows.map((r) => [
@@ -284,7 +310,7 @@ async function main(): Promise<void> {
   );
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`;
   const out = [
-    `bench:gpu — adapter: ${adapter}${compileMs !== undefined ? ` (kernels compiled in ${compileMs} ms)` : ""}; ${machine}, node ${process.version}, load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
+    `bench:gpu (${distinct} distinct bases) — adapter: ${adapter}${compileMs !== undefined ? ` (kernels compiled in ${compileMs} ms)` : ""}; ${machine}, node ${process.version}, load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
     fmt(head),
     `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
     ...lines.map(fmt),
@@ -300,7 +326,7 @@ async function main(): Promise<void> {
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(
     "bench/results/gpu.json",
-    `${JSON.stringify({ adapter, compileMs, machine, load: [load0, loadavg()[0]], reps, skipped, rows, notRun }, null, 2)}\n`,
+    `${JSON.stringify({ adapter, compileMs, machine, load: [load0, loadavg()[0]], reps, distinctBases: distinct, skipped, rows, notRun }, null, 2)}\n`,
   );
   process.stdout.write("wrote bench/results/gpu.json\n");
 }

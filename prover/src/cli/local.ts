@@ -89,6 +89,10 @@ export async function prove(args: string[], io: Io): Promise<number> {
     throw new UsageError("--decider must be v3 or v2", { details: values.decider });
   }
   const z0 = readStateFile(values.input!);
+  // MSM/fold backends: NOVANET_MSM, or the calibration cached by NOVANET_MSM=auto (gpu/startup.ts).
+  const { prepareProving, setupSummary } = await import("../gpu/startup.js");
+  const setup = await prepareProving({ cacheDir: resolve(values.cache ?? ".novanet") });
+  progressPrinter(io, values.quiet!)({ event: "backend", ...setupSummary(setup) });
   if (values.private) {
     if (values["no-decider"])
       throw new UsageError("--private always makes the decider proof (--no-decider is not allowed)");

@@ -40,7 +40,8 @@ export type GpuCapacity = {
   maxConstraints: bigint;
 };
 
-const SOFTWARE = /llvmpipe|swiftshader|lavapipe|softpipe|software/i;
+/** Adapter names of software rasterisers (never flagged as a GPU, never chosen automatically for a node). */
+export const SOFTWARE_ADAPTER = /llvmpipe|swiftshader|lavapipe|softpipe|software/i;
 
 const rand = () => BigInt(`0x${randomBytes(32).toString("hex")}`) % P;
 
@@ -116,7 +117,7 @@ export async function gpuCapacity(
     const fold = await createWebGpuFold(msm.device, msm.adapter);
     const ms = await timeFold({ ...ctx, backend: msm, fold }, left, right);
     result.adapter = msm.adapter;
-    result.software = SOFTWARE.test(msm.adapter);
+    result.software = SOFTWARE_ADAPTER.test(msm.adapter);
     result.foldMs.webgpu = ms;
     if (ms < cpu) {
       // Az|Bz|Cz of 96 bytes per constraint is the largest binding of a fold step.

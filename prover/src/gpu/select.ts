@@ -37,9 +37,10 @@ let current: { msm?: MsmBackend; fold: Promise<GpuFoldBackend> } | undefined;
  * @throws {WebGpuUnavailableError} the GPU was asked for and no WebGPU device can be had.
  */
 export async function defaultFoldBackend(): Promise<GpuFoldBackend | undefined> {
+  // A backend set with setDefaultFoldBackend (a calibration adopted the GPU) wins unless NOVANET_FOLD=cpu.
+  if (current && !current.msm && env("NOVANET_FOLD") !== "cpu") return current.fold;
   const choice = foldChoice();
   if (choice === "cpu") return undefined;
-  if (current && !current.msm) return current.fold;
   const msm = await defaultMsmBackend();
   if (choice === "auto" && !("device" in msm)) return undefined;
   if (current?.msm === msm) return current.fold;
@@ -65,7 +66,10 @@ export async function defaultFoldBackend(): Promise<GpuFoldBackend | undefined> 
   return made;
 }
 
-/** Makes `b` the default GPU fold backend (`undefined`: choose again from the environment). */
+/**
+ * Makes `b` the default GPU fold backend, used whatever `NOVANET_MSM` says unless `NOVANET_FOLD=cpu`
+ * (`undefined`: choose again from the environment).
+ */
 export function setDefaultFoldBackend(b: GpuFoldBackend | undefined): void {
   current = b ? { fold: Promise.resolve(b) } : undefined;
 }

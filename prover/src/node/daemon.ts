@@ -19,6 +19,7 @@ import { DECISION_TASK, type MarketAdapter, type MarketEvent, ViemMarketV2 } fro
 import { ChainError, NodeConfigError } from "../errors/node.js";
 import type { FoldContext } from "../folding/nifs.js";
 import { foldNodes, nodeId as nodeIdOf, nodeRange, type ProverNode, splitPoint } from "../folding/tree.js";
+import { prepareNodeProving } from "../gpu/startup.js";
 import { loadOrCreatePeerKey, Network, peerIdBytes } from "../net/network.js";
 import { jobTopic } from "../net/protocols.js";
 import { ArtefactStore, parseCid } from "../net/store.js";
@@ -112,6 +113,8 @@ export class NodeDaemon {
     else if (st.peerId.toLowerCase() !== bytesToHex(peerIdBytes(net.peerId)).toLowerCase()) {
       log({ level: "warn", msg: "the on-chain peer id is not this node's", onChain: st.peerId });
     }
+    // MSM/fold backends: NOVANET_MSM, or a cached calibration against a hardware GPU (gpu/startup.ts).
+    await prepareNodeProving(cfg.dataDir, log, st.registered ? st : undefined);
     for (const c of cfg.circuits) {
       const rec = await chain.circuit(c.id);
       daemon.circuits.set(String(c.id), await CircuitRuntime.load(c, rec));

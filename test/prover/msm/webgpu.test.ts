@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
+import { bn254 } from "@noble/curves/bn254.js";
 import { packFr } from "../../../prover/src/arith/kernels.js";
 import { commit, commitPacked } from "../../../prover/src/commitment/pedersen.js";
 import { srsFromTau, srsG1 } from "../../../prover/src/commitment/srs.js";
-import { G1_GENERATOR, type G1Affine, g1Add, g1Mul, g1Neg, randomScalar } from "../../../prover/src/curve/bn254.js";
+import { G1_GENERATOR, type G1Affine, g1Add, g1Mul, g1Neg, Q, randomScalar } from "../../../prover/src/curve/bn254.js";
 import { MsmInputError } from "../../../prover/src/errors/commitment.js";
 import { WebGpuUnavailableError } from "../../../prover/src/errors/msm.js";
 import { P } from "../../../prover/src/field/fr.js";
@@ -16,11 +17,15 @@ import {
 import { g1ToLem } from "../../../prover/src/msm/lem.js";
 import {
   chooseWindow,
+  GLV,
+  glvScalars,
+  glvSplit,
   partitionByBits,
   signedDigits,
   type WebGpuMsmBackend,
 } from "../../../prover/src/msm/webgpu/msm.js";
 import { createWebGpuBackend, webGpuUnavailableReason } from "../../../prover/src/msm/webgpu/node.js";
+import { GLV_BETA } from "../../../prover/src/msm/webgpu/wgsl.js";
 import { itIfAvailable } from "../../helpers/optional.js";
 import { testSrs } from "../../helpers/prover.js";
 
@@ -108,6 +113,37 @@ describe("WebGPU MSM: host side (runs everywhere)", () => {
   it("the window width grows with n and shrinks with narrow scalars", () => {
     assert.ok(chooseWindow(1 << 20, 254) > chooseWindow(1 << 10, 254));
     assert.ok(chooseWindow(1 << 16, 8) <= chooseWindow(1 << 16, 254));
+  });
+
+  it("GLV: λ·P = (β·x, y); k ≡ k1 + λ·k2 (mod p) with |k1|, |k2| < 2^128 on random and edge scalars", () => {
+    const G = bn254.G1.Point.BASE;
+    const lg = G.multiply(GLV.lambda).toAffine();
+    const ga = G.toAffine();
+    assert.equal(lg.x, (GLV_BETA * ga.x) % Q);
+    assert.equal(lg.y, ga.y);
+    const edge = [0n, 1n, 2n, P - 1n, P - 2n, (P - 1n) / 2n, GLV.lambda, 1n << 128n, (1n << 253n) + 1n, GLV.a1, GLV.b2];
+    for (const k of [...edge, ...Array.from({ length: 3000 }, () => randomScalar())]) {
+      const { k1, k2 } = glvSplit(k);
+      assert.equal((((k1 + GLV.lambda * k2 - k) % P) + P) % P, 0n, `k = ${k}`);
+      assert.ok((k1 < 0n ? -k1 : k1) < 1n << 128n && (k2 < 0n ? -k2 : k2) < 1n << 128n, `k = ${k}`);
+    }
+    // The 16-byte halves, bases (φ flag) and signs recombine; a scalar ≥ p is a typed error.
+    const ks = [P - 1n, 5n, randomScalar()];
+    const h = glvScalars(scalarsToLe(ks), Uint32Array.from([0, 1, 2]));
+    ks.forEach((k, j) => {
+      const half = (t: number) => {
+        let v = 0n;
+        for (let b = 15; b >= 0; b--) v = (v << 8n) | BigInt(h.scalars[16 * t + b]);
+        return h.neg[t] ? -v : v;
+      };
+      assert.equal(h.bases[2 * j], j);
+      assert.equal(h.bases[2 * j + 1], (j | 0x40000000) >>> 0);
+      assert.equal((((half(2 * j) + GLV.lambda * half(2 * j + 1) - k) % P) + P) % P, 0n);
+    });
+    const bad = scalarsToLe([1n]);
+    let v = P;
+    for (let j = 0; j < 32; j++, v >>= 8n) bad[j] = Number(v & 0xffn);
+    assert.throws(() => glvScalars(bad, Uint32Array.from([0])), MsmInputError);
   });
 
   it("NOVANET_MSM=webgpu gives the WebGPU backend, or a typed error where no adapter exists", async () => {
@@ -223,6 +259,83 @@ describe("WebGPU MSM: the WGSL kernels (on whatever adapter Dawn finds)", functi
       }
     } finally {
       gpu.configure({ partition: true });
+    }
+  });
+
+  itGpu(
+    "GLV on and off equal noble: random, p−1, p−2, λ, edge bases (infinity, repeated, P and −P), mixed widths",
+    async () => {
+      const inf = { x: 0n, y: 0n };
+      const pts = [g[1], inf, g[1], g1Neg(g[1]), g[2], g[2], g[2], inf, g[3], g[4], g[5], g[6]];
+      const bases = lem(pts);
+      const cases = [
+        Array.from({ length: 12 }, () => randomScalar()),
+        [P - 1n, P - 1n, P - 2n, P - 1n, GLV.lambda, GLV.lambda, P - GLV.lambda, 0n, (P - 1n) / 2n, 1n << 200n, 1n, 0n],
+        [P - 1n, 0n, 1n, 1n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n],
+        // A few full-width scalars among small ones (the partition keeps them in their own GLV pass).
+        Array.from({ length: 12 }, (_, i) => (i % 4 === 0 ? randomScalar() : BigInt(i % 3))),
+      ];
+      try {
+        for (const s of cases) {
+          const want = naive(pts, s);
+          for (const glv of [true, false]) {
+            gpu.configure({ glv });
+            assert.deepEqual(await gpu.msm(bases, scalarsToLe(s)), want, `glv ${glv}`);
+          }
+        }
+        const big = await testSrs(1000);
+        const uniform = Array.from({ length: 1000 }, (_, i) => (i % 9 === 0 ? P - 1n : randomScalar()));
+        const want = await noble.msm(big.g1Lem, scalarsToLe(uniform));
+        for (const [glv, partition] of [
+          [true, false],
+          [false, false],
+          [true, true],
+        ]) {
+          gpu.configure({ glv, partition });
+          assert.deepEqual(await gpu.msm(big.g1Lem, scalarsToLe(uniform)), want, `glv ${glv} partition ${partition}`);
+        }
+      } finally {
+        gpu.configure({ glv: false, partition: true });
+      }
+    },
+  );
+
+  itGpu("2^22 bases (X and Y buffers of 128 MiB each: the binding limit) run, and are uploaded once", async () => {
+    const n = 1 << 22;
+    const limit = gpu.device.limits.maxStorageBufferBindingSize;
+    const pattern = lem(g.slice(1, 9));
+    const bases = new Uint8Array(64 * n);
+    bases.set(pattern);
+    for (let have = pattern.length; have < bases.length; have *= 2) bases.copyWithin(have, 0, have);
+    const at = [0, 1, 7, 1 << 21, n - 2, n - 1];
+    const run = async (vals: bigint[]) => {
+      const scalars = new Uint8Array(32 * n);
+      const le = scalarsToLe(vals);
+      for (const [j, i] of at.entries()) scalars.set(le.subarray(32 * j, 32 * j + 32), 32 * i);
+      return gpu.msm(bases, scalars);
+    };
+    const expect = (vals: bigint[]) =>
+      naive(
+        at.map((i) => g[1 + (i % 8)]),
+        vals,
+      );
+    const queue = gpu.device.queue;
+    const write = queue.writeBuffer.bind(queue);
+    let bigWrites = 0;
+    queue.writeBuffer = ((buf: GPUBuffer, off: number, data: ArrayBufferView | ArrayBuffer, ...rest: number[]) => {
+      if (data.byteLength >= 1 << 26) bigWrites++;
+      return write(buf, off, data, ...rest);
+    }) as typeof queue.writeBuffer;
+    try {
+      const a = [P - 1n, 1n, randomScalar(), randomScalar(), 12345n, P - 1n];
+      assert.deepEqual(await run(a), expect(a));
+      assert.equal(bigWrites, 2, "X and Y uploaded once each");
+      assert.ok(32 * n <= limit, `each coordinate buffer (${32 * n} bytes) within one binding (${limit})`);
+      const b = [1n, 0n, P - 2n, 1n, randomScalar(), 3n];
+      assert.deepEqual(await run(b), expect(b));
+      assert.equal(bigWrites, 2, "resident: the second MSM uploaded no bases");
+    } finally {
+      queue.writeBuffer = write;
     }
   });
 

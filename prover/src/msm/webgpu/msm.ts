@@ -76,6 +76,15 @@ export type WebGpuMsmOptions = {
    * False: one pass over all scalars at the full width (zero digits are still skipped).
    */
   partition?: boolean;
+  /**
+   * Split full-width scalars by the GLV endomorphism ({@link glvScalars}): twice the scalars at 128 bits,
+   * half the windows. Default false: on llvmpipe (bench:gpu, uniform scalars, two runs) no gain stood out
+   * of the noise — plain/GLV 1.00× (2^14), 0.95× and 1.33× (2^16, two runs at load 12–23) — the bucket
+   * additions, which GLV does not reduce, dominate there, and the host's BigInt split costs ≈ 4 µs a
+   * scalar on this loaded machine. To be re-measured on a GPU (bench:gpu's `webgpu-glv` column), where the
+   * per-window reductions weigh more.
+   */
+  glv?: boolean;
 };
 
 export type WebGpuMsmBackend = MsmBackend & {
@@ -83,7 +92,7 @@ export type WebGpuMsmBackend = MsmBackend & {
   /** The adapter's description, as given in the options. */
   readonly adapter: string;
   /** Changes the window width and chunk length of later calls (tests, tuning) without recompiling. */
-  configure(tuning: { window?: number; chunk?: number; partition?: boolean }): void;
+  configure(tuning: { window?: number; chunk?: number; partition?: boolean; glv?: boolean }): void;
 };
 
 /** The window width minimising windows·(n + 2^c) for `n` scalars of `bits` bits (2 ≤ c ≤ 15). */
@@ -235,6 +244,72 @@ export function signedDigits(
   return { digits, active };
 }
 
+/**
+ * GLV on BN254: λ, a cube root of unity in F_p with λ·(x, y) = (β·x, y) (wgsl.ts `GLV_BETA`), and the short
+ * lattice basis (a1, −b1), (a2, b2) of {(u, v): u + v·λ ≡ 0 (mod p)}. Rounding by ⌊k·g_i/2^256⌋ with
+ * g1 = ⌊b2·2^256/p⌋, g2 = ⌊b1·2^256/p⌋ keeps |k1|, |k2| < 2^128 (127 bits on 200 000 random and edge
+ * scalars; the tests check the bound and k ≡ k1 + λ·k2).
+ */
+export const GLV = {
+  lambda: 0x30644e72e131a029048b6e193fd84104cc37a73fec2bc5e9b8ca0b2d36636f23n,
+  a1: 0x6f4d8248eeb859fc8211bbeb7d4f1128n,
+  b1: 0x89d3256894d213e3n, // the basis' entry is −b1
+  a2: 0x89d3256894d213e3n,
+  b2: 0x6f4d8248eeb859fd0be4e1541221250bn,
+  g1: 0x24ccef014a773d2d25398fd0300ff6565n,
+  g2: 0x2d91d232ec7e0b3d7n,
+} as const;
+
+/** k ≡ k1 + λ·k2 (mod p) with |k1|, |k2| < 2^128 (signed), for 0 ≤ k < p. */
+export function glvSplit(k: bigint): { k1: bigint; k2: bigint } {
+  const c1 = (k * GLV.g1) >> 256n;
+  const c2 = (k * GLV.g2) >> 256n;
+  return { k1: k - c1 * GLV.a1 - c2 * GLV.a2, k2: c1 * GLV.b1 - c2 * GLV.b2 };
+}
+
+/** Entry flag: the base is φ(P) (GLV's second half). */
+const PHI = 0x40000000;
+const P_BIG = bn254.fields.Fr.ORDER;
+
+/**
+ * The GLV form of the scalars `idx` (32-byte, < p): 2·m scalars of 16 bytes (|k1|, |k2| of each), the
+ * base of each (the scalar's index, with {@link PHI} for the k2 half) and whether it is negated.
+ * Throws {@link MsmInputError} on a scalar ≥ p.
+ */
+export function glvScalars(
+  scalars: Uint8Array,
+  idx: Uint32Array,
+): { scalars: Uint8Array; bases: Uint32Array; neg: Uint8Array } {
+  const m = idx.length;
+  const out = new Uint8Array(32 * m);
+  const view = new DataView(out.buffer);
+  const src = new DataView(scalars.buffer, scalars.byteOffset, scalars.byteLength);
+  const bases = new Uint32Array(2 * m);
+  const neg = new Uint8Array(2 * m);
+  const M64 = (1n << 64n) - 1n;
+  for (let j = 0; j < m; j++) {
+    const o = 32 * idx[j];
+    const k =
+      src.getBigUint64(o, true) |
+      (src.getBigUint64(o + 8, true) << 64n) |
+      (src.getBigUint64(o + 16, true) << 128n) |
+      (src.getBigUint64(o + 24, true) << 192n);
+    if (k >= P_BIG)
+      throw new MsmInputError("MSM scalar is not below the group order p", { details: `index ${idx[j]}` });
+    const { k1, k2 } = glvSplit(k);
+    const halves = [k1, k2];
+    for (let h = 0; h < 2; h++) {
+      const v = halves[h] < 0n ? -halves[h] : halves[h];
+      const t = 2 * j + h;
+      view.setBigUint64(16 * t, v & M64, true);
+      view.setBigUint64(16 * t + 8, v >> 64n, true);
+      bases[t] = h === 0 ? idx[j] : (idx[j] | PHI) >>> 0;
+      neg[t] = halves[h] < 0n ? 1 : 0;
+    }
+  }
+  return { scalars: out, bases, neg };
+}
+
 type Resident = { n: number; px: GPUBuffer; py: GPUBuffer; samples: Map<number, Uint8Array> };
 
 function sampleIndices(n: number): number[] {
@@ -276,8 +351,10 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
   let chunk = DEFAULT_CHUNK;
   let fixedWindow: number | undefined;
   let partition = true;
-  function configure(tuning: { window?: number; chunk?: number; partition?: boolean }): void {
+  let glv = options.glv ?? false;
+  function configure(tuning: { window?: number; chunk?: number; partition?: boolean; glv?: boolean }): void {
     if (tuning.partition !== undefined) partition = tuning.partition;
+    if (tuning.glv !== undefined) glv = tuning.glv;
     const ch = tuning.chunk ?? chunk;
     if (!Number.isInteger(ch) || ch < 1 || ch > 4096) {
       throw new MsmInputError("WebGPU MSM chunk must be an integer in 1..4096", { details: String(ch) });
@@ -354,17 +431,29 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
       ? partitionByBits(scalars, scalarBytes, n)
       : [{ bits: width, idx: undefined as Uint32Array | undefined }];
     let total = bn254.G1.Point.ZERO;
-    for (const g of groups) total = total.add(await pass(res, scalars, scalarBytes, g.idx ?? n, g.bits));
+    for (const g of groups) {
+      if (glv && scalarBytes === 32 && g.bits > 128) {
+        // Full-width scalars: k·P = k1·P + k2·φ(P) with 128-bit halves (the kernel applies φ).
+        const all = g.idx ?? Uint32Array.from({ length: n }, (_, i) => i);
+        const h = glvScalars(scalars, all);
+        total = total.add(await pass(res, h.scalars, 16, h.bases.length, 128, h.bases, h.neg));
+      } else total = total.add(await pass(res, scalars, scalarBytes, g.idx ?? n, g.bits));
+    }
     return g1ToAffine(total);
   }
 
-  /** One Pippenger pass over the scalars `idx` (or all n) of at most `bits` bits. */
+  /**
+   * One Pippenger pass over the scalars `idx` (or all n) of at most `bits` bits; scalar i's base is
+   * `baseOf[i]` (with the φ flag) when given, and `negate[i]` negates it.
+   */
   async function pass(
     res: Resident,
     scalars: Uint8Array,
     scalarBytes: number,
     idx: Uint32Array | number,
     bits: number,
+    baseOf?: Uint32Array,
+    negate?: Uint8Array,
   ): Promise<typeof bn254.G1.Point.ZERO> {
     const sub = typeof idx === "number" ? undefined : idx;
     const n = sub ? sub.length : (idx as number);
@@ -465,8 +554,10 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
         const row = batch[j] * n;
         for (let i = 0; i < n; i++) {
           const d = digits[row + i];
-          const b = sub ? sub[i] : i;
-          if (d !== 0) entries[fill[j * H + Math.abs(d) - 1]++] = d < 0 ? (b | 0x80000000) >>> 0 : b;
+          if (d === 0) continue;
+          const b = baseOf ? baseOf[i] : sub ? sub[i] : i;
+          const minus = d < 0 !== (negate !== undefined && negate[i] === 1);
+          entries[fill[j * H + Math.abs(d) - 1]++] = minus ? (b | 0x80000000) >>> 0 : b;
         }
       }
       // Level 0: runs of ≤ chunk entries within each bucket.

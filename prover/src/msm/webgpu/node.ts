@@ -45,15 +45,16 @@ function describe(adapter: GPUAdapter, backend: string): string {
  * A WebGPU device from Dawn, or `{ reason }` when none can be had. Requests the adapter's storage
  * buffer limits (the MSM needs 6 storage buffers per stage and large bindings).
  */
-export async function requestNodeGpuDevice(): Promise<NodeGpuDevice | { reason: string }> {
-  if (spare) {
+export async function requestNodeGpuDevice(
+  only = process.env.NOVANET_WEBGPU_BACKEND,
+): Promise<NodeGpuDevice | { reason: string }> {
+  if (spare && (!only || spare.adapter.endsWith(`(Dawn ${only})`))) {
     const s = spare;
     spare = undefined;
     return s;
   }
   const { dawn, reason } = await loadDawn();
   if (!dawn) return { reason: reason ?? 'the npm package "webgpu" is not installed' };
-  const only = process.env.NOVANET_WEBGPU_BACKEND;
   const tries: { backend: string; flags: string[]; request: GPURequestAdapterOptions }[] = [
     { backend: "default", flags: [], request: { powerPreference: "high-performance" } as GPURequestAdapterOptions },
     {
@@ -110,11 +111,25 @@ export async function webGpuUnavailableReason(): Promise<string | undefined> {
 }
 
 /**
+ * The adapter Dawn would give (its description), or `{ reason }`; like {@link webGpuUnavailableReason}
+ * the device found is kept for the next request. Used to key a cached calibration (gpu/startup.ts).
+ * `only`: one of Dawn's backends (`default` = Vulkan/Metal/D3D12, where hardware adapters are).
+ */
+export async function probeNodeGpu(only?: "default" | "opengles"): Promise<{ adapter: string } | { reason: string }> {
+  const got = await requestNodeGpuDevice(only ?? process.env.NOVANET_WEBGPU_BACKEND);
+  if ("reason" in got) return got;
+  spare = got;
+  return { adapter: got.adapter };
+}
+
+/**
  * The WebGPU MSM backend on the first adapter Dawn offers. Throws {@link WebGpuUnavailableError} when
  * there is none (the error's details say what was tried).
  */
 export async function createWebGpuBackend(options: WebGpuMsmOptions = {}): Promise<WebGpuMsmBackend> {
   const got = await requestNodeGpuDevice();
   if ("reason" in got) throw new WebGpuUnavailableError("no WebGPU device is available", { details: got.reason });
-  return createWebGpuMsm(got.device, { adapter: got.adapter, ...options });
+  // NOVANET_WEBGPU_GLV=1: GLV on (off by default, see WebGpuMsmOptions.glv).
+  const glv = process.env.NOVANET_WEBGPU_GLV === "1";
+  return createWebGpuMsm(got.device, { adapter: got.adapter, glv, ...options });
 }

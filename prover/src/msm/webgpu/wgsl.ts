@@ -3,8 +3,8 @@
  * sixteen 16-bit limbs (one per `u32`, so that a limb product and two carries fit in 32 bits; R = 2^256,
  * the same Montgomery form as the LEM bytes of the SRS, so bases are uploaded as they are), Jacobian
  * points, and three kernels:
- * - `chunks`: each thread sums one run of ≤ L bucket entries (affine bases, sign bit = negate) into a
- *   Jacobian point (mixed addition; bases at infinity are skipped; equal points fall back to doubling);
+ * - `chunks`: each thread sums one run of ≤ L bucket entries (affine bases; bit 31 of an entry = negate,
+ *   bit 30 = take φ(P) = (β·x, y), the GLV endomorphism) into a Jacobian point (mixed addition; bases at infinity are skipped; equal points fall back to doubling);
  * - `reduce`: each thread sums one run of ≤ L Jacobian points (a level of the per-bucket tree);
  * - `segments`: each thread walks one segment of one window's buckets from the top and returns the
  *   segment's weighted sum Σ (k−lo+1)·B_k and plain sum Σ B_k (the host finishes the windows).
@@ -12,6 +12,9 @@
  * At most 6 storage buffers per stage (WebGPU's compatibility mode guarantees 4 and most adapters give 8).
  */
 import { Q } from "../../curve/bn254.js";
+
+/** β: the cube root of unity in F_q with φ(x, y) = (β·x, y) = λ·(x, y) for msm.ts's λ (checked in tests). */
+export const GLV_BETA = 0x30644e72e131a0295e6dd9e7e0acccb0c28f069fbb966e3de4bd44e5607cfd48n;
 
 function limbs16(v: bigint): number[] {
   const out: number[] = [];
@@ -259,6 +262,7 @@ const CHUNKS = `${COMMON}
 @group(0) @binding(4) var<storage, read> dests: array<u32>;
 @group(0) @binding(5) var<storage, read_write> pout: array<u32>;
 @group(0) @binding(6) var<uniform> params: Params;
+const BETA_M: Fe = ${arr((GLV_BETA << 256n) % Q)};
 ${STORE_JAC}
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -267,10 +271,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var acc = jac_inf();
   for (var e = starts[c]; e < starts[c + 1u]; e++) {
     let ent = entries[e];
-    let i = ent & 0x7fffffffu;
+    let i = ent & 0x3fffffffu;
     var w: array<u32, 8>;
     for (var k = 0u; k < WORDS; k++) { w[k] = px[8u * i + k]; }
-    let x = unpack8(w);
+    var x = unpack8(w);
+    // GLV: bit 30 asks for φ(P) = (β·x, y) = λ·P instead of P.
+    if (((ent >> 30u) & 1u) != 0u) { x = fe_mul(x, BETA_M); }
     for (var k = 0u; k < WORDS; k++) { w[k] = py[8u * i + k]; }
     var y = unpack8(w);
     if (is_zero(x) && is_zero(y)) { continue; }
