@@ -145,7 +145,11 @@ export async function prepareProving(opts: ProvingOptions): Promise<ProvingSetup
         details: choice,
       });
     }
-    if (choice !== (process.env.NOVANET_MSM ?? "") || adoptedGpu) {
+    // The process default may already exist (made before this call, e.g. by an earlier proof in the
+    // same process): replace it unless it is already the backend chosen.
+    const made = (await defaultMsmBackend().catch(() => undefined))?.name ?? "";
+    const wanted = choice === "webgpu" ? /^webgpu/ : new RegExp(`^cpu-${choice}$`);
+    if (choice !== (process.env.NOVANET_MSM ?? "") || adoptedGpu || !wanted.test(made)) {
       setDefaultMsmBackend(await createSelectedMsmBackend(choice));
       adoptedGpu = false;
     }
