@@ -148,7 +148,7 @@ export async function prepareProving(opts: ProvingOptions): Promise<ProvingSetup
     // The process default may already exist (made before this call, e.g. by an earlier proof in the
     // same process): replace it unless it is already the backend chosen.
     const made = (await defaultMsmBackend().catch(() => undefined))?.name ?? "";
-    const wanted = choice === "webgpu" ? /^webgpu/ : new RegExp(`^cpu-${choice}$`);
+    const wanted = choice === "webgpu" ? /^webgpu/ : new RegExp(`^cpu-${choice}`);
     if (choice !== (process.env.NOVANET_MSM ?? "") || adoptedGpu || !wanted.test(made)) {
       setDefaultMsmBackend(await createSelectedMsmBackend(choice));
       adoptedGpu = false;
