@@ -530,7 +530,8 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
     function _reward(JobData storage j, uint256 units) internal view returns (uint256) {
         uint256 n = j.nLeaves;
         Weights memory w = _weightsOf[j.paramsId];
-        uint256 total = (n * w.leaf + (n - 1) * w.fold) * _circ(j).constraints + _decisionUnits(j);
+        CircuitData storage c = _circ(j);
+        uint256 total = (n * w.leaf + (n - 1) * w.fold) * c.constraints + uint256(w.decision) * c.deciderConstraints;
         return Math.mulDiv(j.fee, units, total);
     }
 
