@@ -96,12 +96,8 @@ abstract contract RewardSplitter is IRewardSplitter, Ownable, ReentrancyGuard {
         virtual
         returns (address worker, address token, uint256 amount);
 
-    /// @notice Bound of each work weight (a ratio of at most 10⁶ between two kinds of work).
-    uint64 public constant MAX_WEIGHT = 1e6;
-
     function _setWeights(Weights memory w) internal {
         if (w.leaf == 0 || w.fold == 0 || w.decision == 0) revert RewardSplitterInvalidWeights();
-        if (w.leaf > MAX_WEIGHT || w.fold > MAX_WEIGHT || w.decision > MAX_WEIGHT) revert RewardSplitterInvalidWeights();
         weights = w;
         emit WeightsSet(w.leaf, w.fold, w.decision);
     }

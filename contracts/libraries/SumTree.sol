@@ -25,7 +25,7 @@ library SumTree {
 
     struct Tree {
         uint256 size;
-        uint256 cap;
+        uint256 cap; // capacity | block it was reached << 128 (one read for a draw)
         mapping(uint256 => uint256) node; // 0: the total; 1..cap: Fenwick nodes (current word)
         mapping(uint256 => mapping(uint256 => uint256)) hist; // node => k => older word
         mapping(uint256 => uint256) capSince; // capacity => block it was reached
@@ -36,11 +36,11 @@ library SumTree {
     function push(Tree storage t, address who) internal returns (uint256 index) {
         index = t.size + 1;
         t.size = index;
-        uint256 cap = t.cap;
+        uint256 cap = uint128(t.cap);
         if (index > cap) {
             cap = cap == 0 ? 1 : cap * 2;
             _write(t, cap, valueAt(t, 0, block.number));
-            t.cap = cap;
+            t.cap = cap | (block.number << 128);
             t.capSince[cap] = block.number;
         }
         t.owner[index] = who;
@@ -48,7 +48,7 @@ library SumTree {
 
     /// @notice Adds `amount` to slot `index`'s weight.
     function add(Tree storage t, uint256 index, uint256 amount) internal {
-        uint256 cap = t.cap;
+        uint256 cap = uint128(t.cap);
         for (uint256 i = index; i <= cap; i += i & (~i + 1)) {
             _write(t, i, _current(t, i) + amount);
         }
@@ -57,7 +57,7 @@ library SumTree {
 
     /// @notice Subtracts `amount` from slot `index`'s weight (which must be at least `amount`).
     function sub(Tree storage t, uint256 index, uint256 amount) internal {
-        uint256 cap = t.cap;
+        uint256 cap = uint128(t.cap);
         for (uint256 i = index; i <= cap; i += i & (~i + 1)) {
             _write(t, i, _current(t, i) - amount);
         }
@@ -73,8 +73,12 @@ library SumTree {
     ///         end of block `b` (requires `value < totalAt(b)`): slot `i` is returned with probability
     ///         weight_b(i)/total_b for uniform `value`.
     function findAt(Tree storage t, uint256 value, uint256 b) internal view returns (address) {
-        uint256 cap = t.cap;
-        while (cap != 0 && t.capSince[cap] > b) cap >>= 1;
+        uint256 word = t.cap;
+        uint256 cap = uint128(word);
+        if (word >> 128 > b) {
+            cap >>= 1;
+            while (cap != 0 && t.capSince[cap] > b) cap >>= 1;
+        }
         uint256 pos = 0;
         for (uint256 step = cap; step > 0; step >>= 1) {
             uint256 next = pos + step;

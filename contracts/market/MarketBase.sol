@@ -32,6 +32,8 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
     /// @dev Where burned slashes are credited (never claimable by anyone).
     address internal constant BURN = 0x000000000000000000000000000000000000dEaD;
     uint256 internal constant MAX_LEAVES = 1 << 16;
+    /// @dev Bound of each work weight (a ratio of at most 10⁶ between two kinds of work).
+    uint256 internal constant MAX_WEIGHT = 1e6;
     /// @dev The liveness bond and the dispute slash are at most this many minimum stakes.
     uint256 internal constant MAX_SLASH_STAKES = 10;
 
@@ -344,12 +346,15 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
 
     /// @dev Bounds every field (`minStake`: the registry's): windows, durations and shares within fixed ranges; the
     ///      liveness bond and the dispute slash at most {MAX_SLASH_STAKES} minimum stakes (a prover's exposure per
-    ///      missed window or lost dispute is bounded by what it staked to be drawn); the dispute bond at most the slash.
+    ///      missed window or lost dispute is bounded by what it staked to be drawn); the dispute bond at most the slash;
+    ///      the work weights in force (which the set takes) in [1, {MAX_WEIGHT}].
     function _setParams(Params memory p, uint256 minStake) internal {
         if (
             p.livenessBond == 0 || p.livenessBond > MAX_SLASH_STAKES * minStake
                 || p.disputeSlash > MAX_SLASH_STAKES * minStake
         ) revert MarketInvalidParams();
+        Weights memory w = weights;
+        if (w.leaf > MAX_WEIGHT || w.fold > MAX_WEIGHT || w.decision > MAX_WEIGHT) revert RewardSplitterInvalidWeights();
         if (
             p.window < 60 || p.window > 7 days || p.disputeWindow < 60 || p.disputeWindow > 7 days
                 || p.maxJobDuration < p.window * 4 || p.maxJobDuration > 90 days || p.burnBps < 5000
@@ -531,7 +536,8 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
     function _reward(JobData storage j, uint256 units) internal view returns (uint256) {
         uint256 n = j.nLeaves;
         Weights memory w = _weightsOf[j.paramsId];
-        uint256 total = (n * w.leaf + (n - 1) * w.fold) * _circ(j).constraints + _decisionUnits(j);
+        CircuitData storage c = _circ(j);
+        uint256 total = (n * w.leaf + (n - 1) * w.fold) * c.constraints + uint256(w.decision) * c.deciderConstraints;
         return Math.mulDiv(j.fee, units, total);
     }
 

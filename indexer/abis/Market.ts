@@ -537,13 +537,6 @@ export const MarketAbi = [
     type: "function",
   },
   {
-    inputs: [],
-    name: "MAX_WEIGHT",
-    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
     inputs: [
       { internalType: "uint256", name: "", type: "uint256" },
       { internalType: "uint256", name: "", type: "uint256" },

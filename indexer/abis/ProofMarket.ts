@@ -563,13 +563,6 @@ export const ProofMarketAbi = [
     type: "function",
   },
   {
-    inputs: [],
-    name: "MAX_WEIGHT",
-    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
     inputs: [
       { internalType: "uint256", name: "jobId", type: "uint256" },
       { internalType: "uint256", name: "nodeId", type: "uint256" },

@@ -92,13 +92,6 @@ export const RewardSplitterAbi = [
     type: "event",
   },
   {
-    inputs: [],
-    name: "MAX_WEIGHT",
-    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
     inputs: [{ internalType: "address", name: "token", type: "address" }],
     name: "claim",
     outputs: [],

@@ -314,6 +314,17 @@ describe("ProverRegistry: snapshots (sampleAt)", function () {
     assert.equal(await reg.read.sampleAt([2n * MIN, 1n, b]), q);
   });
 
+  it("a stake that does not fit a tree node (2^192) is refused with a typed error, nothing changed", async () => {
+    const { reg, token, provers } = await fixture();
+    const [p] = provers;
+    await reg.write.register(["0x12", 1n << 12n, false], { account: p });
+    await token.write.mint([p, 1n << 193n]);
+    await reg.write.stake([MIN], { account: p });
+    await revertsWith(reg.write.stake([(1n << 192n) - MIN], { account: p }), "SumTreeOverflow");
+    assert.equal((await reg.read.proverInfo([p])).stake, MIN);
+    assert.equal(await reg.read.eligibleWeight([1n]), MIN);
+  });
+
   it("the unbonding delay and the minimum stake are bounded", async () => {
     const { reg, token, owner, viem } = await fixture();
     await revertsWith(reg.write.setUnbondingDelay([3599n]), "ProverRegistryInvalidParameter");
