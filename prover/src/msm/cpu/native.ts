@@ -35,7 +35,16 @@ export type NativeMsmAddon = {
    */
   msmBases?(bases: NativeBasesHandle, scalars: Uint8Array, threads?: number): Promise<Uint8Array>;
   msmBasesSync?(bases: NativeBasesHandle, scalars: Uint8Array, threads?: number): Uint8Array;
+  /** What a handle holds: its points and its table of precomputed multiples (0 points until built). */
+  basesInfo?(bases: NativeBasesHandle): NativeBasesInfo;
 };
+
+/**
+ * A prepared-bases handle's contents. The table (`tableBytes`, covering the first `tablePoints` bases,
+ * `tableWindow`-bit windows) is built after the handle has served `NOVANET_MSM_TABLE_AFTER` MSMs
+ * (default 64) and capped at `NOVANET_MSM_TABLE_MB` MiB (default 384); docs/msm.md.
+ */
+export type NativeBasesInfo = { points: number; tablePoints: number; tableWindow: number; tableBytes: number };
 
 /** An addon handle to prepared bases (freed with the handle by the garbage collector). */
 export type NativeBasesHandle = { readonly __nativeBases: unique symbol };
@@ -152,4 +161,14 @@ function preparedBases(bases: Uint8Array, create: (p: Uint8Array) => NativeBases
     prepared.set(bases, h);
   }
   return h;
+}
+
+/**
+ * The native handle prepared for a fixed-bases buffer by `msmFixed` (undefined if that buffer was never
+ * used, or the addon predates `basesInfo`): how many bases and how much table memory it holds.
+ */
+export function fixedBasesInfo(bases: Uint8Array): NativeBasesInfo | undefined {
+  const h = prepared.get(bases);
+  const addon = loadNativeMsm();
+  return h && addon?.basesInfo ? addon.basesInfo(h) : undefined;
 }
