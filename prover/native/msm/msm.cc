@@ -32,7 +32,7 @@
 #include <thread>
 #include <vector>
 
-#include "mont_asm.h"
+#include "field.h"
 
 bool novanetRegisterKernels(napi_env env, napi_value exports);  // kernels.cc
 bool novanetRegisterNtt(napi_env env, napi_value exports);  // ntt.cc
@@ -40,64 +40,15 @@ bool novanetRegisterFixedBase(napi_env env, napi_value exports);  // fixedbase.c
 
 namespace {
 
-typedef unsigned __int128 u128;
+using novanet::u128;
 
 // ---------------------------------------------------------------- F_q (Montgomery, R = 2^256) ----
-struct Fq {
-  uint64_t v[4];
-};
-
-constexpr uint64_t Q[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0xb85045b68181585dULL,
-                           0x30644e72e131a029ULL};
-constexpr uint64_t QINV = 0x87d20782e4866389ULL;  // -q^{-1} mod 2^64
+// add, sub, mul, reduceOnce, isZero, eq: field.h (shared with the other files of the addon).
+using Fq = novanet::Elem<novanet::ModQ>;
 constexpr Fq ONE = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}};
 constexpr Fq ZERO = {{0, 0, 0, 0}};
 
-inline bool isZero(const Fq& a) { return (a.v[0] | a.v[1] | a.v[2] | a.v[3]) == 0; }
-inline bool eq(const Fq& a, const Fq& b) {
-  return ((a.v[0] ^ b.v[0]) | (a.v[1] ^ b.v[1]) | (a.v[2] ^ b.v[2]) | (a.v[3] ^ b.v[3])) == 0;
-}
-
-#define FQ_INLINE __attribute__((always_inline)) inline
-
-// r = t - q if t >= q, else t (t < 2q < 2^256); branch-free (the branch would be unpredictable).
-FQ_INLINE void reduceOnce(const uint64_t t[4], Fq& r) {
-  unsigned long long s0, s1, s2, s3;
-  unsigned char b = _subborrow_u64(0, t[0], Q[0], &s0);
-  b = _subborrow_u64(b, t[1], Q[1], &s1);
-  b = _subborrow_u64(b, t[2], Q[2], &s2);
-  b = _subborrow_u64(b, t[3], Q[3], &s3);
-  const uint64_t keep = 0 - (uint64_t)b;  // all ones: t < q, keep t
-  r.v[0] = s0 ^ ((t[0] ^ s0) & keep);
-  r.v[1] = s1 ^ ((t[1] ^ s1) & keep);
-  r.v[2] = s2 ^ ((t[2] ^ s2) & keep);
-  r.v[3] = s3 ^ ((t[3] ^ s3) & keep);
-}
-
-FQ_INLINE void add(Fq& r, const Fq& a, const Fq& b) {
-  unsigned long long t0, t1, t2, t3;
-  unsigned char c = _addcarry_u64(0, a.v[0], b.v[0], &t0);
-  c = _addcarry_u64(c, a.v[1], b.v[1], &t1);
-  c = _addcarry_u64(c, a.v[2], b.v[2], &t2);
-  _addcarry_u64(c, a.v[3], b.v[3], &t3);  // no carry out: a + b < 2q < 2^255
-  const uint64_t t[4] = {t0, t1, t2, t3};
-  reduceOnce(t, r);
-}
-
-FQ_INLINE void sub(Fq& r, const Fq& a, const Fq& b) {
-  unsigned long long t0, t1, t2, t3;
-  unsigned char bw = _subborrow_u64(0, a.v[0], b.v[0], &t0);
-  bw = _subborrow_u64(bw, a.v[1], b.v[1], &t1);
-  bw = _subborrow_u64(bw, a.v[2], b.v[2], &t2);
-  bw = _subborrow_u64(bw, a.v[3], b.v[3], &t3);
-  const uint64_t m = 0 - (uint64_t)bw;  // add q back on borrow
-  unsigned long long u0, u1, u2, u3;
-  unsigned char c = _addcarry_u64(0, t0, Q[0] & m, &u0);
-  c = _addcarry_u64(c, t1, Q[1] & m, &u1);
-  c = _addcarry_u64(c, t2, Q[2] & m, &u2);
-  _addcarry_u64(c, t3, Q[3] & m, &u3);
-  r.v[0] = u0, r.v[1] = u1, r.v[2] = u2, r.v[3] = u3;
-}
+#define FQ_INLINE NV_INLINE
 
 FQ_INLINE void neg(Fq& r, const Fq& a) {
   if (isZero(a)) {
@@ -107,60 +58,10 @@ FQ_INLINE void neg(Fq& r, const Fq& a) {
   sub(r, ZERO, a);
 }
 
-// Portable Montgomery product a·b·2^-256 mod q (inputs < q, output < q).
-FQ_INLINE void mulPortable(Fq& r, const Fq& a, const Fq& b) {
-  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-  for (int i = 0; i < 4; i++) {
-    const uint64_t bi = b.v[i];
-    u128 A = (u128)a.v[0] * bi + t0;
-    t0 = (uint64_t)A;
-    const uint64_t m = t0 * QINV;
-    u128 C = (u128)m * Q[0] + t0;
-    // j = 1
-    A = (u128)a.v[1] * bi + t1 + (uint64_t)(A >> 64);
-    C = (u128)m * Q[1] + (uint64_t)A + (uint64_t)(C >> 64);
-    t0 = (uint64_t)C;
-    // j = 2
-    A = (u128)a.v[2] * bi + t2 + (uint64_t)(A >> 64);
-    C = (u128)m * Q[2] + (uint64_t)A + (uint64_t)(C >> 64);
-    t1 = (uint64_t)C;
-    // j = 3
-    A = (u128)a.v[3] * bi + t3 + (uint64_t)(A >> 64);
-    C = (u128)m * Q[3] + (uint64_t)A + (uint64_t)(C >> 64);
-    t2 = (uint64_t)C;
-    t3 = (uint64_t)(C >> 64) + (uint64_t)(A >> 64);
-  }
-  uint64_t t[4] = {t0, t1, t2, t3};
-  reduceOnce(t, r);
-}
-
-// Montgomery product a·b·2^-256 mod q (inputs < q, output < q): the ADX assembly of mont_asm.h where
-// the build enables ADX and BMI2 (x86-64-v3 and later), else portable CIOS with 128-bit products (the
-// "no final carry" variant, valid because q's top limb is < 2^62).
-FQ_INLINE void mul(Fq& r, const Fq& a, const Fq& b) {
-#if defined(__ADX__) && defined(__BMI2__) && !defined(NOVANET_PORTABLE_MUL)
-  uint64_t t[4];
-  NOVANET_MONT_MUL_ASM(t, a.v, b.v, Q, QINV);
-  reduceOnce(t, r);
-#else
-  mulPortable(r, a, b);
-#endif
-}
-
 FQ_INLINE void sqr(Fq& r, const Fq& a) { mul(r, a, a); }
 
 // a^(q-2): the inverse of a nonzero element (used once per MSM, so plain square-and-multiply).
-Fq inverse(const Fq& a) {
-  uint64_t e[4] = {Q[0] - 2, Q[1], Q[2], Q[3]};
-  Fq r = ONE;
-  for (int i = 3; i >= 0; i--) {
-    for (int b = 63; b >= 0; b--) {
-      sqr(r, r);
-      if ((e[i] >> b) & 1) mul(r, r, a);
-    }
-  }
-  return r;
-}
+Fq inverse(const Fq& a) { return novanet::inverse(a, ONE); }
 
 Fq fromMont(const Fq& a) {
   Fq one = {{1, 0, 0, 0}};
@@ -1282,15 +1183,7 @@ struct AsyncCtx {
     }                                                         \
   } while (0)
 
-unsigned defaultThreads() {
-  const char* e = std::getenv("NOVANET_MSM_THREADS");
-  if (e && *e) {
-    long v = std::strtol(e, nullptr, 10);
-    if (v >= 1 && v <= 256) return (unsigned)v;
-  }
-  unsigned h = std::thread::hardware_concurrency();
-  return h ? h : 1;
-}
+unsigned defaultThreads() { return novanet::envThreads(); }
 
 // Reads a Uint8Array argument; false (with a pending TypeError) if it is not one.
 bool bytesArg(napi_env env, napi_value v, const char* name, const uint8_t** data, size_t* len) {
