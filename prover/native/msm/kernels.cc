@@ -9,7 +9,7 @@
 // Exports (synchronous; work split over std::thread workers for long vectors):
 //   frSpmv(rowPtr: Uint32Array, cols: Uint32Array, valsMont: Uint8Array, z: Uint8Array) → Uint8Array
 //       sparse matrix × vector; valsMont holds each coefficient times R mod p (a coefficient of 1 is a
-//       plain addition);
+//       plain addition, −1 a subtraction);
 //   frCrossTerm(A1, B1, C1, u1, A2, B2, C2, u2) → T = A1∘B2 + A2∘B1 − u1·C2 − u2·C1;
 //   frAxpy(a, r, b) → a + r·b;  frFold3(a, r, t, s, b) → a + r·t + s·b;
 //   frRelaxedFirstFailure(Az, Bz, Cz, u, E | null) → first i with Az_i·Bz_i ≠ u·Cz_i + E_i, or −1;
@@ -43,6 +43,10 @@ constexpr Fr ONE_MONT = {{0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea3
 constexpr Fr R2 = {{0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL,
                     0x0216d0b17f4e44a5ULL}};  // R^2 mod p
 constexpr Fr ZERO = {{0, 0, 0, 0}};
+// (p − 1)·R mod p = p − (R mod p): the coefficient −1 (a third of the non-zeros of a SHA-256 step's A
+// and C), a subtraction instead of a product.
+constexpr Fr NEG_ONE_MONT = {{0x974bc177a0000006ULL, 0xf13771b2da58a367ULL, 0x51e1a2470908122eULL,
+                              0x2259d6b14729c0faULL}};
 
 #define FR_INLINE NV_INLINE
 
@@ -215,6 +219,8 @@ napi_value Spmv(napi_env env, napi_callback_info info) {
         const Fr c = load(vp + 32 * (size_t)k);
         if (eq(c, ONE_MONT)) {
           add(acc, acc, zv);
+        } else if (eq(c, NEG_ONE_MONT)) {
+          sub(acc, acc, zv);
         } else {
           Fr t;
           mul(t, c, zv);
