@@ -8,16 +8,19 @@
 // all zeros for the identity.
 //
 // Also createBases(points) → a handle holding the points with φ(P) beside each (prepared once, for fixed
-// bases such as the SRS), and msmBases(handle, scalars) over a prefix of them (32-byte canonical scalars).
+// bases such as the SRS), msmBases(handle, scalars) over a prefix of them (32-byte canonical scalars),
+// and basesInfo(handle) → { points, tablePoints, tableWindow, tableBytes }.
 //
 // Method: scalars are partitioned by bit length — 0 is skipped, 1 is one addition, up to 64 bits go to a
 // Pippenger over 64-bit digits, wider ones are split by the GLV endomorphism φ(x, y) = (β·x, y) = λ·P
 // into two 128-bit halves (half the windows). Pippenger: signed c-bit digits (2^(c-1) buckets per
 // window), buckets in XYZZ coordinates filled with mixed (XYZZ + affine) additions — or, opt-in with
 // NOVANET_MSM_BATCH, affine buckets filled in batches sharing one inversion — running-sum bucket
-// reduction, windows combined by doubling. Field: 4×64-bit limbs, Montgomery multiplication (CIOS; in
-// MULX/ADCX/ADOX assembly where the build has ADX and BMI2, mont_asm.h). Work is split into (window,
-// point range) tasks over std::thread workers. Variable time: the work depends on the scalars.
+// reduction, windows combined by doubling. Fixed bases may also carry a table of precomputed window
+// multiples 2^(c·w)·P (see Bases): all windows then share one bucket set. Field: field.h (4×64-bit
+// limbs, Montgomery multiplication, CIOS in MULX/ADCX/ADOX assembly where the build has ADX and BMI2).
+// Work is split into (window, point range) tasks over std::thread workers. Variable time: the work
+// depends on the scalars.
 #include <node_api.h>
 #include <x86intrin.h>
 
@@ -315,6 +318,9 @@ struct Bases {
   unsigned tableAfter = 64, tableCapMb = 384, tableWindow = 0;
   std::atomic<unsigned> uses{0};
   std::once_flag tableOnce;
+  // Set (release) once tbl, tc, tw, tblPts are final: an MSM that did not wait for the build (fewer
+  // uses than tableAfter) or basesInfo reads them only after seeing it (acquire).
+  std::atomic<bool> tableReady{false};
   std::vector<Affine> tbl;
   unsigned tc = 0, tw = 0;
   size_t tblPts = 0;
@@ -847,6 +853,7 @@ void buildTable(Bases& B, unsigned threads) {
   for (auto& th : ts) th.join();
   B.tbl.swap(tbl);
   B.tc = c, B.tw = tw, B.tblPts = K;
+  B.tableReady.store(true, std::memory_order_release);
 }
 
 // Signed c-bit digits of a magnitude of `limbs` limbs over `W` windows, the sign folded in.
@@ -960,7 +967,7 @@ Xyzz runTable(const Bases& B, const Entries* const* cls, int ncls, unsigned thre
 // Whether the table path is expected to beat the windowed one for these entries (NOVANET_MSM_TABLE:
 // 0 never, 1 always when a table exists; unset: this estimate, in multiplications per thread).
 bool tableWorthIt(const Bases& B, size_t nSmall, size_t nBig, unsigned threads) {
-  if (B.tbl.empty()) return false;
+  if (!B.tableReady.load(std::memory_order_acquire) || B.tbl.empty()) return false;
   const int mode = envInt("NOVANET_MSM_TABLE", 0, 1, -1);
   if (mode >= 0) return mode == 1;
   const double T = std::max(1u, threads);
@@ -1460,7 +1467,9 @@ napi_value BasesInfo(napi_env env, napi_callback_info info) {
   const Bases& B = *static_cast<const BasesBox*>(data)->bases;
   napi_value obj, v;
   NAPI_CALL(env, napi_create_object(env, &obj));
-  const double vals[4] = {(double)B.n, (double)B.tblPts, (double)B.tc, (double)(B.tbl.size() * sizeof(Affine))};
+  const bool ready = B.tableReady.load(std::memory_order_acquire);
+  const double vals[4] = {(double)B.n, ready ? (double)B.tblPts : 0.0, ready ? (double)B.tc : 0.0,
+                          ready ? (double)(B.tbl.size() * sizeof(Affine)) : 0.0};
   const char* names[4] = {"points", "tablePoints", "tableWindow", "tableBytes"};
   for (int i = 0; i < 4; i++) {
     NAPI_CALL(env, napi_create_double(env, vals[i], &v));
