@@ -5,8 +5,9 @@
  * For each size n = 2^k: n random-looking affine points (a·b^i·G) and, per `--kinds`, n uniform scalars
  * in F_p or witness-like ones (70 % bits, 20 % 32-bit words, 10 % uniform: a SHA-256 step's witness);
  * one warm-up per backend, then `reps` rounds (1 at 2^20) that alternate ffjavascript, the native `msm`
- * (points passed per call) and the native fixed-base `msmFixed` (points prepared once, as the SRS is),
- * so that a change in the shared machine's load hits all alike; every number is the median,
+ * (points passed per call), the native fixed-base `msmFixed` (points prepared once, as the SRS is) and
+ * `msmFixed` over bases that also carry their table of precomputed window multiples (docs/msm.md; built
+ * untimed before the rounds, its build time and size reported), so that a change in the shared machine's load hits all alike; every number is the median,
  * ratio = ffjavascript / native. All results are checked equal. Writes bench/results/msm.json. Needs
  * `scripts/build-native.sh` first.
  */
@@ -18,7 +19,7 @@ import { buildBn128 } from "ffjavascript";
 import { P } from "../../prover/src/field/fr.js";
 import { scalarsToLe } from "../../prover/src/msm/backend.js";
 import { createFfjavascriptBackend } from "../../prover/src/msm/cpu/ffjavascript.js";
-import { createNativeBackend } from "../../prover/src/msm/cpu/native.js";
+import { createNativeBackend, fixedBasesInfo } from "../../prover/src/msm/cpu/native.js";
 import { geometricLemPoints } from "../../test/helpers/msm.js";
 
 type Kind = "uniform" | "witness";
@@ -29,8 +30,14 @@ type Row = {
   ffjavascriptMs: number;
   nativeMs: number;
   nativeFixedMs: number;
+  nativeTableMs: number;
   ratio: number;
   ratioFixed: number;
+  ratioTable: number;
+  tableBuildMs: number;
+  tableBytes: number;
+  tableWindow: number;
+  load: number;
 };
 
 const log = (e: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ bench: "msm", ...e })}\n`);
@@ -85,12 +92,24 @@ async function main(): Promise<void> {
       const a = await ff.msm(points, le);
       const b = await native.msm(points, le);
       const c = await fixed(points, le);
-      if (a.x !== b.x || a.y !== b.y || a.x !== c.x || a.y !== c.y) {
+      // The same bases in a second buffer whose handle builds its table at its first MSM (timed once).
+      const tablePoints = new Uint8Array(points);
+      process.env.NOVANET_MSM_TABLE_AFTER = "0";
+      let t0 = performance.now();
+      const d = await fixed(tablePoints, le);
+      const tableBuildMs = performance.now() - t0;
+      delete process.env.NOVANET_MSM_TABLE_AFTER;
+      const info = fixedBasesInfo(tablePoints);
+      if (a.x !== b.x || a.y !== b.y || a.x !== c.x || a.y !== c.y || a.x !== d.x || a.y !== d.y) {
         throw new Error(`native and ffjavascript MSMs differ at 2^${k} (${kind})`);
       }
+      t0 = performance.now();
+      await fixed(tablePoints, le);
+      const tableMsmMs = performance.now() - t0;
       const ffMs: number[] = [];
       const nativeMs: number[] = [];
       const fixedMs: number[] = [];
+      const tableMs: number[] = [];
       for (let r = 0; r < reps; r++) {
         let t = performance.now();
         await ff.msm(points, le);
@@ -101,6 +120,9 @@ async function main(): Promise<void> {
         t = performance.now();
         await fixed(points, le);
         fixedMs.push(performance.now() - t);
+        t = performance.now();
+        await fixed(tablePoints, le);
+        tableMs.push(performance.now() - t);
       }
       const row: Row = {
         log2: k,
@@ -111,14 +133,33 @@ async function main(): Promise<void> {
         nativeFixedMs: Math.round(median(fixedMs) * 10) / 10,
         ratio: Math.round((median(ffMs) / median(nativeMs)) * 100) / 100,
         ratioFixed: Math.round((median(ffMs) / median(fixedMs)) * 100) / 100,
+        nativeTableMs: Math.round(median(tableMs) * 10) / 10,
+        ratioTable: Math.round((median(ffMs) / median(tableMs)) * 100) / 100,
+        // The first MSM on the table's handle, less one MSM with the table: the build.
+        tableBuildMs: Math.round(tableBuildMs - tableMsmMs),
+        tableBytes: info?.tableBytes ?? 0,
+        tableWindow: info?.tableWindow ?? 0,
+        load: Math.round(loadavg()[0] * 10) / 10,
       };
       rows.push(row);
-      log({ ...row, ffjavascriptRuns: ffMs, nativeRuns: nativeMs, fixedRuns: fixedMs, load: loadavg()[0] });
+      log({ ...row, ffjavascriptRuns: ffMs, nativeRuns: nativeMs, fixedRuns: fixedMs, tableRuns: tableMs });
     }
   }
   await ff.terminate();
 
-  const head = ["points", "scalars", "ffjavascript ms", "native ms", "ratio", "native fixed-base ms", "ratio"];
+  const head = [
+    "points",
+    "scalars",
+    "ffjavascript ms",
+    "native ms",
+    "ratio",
+    "native fixed-base ms",
+    "ratio",
+    "fixed + table ms",
+    "ratio",
+    "table (build ms, MiB, c)",
+    "load",
+  ];
   const lines = rows.map((r) => [
     `2^${r.log2}`,
     r.scalars,
@@ -127,6 +168,10 @@ async function main(): Promise<void> {
     `${r.ratio.toFixed(2)}×`,
     r.nativeFixedMs.toFixed(1),
     `${r.ratioFixed.toFixed(2)}×`,
+    r.nativeTableMs.toFixed(1),
+    `${r.ratioTable.toFixed(2)}×`,
+    `${r.tableBuildMs}, ${(r.tableBytes / 2 ** 20).toFixed(0)}, ${r.tableWindow}`,
+    r.load.toFixed(1),
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...lines.map((l) => l[j].length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, j) => c.padStart(widths[j])).join(" | ")} |`;
@@ -137,7 +182,10 @@ async function main(): Promise<void> {
     `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
     ...lines.map(fmt),
     `target: native ≥ 6× ffjavascript at 2^16 and 2^18 (uniform scalars) — ${target
-      .map((r) => `2^${r.log2}: ${Math.max(r.ratio, r.ratioFixed) >= 6 ? "met" : "NOT met"}`)
+      .map(
+        (r) =>
+          `2^${r.log2}: plain ${r.ratio >= 6 ? "met" : "NOT met"}, fixed ${r.ratioFixed >= 6 ? "met" : "NOT met"}, table ${r.ratioTable >= 6 ? "met" : "NOT met"}`,
+      )
       .join(", ")}`,
   ];
   process.stdout.write(`${out.join("\n")}\n`);

@@ -25,103 +25,35 @@
 #include <thread>
 #include <vector>
 
+#include "field.h"
+
 namespace fbk {
 
-typedef unsigned __int128 u128;
-
-struct Fq {
-  uint64_t v[4];
-};
-
-constexpr uint64_t Q[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0xb85045b68181585dULL,
-                           0x30644e72e131a029ULL};
-constexpr uint64_t QINV = 0x87d20782e4866389ULL;  // -q^{-1} mod 2^64
+// The field arithmetic is field.h's (shared with the other files of the addon); the value-returning
+// forms below are what the group code here is written with.
+using Fq = novanet::Elem<novanet::ModQ>;
 constexpr Fq ONE = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL,
                      0x0e0a77c19a07df2fULL}};  // R mod q (Montgomery 1)
 constexpr Fq ZERO = {{0, 0, 0, 0}};
 
-#define FB_INLINE __attribute__((always_inline)) inline
-
-FB_INLINE bool isZero(const Fq& a) { return (a.v[0] | a.v[1] | a.v[2] | a.v[3]) == 0; }
-
-FB_INLINE void reduceOnce(const uint64_t t[4], Fq& r) {
-  unsigned long long s0, s1, s2, s3;
-  unsigned char b = _subborrow_u64(0, t[0], Q[0], &s0);
-  b = _subborrow_u64(b, t[1], Q[1], &s1);
-  b = _subborrow_u64(b, t[2], Q[2], &s2);
-  b = _subborrow_u64(b, t[3], Q[3], &s3);
-  const uint64_t keep = 0 - (uint64_t)b;
-  r.v[0] = s0 ^ ((t[0] ^ s0) & keep);
-  r.v[1] = s1 ^ ((t[1] ^ s1) & keep);
-  r.v[2] = s2 ^ ((t[2] ^ s2) & keep);
-  r.v[3] = s3 ^ ((t[3] ^ s3) & keep);
-}
+#define FB_INLINE NV_INLINE
 
 FB_INLINE Fq add(const Fq& a, const Fq& b) {
-  unsigned long long t0, t1, t2, t3;
-  unsigned char c = _addcarry_u64(0, a.v[0], b.v[0], &t0);
-  c = _addcarry_u64(c, a.v[1], b.v[1], &t1);
-  c = _addcarry_u64(c, a.v[2], b.v[2], &t2);
-  _addcarry_u64(c, a.v[3], b.v[3], &t3);
-  const uint64_t t[4] = {t0, t1, t2, t3};
   Fq r;
-  reduceOnce(t, r);
+  novanet::add(r, a, b);
   return r;
 }
-
 FB_INLINE Fq sub(const Fq& a, const Fq& b) {
-  unsigned long long t0, t1, t2, t3;
-  unsigned char bw = _subborrow_u64(0, a.v[0], b.v[0], &t0);
-  bw = _subborrow_u64(bw, a.v[1], b.v[1], &t1);
-  bw = _subborrow_u64(bw, a.v[2], b.v[2], &t2);
-  bw = _subborrow_u64(bw, a.v[3], b.v[3], &t3);
-  const uint64_t m = 0 - (uint64_t)bw;
-  unsigned long long u0, u1, u2, u3;
-  unsigned char c = _addcarry_u64(0, t0, Q[0] & m, &u0);
-  c = _addcarry_u64(c, t1, Q[1] & m, &u1);
-  c = _addcarry_u64(c, t2, Q[2] & m, &u2);
-  _addcarry_u64(c, t3, Q[3] & m, &u3);
-  return Fq{{u0, u1, u2, u3}};
-}
-
-// Montgomery product a·b·R⁻¹ mod q (CIOS; q's top limb < 2^62).
-FB_INLINE Fq mul(const Fq& a, const Fq& b) {
-  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-  for (int i = 0; i < 4; i++) {
-    const uint64_t bi = b.v[i];
-    u128 A = (u128)a.v[0] * bi + t0;
-    t0 = (uint64_t)A;
-    const uint64_t m = t0 * QINV;
-    u128 C = (u128)m * Q[0] + t0;
-    A = (u128)a.v[1] * bi + t1 + (uint64_t)(A >> 64);
-    C = (u128)m * Q[1] + (uint64_t)A + (uint64_t)(C >> 64);
-    t0 = (uint64_t)C;
-    A = (u128)a.v[2] * bi + t2 + (uint64_t)(A >> 64);
-    C = (u128)m * Q[2] + (uint64_t)A + (uint64_t)(C >> 64);
-    t1 = (uint64_t)C;
-    A = (u128)a.v[3] * bi + t3 + (uint64_t)(A >> 64);
-    C = (u128)m * Q[3] + (uint64_t)A + (uint64_t)(C >> 64);
-    t2 = (uint64_t)C;
-    t3 = (uint64_t)(C >> 64) + (uint64_t)(A >> 64);
-  }
-  uint64_t t[4] = {t0, t1, t2, t3};
   Fq r;
-  reduceOnce(t, r);
+  novanet::sub(r, a, b);
   return r;
 }
-
-// a^(q−2) = a⁻¹ (a ≠ 0), Montgomery in and out.
-Fq inverse(const Fq& a) {
-  const uint64_t e[4] = {Q[0] - 2, Q[1], Q[2], Q[3]};
-  Fq r = ONE;
-  for (int i = 3; i >= 0; i--) {
-    for (int b = 63; b >= 0; b--) {
-      r = mul(r, r);
-      if ((e[i] >> b) & 1) r = mul(r, a);
-    }
-  }
+FB_INLINE Fq mul(const Fq& a, const Fq& b) {
+  Fq r;
+  novanet::mul(r, a, b);
   return r;
 }
+Fq inverse(const Fq& a) { return novanet::inverse(a, ONE); }
 
 // The two coordinate fields: Fq, and Fq2 = Fq[u]/(u² + 1).
 struct F1 {
@@ -129,7 +61,7 @@ struct F1 {
   static constexpr size_t BYTES = 32;
   static F1 zero() { return F1{ZERO}; }
   static F1 one() { return F1{ONE}; }
-  bool isZero() const { return fbk::isZero(a); }
+  bool isZero() const { return novanet::isZero(a); }
   F1 operator+(const F1& o) const { return F1{add(a, o.a)}; }
   F1 operator-(const F1& o) const { return F1{sub(a, o.a)}; }
   F1 operator*(const F1& o) const { return F1{mul(a, o.a)}; }
@@ -143,7 +75,7 @@ struct F2 {
   static constexpr size_t BYTES = 64;
   static F2 zero() { return F2{ZERO, ZERO}; }
   static F2 one() { return F2{ONE, ZERO}; }
-  bool isZero() const { return fbk::isZero(c0) && fbk::isZero(c1); }
+  bool isZero() const { return novanet::isZero(c0) && novanet::isZero(c1); }
   F2 operator+(const F2& o) const { return F2{add(c0, o.c0), add(c1, o.c1)}; }
   F2 operator-(const F2& o) const { return F2{sub(c0, o.c0), sub(c1, o.c1)}; }
   F2 operator*(const F2& o) const {
@@ -271,15 +203,7 @@ void normalize(const Jac<F>* pts, size_t n, Aff<F>* out, bool* ok) {
   }
 }
 
-unsigned workers() {
-  const char* e = std::getenv("NOVANET_MSM_THREADS");
-  if (e && *e) {
-    long v = std::strtol(e, nullptr, 10);
-    if (v >= 1 && v <= 256) return (unsigned)v;
-  }
-  unsigned h = std::thread::hardware_concurrency();
-  return h ? h : 1;
-}
+unsigned workers() { return novanet::envThreads(); }
 
 template <typename F>
 void run(const uint8_t* base, const uint8_t* scalars, size_t n, uint8_t* out) {

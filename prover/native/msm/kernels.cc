@@ -9,7 +9,7 @@
 // Exports (synchronous; work split over std::thread workers for long vectors):
 //   frSpmv(rowPtr: Uint32Array, cols: Uint32Array, valsMont: Uint8Array, z: Uint8Array) → Uint8Array
 //       sparse matrix × vector; valsMont holds each coefficient times R mod p (a coefficient of 1 is a
-//       plain addition);
+//       plain addition, −1 a subtraction);
 //   frCrossTerm(A1, B1, C1, u1, A2, B2, C2, u2) → T = A1∘B2 + A2∘B1 − u1·C2 − u2·C1;
 //   frAxpy(a, r, b) → a + r·b;  frFold3(a, r, t, s, b) → a + r·t + s·b;
 //   frRelaxedFirstFailure(Az, Bz, Cz, u, E | null) → first i with Az_i·Bz_i ≠ u·Cz_i + E_i, or −1;
@@ -30,111 +30,25 @@
 #include <thread>
 #include <vector>
 
-#include "mont_asm.h"
+#include "field.h"
 
 namespace frk {
 
-typedef unsigned __int128 u128;
+using novanet::u128;
 
-struct Fr {
-  uint64_t v[4];
-};
-
-constexpr uint64_t P[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL,
-                           0x30644e72e131a029ULL};
-constexpr uint64_t PINV = 0xc2e1f593efffffffULL;  // -p^{-1} mod 2^64
+// add, sub, mul, reduceOnce, isCanonical, eq: field.h (shared with the other files of the addon).
+using Fr = novanet::Elem<novanet::ModP>;
 constexpr Fr ONE_MONT = {{0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea36f7879462eULL,
                           0x0e0a77c19a07df2fULL}};  // R mod p
 constexpr Fr R2 = {{0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL,
                     0x0216d0b17f4e44a5ULL}};  // R^2 mod p
 constexpr Fr ZERO = {{0, 0, 0, 0}};
+// (p − 1)·R mod p = p − (R mod p): the coefficient −1 (a third of the non-zeros of a SHA-256 step's A
+// and C), a subtraction instead of a product.
+constexpr Fr NEG_ONE_MONT = {{0x974bc177a0000006ULL, 0xf13771b2da58a367ULL, 0x51e1a2470908122eULL,
+                              0x2259d6b14729c0faULL}};
 
-#define FR_INLINE __attribute__((always_inline)) inline
-
-FR_INLINE bool isCanonical(const Fr& a) {
-  for (int i = 3; i >= 0; i--) {
-    if (a.v[i] < P[i]) return true;
-    if (a.v[i] > P[i]) return false;
-  }
-  return false;  // equal to p
-}
-
-FR_INLINE bool eq(const Fr& a, const Fr& b) {
-  return ((a.v[0] ^ b.v[0]) | (a.v[1] ^ b.v[1]) | (a.v[2] ^ b.v[2]) | (a.v[3] ^ b.v[3])) == 0;
-}
-
-FR_INLINE void reduceOnce(const uint64_t t[4], Fr& r) {
-  unsigned long long s0, s1, s2, s3;
-  unsigned char b = _subborrow_u64(0, t[0], P[0], &s0);
-  b = _subborrow_u64(b, t[1], P[1], &s1);
-  b = _subborrow_u64(b, t[2], P[2], &s2);
-  b = _subborrow_u64(b, t[3], P[3], &s3);
-  const uint64_t keep = 0 - (uint64_t)b;
-  r.v[0] = s0 ^ ((t[0] ^ s0) & keep);
-  r.v[1] = s1 ^ ((t[1] ^ s1) & keep);
-  r.v[2] = s2 ^ ((t[2] ^ s2) & keep);
-  r.v[3] = s3 ^ ((t[3] ^ s3) & keep);
-}
-
-FR_INLINE void add(Fr& r, const Fr& a, const Fr& b) {
-  unsigned long long t0, t1, t2, t3;
-  unsigned char c = _addcarry_u64(0, a.v[0], b.v[0], &t0);
-  c = _addcarry_u64(c, a.v[1], b.v[1], &t1);
-  c = _addcarry_u64(c, a.v[2], b.v[2], &t2);
-  _addcarry_u64(c, a.v[3], b.v[3], &t3);  // a + b < 2p < 2^255
-  const uint64_t t[4] = {t0, t1, t2, t3};
-  reduceOnce(t, r);
-}
-
-FR_INLINE void sub(Fr& r, const Fr& a, const Fr& b) {
-  unsigned long long t0, t1, t2, t3;
-  unsigned char bw = _subborrow_u64(0, a.v[0], b.v[0], &t0);
-  bw = _subborrow_u64(bw, a.v[1], b.v[1], &t1);
-  bw = _subborrow_u64(bw, a.v[2], b.v[2], &t2);
-  bw = _subborrow_u64(bw, a.v[3], b.v[3], &t3);
-  const uint64_t m = 0 - (uint64_t)bw;
-  unsigned long long u0, u1, u2, u3;
-  unsigned char c = _addcarry_u64(0, t0, P[0] & m, &u0);
-  c = _addcarry_u64(c, t1, P[1] & m, &u1);
-  c = _addcarry_u64(c, t2, P[2] & m, &u2);
-  _addcarry_u64(c, t3, P[3] & m, &u3);
-  r.v[0] = u0, r.v[1] = u1, r.v[2] = u2, r.v[3] = u3;
-}
-
-// Portable Montgomery product a·b·R^-1 mod p (inputs < p, output < p).
-FR_INLINE void mulPortable(Fr& r, const Fr& a, const Fr& b) {
-  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-  for (int i = 0; i < 4; i++) {
-    const uint64_t bi = b.v[i];
-    u128 A = (u128)a.v[0] * bi + t0;
-    t0 = (uint64_t)A;
-    const uint64_t m = t0 * PINV;
-    u128 C = (u128)m * P[0] + t0;
-    A = (u128)a.v[1] * bi + t1 + (uint64_t)(A >> 64);
-    C = (u128)m * P[1] + (uint64_t)A + (uint64_t)(C >> 64);
-    t0 = (uint64_t)C;
-    A = (u128)a.v[2] * bi + t2 + (uint64_t)(A >> 64);
-    C = (u128)m * P[2] + (uint64_t)A + (uint64_t)(C >> 64);
-    t1 = (uint64_t)C;
-    A = (u128)a.v[3] * bi + t3 + (uint64_t)(A >> 64);
-    C = (u128)m * P[3] + (uint64_t)A + (uint64_t)(C >> 64);
-    t2 = (uint64_t)C;
-    t3 = (uint64_t)(C >> 64) + (uint64_t)(A >> 64);
-  }
-  uint64_t t[4] = {t0, t1, t2, t3};
-  reduceOnce(t, r);
-}
-
-// Montgomery product a·b·R^-1 mod p: the ADX assembly of mont_asm.h where the build has ADX and BMI2.
-FR_INLINE void mul(Fr& r, const Fr& a, const Fr& b) {
-#if defined(__ADX__) && defined(__BMI2__) && !defined(NOVANET_PORTABLE_MUL)
-  uint64_t t[4];
-  NOVANET_MONT_MUL_ASM(t, a.v, b.v, P, PINV);
-  reduceOnce(t, r);
-#else
-  mulPortable(r, a, b);
-#endif
-}
+#define FR_INLINE NV_INLINE
 
 FR_INLINE Fr load(const uint8_t* p) {
   Fr r;
@@ -149,15 +63,7 @@ FR_INLINE Fr toMont(const Fr& c) {
   return r;
 }
 
-unsigned kernelThreads() {
-  const char* e = std::getenv("NOVANET_MSM_THREADS");
-  if (e && *e) {
-    long v = std::strtol(e, nullptr, 10);
-    if (v >= 1 && v <= 256) return (unsigned)v;
-  }
-  unsigned h = std::thread::hardware_concurrency();
-  return h ? h : 1;
-}
+unsigned kernelThreads() { return novanet::envThreads(); }
 
 // Runs f(lo, hi) over [0, n) in contiguous chunks, one per worker (the caller's thread included).
 template <typename F>
@@ -313,6 +219,8 @@ napi_value Spmv(napi_env env, napi_callback_info info) {
         const Fr c = load(vp + 32 * (size_t)k);
         if (eq(c, ONE_MONT)) {
           add(acc, acc, zv);
+        } else if (eq(c, NEG_ONE_MONT)) {
+          sub(acc, acc, zv);
         } else {
           Fr t;
           mul(t, c, zv);

@@ -8,16 +8,19 @@
 // all zeros for the identity.
 //
 // Also createBases(points) → a handle holding the points with φ(P) beside each (prepared once, for fixed
-// bases such as the SRS), and msmBases(handle, scalars) over a prefix of them (32-byte canonical scalars).
+// bases such as the SRS), msmBases(handle, scalars) over a prefix of them (32-byte canonical scalars),
+// and basesInfo(handle) → { points, tablePoints, tableWindow, tableBytes }.
 //
 // Method: scalars are partitioned by bit length — 0 is skipped, 1 is one addition, up to 64 bits go to a
 // Pippenger over 64-bit digits, wider ones are split by the GLV endomorphism φ(x, y) = (β·x, y) = λ·P
 // into two 128-bit halves (half the windows). Pippenger: signed c-bit digits (2^(c-1) buckets per
 // window), buckets in XYZZ coordinates filled with mixed (XYZZ + affine) additions — or, opt-in with
 // NOVANET_MSM_BATCH, affine buckets filled in batches sharing one inversion — running-sum bucket
-// reduction, windows combined by doubling. Field: 4×64-bit limbs, Montgomery multiplication (CIOS; in
-// MULX/ADCX/ADOX assembly where the build has ADX and BMI2, mont_asm.h). Work is split into (window,
-// point range) tasks over std::thread workers. Variable time: the work depends on the scalars.
+// reduction, windows combined by doubling. Fixed bases may also carry a table of precomputed window
+// multiples 2^(c·w)·P (see Bases): all windows then share one bucket set. Field: field.h (4×64-bit
+// limbs, Montgomery multiplication, CIOS in MULX/ADCX/ADOX assembly where the build has ADX and BMI2).
+// Work is split into (window, point range) tasks over std::thread workers. Variable time: the work
+// depends on the scalars.
 #include <node_api.h>
 #include <x86intrin.h>
 
@@ -27,11 +30,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "mont_asm.h"
+#include "field.h"
 
 bool novanetRegisterKernels(napi_env env, napi_value exports);  // kernels.cc
 bool novanetRegisterNtt(napi_env env, napi_value exports);  // ntt.cc
@@ -39,64 +43,15 @@ bool novanetRegisterFixedBase(napi_env env, napi_value exports);  // fixedbase.c
 
 namespace {
 
-typedef unsigned __int128 u128;
+using novanet::u128;
 
 // ---------------------------------------------------------------- F_q (Montgomery, R = 2^256) ----
-struct Fq {
-  uint64_t v[4];
-};
-
-constexpr uint64_t Q[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0xb85045b68181585dULL,
-                           0x30644e72e131a029ULL};
-constexpr uint64_t QINV = 0x87d20782e4866389ULL;  // -q^{-1} mod 2^64
+// add, sub, mul, reduceOnce, isZero, eq: field.h (shared with the other files of the addon).
+using Fq = novanet::Elem<novanet::ModQ>;
 constexpr Fq ONE = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}};
 constexpr Fq ZERO = {{0, 0, 0, 0}};
 
-inline bool isZero(const Fq& a) { return (a.v[0] | a.v[1] | a.v[2] | a.v[3]) == 0; }
-inline bool eq(const Fq& a, const Fq& b) {
-  return ((a.v[0] ^ b.v[0]) | (a.v[1] ^ b.v[1]) | (a.v[2] ^ b.v[2]) | (a.v[3] ^ b.v[3])) == 0;
-}
-
-#define FQ_INLINE __attribute__((always_inline)) inline
-
-// r = t - q if t >= q, else t (t < 2q < 2^256); branch-free (the branch would be unpredictable).
-FQ_INLINE void reduceOnce(const uint64_t t[4], Fq& r) {
-  unsigned long long s0, s1, s2, s3;
-  unsigned char b = _subborrow_u64(0, t[0], Q[0], &s0);
-  b = _subborrow_u64(b, t[1], Q[1], &s1);
-  b = _subborrow_u64(b, t[2], Q[2], &s2);
-  b = _subborrow_u64(b, t[3], Q[3], &s3);
-  const uint64_t keep = 0 - (uint64_t)b;  // all ones: t < q, keep t
-  r.v[0] = s0 ^ ((t[0] ^ s0) & keep);
-  r.v[1] = s1 ^ ((t[1] ^ s1) & keep);
-  r.v[2] = s2 ^ ((t[2] ^ s2) & keep);
-  r.v[3] = s3 ^ ((t[3] ^ s3) & keep);
-}
-
-FQ_INLINE void add(Fq& r, const Fq& a, const Fq& b) {
-  unsigned long long t0, t1, t2, t3;
-  unsigned char c = _addcarry_u64(0, a.v[0], b.v[0], &t0);
-  c = _addcarry_u64(c, a.v[1], b.v[1], &t1);
-  c = _addcarry_u64(c, a.v[2], b.v[2], &t2);
-  _addcarry_u64(c, a.v[3], b.v[3], &t3);  // no carry out: a + b < 2q < 2^255
-  const uint64_t t[4] = {t0, t1, t2, t3};
-  reduceOnce(t, r);
-}
-
-FQ_INLINE void sub(Fq& r, const Fq& a, const Fq& b) {
-  unsigned long long t0, t1, t2, t3;
-  unsigned char bw = _subborrow_u64(0, a.v[0], b.v[0], &t0);
-  bw = _subborrow_u64(bw, a.v[1], b.v[1], &t1);
-  bw = _subborrow_u64(bw, a.v[2], b.v[2], &t2);
-  bw = _subborrow_u64(bw, a.v[3], b.v[3], &t3);
-  const uint64_t m = 0 - (uint64_t)bw;  // add q back on borrow
-  unsigned long long u0, u1, u2, u3;
-  unsigned char c = _addcarry_u64(0, t0, Q[0] & m, &u0);
-  c = _addcarry_u64(c, t1, Q[1] & m, &u1);
-  c = _addcarry_u64(c, t2, Q[2] & m, &u2);
-  _addcarry_u64(c, t3, Q[3] & m, &u3);
-  r.v[0] = u0, r.v[1] = u1, r.v[2] = u2, r.v[3] = u3;
-}
+#define FQ_INLINE NV_INLINE
 
 FQ_INLINE void neg(Fq& r, const Fq& a) {
   if (isZero(a)) {
@@ -106,60 +61,10 @@ FQ_INLINE void neg(Fq& r, const Fq& a) {
   sub(r, ZERO, a);
 }
 
-// Portable Montgomery product a·b·2^-256 mod q (inputs < q, output < q).
-FQ_INLINE void mulPortable(Fq& r, const Fq& a, const Fq& b) {
-  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-  for (int i = 0; i < 4; i++) {
-    const uint64_t bi = b.v[i];
-    u128 A = (u128)a.v[0] * bi + t0;
-    t0 = (uint64_t)A;
-    const uint64_t m = t0 * QINV;
-    u128 C = (u128)m * Q[0] + t0;
-    // j = 1
-    A = (u128)a.v[1] * bi + t1 + (uint64_t)(A >> 64);
-    C = (u128)m * Q[1] + (uint64_t)A + (uint64_t)(C >> 64);
-    t0 = (uint64_t)C;
-    // j = 2
-    A = (u128)a.v[2] * bi + t2 + (uint64_t)(A >> 64);
-    C = (u128)m * Q[2] + (uint64_t)A + (uint64_t)(C >> 64);
-    t1 = (uint64_t)C;
-    // j = 3
-    A = (u128)a.v[3] * bi + t3 + (uint64_t)(A >> 64);
-    C = (u128)m * Q[3] + (uint64_t)A + (uint64_t)(C >> 64);
-    t2 = (uint64_t)C;
-    t3 = (uint64_t)(C >> 64) + (uint64_t)(A >> 64);
-  }
-  uint64_t t[4] = {t0, t1, t2, t3};
-  reduceOnce(t, r);
-}
-
-// Montgomery product a·b·2^-256 mod q (inputs < q, output < q): the ADX assembly of mont_asm.h where
-// the build enables ADX and BMI2 (x86-64-v3 and later), else portable CIOS with 128-bit products (the
-// "no final carry" variant, valid because q's top limb is < 2^62).
-FQ_INLINE void mul(Fq& r, const Fq& a, const Fq& b) {
-#if defined(__ADX__) && defined(__BMI2__) && !defined(NOVANET_PORTABLE_MUL)
-  uint64_t t[4];
-  NOVANET_MONT_MUL_ASM(t, a.v, b.v, Q, QINV);
-  reduceOnce(t, r);
-#else
-  mulPortable(r, a, b);
-#endif
-}
-
 FQ_INLINE void sqr(Fq& r, const Fq& a) { mul(r, a, a); }
 
 // a^(q-2): the inverse of a nonzero element (used once per MSM, so plain square-and-multiply).
-Fq inverse(const Fq& a) {
-  uint64_t e[4] = {Q[0] - 2, Q[1], Q[2], Q[3]};
-  Fq r = ONE;
-  for (int i = 3; i >= 0; i--) {
-    for (int b = 63; b >= 0; b--) {
-      sqr(r, r);
-      if ((e[i] >> b) & 1) mul(r, r, a);
-    }
-  }
-  return r;
-}
+Fq inverse(const Fq& a) { return novanet::inverse(a, ONE); }
 
 Fq fromMont(const Fq& a) {
   Fq one = {{1, 0, 0, 0}};
@@ -393,10 +298,32 @@ inline void glvSplit(const uint64_t k[4], uint64_t m1[2], bool& neg1, uint64_t m
 // ---------------------------------------------------------------- Pippenger ----
 // Bases in the engine's layout: `stride` affine points per input point — P_i, then φ(P_i) when stride
 // is 2 — little-endian Montgomery, all-zero for the point at infinity.
+//
+// Fixed bases (createBases) may also carry a table of precomputed multiples, built on their first MSM:
+// tbl[k·tw + w] = 2^(tc·w)·pts[k] for the prepared points of the first tblPts inputs (both P_i and
+// φ(P_i)), tw = ⌈129/tc⌉ windows (GLV halves are < 2^128, plus the signed-digit carry). With it, every
+// window's digit of an entry selects a table point, so all windows share one set of 2^(tc−1) buckets:
+// one bucket reduction per thread instead of one per window, no doublings, and a wider window (fewer
+// additions) than the per-window buckets could afford. Memory: 2·tw·64 bytes per covered input point,
+// capped by NOVANET_MSM_TABLE_MB (default 384; 0: no table); points beyond the cap use the windowed path.
 struct Bases {
   std::vector<Affine> pts;
   size_t n = 0;
   unsigned stride = 1;
+  bool tableAllowed = false;  // fixed bases (createBases) only
+  // Read from the environment when the handle is made: build the table once the handle has served
+  // tableAfter MSMs (NOVANET_MSM_TABLE_AFTER, default 64: the build costs about as much as 9 MSMs of the
+  // SRS's size and saves ≈ 10 % of each later one), at most tableCapMb MiB (NOVANET_MSM_TABLE_MB),
+  // window tableWindow (NOVANET_MSM_TABLE_WINDOW; 0: chosen from the size).
+  unsigned tableAfter = 64, tableCapMb = 384, tableWindow = 0;
+  std::atomic<unsigned> uses{0};
+  std::once_flag tableOnce;
+  // Set (release) once tbl, tc, tw, tblPts are final: an MSM that did not wait for the build (fewer
+  // uses than tableAfter) or basesInfo reads them only after seeing it (acquire).
+  std::atomic<bool> tableReady{false};
+  std::vector<Affine> tbl;
+  unsigned tc = 0, tw = 0;
+  size_t tblPts = 0;
 };
 
 inline void loadFq(Fq& r, const uint8_t* p) { std::memcpy(r.v, p, 32); }
@@ -843,6 +770,242 @@ Xyzz sumPoints(const Bases& B, const std::vector<uint32_t>& idx, unsigned thread
   return res;
 }
 
+// ---------------------------------------------------------------- precomputed multiples ----
+// Window width of a table over n fixed input points (2n GLV entries of ≤ 128 bits): minimises the
+// per-thread time ⌈128/c⌉·2n·10/T (mixed additions) + 28·2^(c−1) (each thread's bucket reduction).
+unsigned chooseTableWindow(size_t n, unsigned threads) {
+  const double T = std::max(1u, threads);
+  unsigned best = 2;
+  double bestCost = 1e300;
+  for (unsigned c = 2; c <= 16; c++) {
+    const double cost = (double)((128 + c - 1) / c) * 2.0 * (double)n * 10.0 / T + 28.0 * (double)(1u << (c - 1));
+    if (cost < bestCost) bestCost = cost, best = c;
+  }
+  return best;
+}
+
+// Builds B's table (see Bases). Each input point is doubled tc·(tw−1) times in XYZZ; a chunk's
+// multiples become affine with one inversion (x = X·(ZZ/ZZZ)², y = Y/ZZZ, since ZZ³ = ZZZ²); the φ
+// rows are (β·x, y) of those, since φ commutes with scalar multiplication.
+void buildTable(Bases& B, unsigned threads) {
+  if (!B.tableAllowed || B.stride != 2 || B.n == 0) return;
+  const size_t capMb = B.tableCapMb;
+  if (capMb == 0) return;
+  const unsigned c = B.tableWindow ? B.tableWindow : chooseTableWindow(B.n, threads);
+  const unsigned tw = (129 + c - 1) / c;
+  const size_t perPoint = (size_t)2 * tw * sizeof(Affine);
+  const size_t K = std::min(B.n, (capMb << 20) / perPoint);
+  if (K == 0) return;
+  std::vector<Affine> tbl(K * 2 * tw);
+  auto fill = [&](size_t lo, size_t hi) {
+    constexpr size_t CH = 128;
+    std::vector<Xyzz> tmp(CH * tw);
+    std::vector<Fq> pre(CH * tw);
+    for (size_t s = lo; s < hi; s += CH) {
+      const size_t m = std::min(CH, hi - s);
+      for (size_t i = 0; i < m; i++) {
+        const Affine& p = B.pts[2 * (s + i)];
+        Xyzz* row = &tmp[i * tw];
+        if (isInfAffine(p)) {
+          for (unsigned w = 0; w < tw; w++) setInf(row[w]);
+          continue;
+        }
+        Xyzz acc;
+        acc.X = p.x, acc.Y = p.y, acc.ZZ = ONE, acc.ZZZ = ONE;
+        row[0] = acc;
+        for (unsigned w = 1; w < tw; w++) {
+          for (unsigned k = 0; k < c; k++) dbl(acc);
+          row[w] = acc;
+        }
+      }
+      // One inversion for the chunk: prefix products of ZZZ (the identity contributes 1).
+      const size_t cnt = m * tw;
+      Fq run = ONE;
+      for (size_t e = 0; e < cnt; e++) {
+        pre[e] = run;
+        if (!isInf(tmp[e])) mul(run, run, tmp[e].ZZZ);
+      }
+      Fq inv = inverse(run);
+      for (size_t e = cnt; e-- > 0;) {
+        const size_t i = e / tw, w = e % tw;
+        Affine& a = tbl[(2 * (s + i)) * tw + w];
+        Affine& b = tbl[(2 * (s + i) + 1) * tw + w];
+        if (isInf(tmp[e])) {
+          a.x = ZERO, a.y = ZERO, b = a;
+          continue;
+        }
+        Fq iz3, t;
+        mul(iz3, inv, pre[e]);           // 1/ZZZ
+        mul(inv, inv, tmp[e].ZZZ);
+        mul(t, tmp[e].ZZ, iz3);          // ZZ/ZZZ
+        sqr(t, t);                       // 1/ZZ
+        mul(a.x, tmp[e].X, t);
+        mul(a.y, tmp[e].Y, iz3);
+        mul(b.x, a.x, BETA);
+        b.y = a.y;
+      }
+    }
+  };
+  const unsigned T = std::max(1u, std::min<unsigned>(threads, (unsigned)(K / 256 + 1)));
+  std::vector<std::thread> ts;
+  for (unsigned t = 1; t < T; t++) ts.emplace_back(fill, K * t / T, K * (t + 1) / T);
+  fill(0, K / T);
+  for (auto& th : ts) th.join();
+  B.tbl.swap(tbl);
+  B.tc = c, B.tw = tw, B.tblPts = K;
+  B.tableReady.store(true, std::memory_order_release);
+}
+
+// Signed c-bit digits of a magnitude of `limbs` limbs over `W` windows, the sign folded in.
+inline void signedDigits(const uint64_t* mag, unsigned limbs, bool negative, unsigned c, unsigned W, int* out) {
+  uint64_t limb[5] = {0, 0, 0, 0, 0};
+  std::memcpy(limb, mag, 8 * limbs);
+  const int half = 1 << (c - 1);
+  const uint64_t mask = (1ULL << c) - 1;
+  const int sg = negative ? -1 : 1;
+  int carry = 0;
+  for (unsigned w = 0; w < W; w++) {
+    const unsigned bit = w * c, li = bit >> 6, sh = bit & 63;
+    uint64_t v = li < 5 ? limb[li] >> sh : 0;
+    if (sh && li + 1 < 5) v |= limb[li + 1] << (64 - sh);
+    int d = (int)(v & mask) + carry;
+    if (d > half) {
+      d -= (1 << c);
+      carry = 1;
+    } else {
+      carry = 0;
+    }
+    out[w] = sg * d;
+  }
+}
+
+// Σ over the entries of `cls` (indices < 2·B.tblPts) through the table: each nonzero digit of window w
+// adds ±tbl[idx·tw + w] into one shared bucket set; threads split the entries, each with its own buckets.
+Xyzz runTable(const Bases& B, const Entries* const* cls, int ncls, unsigned threads) {
+  Xyzz res;
+  setInf(res);
+  const unsigned c = B.tc, tw = B.tw;
+  const int half = 1 << (c - 1);
+  size_t N = 0;
+  std::vector<size_t> start(ncls + 1, 0);
+  std::vector<unsigned> wins(ncls, 0);
+  for (int k = 0; k < ncls; k++) {
+    unsigned bits = 0;
+    const Entries& E = *cls[k];
+    for (size_t j = 0; j < E.size(); j++) bits = std::max(bits, bitLen(&E.mag[j * E.limbs], E.limbs));
+    wins[k] = bits ? std::min(tw, (bits + 1 + c - 1) / c) : 0;
+    start[k] = N;
+    N += wins[k] ? E.size() : 0;
+    start[k + 1] = N;
+  }
+  if (N == 0) return res;
+  const unsigned T = std::max(1u, std::min<unsigned>(threads, (unsigned)(N / 256 + 1)));
+  std::vector<Xyzz> partial(T);
+  const Affine* tbl = B.tbl.data();
+  auto worker = [&](unsigned t) {
+    std::vector<Xyzz> xb(half + 1);
+    for (auto& b : xb) setInf(b);
+    const size_t lo = N * t / T, hi = N * (t + 1) / T;
+    int k = 0;
+    while (start[k + 1] <= lo) k++;
+    int dg[2][72];  // tw ≤ ⌈129/2⌉ = 65
+    const Affine* rows[2] = {nullptr, nullptr};
+    unsigned nw[2] = {0, 0};
+    // Digits of global entry e into slot s (prefetching its buckets and table row).
+    auto load = [&](size_t e, int s) {
+      while (start[k + 1] <= e) k++;
+      const Entries& E = *cls[k];
+      const size_t j = e - start[k];
+      nw[s] = wins[k];
+      signedDigits(&E.mag[j * E.limbs], E.limbs, E.neg[j] != 0, c, nw[s], dg[s]);
+      rows[s] = tbl + (size_t)E.idx[j] * tw;
+      for (unsigned w = 0; w < nw[s]; w++) {
+        const int d = dg[s][w];
+        if (d) {
+          const char* bp = reinterpret_cast<const char*>(&xb[d < 0 ? -d : d]);
+          __builtin_prefetch(bp, 1);
+          __builtin_prefetch(bp + 64, 1);
+          __builtin_prefetch(rows[s] + w);
+        }
+      }
+    };
+    if (lo < hi) load(lo, 0);
+    for (size_t e = lo; e < hi; e++) {
+      const int cur = (int)((e - lo) & 1);
+      if (e + 1 < hi) load(e + 1, cur ^ 1);
+      const Affine* row = rows[cur];
+      for (unsigned w = 0; w < nw[cur]; w++) {
+        const int d = dg[cur][w];
+        if (d == 0) continue;
+        const Affine& p = row[w];
+        if (d > 0) {
+          addAffine(xb[d], p.x, p.y);
+        } else {
+          Fq ny;
+          neg(ny, p.y);
+          addAffine(xb[-d], p.x, ny);
+        }
+      }
+    }
+    Xyzz run, acc;
+    setInf(run);
+    setInf(acc);
+    for (int b = half; b >= 1; b--) {
+      addXyzz(run, xb[b]);
+      addXyzz(acc, run);
+    }
+    partial[t] = acc;
+  };
+  std::vector<std::thread> ts;
+  for (unsigned t = 1; t < T; t++) ts.emplace_back(worker, t);
+  worker(0);
+  for (auto& th : ts) th.join();
+  for (unsigned t = 0; t < T; t++) addXyzz(res, partial[t]);
+  return res;
+}
+
+// Whether the table path is expected to beat the windowed one for these entries (NOVANET_MSM_TABLE:
+// 0 never, 1 always when a table exists; unset: this estimate, in multiplications per thread).
+bool tableWorthIt(const Bases& B, size_t nSmall, size_t nBig, unsigned threads) {
+  if (!B.tableReady.load(std::memory_order_acquire) || B.tbl.empty()) return false;
+  const int mode = envInt("NOVANET_MSM_TABLE", 0, 1, -1);
+  if (mode >= 0) return mode == 1;
+  const double T = std::max(1u, threads);
+  auto windowed = [&](size_t n, unsigned bits) {
+    if (n == 0) return 0.0;
+    const unsigned c = chooseWindow(n, bits, false);
+    const double W = (bits + 1 + c - 1) / c;
+    return W * ((double)n * 10.0 + 28.0 * (double)(1u << (c - 1))) / T;
+  };
+  const unsigned c = B.tc;
+  const double table = ((double)nBig * ((129 + c - 1) / c) + (double)nSmall * ((65 + c - 1) / c)) * 10.0 / T +
+                       28.0 * (double)(1u << (c - 1));
+  return table < windowed(nSmall, 64) + windowed(nBig, 128);
+}
+
+// Moves the entries whose point index is ≥ limit from `from` into `rest` (stable; no copy when none is).
+void splitEntries(Entries& from, Entries& rest, uint32_t limit) {
+  rest.limbs = from.limbs;
+  size_t keep = 0;
+  bool any = false;
+  for (size_t j = 0; j < from.size() && !any; j++) any = from.idx[j] >= limit;
+  if (!any) return;
+  const unsigned L = from.limbs;
+  for (size_t j = 0; j < from.size(); j++) {
+    if (from.idx[j] >= limit) {
+      rest.idx.push_back(from.idx[j]);
+      for (unsigned l = 0; l < L; l++) rest.mag.push_back(from.mag[j * L + l]);
+      rest.neg.push_back(from.neg[j]);
+    } else {
+      from.idx[keep] = from.idx[j];
+      for (unsigned l = 0; l < L; l++) from.mag[keep * L + l] = from.mag[j * L + l];
+      from.neg[keep] = from.neg[j];
+      keep++;
+    }
+  }
+  from.idx.resize(keep), from.mag.resize(keep * L), from.neg.resize(keep);
+}
+
 // Reduces a 4-limb integer modulo r (an integer < 2^256 is < 6r).
 inline void reduceOrder(uint64_t k[4]) {
   for (;;) {
@@ -950,8 +1113,19 @@ void msmOver(const Bases& B, size_t n, const uint8_t* scalars, unsigned scalarBy
   };
   parallel(fill);
   Xyzz res = sumPoints(B, ones, threads);
-  addXyzz(res, runEntries(B, small, threads));
-  addXyzz(res, runEntries(B, big, threads));
+  if (tableWorthIt(B, small.size(), big.size(), threads)) {
+    Entries smallRest, bigRest;
+    const uint32_t limit = (uint32_t)(2 * B.tblPts);
+    splitEntries(small, smallRest, limit);
+    splitEntries(big, bigRest, limit);
+    const Entries* cls[2] = {&small, &big};
+    addXyzz(res, runTable(B, cls, 2, threads));
+    addXyzz(res, runEntries(B, smallRest, threads));
+    addXyzz(res, runEntries(B, bigRest, threads));
+  } else {
+    addXyzz(res, runEntries(B, small, threads));
+    addXyzz(res, runEntries(B, big, threads));
+  }
   if (isInf(res)) return;
   Fq zzInv = inverse(res.ZZ), zzzInv = inverse(res.ZZZ);
   Fq x, y;
@@ -977,6 +1151,9 @@ void runMsm(Job& j) {
   std::memset(j.out, 0, 64);
   if (j.n == 0) return;
   if (j.bases) {
+    Bases& B = *j.bases;
+    if (B.tableAllowed && B.uses.fetch_add(1) >= B.tableAfter)
+      std::call_once(B.tableOnce, [&]() { buildTable(B, j.threads); });
     msmOver(*j.bases, j.n, j.scalars.data(), j.scalarBytes, j.threads, j.out);
     return;
   }
@@ -1013,15 +1190,7 @@ struct AsyncCtx {
     }                                                         \
   } while (0)
 
-unsigned defaultThreads() {
-  const char* e = std::getenv("NOVANET_MSM_THREADS");
-  if (e && *e) {
-    long v = std::strtol(e, nullptr, 10);
-    if (v >= 1 && v <= 256) return (unsigned)v;
-  }
-  unsigned h = std::thread::hardware_concurrency();
-  return h ? h : 1;
-}
+unsigned defaultThreads() { return novanet::envThreads(); }
 
 // Reads a Uint8Array argument; false (with a pending TypeError) if it is not one.
 bool bytesArg(napi_env env, napi_value v, const char* name, const uint8_t** data, size_t* len) {
@@ -1247,6 +1416,10 @@ napi_value CreateBases(napi_env env, napi_callback_info info) {
   BasesBox* box = new BasesBox();
   box->bases = std::make_shared<Bases>();
   prepareBases(*box->bases, pts, pl / 64, 2, threads);
+  box->bases->tableAllowed = true;
+  box->bases->tableAfter = (unsigned)envInt("NOVANET_MSM_TABLE_AFTER", 0, 1 << 30, 64);
+  box->bases->tableCapMb = (unsigned)envInt("NOVANET_MSM_TABLE_MB", 0, 1 << 20, 384);
+  box->bases->tableWindow = (unsigned)envInt("NOVANET_MSM_TABLE_WINDOW", 2, 16, 0);
   box->bytes = (int64_t)(box->bases->pts.size() * sizeof(Affine));
   napi_value ext;
   if (napi_create_external(env, box, finalizeBases, nullptr, &ext) != napi_ok) {
@@ -1278,6 +1451,33 @@ napi_value MsmBasesSync(napi_env env, napi_callback_info info) {
   return resultBytes(env, job.out);
 }
 
+// basesInfo(bases) → { points, tablePoints, tableWindow, tableBytes }: what a handle holds (the table
+// appears after the handle's first MSM; tablePoints 0 while there is none).
+napi_value BasesInfo(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  napi_valuetype t;
+  void* data = nullptr;
+  if (argc < 1 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_external ||
+      napi_get_value_external(env, argv[0], &data) != napi_ok || !data) {
+    napi_throw_type_error(env, "ERR_NOVANET_MSM_INPUT", "bases must be a handle from createBases");
+    return nullptr;
+  }
+  const Bases& B = *static_cast<const BasesBox*>(data)->bases;
+  napi_value obj, v;
+  NAPI_CALL(env, napi_create_object(env, &obj));
+  const bool ready = B.tableReady.load(std::memory_order_acquire);
+  const double vals[4] = {(double)B.n, ready ? (double)B.tblPts : 0.0, ready ? (double)B.tc : 0.0,
+                          ready ? (double)(B.tbl.size() * sizeof(Affine)) : 0.0};
+  const char* names[4] = {"points", "tablePoints", "tableWindow", "tableBytes"};
+  for (int i = 0; i < 4; i++) {
+    NAPI_CALL(env, napi_create_double(env, vals[i], &v));
+    NAPI_CALL(env, napi_set_named_property(env, obj, names[i], v));
+  }
+  return obj;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   struct {
     const char* name;
@@ -1286,7 +1486,8 @@ napi_value Init(napi_env env, napi_value exports) {
              {"msmSync", MsmSync},
              {"createBases", CreateBases},
              {"msmBases", MsmBasesAsync},
-             {"msmBasesSync", MsmBasesSync}};
+             {"msmBasesSync", MsmBasesSync},
+             {"basesInfo", BasesInfo}};
   for (auto& f : fns) {
     napi_value v;
     NAPI_CALL(env, napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v));

@@ -21,94 +21,22 @@
 #include <thread>
 #include <vector>
 
+#include "field.h"
+
 namespace nttk {
 
-typedef unsigned __int128 u128;
+using novanet::u128;
 
-struct Fr {
-  uint64_t v[4];
-};
-
-constexpr uint64_t P[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL,
-                           0x30644e72e131a029ULL};
-constexpr uint64_t PINV = 0xc2e1f593efffffffULL;  // -p^{-1} mod 2^64
+// add, sub, mul, reduceOnce, isCanonical: field.h (shared with the other files of the addon; the
+// product there is the ADX assembly where the build has ADX and BMI2).
+using Fr = novanet::Elem<novanet::ModP>;
 constexpr Fr ONE_MONT = {{0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea36f7879462eULL,
                           0x0e0a77c19a07df2fULL}};  // R mod p
 constexpr Fr R2 = {{0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL,
                     0x0216d0b17f4e44a5ULL}};  // R^2 mod p
 constexpr Fr ONE = {{1, 0, 0, 0}};
 
-#define NT_INLINE __attribute__((always_inline)) inline
-
-NT_INLINE bool isCanonical(const Fr& a) {
-  for (int i = 3; i >= 0; i--) {
-    if (a.v[i] < P[i]) return true;
-    if (a.v[i] > P[i]) return false;
-  }
-  return false;
-}
-
-NT_INLINE void reduceOnce(const uint64_t t[4], Fr& r) {
-  unsigned long long s0, s1, s2, s3;
-  unsigned char b = _subborrow_u64(0, t[0], P[0], &s0);
-  b = _subborrow_u64(b, t[1], P[1], &s1);
-  b = _subborrow_u64(b, t[2], P[2], &s2);
-  b = _subborrow_u64(b, t[3], P[3], &s3);
-  const uint64_t keep = 0 - (uint64_t)b;
-  r.v[0] = s0 ^ ((t[0] ^ s0) & keep);
-  r.v[1] = s1 ^ ((t[1] ^ s1) & keep);
-  r.v[2] = s2 ^ ((t[2] ^ s2) & keep);
-  r.v[3] = s3 ^ ((t[3] ^ s3) & keep);
-}
-
-NT_INLINE void add(Fr& r, const Fr& a, const Fr& b) {
-  unsigned long long t0, t1, t2, t3;
-  unsigned char c = _addcarry_u64(0, a.v[0], b.v[0], &t0);
-  c = _addcarry_u64(c, a.v[1], b.v[1], &t1);
-  c = _addcarry_u64(c, a.v[2], b.v[2], &t2);
-  _addcarry_u64(c, a.v[3], b.v[3], &t3);
-  const uint64_t t[4] = {t0, t1, t2, t3};
-  reduceOnce(t, r);
-}
-
-NT_INLINE void sub(Fr& r, const Fr& a, const Fr& b) {
-  unsigned long long t0, t1, t2, t3;
-  unsigned char bw = _subborrow_u64(0, a.v[0], b.v[0], &t0);
-  bw = _subborrow_u64(bw, a.v[1], b.v[1], &t1);
-  bw = _subborrow_u64(bw, a.v[2], b.v[2], &t2);
-  bw = _subborrow_u64(bw, a.v[3], b.v[3], &t3);
-  const uint64_t m = 0 - (uint64_t)bw;
-  unsigned long long u0, u1, u2, u3;
-  unsigned char c = _addcarry_u64(0, t0, P[0] & m, &u0);
-  c = _addcarry_u64(c, t1, P[1] & m, &u1);
-  c = _addcarry_u64(c, t2, P[2] & m, &u2);
-  _addcarry_u64(c, t3, P[3] & m, &u3);
-  r.v[0] = u0, r.v[1] = u1, r.v[2] = u2, r.v[3] = u3;
-}
-
-// Montgomery product a·b·R⁻¹ mod p (CIOS; p's top limb < 2^62, so no final carry).
-NT_INLINE void mul(Fr& r, const Fr& a, const Fr& b) {
-  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-  for (int i = 0; i < 4; i++) {
-    const uint64_t bi = b.v[i];
-    u128 A = (u128)a.v[0] * bi + t0;
-    t0 = (uint64_t)A;
-    const uint64_t m = t0 * PINV;
-    u128 C = (u128)m * P[0] + t0;
-    A = (u128)a.v[1] * bi + t1 + (uint64_t)(A >> 64);
-    C = (u128)m * P[1] + (uint64_t)A + (uint64_t)(C >> 64);
-    t0 = (uint64_t)C;
-    A = (u128)a.v[2] * bi + t2 + (uint64_t)(A >> 64);
-    C = (u128)m * P[2] + (uint64_t)A + (uint64_t)(C >> 64);
-    t1 = (uint64_t)C;
-    A = (u128)a.v[3] * bi + t3 + (uint64_t)(A >> 64);
-    C = (u128)m * P[3] + (uint64_t)A + (uint64_t)(C >> 64);
-    t2 = (uint64_t)C;
-    t3 = (uint64_t)(C >> 64) + (uint64_t)(A >> 64);
-  }
-  uint64_t t[4] = {t0, t1, t2, t3};
-  reduceOnce(t, r);
-}
+#define NT_INLINE NV_INLINE
 
 NT_INLINE Fr load(const uint8_t* p) {
   Fr r;
@@ -128,15 +56,7 @@ NT_INLINE Fr fromMont(const Fr& c) {
   return r;
 }
 
-unsigned workers() {
-  const char* e = std::getenv("NOVANET_MSM_THREADS");
-  if (e && *e) {
-    long v = std::strtol(e, nullptr, 10);
-    if (v >= 1 && v <= 256) return (unsigned)v;
-  }
-  unsigned h = std::thread::hardware_concurrency();
-  return h ? h : 1;
-}
+unsigned workers() { return novanet::envThreads(); }
 
 template <typename F>
 void parallelFor(size_t n, unsigned T, F f) {

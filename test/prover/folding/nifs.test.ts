@@ -10,10 +10,13 @@ import {
 import { multiply } from "../../../prover/src/arith/r1cs.js";
 import { assembleZ, isRelaxedSatisfied, type RelaxedWitness } from "../../../prover/src/arith/relaxed.js";
 import { srsFromTau } from "../../../prover/src/commitment/srs.js";
+import { G1_GENERATOR, type G1Affine, g1Add, g1Mul, g1Neg, randomScalar } from "../../../prover/src/curve/bn254.js";
+import { InvalidPointError } from "../../../prover/src/errors/curve.js";
 import { P } from "../../../prover/src/field/fr.js";
 import {
   crossTerm,
   foldInstances,
+  foldInstancesReference,
   foldProducts,
   foldWitnesses,
   proveFold,
@@ -21,7 +24,9 @@ import {
   verifyFold,
 } from "../../../prover/src/folding/nifs.js";
 import { makeLeaf } from "../../../prover/src/folding/tree.js";
+import { loadNativeMsm, nativeMsmLoadError } from "../../../prover/src/msm/cpu/native.js";
 import { createNobleBackend } from "../../../prover/src/msm/cpu/noble.js";
+import { itIfAvailable } from "../../helpers/optional.js";
 import { type TestCircuit, testCircuit, witnessChain } from "../../helpers/prover.js";
 
 const fr = fc.bigInt({ min: 0n, max: P - 1n });
@@ -124,4 +129,46 @@ describe("folding/nifs", () => {
     assert.deepEqual(nat.folded.W.E, ref.folded.W.E);
     assert.deepEqual(nat.folded.W.W, ref.folded.W.W);
   });
+
+  itIfAvailable(loadNativeMsm() ? undefined : `native addon not built (${String(nativeMsmLoadError())})`)(
+    "the instance fold on the native MSM = the noble reference (random, r ∈ {0, 1, p−1}, infinity, cancellation, cmE2 = 0); bad points rejected alike",
+    () => {
+      const G = G1_GENERATOR;
+      const pt = (k: bigint): G1Affine => g1Mul(G, k);
+      const inf: G1Affine = { x: 0n, y: 0n };
+      const U = (cmW: G1Affine, cmE: G1Affine, u: bigint, x: bigint[]) => ({ cmW, cmE, u, x });
+      const cases: [ReturnType<typeof U>, ReturnType<typeof U>, G1Affine, bigint][] = [];
+      for (let i = 0; i < 6; i++) {
+        const r = [randomScalar(), 0n, 1n, P - 1n, 2n, randomScalar()][i];
+        cases.push([
+          U(pt(randomScalar()), pt(randomScalar()), randomScalar(), [randomScalar(), P - 1n]),
+          U(pt(randomScalar()), i % 2 ? inf : pt(randomScalar()), 1n, [0n, randomScalar()]),
+          i === 4 ? inf : pt(randomScalar()),
+          r,
+        ]);
+      }
+      // cmW1 = −r·cmW2 and cmE1 = −(r·cmT + r²·cmE2): both folds are the identity.
+      const r = randomScalar();
+      const W2 = pt(randomScalar());
+      const T = pt(randomScalar());
+      const E2 = pt(randomScalar());
+      const E1 = g1Neg(g1Add(g1Mul(T, r), g1Mul(E2, (r * r) % P)));
+      cases.push([U(g1Neg(g1Mul(W2, r)), E1, 5n, [1n]), U(W2, E2, 7n, [2n]), T, r]);
+      // Equal points (doubling inside the sum): cmW1 = r·cmW2.
+      cases.push([U(g1Mul(W2, r), inf, 1n, []), U(W2, inf, 1n, []), inf, r]);
+      for (const [U1, U2, cmT, rr] of cases) {
+        assert.deepEqual(foldInstances(U1, U2, cmT, rr), foldInstancesReference(U1, U2, cmT, rr), `r = ${rr}`);
+      }
+      const last = cases[cases.length - 1];
+      assert.deepEqual(foldInstances(last[0], last[1], last[2], last[3]).cmW, g1Mul(W2, (2n * r) % P));
+      assert.deepEqual(foldInstances(cases[6][0], cases[6][1], cases[6][2], cases[6][3]).cmE, inf);
+      // An off-curve point or a non-canonical scalar: the same typed errors as the reference.
+      const bad = { x: 1n, y: 1n };
+      const [U1, U2, cmT] = cases[0];
+      assert.throws(() => foldInstances(U1, U2, bad, 3n), InvalidPointError);
+      assert.throws(() => foldInstances({ ...U1, cmW: bad }, U2, cmT, 3n), InvalidPointError);
+      assert.throws(() => foldInstancesReference(U1, U2, bad, 3n), InvalidPointError);
+      assert.throws(() => foldInstances(U1, U2, cmT, P));
+    },
+  );
 });

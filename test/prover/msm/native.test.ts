@@ -8,7 +8,12 @@ import { MsmBackendSelectionError, NativeMsmUnavailableError } from "../../../pr
 import { P } from "../../../prover/src/field/fr.js";
 import { type MsmBackend, scalarsToLe } from "../../../prover/src/msm/backend.js";
 import { createFfjavascriptBackend } from "../../../prover/src/msm/cpu/ffjavascript.js";
-import { createNativeBackend, loadNativeMsm, nativeMsmLoadError } from "../../../prover/src/msm/cpu/native.js";
+import {
+  createNativeBackend,
+  fixedBasesInfo,
+  loadNativeMsm,
+  nativeMsmLoadError,
+} from "../../../prover/src/msm/cpu/native.js";
 import { createSelectedMsmBackend } from "../../../prover/src/msm/default.js";
 import { g1FromLem, g1ToLem } from "../../../prover/src/msm/lem.js";
 import { geometricLemPoints } from "../../helpers/msm.js";
@@ -225,6 +230,25 @@ describe("native MSM backend (prover/native/msm)", () => {
           return P - 1n;
         case "same":
           return 0x1234567890abcdef1234567890abcdefn;
+        case "small":
+          return BigInt(i % 5 === 0 ? 0 : (i * 2654435761) % 65536);
+        case "edge":
+          // Around the limb, GLV-half and window boundaries.
+          return [
+            0n,
+            1n,
+            2n,
+            P - 1n,
+            P - 2n,
+            (1n << 64n) - 1n,
+            1n << 64n,
+            (1n << 128n) - 1n,
+            1n << 128n,
+            (P - 1n) / 2n,
+            1n << 253n,
+            (1n << 16n) - 1n,
+            1n << 15n,
+          ][i % 13];
         default:
           throw new Error(kind);
       }
@@ -258,6 +282,99 @@ describe("native MSM backend (prover/native/msm)", () => {
       for (const kind of ["uniform", "bits", "witness", "p-1", "same"]) {
         const scalars = scalarsOf(kind, 400);
         assert.deepEqual(await fixed(lem, scalarsToLe(scalars)), naive(lem, scalars), `repeated bases, ${kind}`);
+      }
+    },
+  );
+
+  itNative(
+    "precomputed window tables of fixed bases equal ffjavascript (random, witness-like, small, zero, p−1, edge; windows 3..16; 1 and 2 threads; a capped table covering a prefix; repeated bases and infinity)",
+    async function () {
+      this.timeout(1_800_000);
+      const n = 1500;
+      const all = await geometricLemPoints(curve, n);
+      const names = [
+        "NOVANET_MSM_TABLE",
+        "NOVANET_MSM_TABLE_AFTER",
+        "NOVANET_MSM_TABLE_WINDOW",
+        "NOVANET_MSM_TABLE_MB",
+      ];
+      const saved = names.map((k) => process.env[k]);
+      const set = (vals: (string | undefined)[]) =>
+        names.forEach((k, i) => {
+          if (vals[i] === undefined) delete process.env[k];
+          else process.env[k] = vals[i];
+        });
+      try {
+        const kinds = ["uniform", "bits", "witness", "small", "zero", "p-1", "same", "edge"];
+        const expected = new Map<string, G1Affine>();
+        const vectors = new Map<string, Uint8Array>();
+        for (const kind of kinds) {
+          const le = scalarsToLe(scalarsOf(kind, n));
+          vectors.set(kind, le);
+          expected.set(kind, await ff.msm(all, le));
+        }
+        for (const [window, capMb] of [
+          ["16", "384"],
+          ["13", "384"],
+          ["8", "384"],
+          ["3", "384"],
+          ["16", "1"],
+        ]) {
+          // A fresh buffer per configuration: tables are made per prepared buffer, at its first MSM here.
+          set(["1", "0", window, capMb]);
+          const bases = new Uint8Array(all);
+          for (const kind of kinds) {
+            const le = vectors.get(kind) as Uint8Array;
+            const want = expected.get(kind);
+            assert.deepEqual(await native.msmFixed?.(bases, le), want, `c = ${window}, cap ${capMb} MiB, ${kind}`);
+            assert.deepEqual(await native1.msmFixed?.(bases, le), want, `c = ${window}, ${kind}, 1 thread`);
+            // A prefix of the bases.
+            const part = le.subarray(0, 32 * 777);
+            assert.deepEqual(await native.msmFixed?.(bases, part), await ff.msm(all.subarray(0, 64 * 777), part));
+          }
+          const info = fixedBasesInfo(bases);
+          assert.ok(info, "the handle reports its table");
+          const c = Number(window);
+          const perPoint = 2 * Math.ceil(129 / c) * 64;
+          const covered = Math.min(n, Math.floor((Number(capMb) * 2 ** 20) / perPoint));
+          assert.equal(info.tableWindow, c);
+          assert.equal(info.tablePoints, covered, `c = ${window}, cap ${capMb} MiB`);
+          assert.equal(info.tableBytes, covered * perPoint);
+          assert.ok(info.tableBytes <= Number(capMb) * 2 ** 20);
+          if (capMb === "1") assert.ok(covered < n, "the 1 MiB cap covers only a prefix");
+        }
+        // Points at infinity and repeated bases (P, −P: bucket doubling and cancellation within the
+        // shared bucket set, across windows of one point and across points).
+        set(["1", "0", "5", "384"]);
+        const g0 = srsG1(srs, 1);
+        const g1 = srsG1(srs, 2);
+        const pts = [g0, { x: 0n, y: 0n }, g0, g1Neg(g0), g1, g1, g1Neg(g1), g0];
+        const lem = new Uint8Array(64 * 200);
+        for (let i = 0; i < 200; i++) g1ToLem(pts[i % pts.length], lem, 64 * i);
+        for (const kind of ["uniform", "witness", "p-1", "same", "edge"]) {
+          const scalars = scalarsOf(kind, 200);
+          assert.deepEqual(
+            await native.msmFixed?.(lem, scalarsToLe(scalars)),
+            naive(lem, scalars),
+            `repeated, ${kind}`,
+          );
+        }
+        // The table waits for NOVANET_MSM_TABLE_AFTER MSMs; none with NOVANET_MSM_TABLE_MB=0.
+        set([undefined, "2", undefined, undefined]);
+        const late = new Uint8Array(all.subarray(0, 64 * 300));
+        const le = scalarsToLe(scalarsOf("uniform", 300));
+        const want = await ff.msm(late, le);
+        for (let i = 0; i < 3; i++) {
+          assert.equal(fixedBasesInfo(late)?.tablePoints ?? 0, 0, `no table before MSM ${i + 1}`);
+          assert.deepEqual(await native.msmFixed?.(late, le), want);
+        }
+        assert.equal(fixedBasesInfo(late)?.tablePoints, 300, "built at the third MSM");
+        set(["1", "0", undefined, "0"]);
+        const none = new Uint8Array(all.subarray(0, 64 * 300));
+        assert.deepEqual(await native.msmFixed?.(none, le), want);
+        assert.equal(fixedBasesInfo(none)?.tableBytes, 0);
+      } finally {
+        set(saved);
       }
     },
   );

@@ -18,8 +18,9 @@ import { fileURLToPath } from "node:url";
 import { G1_ZERO, type G1Affine } from "../../curve/bn254.js";
 import { MsmInputError } from "../../errors/commitment.js";
 import { NativeMsmUnavailableError } from "../../errors/msm.js";
-import { assertMsmInput, type MsmBackend } from "../backend.js";
-import { readLe } from "../lem.js";
+import { assertFr } from "../../field/fr.js";
+import { assertMsmInput, type MsmBackend, scalarsToLe } from "../backend.js";
+import { g1ToLem, readLe } from "../lem.js";
 
 /** The addon's exports (see msm.cc). Results: 64 bytes, affine x‖y canonical little-endian, zeros = identity. */
 export type NativeMsmAddon = {
@@ -35,7 +36,16 @@ export type NativeMsmAddon = {
    */
   msmBases?(bases: NativeBasesHandle, scalars: Uint8Array, threads?: number): Promise<Uint8Array>;
   msmBasesSync?(bases: NativeBasesHandle, scalars: Uint8Array, threads?: number): Uint8Array;
+  /** What a handle holds: its points and its table of precomputed multiples (0 points until built). */
+  basesInfo?(bases: NativeBasesHandle): NativeBasesInfo;
 };
+
+/**
+ * A prepared-bases handle's contents. The table (`tableBytes`, covering the first `tablePoints` bases,
+ * `tableWindow`-bit windows) is built after the handle has served `NOVANET_MSM_TABLE_AFTER` MSMs
+ * (default 64) and capped at `NOVANET_MSM_TABLE_MB` MiB (default 384); docs/msm.md.
+ */
+export type NativeBasesInfo = { points: number; tablePoints: number; tableWindow: number; tableBytes: number };
 
 /** An addon handle to prepared bases (freed with the handle by the garbage collector). */
 export type NativeBasesHandle = { readonly __nativeBases: unique symbol };
@@ -152,4 +162,38 @@ function preparedBases(bases: Uint8Array, create: (p: Uint8Array) => NativeBases
     prepared.set(bases, h);
   }
   return h;
+}
+
+/**
+ * The native handle prepared for a fixed-bases buffer by `msmFixed` (undefined if that buffer was never
+ * used, or the addon predates `basesInfo`): how many bases and how much table memory it holds.
+ */
+export function fixedBasesInfo(bases: Uint8Array): NativeBasesInfo | undefined {
+  const h = prepared.get(bases);
+  const addon = loadNativeMsm();
+  return h && addon?.basesInfo ? addon.basesInfo(h) : undefined;
+}
+
+/**
+ * `Σ scalars_i·points_i` for a handful of public points (the instance fold's `cmW1 + r·cmW2`,
+ * `cmE1 + r·cmT + r²·cmE2`) on the native MSM, one thread; `undefined` without the addon (callers keep
+ * their bigint path). Validates every point (on the curve, canonical coordinates: `InvalidPointError`)
+ * and every scalar (canonical: `FieldElementError`), as the bigint path does.
+ */
+export function nativeG1Combination(points: readonly G1Affine[], scalars: readonly bigint[]): G1Affine | undefined {
+  const addon = loadNativeMsm();
+  if (!addon) return undefined;
+  if (points.length !== scalars.length) {
+    throw new MsmInputError("points and scalars differ in length", {
+      details: `${points.length} points, ${scalars.length} scalars`,
+    });
+  }
+  const lem = new Uint8Array(64 * points.length);
+  points.forEach((p, i) => {
+    g1ToLem(p, lem, 64 * i);
+  });
+  scalars.forEach((s, i) => {
+    assertFr(s, `scalar ${i}`);
+  });
+  return toAffine(addon.msmSync(lem, scalarsToLe(scalars), 32, 1));
 }
