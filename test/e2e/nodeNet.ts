@@ -328,6 +328,10 @@ export async function startNodeNet(o: { dir: string; nodes: number; port?: numbe
     cpuSeconds,
     metrics,
     stop,
+    account,
+    wallet,
+    send,
+    tokenAbi,
     nodeOf: (addr: string) => addresses.findIndex((a) => a.toLowerCase() === addr.toLowerCase()),
     DECISION_TASK,
   };

@@ -66,6 +66,27 @@ export type MarketEvent =
   | { kind: "NodeReset"; block: bigint; jobId: bigint; nodeId: bigint }
   | { kind: "AttemptMissed"; block: bigint; jobId: bigint; taskId: bigint; prover: Address; slashed: bigint }
   | { kind: "JobVerified"; block: bigint; jobId: bigint; prover: Address }
+  | {
+      kind: "DisputeOpened";
+      block: bigint;
+      jobId: bigint;
+      nodeId: bigint;
+      challenger: Address;
+      submitter: Address;
+      bond: bigint;
+      answerBy: bigint;
+    }
+  | {
+      kind: "DisputeResolved";
+      block: bigint;
+      jobId: bigint;
+      nodeId: bigint;
+      challenger: Address;
+      submitter: Address;
+      challengerWon: boolean;
+      cancelled: boolean;
+      slashed: bigint;
+    }
   | { kind: "JobClosed"; block: bigint; jobId: bigint };
 
 export type TaskState = "waiting" | "open" | "done" | "paid";
@@ -123,6 +144,10 @@ export interface MarketAdapter {
   submitMerge(jobId: bigint, taskId: bigint, left: NodeData, right: NodeData, cmT: G1): Promise<Hex>;
   submitDecision(jobId: bigint, root: NodeData, proof: DeciderProofAbi): Promise<Hex>;
   release(jobId: bigint, taskIds: readonly bigint[]): Promise<Hex>;
+  /** The open dispute on a node: its challenger (zero address when none) and answer deadline. */
+  getDispute(jobId: bigint, nodeId: bigint): Promise<{ challenger: Address; answerBy: bigint }>;
+  /** Answers a dispute with a decider proof of the stored node's instance. */
+  answerDispute(jobId: bigint, nodeId: bigint, node: NodeData, proof: DeciderProofAbi): Promise<Hex>;
   // Operator commands.
   register(peerId: Hex, maxConstraints: bigint, gpu: boolean): Promise<Hex>;
   stake(amount: bigint): Promise<Hex>;
@@ -256,6 +281,31 @@ export class ViemMarketV2 implements MarketAdapter {
           break;
         case "JobVerified":
           out.push({ kind: "JobVerified", block, jobId: a.jobId, prover: a.prover });
+          break;
+        case "DisputeOpened":
+          out.push({
+            kind: "DisputeOpened",
+            block,
+            jobId: a.jobId,
+            nodeId: a.nodeId,
+            challenger: a.challenger,
+            submitter: a.submitter,
+            bond: a.bond,
+            answerBy: a.answerDeadline,
+          });
+          break;
+        case "DisputeResolved":
+          out.push({
+            kind: "DisputeResolved",
+            block,
+            jobId: a.jobId,
+            nodeId: a.nodeId,
+            challenger: a.challenger,
+            submitter: a.submitter,
+            challengerWon: a.challengerWon,
+            cancelled: a.cancelled,
+            slashed: a.slashed,
+          });
           break;
         case "JobCancelled":
         case "JobExpired":
@@ -395,6 +445,25 @@ export class ViemMarketV2 implements MarketAdapter {
 
   release(jobId: bigint, taskIds: readonly bigint[]): Promise<Hex> {
     return this.send(this.market, MarketAbi, "release", [jobId, taskIds]);
+  }
+
+  async getDispute(jobId: bigint, nodeId: bigint): Promise<{ challenger: Address; answerBy: bigint }> {
+    const [challenger, answerBy] = await this.pub.readContract({
+      address: this.market,
+      abi: MarketAbi,
+      functionName: "getDispute",
+      args: [jobId, nodeId],
+    });
+    return { challenger, answerBy };
+  }
+
+  answerDispute(jobId: bigint, nodeId: bigint, node: NodeData, proof: DeciderProofAbi): Promise<Hex> {
+    return this.send(this.market, MarketAbi, "answerDispute", [jobId, nodeId, node, proof]);
+  }
+
+  /** Opens a dispute on a stored node (bond in the stake token; approve the market first). */
+  dispute(jobId: bigint, nodeId: bigint): Promise<Hex> {
+    return this.send(this.market, MarketAbi, "dispute", [jobId, nodeId]);
   }
 
   async register(peerId: Hex, maxConstraints: bigint, gpu: boolean): Promise<Hex> {

@@ -54,6 +54,9 @@ export class NodeDaemon {
     availableToSubmitN: 0,
   };
   private running = new Map<string, Promise<void>>();
+  /** Dispute answers in progress, and when a failed one may be tried again (ms). */
+  private answering = new Map<string, Promise<void>>();
+  private answerRetryAt = new Map<string, number>();
   private draining = false;
   private stopped = false;
   private failures = 0;
@@ -142,6 +145,8 @@ export class NodeDaemon {
       try {
         // Catch up in bounded ranges before reading draws (a restarted node first learns what is done).
         while ((await this.follow()) && !this.stopped) {}
+        // Disputes first (an unanswered one costs `disputeSlash`), and even while draining.
+        await this.answerDisputes();
         if (!this.draining) await this.schedule();
         if (Date.now() - lastRedial > 3000) {
           lastRedial = Date.now();
@@ -212,6 +217,32 @@ export class NodeDaemon {
           });
         }
         return;
+      case "DisputeOpened":
+        if (e.submitter.toLowerCase() !== me || !this.db.job(e.jobId)) return;
+        this.db.addDispute(e.jobId, e.nodeId, e.challenger, e.answerBy);
+        this.log({
+          level: "warn",
+          msg: "disputed",
+          jobId: String(e.jobId),
+          nodeId: String(e.nodeId),
+          challenger: e.challenger,
+          answerBy: String(e.answerBy),
+        });
+        return;
+      case "DisputeResolved": {
+        if (e.submitter.toLowerCase() !== me) return;
+        const outcome = e.cancelled ? "cancelled" : e.challengerWon ? "lost" : "won";
+        this.db.settleDispute(e.jobId, e.nodeId, outcome);
+        if (outcome === "lost") this.metrics.slashed += e.slashed;
+        this.log({
+          level: outcome === "lost" ? "error" : "info",
+          msg: `dispute ${outcome}`,
+          jobId: String(e.jobId),
+          nodeId: String(e.nodeId),
+          slashed: String(e.slashed),
+        });
+        return;
+      }
       case "JobVerified":
         if (!this.db.job(e.jobId)) return;
         this.db.markDone(e.jobId, DECISION_TASK, e.prover.toLowerCase());
@@ -220,6 +251,58 @@ export class NodeDaemon {
       case "JobClosed":
         this.db.closeJob(e.jobId);
         return;
+    }
+  }
+
+  // ── disputes ──────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Starts an answer for every open dispute on our nodes whose answer window has not passed (one task per
+   * dispute, outside the worker bound: an unanswered dispute slashes `disputeSlash`). A failed answer is
+   * tried again after 5 s while the window lasts.
+   */
+  private async answerDisputes(): Promise<void> {
+    const open = this.db.disputes(["open"]);
+    if (open.length === 0) return;
+    const now = await this.chain.now();
+    for (const d of open) {
+      const key = `${d.jobId}/${d.nodeId}`;
+      if (this.answering.has(key) || (this.answerRetryAt.get(key) ?? 0) > Date.now()) continue;
+      if (d.answerBy < now) continue; // too late: DisputeResolved will settle it
+      const p = this.answerDispute(d.jobId, d.nodeId).finally(() => this.answering.delete(key));
+      this.answering.set(key, p);
+    }
+  }
+
+  /**
+   * Answers a dispute on our node: the node's witness (from disk, else fetched and checked, else rebuilt),
+   * a decider proof of its instance (`decideRoot`: the decider proves any relaxed instance, not only the
+   * root's), a re-check that the dispute is still open, then `answerDispute`.
+   */
+  private async answerDispute(jobId: bigint, nodeId: bigint): Promise<void> {
+    const ctx = { jobId: String(jobId), nodeId: String(nodeId) };
+    const key = `${jobId}/${nodeId}`;
+    try {
+      const job = this.db.job(jobId);
+      if (!job) throw new ChainError("disputed node of a job this node does not follow", { details: key });
+      const t0 = performance.now();
+      const node = await this.proverNode(job, nodeId);
+      const proof = await decideRoot(this.runtime(job), node);
+      const cur = await this.chain.getDispute(jobId, nodeId);
+      if (/^0x0+$/.test(cur.challenger)) {
+        this.log({ msg: "dispute closed before our answer", ...ctx });
+        return;
+      }
+      const hash = await this.chain.answerDispute(jobId, nodeId, nodeData(node.node), proof);
+      this.db.settleDispute(jobId, nodeId, "answered", hash);
+      this.log({ msg: "dispute answered", ...ctx, tx: hash, ms: Math.round(performance.now() - t0) });
+    } catch (e) {
+      const err = errText(e);
+      const after = await this.chain.getDispute(jobId, nodeId).catch(() => undefined);
+      if (after && /^0x0+$/.test(after.challenger)) return; // answered after all, or closed: the event settles it
+      this.db.disputeError(jobId, nodeId, err);
+      this.answerRetryAt.set(key, Date.now() + 5000);
+      this.log({ level: "warn", msg: "dispute answer failed", ...ctx, err });
     }
   }
 
@@ -669,7 +752,7 @@ export class NodeDaemon {
   /** Graceful drain: stop taking work, let running tasks finish (bounded), then stop. */
   async stop(timeoutMs = 30_000): Promise<void> {
     this.draining = true;
-    await Promise.race([Promise.allSettled([...this.running.values()]), sleep(timeoutMs)]);
+    await Promise.race([Promise.allSettled([...this.running.values(), ...this.answering.values()]), sleep(timeoutMs)]);
     this.stopped = true;
     await this.loopDone;
     this.metricsServer?.close();
