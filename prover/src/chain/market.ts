@@ -16,6 +16,7 @@ import {
   createWalletClient,
   type Hex,
   http,
+  keccak256,
   type PublicClient,
   parseEventLogs,
   type Transport,
@@ -138,6 +139,8 @@ export interface MarketAdapter {
   job(jobId: bigint): Promise<JobRecord | undefined>;
   task(jobId: bigint, taskId: bigint): Promise<TaskRecord>;
   circuit(circuitId: bigint): Promise<CircuitRecord>;
+  /** The registered decider verifier's `vkeyHash()` and code hashes (decider v3). */
+  deciderPins(circuitId: bigint): Promise<{ vkeyHash: Hex; codehash: Hex; registeredCodehash: Hex }>;
   /** Timestamp of the latest block. */
   now(): Promise<bigint>;
   submitChunk(jobId: bigint, taskId: bigint, chunk: ChunkData): Promise<Hex>;
@@ -461,6 +464,35 @@ export class ViemMarketV2 implements MarketAdapter {
     return this.send(this.market, MarketAbi, "answerDispute", [jobId, nodeId, node, proof]);
   }
 
+  /**
+   * What the chain records about a circuit's decider: the registered verifier's `vkeyHash()` (decider v3;
+   * a v2 verifier has none: ChainError), its runtime code hash, and the code hash the registry pinned.
+   */
+  async deciderPins(circuitId: bigint): Promise<{ vkeyHash: Hex; codehash: Hex; registeredCodehash: Hex }> {
+    this.circuitsAddr ??= await this.pub.readContract({
+      address: this.market,
+      abi: MarketAbi,
+      functionName: "circuits",
+    });
+    const c = await this.pub.readContract({
+      address: this.circuitsAddr,
+      abi: CircuitRegistryAbi,
+      functionName: "getCircuit",
+      args: [circuitId],
+    });
+    const code = await this.pub.getCode({ address: c.decider });
+    let vkeyHash: Hex;
+    try {
+      vkeyHash = await this.pub.readContract({ address: c.decider, abi: VKEY_HASH_ABI, functionName: "vkeyHash" });
+    } catch (e) {
+      throw new ChainError("the circuit's decider has no vkeyHash() (not a v3 verifier)", {
+        details: c.decider,
+        cause: e,
+      });
+    }
+    return { vkeyHash, codehash: keccak256(code ?? "0x"), registeredCodehash: c.deciderCodehash };
+  }
+
   /** Opens a dispute on a stored node (bond in the stake token; approve the market first). */
   dispute(jobId: bigint, nodeId: bigint): Promise<Hex> {
     return this.send(this.market, MarketAbi, "dispute", [jobId, nodeId]);
@@ -516,3 +548,7 @@ export class ViemMarketV2 implements MarketAdapter {
 }
 
 export { ZERO as ZERO_ADDRESS };
+
+const VKEY_HASH_ABI = [
+  { type: "function", name: "vkeyHash", stateMutability: "view", inputs: [], outputs: [{ type: "bytes32" }] },
+] as const;

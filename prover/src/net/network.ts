@@ -215,6 +215,11 @@ export class Network {
     );
   }
 
+  /** Peers connected now. */
+  peers(): PeerId[] {
+    return this.libp2p.getPeers();
+  }
+
   peerCount(): number {
     return this.libp2p.getPeers().length;
   }

@@ -16,13 +16,14 @@ import { peerIdFromString } from "@libp2p/peer-id";
 import { bytesToHex, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { DECISION_TASK, type MarketAdapter, type MarketEvent, ViemMarketV2 } from "../chain/market.js";
-import { ChainError, NodeConfigError } from "../errors/node.js";
+import { ChainError, FetchError, NodeConfigError } from "../errors/node.js";
 import type { FoldContext } from "../folding/nifs.js";
 import { foldNodes, nodeId as nodeIdOf, nodeRange, type ProverNode, splitPoint } from "../folding/tree.js";
 import { loadOrCreatePeerKey, Network, peerIdBytes } from "../net/network.js";
 import { jobTopic } from "../net/protocols.js";
 import { ArtefactStore, parseCid } from "../net/store.js";
 import { jobTasks, taskKindOf } from "../tree/shape.js";
+import { ensureCircuitFiles, ensureDeciderKey, type Fetcher, readIfExists } from "./circuitFiles.js";
 import type { NodeConfig } from "./config.js";
 import { decideRoot } from "./decide.js";
 import { type JobRow, StateDb, type TaskRow } from "./state.js";
@@ -115,9 +116,47 @@ export class NodeDaemon {
     else if (st.peerId.toLowerCase() !== bytesToHex(peerIdBytes(net.peerId)).toLowerCase()) {
       log({ level: "warn", msg: "the on-chain peer id is not this node's", onChain: st.peerId });
     }
+    // Missing circuit files come from the peers (or a URL), each checked against the chain (circuitFiles.ts).
+    const via: Fetcher = {
+      fetchCid: async (cid, maxBytes) => {
+        const until = Date.now() + 60_000;
+        for (;;) {
+          const peers = net.peers();
+          try {
+            if (peers.length > 0) return await net.fetch(parseCid(cid), peers, maxBytes);
+          } catch (e) {
+            if (Date.now() > until) throw e;
+          }
+          if (Date.now() > until) throw new FetchError("no peer to fetch from", { details: cid });
+          await sleep(1000);
+        }
+      },
+    };
     for (const c of cfg.circuits) {
       const rec = await chain.circuit(c.id);
-      daemon.circuits.set(String(c.id), await CircuitRuntime.load(c, rec));
+      await ensureCircuitFiles(c, rec.r1csHash, via, cfg.maxArtefactBytes, log);
+      const rt = await CircuitRuntime.load(c, rec);
+      rt.verifiedDeciderKey = await ensureDeciderKey(
+        c,
+        rt.shape,
+        rt.srs,
+        () => chain.deciderPins(c.id),
+        via,
+        cfg.maxArtefactBytes,
+        log,
+      );
+      daemon.circuits.set(String(c.id), rt);
+      // Serve the circuit's files to nodes that join later (by CID over the fetch protocol).
+      const cids: Record<string, string> = {};
+      for (const [name, path] of [
+        ["r1cs", c.r1cs],
+        ["wasm", c.wasm],
+        ["deciderKey", rt.verifiedDeciderKey ? c.deciderKey : undefined],
+      ] as const) {
+        const bytes = readIfExists(path);
+        if (bytes && bytes.length <= cfg.maxArtefactBytes) cids[name] = store.put(bytes).toString();
+      }
+      log({ msg: "circuit files served", circuit: String(c.id), ...cids });
       // The registry draws this node only for tasks within its declared capacity (conservatively, by class).
       if (st.registered && rec.nConstraints > st.maxConstraints)
         log({
