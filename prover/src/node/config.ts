@@ -59,6 +59,8 @@ export const NodeConfigSchema = z.object({
   confirmations: z.number().int().nonnegative().default(0),
   /** Tasks proved at once. */
   workers: z.number().int().positive().default(1),
+  /** Memory the pool may reserve for tasks (MiB; default 80 % of the machine's); see pool.ts. */
+  maxMemoryMB: z.number().int().positive().optional(),
   /** Largest artefact fetched from a peer. */
   maxArtefactBytes: z
     .number()

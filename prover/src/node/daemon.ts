@@ -10,6 +10,7 @@
  * restarts (state.ts).
  */
 import { createServer, type Server } from "node:http";
+import { totalmem } from "node:os";
 import { join } from "node:path";
 import type { PeerId } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
@@ -26,6 +27,7 @@ import { jobTasks, taskKindOf } from "../tree/shape.js";
 import { ensureCircuitFiles, ensureDeciderKey, type Fetcher, readIfExists } from "./circuitFiles.js";
 import type { NodeConfig } from "./config.js";
 import { decideRoot } from "./decide.js";
+import { estimateTaskBytes, type TaskSize, WorkerPool } from "./pool.js";
 import { type JobRow, StateDb, type TaskRow } from "./state.js";
 import { CircuitRuntime, checkArtefact, encodeArtefact, nodeData, type OnChainNode, proveChunk } from "./work.js";
 
@@ -55,6 +57,10 @@ export class NodeDaemon {
     availableToSubmitN: 0,
   };
   private running = new Map<string, Promise<void>>();
+  /** Bounded by `workers` and by memory (pool.ts); sizes of the circuits' tasks for its estimates. */
+  private pool: WorkerPool;
+  private sizes = new Map<string, TaskSize>();
+  private tooLarge = new Set<string>();
   /** Dispute answers in progress, and when a failed one may be tried again (ms). */
   private answering = new Map<string, Promise<void>>();
   private answerRetryAt = new Map<string, number>();
@@ -77,7 +83,9 @@ export class NodeDaemon {
     readonly store: ArtefactStore,
     readonly net: Network,
     readonly log: Log,
-  ) {}
+  ) {
+    this.pool = new WorkerPool(cfg.workers, (cfg.maxMemoryMB ?? Math.floor((totalmem() * 0.8) / MB)) * MB);
+  }
 
   static async start(cfg: NodeConfig, log: Log = defaultLog): Promise<NodeDaemon> {
     const account = privateKeyToAccount(cfg.privateKey);
@@ -146,6 +154,11 @@ export class NodeDaemon {
         log,
       );
       daemon.circuits.set(String(c.id), rt);
+      daemon.sizes.set(String(c.id), {
+        m: rt.shape.m,
+        nW: rt.shape.nW,
+        deciderConstraints: Number(rec.deciderConstraints),
+      });
       // Serve the circuit's files to nodes that join later (by CID over the fetch protocol).
       const cids: Record<string, string> = {};
       for (const [name, path] of [
@@ -397,10 +410,28 @@ export class NodeDaemon {
       this.db.drawn(t.jobId, t.taskId, cur.assignee.toLowerCase(), cur.windowEnd, mine);
       if (!mine) continue;
       if (cur.windowEnd - this.chainNow < BigInt(this.cfg.minWindowLeftS)) continue;
-      if (this.running.size >= this.cfg.workers) continue;
+      if (this.pool.running >= this.cfg.workers) continue;
       const row = this.db.task(t.jobId, t.taskId);
       if (!row || row.state !== "assigned") continue;
-      const p = this.runTask(job, row, cur.availableAt).finally(() => this.running.delete(key));
+      const size = this.sizes.get(String(job.circuitId));
+      const est = size ? estimateTaskBytes(size, t.kind, job.chunkLog) : 0;
+      const slot = this.pool.acquire(est);
+      if ("refused" in slot) {
+        if (slot.refused === "too large" && !this.tooLarge.has(key)) {
+          this.tooLarge.add(key);
+          this.log({
+            level: "error",
+            msg: "task larger than the memory budget: not started",
+            ...logKey(t),
+            mb: est / MB,
+          });
+        }
+        continue;
+      }
+      const p = this.runTask(job, row, cur.availableAt).finally(() => {
+        slot.release();
+        this.running.delete(key);
+      });
       this.running.set(key, p);
     }
   }
@@ -779,6 +810,7 @@ export class NodeDaemon {
       lines.push(`novanet_available_to_submit_seconds_sum ${this.metrics.availableToSubmitS}`);
       lines.push(`novanet_available_to_submit_seconds_count ${this.metrics.availableToSubmitN}`);
       lines.push(`novanet_peers ${this.net.peerCount()}`);
+      lines.push(`novanet_memory_reserved_bytes ${this.pool.reservedBytes}`);
       res.setHeader("content-type", "text/plain; version=0.0.4");
       res.end(`${lines.join("\n")}\n`);
     });
@@ -812,6 +844,12 @@ export function errText(e: unknown): string {
   const m = String((e as Error)?.message ?? e);
   const custom = /custom error '([^']+)'/.exec(m) ?? /Error: (\w+\([^)]*\))/.exec(m);
   return custom ? custom[1] : m.split("\n")[0];
+}
+
+const MB = 1024 * 1024;
+
+function logKey(t: { jobId: bigint; taskId: bigint; kind: string }) {
+  return { jobId: String(t.jobId), taskId: String(t.taskId), kind: t.kind };
 }
 
 function sleep(ms: number): Promise<void> {
