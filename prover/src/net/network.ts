@@ -246,6 +246,57 @@ export class Network {
     }
   }
 
+  private deadSince = new Map<string, number>();
+  private lonelySince = new Map<string, number>();
+
+  /**
+   * Detects dead gossip and repairs it (called every few seconds):
+   * - a connected gossipsub peer with no outbound gossipsub stream (it was reset: gossipsub does not open a
+   *   new one on the same connection, so nothing we publish or subscribe reaches that peer) for `graceMs`:
+   *   the connection is closed and the peer dialled again (a new connection gets a new stream, which
+   *   re-sends our subscriptions);
+   * - a topic we follow that no peer is known to subscribe to while peers are connected, for `graceMs`:
+   *   our subscription is announced again (unsubscribe + subscribe; the topic validator is kept).
+   */
+  async healGossip(graceMs = 10_000, now = Date.now()): Promise<{ reconnected: string[]; resubscribed: string[] }> {
+    const out = { reconnected: [] as string[], resubscribed: [] as string[] };
+    const connected = this.libp2p.getPeers();
+    const live = new Set(connected.map((p) => p.toString()));
+    for (const k of this.deadSince.keys()) if (!live.has(k)) this.deadSince.delete(k);
+    // The router's outbound streams (a public field of the implementation, not of the exported interface).
+    const outbound = (this.pubsub as unknown as { streamsOutbound?: Map<string, unknown> }).streamsOutbound;
+    for (const peer of outbound ? this.pubsub.getPeers() : []) {
+      const k = peer.toString();
+      if (!live.has(k) || outbound?.has(k)) {
+        this.deadSince.delete(k);
+        continue;
+      }
+      const since = this.deadSince.get(k) ?? now;
+      this.deadSince.set(k, since);
+      if (now - since < graceMs) continue;
+      this.deadSince.delete(k);
+      out.reconnected.push(k);
+      this.o.log?.({ level: "warn", msg: "dead gossip stream: reconnecting", peer: k });
+      await this.libp2p.hangUp(peer).catch(() => {});
+      await this.libp2p.dial(peer, { signal: AbortSignal.timeout(5000) }).catch(() => {});
+    }
+    for (const topic of this.pubsub.getTopics()) {
+      if (connected.length === 0 || this.pubsub.getSubscribers(topic).length > 0) {
+        this.lonelySince.delete(topic);
+        continue;
+      }
+      const since = this.lonelySince.get(topic) ?? now;
+      this.lonelySince.set(topic, since);
+      if (now - since < graceMs) continue;
+      this.lonelySince.set(topic, now);
+      out.resubscribed.push(topic);
+      this.o.log?.({ level: "warn", msg: "topic without subscribers: subscribing again", topic });
+      this.pubsub.unsubscribe(topic);
+      this.pubsub.subscribe(topic);
+    }
+    return out;
+  }
+
   async stop(): Promise<void> {
     await this.libp2p.stop();
   }

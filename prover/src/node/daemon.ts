@@ -203,6 +203,7 @@ export class NodeDaemon {
         if (Date.now() - lastRedial > 3000) {
           lastRedial = Date.now();
           await this.net.redial();
+          await this.net.healGossip();
         }
       } catch (e) {
         this.log({ level: "warn", msg: "loop error", err: errText(e) });
