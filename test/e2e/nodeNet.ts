@@ -127,6 +127,8 @@ export async function startNodeNet(o: { dir: string; nodes: number; port?: numbe
         },
       ],
       pollMs: 300,
+      // Every peer (nodes, the tests' attackers) is 127.0.0.1: one host for libp2p's inbound rate limit.
+      inboundPerHostPerSecond: 100,
       workers: o.workers ?? 1,
       metricsPort: basePort + 100 + i,
     };

@@ -8,15 +8,17 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from "@
 import { type GossipSub, gossipsub, type Message, TopicValidatorResult } from "@libp2p/gossipsub";
 import { identify } from "@libp2p/identify";
 import type { PeerId, PrivateKey } from "@libp2p/interface";
+import { type KadDHT, kadDHT, passthroughMapper } from "@libp2p/kad-dht";
 import { noise } from "@libp2p/noise";
 import { ping } from "@libp2p/ping";
 import { tcp } from "@libp2p/tcp";
+import { webSockets } from "@libp2p/websockets";
 import { yamux } from "@libp2p/yamux";
 import { multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p, type Libp2p } from "libp2p";
 import type { CID } from "multiformats/cid";
 import { fetchArtefact, fetchHandler } from "./fetch.js";
-import { FETCH_PROTOCOL, MAX_GOSSIP_BYTES } from "./protocols.js";
+import { DHT_PROTOCOL, FETCH_PROTOCOL, MAX_GOSSIP_BYTES } from "./protocols.js";
 import type { ArtefactStore } from "./store.js";
 
 /** The peer key of `file`, created (Ed25519) on first use. */
@@ -48,12 +50,14 @@ export type NetworkOptions = {
   onMisbehaviour?: (peer: PeerId, why: string) => void;
   /** A gossip message failed the checks made before `validate` (unsigned, over the size cap). */
   onInvalidGossip?: (peer: PeerId, why: string) => void;
+  /** Inbound connections accepted per second from one IP (libp2p's default 5). */
+  inboundPerHostPerSecond?: number;
   /** File of denied peer ids (see {@link PeerGate}). */
   denyFile?: string;
   log?: (e: Record<string, unknown>) => void;
 };
 
-type Services = { pubsub: GossipSub; identify: unknown; ping: unknown };
+type Services = { pubsub: GossipSub; identify: unknown; ping: unknown; dht: KadDHT };
 
 /**
  * Peers this node refuses to talk to: banned for misbehaviour (until a time) or denied by the operator
@@ -126,11 +130,19 @@ export class Network {
         denyOutboundEncryptedConnection: deny,
       },
       addresses: { listen: o.listen },
-      transports: [tcp()],
+      // libp2p refuses a host's inbound connections past this rate; on a single-IP network (a devnet, or
+      // peers behind one NAT) every peer is one host.
+      connectionManager: { inboundConnectionThreshold: o.inboundPerHostPerSecond ?? 5 },
+      // TCP and WebSockets (listen on `/ip4/…/tcp/<port>/ws` for the latter).
+      transports: [tcp(), webSockets()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       services: {
         identify: identify(),
+        // Kad-DHT under the network's own protocol name (never joins the public IPFS DHT), every node a
+        // server; addresses are kept whatever their scope (devnets and LANs use private addresses). It is
+        // the dialler's peer routing: a peer known only by its id (an announcer) is found through it.
+        dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper }),
         ping: ping(),
         pubsub: gossipsub({
           allowPublishToZeroTopicPeers: true,

@@ -57,6 +57,8 @@ export const NodeConfigSchema = z.object({
   reorgDepth: z.number().int().nonnegative().default(12),
   /** Blocks behind the head the follower stays (finality margin). */
   confirmations: z.number().int().nonnegative().default(0),
+  /** Inbound libp2p connections accepted per second from one IP (raise it where many peers share one IP). */
+  inboundPerHostPerSecond: z.number().int().positive().default(5),
   /** Tasks proved at once. */
   workers: z.number().int().positive().default(1),
   /** Memory the pool may reserve for tasks (MiB; default 80 % of the machine's); see pool.ts. */

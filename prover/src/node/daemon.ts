@@ -103,6 +103,7 @@ export class NodeDaemon {
       privateKey: key,
       listen: cfg.listen,
       bootstrap: cfg.bootstrap,
+      inboundPerHostPerSecond: cfg.inboundPerHostPerSecond,
       store,
       denyFile: join(cfg.dataDir, "deny-peers"),
       validate: (topic, data, from) => (daemon ? daemon.validateGossip(topic, data, from) : Promise.resolve("ignore")),
