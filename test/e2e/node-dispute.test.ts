@@ -1,16 +1,19 @@
 /**
  * A staked attacker disputes an honest node's valid submission (test/e2e/nodeNet.ts: a `hardhat node` chain,
- * Market v2, the cubic circuit with its real decider verifier, one `novanet node run` process). The node is
- * SIGKILLed right after its submission and the dispute is opened while it is down; restarted, it learns the
- * dispute from its block cursor and answers it on-chain with a decider proof of the node from the witness on
- * its disk. The attacker's bond goes to the node, the node is not slashed, and the job then verifies.
+ * Market v2, the cubic circuit with its real decider verifier, two `novanet node run` processes). The
+ * submitter is SIGKILLed right after its submission and the dispute is opened while it is down; restarted,
+ * it learns the dispute from its block cursor and answers it on-chain with a decider proof of the node from
+ * the witness on its disk. The attacker's bond goes to the node, the node is not slashed, and the job then
+ * verifies. Node 1 starts without the circuit's `.r1cs` and `.wasm`: it fetches them from node 0 by CID and
+ * checks the R1CS against its on-chain hash (circuitFiles.ts).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { MarketAbi, ProverRegistryAbi } from "../../prover/src/chain/abi.js";
+import { cidOf } from "../../prover/src/net/store.js";
 import { waitFor } from "../helpers/processes.js";
 import { E18, type NodeNet, startNodeNet } from "./nodeNet.js";
 
@@ -20,12 +23,33 @@ describe("novanet node answers disputes on its submissions", function () {
   let net: NodeNet;
 
   before(async () => {
-    net = await startNodeNet({ dir, nodes: 1 });
+    const fixture = (ext: string) => readFileSync(join("test", "fixtures", "circuits", `cubic.${ext}`));
+    net = await startNodeNet({
+      dir,
+      nodes: 2,
+      tweak: (i, cfg) => {
+        if (i !== 1) return;
+        const [c] = cfg.circuits as Record<string, unknown>[];
+        c.r1cs = "fetched/cubic.r1cs";
+        c.wasm = "fetched/cubic.wasm";
+        c.fetch = {
+          r1cs: { cid: cidOf(fixture("r1cs")).toString() },
+          wasm: { cid: cidOf(fixture("wasm")).toString() },
+        };
+      },
+    });
     await net.startAll();
   });
   after(async () => {
     await net?.stop();
     if (!process.env.NOVANET_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a node without the circuit's files fetched them from a peer and checked them", () => {
+    const out = net.procs[1]?.out ?? [];
+    assert.ok(out.some((l) => l.includes('"msg":"circuit fetched and verified"') && l.includes('"file":"r1cs"')));
+    assert.ok(out.some((l) => l.includes('"file":"wasm"')));
+    assert.ok(existsSync(join(net.dataDirs[1], "fetched", "cubic.r1cs")));
   });
 
   it("a staked attacker disputes a valid chunk: the node (restarted) answers, the attacker loses its bond", async () => {
@@ -52,8 +76,10 @@ describe("novanet node answers disputes on its submissions", function () {
       180_000,
       "the chunk submitted",
     );
-    await net.kill(0);
-    const honest = net.addresses[0];
+    const honestIdx = net.nodeOf((await net.task(job.jobId, chunk.id)).submitter);
+    assert.ok(honestIdx >= 0);
+    await net.kill(honestIdx);
+    const honest = net.addresses[honestIdx];
     const stakeBefore = (await read<{ stake: bigint }>(A.proverRegistry, ProverRegistryAbi, "proverInfo", [honest]))
       .stake;
     await net.send(attacker, A.proverRegistry, ProverRegistryAbi, "stake", [100n * E18]);
@@ -64,7 +90,7 @@ describe("novanet node answers disputes on its submissions", function () {
     assert.ok(bond > 0n, "the attacker's bond was taken");
     assert.equal(await net.status(job.jobId), 1, "the job is still open (the decision waits for the dispute)");
 
-    const again = await net.startNode(0);
+    const again = await net.startNode(honestIdx);
     const resolved = await waitFor(
       async () =>
         (await net.events(rc.blockNumber)).find(

@@ -38,7 +38,14 @@ export const WINDOW = 90n;
 
 export type NodeNet = Awaited<ReturnType<typeof startNodeNet>>;
 
-export async function startNodeNet(o: { dir: string; nodes: number; port?: number; workers?: number }) {
+export async function startNodeNet(o: {
+  dir: string;
+  nodes: number;
+  port?: number;
+  workers?: number;
+  /** Edits node `i`'s config before it is written (paths relative to its data folder). */
+  tweak?: (i: number, cfg: Record<string, unknown>) => void;
+}) {
   const port = o.port ?? 20000 + Math.floor(Math.random() * 20000);
   const rpcUrl = `http://127.0.0.1:${port}`;
   const d = await deciderFixture("cubic"); // decider keys cached under .novanet/keys (beacon-only dev keys)
@@ -132,6 +139,7 @@ export async function startNodeNet(o: { dir: string; nodes: number; port?: numbe
       workers: o.workers ?? 1,
       metricsPort: basePort + 100 + i,
     };
+    o.tweak?.(i, cfg);
     const file = join(nd, "node.json");
     writeFileSync(file, JSON.stringify(cfg, null, 2));
     configs.push(file);
