@@ -492,6 +492,7 @@ async function main(): Promise<void> {
       dataDir: dir,
       listen: [`/ip4/127.0.0.1/tcp/${peers[i].port}`],
       bootstrap: peers.map((_, j) => addrOf(j)).filter((_, j) => j !== i),
+      inboundPerHostPerSecond: 100, // every node is 127.0.0.1: one host for libp2p's inbound rate limit
       pollMs: 300,
       confirmations: 0,
       reorgDepth: 0,

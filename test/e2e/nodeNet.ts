@@ -38,7 +38,14 @@ export const WINDOW = 90n;
 
 export type NodeNet = Awaited<ReturnType<typeof startNodeNet>>;
 
-export async function startNodeNet(o: { dir: string; nodes: number; port?: number; workers?: number }) {
+export async function startNodeNet(o: {
+  dir: string;
+  nodes: number;
+  port?: number;
+  workers?: number;
+  /** Edits node `i`'s config before it is written (paths relative to its data folder). */
+  tweak?: (i: number, cfg: Record<string, unknown>) => void;
+}) {
   const port = o.port ?? 20000 + Math.floor(Math.random() * 20000);
   const rpcUrl = `http://127.0.0.1:${port}`;
   const d = await deciderFixture("cubic"); // decider keys cached under .novanet/keys (beacon-only dev keys)
@@ -127,9 +134,12 @@ export async function startNodeNet(o: { dir: string; nodes: number; port?: numbe
         },
       ],
       pollMs: 300,
+      // Every peer (nodes, the tests' attackers) is 127.0.0.1: one host for libp2p's inbound rate limit.
+      inboundPerHostPerSecond: 100,
       workers: o.workers ?? 1,
       metricsPort: basePort + 100 + i,
     };
+    o.tweak?.(i, cfg);
     const file = join(nd, "node.json");
     writeFileSync(file, JSON.stringify(cfg, null, 2));
     configs.push(file);
@@ -328,6 +338,10 @@ export async function startNodeNet(o: { dir: string; nodes: number; port?: numbe
     cpuSeconds,
     metrics,
     stop,
+    account,
+    wallet,
+    send,
+    tokenAbi,
     nodeOf: (addr: string) => addresses.findIndex((a) => a.toLowerCase() === addr.toLowerCase()),
     DECISION_TASK,
   };

@@ -16,6 +16,7 @@ import {
   createWalletClient,
   type Hex,
   http,
+  keccak256,
   type PublicClient,
   parseEventLogs,
   type Transport,
@@ -66,6 +67,27 @@ export type MarketEvent =
   | { kind: "NodeReset"; block: bigint; jobId: bigint; nodeId: bigint }
   | { kind: "AttemptMissed"; block: bigint; jobId: bigint; taskId: bigint; prover: Address; slashed: bigint }
   | { kind: "JobVerified"; block: bigint; jobId: bigint; prover: Address }
+  | {
+      kind: "DisputeOpened";
+      block: bigint;
+      jobId: bigint;
+      nodeId: bigint;
+      challenger: Address;
+      submitter: Address;
+      bond: bigint;
+      answerBy: bigint;
+    }
+  | {
+      kind: "DisputeResolved";
+      block: bigint;
+      jobId: bigint;
+      nodeId: bigint;
+      challenger: Address;
+      submitter: Address;
+      challengerWon: boolean;
+      cancelled: boolean;
+      slashed: bigint;
+    }
   | { kind: "JobClosed"; block: bigint; jobId: bigint };
 
 export type TaskState = "waiting" | "open" | "done" | "paid";
@@ -117,12 +139,18 @@ export interface MarketAdapter {
   job(jobId: bigint): Promise<JobRecord | undefined>;
   task(jobId: bigint, taskId: bigint): Promise<TaskRecord>;
   circuit(circuitId: bigint): Promise<CircuitRecord>;
+  /** The registered decider verifier's `vkeyHash()` and code hashes (decider v3). */
+  deciderPins(circuitId: bigint): Promise<{ vkeyHash: Hex; codehash: Hex; registeredCodehash: Hex }>;
   /** Timestamp of the latest block. */
   now(): Promise<bigint>;
   submitChunk(jobId: bigint, taskId: bigint, chunk: ChunkData): Promise<Hex>;
   submitMerge(jobId: bigint, taskId: bigint, left: NodeData, right: NodeData, cmT: G1): Promise<Hex>;
   submitDecision(jobId: bigint, root: NodeData, proof: DeciderProofAbi): Promise<Hex>;
   release(jobId: bigint, taskIds: readonly bigint[]): Promise<Hex>;
+  /** The open dispute on a node: its challenger (zero address when none) and answer deadline. */
+  getDispute(jobId: bigint, nodeId: bigint): Promise<{ challenger: Address; answerBy: bigint }>;
+  /** Answers a dispute with a decider proof of the stored node's instance. */
+  answerDispute(jobId: bigint, nodeId: bigint, node: NodeData, proof: DeciderProofAbi): Promise<Hex>;
   // Operator commands.
   register(peerId: Hex, maxConstraints: bigint, gpu: boolean): Promise<Hex>;
   stake(amount: bigint): Promise<Hex>;
@@ -256,6 +284,31 @@ export class ViemMarketV2 implements MarketAdapter {
           break;
         case "JobVerified":
           out.push({ kind: "JobVerified", block, jobId: a.jobId, prover: a.prover });
+          break;
+        case "DisputeOpened":
+          out.push({
+            kind: "DisputeOpened",
+            block,
+            jobId: a.jobId,
+            nodeId: a.nodeId,
+            challenger: a.challenger,
+            submitter: a.submitter,
+            bond: a.bond,
+            answerBy: a.answerDeadline,
+          });
+          break;
+        case "DisputeResolved":
+          out.push({
+            kind: "DisputeResolved",
+            block,
+            jobId: a.jobId,
+            nodeId: a.nodeId,
+            challenger: a.challenger,
+            submitter: a.submitter,
+            challengerWon: a.challengerWon,
+            cancelled: a.cancelled,
+            slashed: a.slashed,
+          });
           break;
         case "JobCancelled":
         case "JobExpired":
@@ -397,6 +450,54 @@ export class ViemMarketV2 implements MarketAdapter {
     return this.send(this.market, MarketAbi, "release", [jobId, taskIds]);
   }
 
+  async getDispute(jobId: bigint, nodeId: bigint): Promise<{ challenger: Address; answerBy: bigint }> {
+    const [challenger, answerBy] = await this.pub.readContract({
+      address: this.market,
+      abi: MarketAbi,
+      functionName: "getDispute",
+      args: [jobId, nodeId],
+    });
+    return { challenger, answerBy };
+  }
+
+  answerDispute(jobId: bigint, nodeId: bigint, node: NodeData, proof: DeciderProofAbi): Promise<Hex> {
+    return this.send(this.market, MarketAbi, "answerDispute", [jobId, nodeId, node, proof]);
+  }
+
+  /**
+   * What the chain records about a circuit's decider: the registered verifier's `vkeyHash()` (decider v3;
+   * a v2 verifier has none: ChainError), its runtime code hash, and the code hash the registry pinned.
+   */
+  async deciderPins(circuitId: bigint): Promise<{ vkeyHash: Hex; codehash: Hex; registeredCodehash: Hex }> {
+    this.circuitsAddr ??= await this.pub.readContract({
+      address: this.market,
+      abi: MarketAbi,
+      functionName: "circuits",
+    });
+    const c = await this.pub.readContract({
+      address: this.circuitsAddr,
+      abi: CircuitRegistryAbi,
+      functionName: "getCircuit",
+      args: [circuitId],
+    });
+    const code = await this.pub.getCode({ address: c.decider });
+    let vkeyHash: Hex;
+    try {
+      vkeyHash = await this.pub.readContract({ address: c.decider, abi: VKEY_HASH_ABI, functionName: "vkeyHash" });
+    } catch (e) {
+      throw new ChainError("the circuit's decider has no vkeyHash() (not a v3 verifier)", {
+        details: c.decider,
+        cause: e,
+      });
+    }
+    return { vkeyHash, codehash: keccak256(code ?? "0x"), registeredCodehash: c.deciderCodehash };
+  }
+
+  /** Opens a dispute on a stored node (bond in the stake token; approve the market first). */
+  dispute(jobId: bigint, nodeId: bigint): Promise<Hex> {
+    return this.send(this.market, MarketAbi, "dispute", [jobId, nodeId]);
+  }
+
   async register(peerId: Hex, maxConstraints: bigint, gpu: boolean): Promise<Hex> {
     return this.send(await this.registry(), ProverRegistryAbi, "register", [peerId, maxConstraints, gpu]);
   }
@@ -447,3 +548,7 @@ export class ViemMarketV2 implements MarketAdapter {
 }
 
 export { ZERO as ZERO_ADDRESS };
+
+const VKEY_HASH_ABI = [
+  { type: "function", name: "vkeyHash", stateMutability: "view", inputs: [], outputs: [{ type: "bytes32" }] },
+] as const;

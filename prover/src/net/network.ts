@@ -8,15 +8,17 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from "@
 import { type GossipSub, gossipsub, type Message, TopicValidatorResult } from "@libp2p/gossipsub";
 import { identify } from "@libp2p/identify";
 import type { PeerId, PrivateKey } from "@libp2p/interface";
+import { type KadDHT, kadDHT, passthroughMapper } from "@libp2p/kad-dht";
 import { noise } from "@libp2p/noise";
 import { ping } from "@libp2p/ping";
 import { tcp } from "@libp2p/tcp";
+import { webSockets } from "@libp2p/websockets";
 import { yamux } from "@libp2p/yamux";
 import { multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p, type Libp2p } from "libp2p";
 import type { CID } from "multiformats/cid";
 import { fetchArtefact, fetchHandler } from "./fetch.js";
-import { FETCH_PROTOCOL, MAX_GOSSIP_BYTES } from "./protocols.js";
+import { DHT_PROTOCOL, FETCH_PROTOCOL, MAX_GOSSIP_BYTES } from "./protocols.js";
 import type { ArtefactStore } from "./store.js";
 
 /** The peer key of `file`, created (Ed25519) on first use. */
@@ -48,12 +50,14 @@ export type NetworkOptions = {
   onMisbehaviour?: (peer: PeerId, why: string) => void;
   /** A gossip message failed the checks made before `validate` (unsigned, over the size cap). */
   onInvalidGossip?: (peer: PeerId, why: string) => void;
+  /** Inbound connections accepted per second from one IP (libp2p's default 5). */
+  inboundPerHostPerSecond?: number;
   /** File of denied peer ids (see {@link PeerGate}). */
   denyFile?: string;
   log?: (e: Record<string, unknown>) => void;
 };
 
-type Services = { pubsub: GossipSub; identify: unknown; ping: unknown };
+type Services = { pubsub: GossipSub; identify: unknown; ping: unknown; dht: KadDHT };
 
 /**
  * Peers this node refuses to talk to: banned for misbehaviour (until a time) or denied by the operator
@@ -126,11 +130,19 @@ export class Network {
         denyOutboundEncryptedConnection: deny,
       },
       addresses: { listen: o.listen },
-      transports: [tcp()],
+      // libp2p refuses a host's inbound connections past this rate; on a single-IP network (a devnet, or
+      // peers behind one NAT) every peer is one host.
+      connectionManager: { inboundConnectionThreshold: o.inboundPerHostPerSecond ?? 5 },
+      // TCP and WebSockets (listen on `/ip4/…/tcp/<port>/ws` for the latter).
+      transports: [tcp(), webSockets()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       services: {
         identify: identify(),
+        // Kad-DHT under the network's own protocol name (never joins the public IPFS DHT), every node a
+        // server; addresses are kept whatever their scope (devnets and LANs use private addresses). It is
+        // the dialler's peer routing: a peer known only by its id (an announcer) is found through it.
+        dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper }),
         ping: ping(),
         pubsub: gossipsub({
           allowPublishToZeroTopicPeers: true,
@@ -215,6 +227,11 @@ export class Network {
     );
   }
 
+  /** Peers connected now. */
+  peers(): PeerId[] {
+    return this.libp2p.getPeers();
+  }
+
   peerCount(): number {
     return this.libp2p.getPeers().length;
   }
@@ -239,6 +256,57 @@ export class Network {
       if (pid && (connected.has(pid) || this.gate.isDenied(pid))) continue;
       await this.libp2p.dial(ma, { signal: AbortSignal.timeout(3000) }).catch(() => {});
     }
+  }
+
+  private deadSince = new Map<string, number>();
+  private lonelySince = new Map<string, number>();
+
+  /**
+   * Detects dead gossip and repairs it (called every few seconds):
+   * - a connected gossipsub peer with no outbound gossipsub stream (it was reset: gossipsub does not open a
+   *   new one on the same connection, so nothing we publish or subscribe reaches that peer) for `graceMs`:
+   *   the connection is closed and the peer dialled again (a new connection gets a new stream, which
+   *   re-sends our subscriptions);
+   * - a topic we follow that no peer is known to subscribe to while peers are connected, for `graceMs`:
+   *   our subscription is announced again (unsubscribe + subscribe; the topic validator is kept).
+   */
+  async healGossip(graceMs = 10_000, now = Date.now()): Promise<{ reconnected: string[]; resubscribed: string[] }> {
+    const out = { reconnected: [] as string[], resubscribed: [] as string[] };
+    const connected = this.libp2p.getPeers();
+    const live = new Set(connected.map((p) => p.toString()));
+    for (const k of this.deadSince.keys()) if (!live.has(k)) this.deadSince.delete(k);
+    // The router's outbound streams (a public field of the implementation, not of the exported interface).
+    const outbound = (this.pubsub as unknown as { streamsOutbound?: Map<string, unknown> }).streamsOutbound;
+    for (const peer of outbound ? this.pubsub.getPeers() : []) {
+      const k = peer.toString();
+      if (!live.has(k) || outbound?.has(k)) {
+        this.deadSince.delete(k);
+        continue;
+      }
+      const since = this.deadSince.get(k) ?? now;
+      this.deadSince.set(k, since);
+      if (now - since < graceMs) continue;
+      this.deadSince.delete(k);
+      out.reconnected.push(k);
+      this.o.log?.({ level: "warn", msg: "dead gossip stream: reconnecting", peer: k });
+      await this.libp2p.hangUp(peer).catch(() => {});
+      await this.libp2p.dial(peer, { signal: AbortSignal.timeout(5000) }).catch(() => {});
+    }
+    for (const topic of this.pubsub.getTopics()) {
+      if (connected.length === 0 || this.pubsub.getSubscribers(topic).length > 0) {
+        this.lonelySince.delete(topic);
+        continue;
+      }
+      const since = this.lonelySince.get(topic) ?? now;
+      this.lonelySince.set(topic, since);
+      if (now - since < graceMs) continue;
+      this.lonelySince.set(topic, now);
+      out.resubscribed.push(topic);
+      this.o.log?.({ level: "warn", msg: "topic without subscribers: subscribing again", topic });
+      this.pubsub.unsubscribe(topic);
+      this.pubsub.subscribe(topic);
+    }
+    return out;
   }
 
   async stop(): Promise<void> {

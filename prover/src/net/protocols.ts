@@ -12,3 +12,6 @@ export function jobTopic(chainId: number, market: string, jobId: bigint): string
 export const MAX_GOSSIP_BYTES = 2048;
 /** Largest frame of the fetch protocol. */
 export const MAX_FRAME_BYTES = 1 << 20;
+
+/** Kad-DHT protocol of the NovaNet network (a private DHT beside the public IPFS one). */
+export const DHT_PROTOCOL = "/novanet/kad/1.0.0";

@@ -10,6 +10,10 @@ import { NodeConfigError } from "../errors/node.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 
+const FileSourceSchema = z
+  .object({ cid: z.string().optional(), url: z.string().url().optional() })
+  .refine((v) => v.cid !== undefined || v.url !== undefined, "a cid or a url");
+
 export const CircuitConfigSchema = z.object({
   /** On-chain circuit id (CircuitRegistry). */
   id: z.coerce.bigint(),
@@ -20,6 +24,16 @@ export const CircuitConfigSchema = z.object({
   srsPowers: z.number().int().positive(),
   /** Accept decider keys made without a random phase-2 contribution (devnets and tests only). */
   allowDevKeys: z.boolean().default(false),
+  /** Decider v3 proving key (`.g16k`): checked against the registered verifier at start (circuitFiles.ts). */
+  deciderKey: z.string().optional(),
+  /**
+   * Where missing files are fetched from (a CID served by peers, and/or a URL); every fetched file is checked
+   * against the chain before it is written to its path above.
+   */
+  fetch: z
+    .object({ r1cs: FileSourceSchema, wasm: FileSourceSchema, deciderKey: FileSourceSchema })
+    .partial()
+    .optional(),
 });
 
 export const NodeConfigSchema = z.object({
@@ -43,8 +57,12 @@ export const NodeConfigSchema = z.object({
   reorgDepth: z.number().int().nonnegative().default(12),
   /** Blocks behind the head the follower stays (finality margin). */
   confirmations: z.number().int().nonnegative().default(0),
+  /** Inbound libp2p connections accepted per second from one IP (raise it where many peers share one IP). */
+  inboundPerHostPerSecond: z.number().int().positive().default(5),
   /** Tasks proved at once. */
   workers: z.number().int().positive().default(1),
+  /** Memory the pool may reserve for tasks (MiB; default 80 % of the machine's); see pool.ts. */
+  maxMemoryMB: z.number().int().positive().optional(),
   /** Largest artefact fetched from a peer. */
   maxArtefactBytes: z
     .number()
@@ -134,7 +152,13 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
     deployment: c.deployment && abs(c.deployment),
     dataDir: abs(c.dataDir),
     keyFile: c.keyFile && abs(c.keyFile),
-    circuits: c.circuits.map((x) => ({ ...x, r1cs: abs(x.r1cs), wasm: abs(x.wasm), ptau: abs(x.ptau) })),
+    circuits: c.circuits.map((x) => ({
+      ...x,
+      r1cs: abs(x.r1cs),
+      wasm: abs(x.wasm),
+      ptau: abs(x.ptau),
+      deciderKey: x.deciderKey && abs(x.deciderKey),
+    })),
     privateKey: privateKey as `0x${string}`,
   };
 }

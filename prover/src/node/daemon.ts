@@ -10,13 +10,14 @@
  * restarts (state.ts).
  */
 import { createServer, type Server } from "node:http";
+import { totalmem } from "node:os";
 import { join } from "node:path";
 import type { PeerId } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { bytesToHex, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { DECISION_TASK, type MarketAdapter, type MarketEvent, ViemMarketV2 } from "../chain/market.js";
-import { ChainError, NodeConfigError } from "../errors/node.js";
+import { ChainError, FetchError, NodeConfigError } from "../errors/node.js";
 import type { FoldContext } from "../folding/nifs.js";
 import { foldNodes, nodeId as nodeIdOf, nodeRange, type ProverNode, splitPoint } from "../folding/tree.js";
 import { prepareNodeProving } from "../gpu/startup.js";
@@ -24,8 +25,10 @@ import { loadOrCreatePeerKey, Network, peerIdBytes } from "../net/network.js";
 import { jobTopic } from "../net/protocols.js";
 import { ArtefactStore, parseCid } from "../net/store.js";
 import { jobTasks, taskKindOf } from "../tree/shape.js";
+import { ensureCircuitFiles, ensureDeciderKey, type Fetcher, readIfExists } from "./circuitFiles.js";
 import type { NodeConfig } from "./config.js";
 import { decideRoot } from "./decide.js";
+import { estimateTaskBytes, type TaskSize, WorkerPool } from "./pool.js";
 import { type JobRow, StateDb, type TaskRow } from "./state.js";
 import { CircuitRuntime, checkArtefact, encodeArtefact, nodeData, type OnChainNode, proveChunk } from "./work.js";
 
@@ -55,6 +58,13 @@ export class NodeDaemon {
     availableToSubmitN: 0,
   };
   private running = new Map<string, Promise<void>>();
+  /** Bounded by `workers` and by memory (pool.ts); sizes of the circuits' tasks for its estimates. */
+  private pool: WorkerPool;
+  private sizes = new Map<string, TaskSize>();
+  private tooLarge = new Set<string>();
+  /** Dispute answers in progress, and when a failed one may be tried again (ms). */
+  private answering = new Map<string, Promise<void>>();
+  private answerRetryAt = new Map<string, number>();
   private draining = false;
   private stopped = false;
   private failures = 0;
@@ -74,7 +84,9 @@ export class NodeDaemon {
     readonly store: ArtefactStore,
     readonly net: Network,
     readonly log: Log,
-  ) {}
+  ) {
+    this.pool = new WorkerPool(cfg.workers, (cfg.maxMemoryMB ?? Math.floor((totalmem() * 0.8) / MB)) * MB);
+  }
 
   static async start(cfg: NodeConfig, log: Log = defaultLog): Promise<NodeDaemon> {
     const account = privateKeyToAccount(cfg.privateKey);
@@ -92,6 +104,7 @@ export class NodeDaemon {
       privateKey: key,
       listen: cfg.listen,
       bootstrap: cfg.bootstrap,
+      inboundPerHostPerSecond: cfg.inboundPerHostPerSecond,
       store,
       denyFile: join(cfg.dataDir, "deny-peers"),
       validate: (topic, data, from) => (daemon ? daemon.validateGossip(topic, data, from) : Promise.resolve("ignore")),
@@ -115,9 +128,52 @@ export class NodeDaemon {
     }
     // MSM/fold backends: NOVANET_MSM, or a cached calibration against a hardware GPU (gpu/startup.ts).
     await prepareNodeProving(cfg.dataDir, log, st.registered ? st : undefined);
+    // Missing circuit files come from the peers (or a URL), each checked against the chain (circuitFiles.ts).
+    const via: Fetcher = {
+      fetchCid: async (cid, maxBytes) => {
+        const until = Date.now() + 60_000;
+        for (;;) {
+          const peers = net.peers();
+          try {
+            if (peers.length > 0) return await net.fetch(parseCid(cid), peers, maxBytes);
+          } catch (e) {
+            if (Date.now() > until) throw e;
+          }
+          if (Date.now() > until) throw new FetchError("no peer to fetch from", { details: cid });
+          await sleep(1000);
+        }
+      },
+    };
     for (const c of cfg.circuits) {
       const rec = await chain.circuit(c.id);
-      daemon.circuits.set(String(c.id), await CircuitRuntime.load(c, rec));
+      await ensureCircuitFiles(c, rec.r1csHash, via, cfg.maxArtefactBytes, log);
+      const rt = await CircuitRuntime.load(c, rec);
+      rt.verifiedDeciderKey = await ensureDeciderKey(
+        c,
+        rt.shape,
+        rt.srs,
+        () => chain.deciderPins(c.id),
+        via,
+        cfg.maxArtefactBytes,
+        log,
+      );
+      daemon.circuits.set(String(c.id), rt);
+      daemon.sizes.set(String(c.id), {
+        m: rt.shape.m,
+        nW: rt.shape.nW,
+        deciderConstraints: Number(rec.deciderConstraints),
+      });
+      // Serve the circuit's files to nodes that join later (by CID over the fetch protocol).
+      const cids: Record<string, string> = {};
+      for (const [name, path] of [
+        ["r1cs", c.r1cs],
+        ["wasm", c.wasm],
+        ["deciderKey", rt.verifiedDeciderKey ? c.deciderKey : undefined],
+      ] as const) {
+        const bytes = readIfExists(path);
+        if (bytes && bytes.length <= cfg.maxArtefactBytes) cids[name] = store.put(bytes).toString();
+      }
+      log({ msg: "circuit files served", circuit: String(c.id), ...cids });
       // The registry draws this node only for tasks within its declared capacity (conservatively, by class).
       if (st.registered && rec.nConstraints > st.maxConstraints)
         log({
@@ -145,10 +201,13 @@ export class NodeDaemon {
       try {
         // Catch up in bounded ranges before reading draws (a restarted node first learns what is done).
         while ((await this.follow()) && !this.stopped) {}
+        // Disputes first (an unanswered one costs `disputeSlash`), and even while draining.
+        await this.answerDisputes();
         if (!this.draining) await this.schedule();
         if (Date.now() - lastRedial > 3000) {
           lastRedial = Date.now();
           await this.net.redial();
+          await this.net.healGossip();
         }
       } catch (e) {
         this.log({ level: "warn", msg: "loop error", err: errText(e) });
@@ -215,6 +274,32 @@ export class NodeDaemon {
           });
         }
         return;
+      case "DisputeOpened":
+        if (e.submitter.toLowerCase() !== me || !this.db.job(e.jobId)) return;
+        this.db.addDispute(e.jobId, e.nodeId, e.challenger, e.answerBy);
+        this.log({
+          level: "warn",
+          msg: "disputed",
+          jobId: String(e.jobId),
+          nodeId: String(e.nodeId),
+          challenger: e.challenger,
+          answerBy: String(e.answerBy),
+        });
+        return;
+      case "DisputeResolved": {
+        if (e.submitter.toLowerCase() !== me) return;
+        const outcome = e.cancelled ? "cancelled" : e.challengerWon ? "lost" : "won";
+        this.db.settleDispute(e.jobId, e.nodeId, outcome);
+        if (outcome === "lost") this.metrics.slashed += e.slashed;
+        this.log({
+          level: outcome === "lost" ? "error" : "info",
+          msg: `dispute ${outcome}`,
+          jobId: String(e.jobId),
+          nodeId: String(e.nodeId),
+          slashed: String(e.slashed),
+        });
+        return;
+      }
       case "JobVerified":
         if (!this.db.job(e.jobId)) return;
         this.db.markDone(e.jobId, DECISION_TASK, e.prover.toLowerCase());
@@ -223,6 +308,58 @@ export class NodeDaemon {
       case "JobClosed":
         this.db.closeJob(e.jobId);
         return;
+    }
+  }
+
+  // ── disputes ──────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Starts an answer for every open dispute on our nodes whose answer window has not passed (one task per
+   * dispute, outside the worker bound: an unanswered dispute slashes `disputeSlash`). A failed answer is
+   * tried again after 5 s while the window lasts.
+   */
+  private async answerDisputes(): Promise<void> {
+    const open = this.db.disputes(["open"]);
+    if (open.length === 0) return;
+    const now = await this.chain.now();
+    for (const d of open) {
+      const key = `${d.jobId}/${d.nodeId}`;
+      if (this.answering.has(key) || (this.answerRetryAt.get(key) ?? 0) > Date.now()) continue;
+      if (d.answerBy < now) continue; // too late: DisputeResolved will settle it
+      const p = this.answerDispute(d.jobId, d.nodeId).finally(() => this.answering.delete(key));
+      this.answering.set(key, p);
+    }
+  }
+
+  /**
+   * Answers a dispute on our node: the node's witness (from disk, else fetched and checked, else rebuilt),
+   * a decider proof of its instance (`decideRoot`: the decider proves any relaxed instance, not only the
+   * root's), a re-check that the dispute is still open, then `answerDispute`.
+   */
+  private async answerDispute(jobId: bigint, nodeId: bigint): Promise<void> {
+    const ctx = { jobId: String(jobId), nodeId: String(nodeId) };
+    const key = `${jobId}/${nodeId}`;
+    try {
+      const job = this.db.job(jobId);
+      if (!job) throw new ChainError("disputed node of a job this node does not follow", { details: key });
+      const t0 = performance.now();
+      const node = await this.proverNode(job, nodeId);
+      const proof = await decideRoot(this.runtime(job), node);
+      const cur = await this.chain.getDispute(jobId, nodeId);
+      if (/^0x0+$/.test(cur.challenger)) {
+        this.log({ msg: "dispute closed before our answer", ...ctx });
+        return;
+      }
+      const hash = await this.chain.answerDispute(jobId, nodeId, nodeData(node.node), proof);
+      this.db.settleDispute(jobId, nodeId, "answered", hash);
+      this.log({ msg: "dispute answered", ...ctx, tx: hash, ms: Math.round(performance.now() - t0) });
+    } catch (e) {
+      const err = errText(e);
+      const after = await this.chain.getDispute(jobId, nodeId).catch(() => undefined);
+      if (after && /^0x0+$/.test(after.challenger)) return; // answered after all, or closed: the event settles it
+      this.db.disputeError(jobId, nodeId, err);
+      this.answerRetryAt.set(key, Date.now() + 5000);
+      this.log({ level: "warn", msg: "dispute answer failed", ...ctx, err });
     }
   }
 
@@ -278,10 +415,28 @@ export class NodeDaemon {
       this.db.drawn(t.jobId, t.taskId, cur.assignee.toLowerCase(), cur.windowEnd, mine);
       if (!mine) continue;
       if (cur.windowEnd - this.chainNow < BigInt(this.cfg.minWindowLeftS)) continue;
-      if (this.running.size >= this.cfg.workers) continue;
+      if (this.pool.running >= this.cfg.workers) continue;
       const row = this.db.task(t.jobId, t.taskId);
       if (!row || row.state !== "assigned") continue;
-      const p = this.runTask(job, row, cur.availableAt).finally(() => this.running.delete(key));
+      const size = this.sizes.get(String(job.circuitId));
+      const est = size ? estimateTaskBytes(size, t.kind, job.chunkLog) : 0;
+      const slot = this.pool.acquire(est);
+      if ("refused" in slot) {
+        if (slot.refused === "too large" && !this.tooLarge.has(key)) {
+          this.tooLarge.add(key);
+          this.log({
+            level: "error",
+            msg: "task larger than the memory budget: not started",
+            ...logKey(t),
+            mb: est / MB,
+          });
+        }
+        continue;
+      }
+      const p = this.runTask(job, row, cur.availableAt).finally(() => {
+        slot.release();
+        this.running.delete(key);
+      });
       this.running.set(key, p);
     }
   }
@@ -660,6 +815,7 @@ export class NodeDaemon {
       lines.push(`novanet_available_to_submit_seconds_sum ${this.metrics.availableToSubmitS}`);
       lines.push(`novanet_available_to_submit_seconds_count ${this.metrics.availableToSubmitN}`);
       lines.push(`novanet_peers ${this.net.peerCount()}`);
+      lines.push(`novanet_memory_reserved_bytes ${this.pool.reservedBytes}`);
       res.setHeader("content-type", "text/plain; version=0.0.4");
       res.end(`${lines.join("\n")}\n`);
     });
@@ -672,7 +828,7 @@ export class NodeDaemon {
   /** Graceful drain: stop taking work, let running tasks finish (bounded), then stop. */
   async stop(timeoutMs = 30_000): Promise<void> {
     this.draining = true;
-    await Promise.race([Promise.allSettled([...this.running.values()]), sleep(timeoutMs)]);
+    await Promise.race([Promise.allSettled([...this.running.values(), ...this.answering.values()]), sleep(timeoutMs)]);
     this.stopped = true;
     await this.loopDone;
     this.metricsServer?.close();
@@ -693,6 +849,12 @@ export function errText(e: unknown): string {
   const m = String((e as Error)?.message ?? e);
   const custom = /custom error '([^']+)'/.exec(m) ?? /Error: (\w+\([^)]*\))/.exec(m);
   return custom ? custom[1] : m.split("\n")[0];
+}
+
+const MB = 1024 * 1024;
+
+function logKey(t: { jobId: bigint; taskId: bigint; kind: string }) {
+  return { jobId: String(t.jobId), taskId: String(t.taskId), kind: t.kind };
 }
 
 function sleep(ms: number): Promise<void> {

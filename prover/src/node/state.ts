@@ -33,6 +33,17 @@ export type TaskRow = {
   attempts: number;
   error: string | null;
 };
+/** A dispute opened against one of this node's submissions: `open` → `answered` (our answer landed) |
+ * `won` (resolved for us) | `lost` (resolved against us, slashed) | `cancelled` (closed by a reset above or the job's end). */
+export type DisputeState = "open" | "answered" | "won" | "lost" | "cancelled";
+export type DisputeRow = {
+  jobId: bigint;
+  nodeId: bigint;
+  challenger: string;
+  answerBy: bigint;
+  state: DisputeState;
+  error: string | null;
+};
 export type JobRow = {
   jobId: bigint;
   circuitId: bigint;
@@ -53,6 +64,8 @@ CREATE TABLE IF NOT EXISTS tasks (job_id TEXT, task_id TEXT, kind TEXT, worker T
   state TEXT, attempts INTEGER, error TEXT, tx TEXT, updated_at INTEGER, PRIMARY KEY (job_id, task_id));
 CREATE TABLE IF NOT EXISTS nodes (job_id TEXT, node_id TEXT, data TEXT, submitter TEXT, PRIMARY KEY (job_id, node_id));
 CREATE TABLE IF NOT EXISTS artefacts (job_id TEXT, node_id TEXT, cid TEXT, peer TEXT, PRIMARY KEY (job_id, node_id, cid, peer));
+CREATE TABLE IF NOT EXISTS disputes (job_id TEXT, node_id TEXT, challenger TEXT, answer_by TEXT, state TEXT,
+  tx TEXT, error TEXT, PRIMARY KEY (job_id, node_id, challenger, answer_by));
 `;
 
 const big = (v: unknown) => BigInt(v as string);
@@ -281,6 +294,40 @@ export class StateDb {
     return this.db
       .prepare("SELECT cid, peer FROM artefacts WHERE job_id = ? AND node_id = ?")
       .all(String(jobId), String(nodeId)) as { cid: string; peer: string }[];
+  }
+
+  /** Records a dispute opened against our node (kept if already known). */
+  addDispute(jobId: bigint, nodeId: bigint, challenger: string, answerBy: bigint): void {
+    this.db
+      .prepare("INSERT OR IGNORE INTO disputes VALUES (?, ?, ?, ?, 'open', NULL, NULL)")
+      .run(String(jobId), String(nodeId), challenger.toLowerCase(), String(answerBy));
+  }
+
+  /** Moves the dispute(s) on a node that are not settled yet to `state`. */
+  settleDispute(jobId: bigint, nodeId: bigint, state: DisputeState, tx: string | null = null): void {
+    this.db
+      .prepare(
+        "UPDATE disputes SET state = ?, tx = COALESCE(?, tx) WHERE job_id = ? AND node_id = ? AND state IN ('open', 'answered')",
+      )
+      .run(state, tx, String(jobId), String(nodeId));
+  }
+
+  disputeError(jobId: bigint, nodeId: bigint, error: string): void {
+    this.db
+      .prepare("UPDATE disputes SET error = ? WHERE job_id = ? AND node_id = ? AND state = 'open'")
+      .run(error, String(jobId), String(nodeId));
+  }
+
+  disputes(states: DisputeState[]): DisputeRow[] {
+    const q = `SELECT * FROM disputes WHERE state IN (${states.map(() => "?").join(",")}) ORDER BY CAST(answer_by AS INTEGER)`;
+    return (this.db.prepare(q).all(...states) as Record<string, unknown>[]).map((r) => ({
+      jobId: big(r.job_id),
+      nodeId: big(r.node_id),
+      challenger: r.challenger as string,
+      answerBy: big(r.answer_by),
+      state: r.state as DisputeState,
+      error: (r.error as string | null) ?? null,
+    }));
   }
 
   close(): void {

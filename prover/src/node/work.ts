@@ -19,6 +19,7 @@ import type { FoldContext } from "../folding/nifs.js";
 import { checkRelaxed } from "../folding/nifs.js";
 import { instanceHash } from "../folding/transcript.js";
 import { foldNodes, makeLeaf, type ProverNode, restoreProverNode, type TreeNode } from "../folding/tree.js";
+import type { G16ProvingKey } from "../groth16/keys.js";
 import { buildManifest, type Manifest } from "../tree/manifest.js";
 import { foldDepthFirst } from "../tree/shape.js";
 import type { NodeConfig } from "./config.js";
@@ -28,6 +29,8 @@ export type OnChainNode = { U: RelaxedInstance; zIn: bigint[]; zOut: bigint[] };
 /** A circuit the node can prove: its R1CS, witness calculator, SRS, and (lazily) decider keys. */
 export class CircuitRuntime {
   private keys?: Promise<DeciderKeys>;
+  /** A decider v3 proving key checked against the registered verifier (circuitFiles.ts), when configured. */
+  verifiedDeciderKey?: G16ProvingKey;
   private constructor(
     readonly cfg: NodeConfig["circuits"][number],
     readonly shape: R1csShape,
