@@ -33,256 +33,262 @@ const nodeData = (p: ProverNode) => ({
   zOut: p.node.zOut,
 });
 
-for (const version of [2, 3] as const)
-  describe(`Market v2: lifecycles with real folds and decider proofs (decider v${version})`, function () {
-    this.timeout(600_000);
-    let rc: RealCircuit;
-    let circuit: RealCircuitOption;
-    let keysV3: DeciderV3Keys;
-    /** The circuit's decider: v2's `proveDecider`, or v3's `decideV3` in the market's `DeciderProof`. */
-    const decide = async (rc: RealCircuit, p: ProverNode): Promise<DeciderProofAbi> => {
-      if (version === 2) return decideV2(rc, p);
-      const r = await decideV3(rc.circuit.shape, rc.srs, p.node.U, p.W, { hiding: true, keys: keysV3 });
-      return deciderProofV3AsMarketProof(r.calldata[1]);
+/** The lifecycles, with the circuit registered under decider `version` (the body of each describe below). */
+function lifecycles(this: Mocha.Suite, version: 2 | 3) {
+  this.timeout(600_000);
+  let rc: RealCircuit;
+  let circuit: RealCircuitOption;
+  let keysV3: DeciderV3Keys;
+  /** The circuit's decider: v2's `proveDecider`, or v3's `decideV3` in the market's `DeciderProof`. */
+  const decide = async (rc: RealCircuit, p: ProverNode): Promise<DeciderProofAbi> => {
+    if (version === 2) return decideV2(rc, p);
+    const r = await decideV3(rc.circuit.shape, rc.srs, p.node.U, p.W, { hiding: true, keys: keysV3 });
+    return deciderProofV3AsMarketProof(r.calldata[1]);
+  };
+
+  before(async () => {
+    rc = await cubic();
+    circuit = {
+      decider: "TestOnlyCubicDeciderVerifier",
+      r1csHash: rc.r1csHash,
+      constraints: BigInt(rc.circuit.shape.m),
+      nWitness: BigInt(rc.circuit.shape.nW),
+      stateWidth: rc.circuit.shape.s,
     };
-
-    before(async () => {
-      rc = await cubic();
-      circuit = {
-        decider: "TestOnlyCubicDeciderVerifier",
-        r1csHash: rc.r1csHash,
-        constraints: BigInt(rc.circuit.shape.m),
-        nWitness: BigInt(rc.circuit.shape.nW),
-        stateWidth: rc.circuit.shape.s,
-      };
-      if (version === 3) {
-        keysV3 = await deciderV3Keys(rc.circuit.shape, { kind: "beacon-only" });
-        const tauG2 = g2ToEvm(rc.srs.tauG2).flat() as unknown as readonly [bigint, bigint, bigint, bigint];
-        circuit = { ...circuit, decider: "DeciderVerifierV3", v3: { words: keysV3.words, tauG2 } };
-      }
-    });
-
-    /** A real job of `n` leaves chunked at `2^k`, and what its provers hold. */
-    async function realJob(f: F, n: number, k: number, states?: bigint[][]) {
-      const chain = await realLeaves(rc, n);
-      const job = await f.request(n, k, { states: states ?? chain.states });
-      const { domain } = await f.market.read.getJob([job.jobId]);
-      const ctx = foldCtx(rc, domain, job.jobId);
-      const held = new Map<bigint, ProverNode>();
-      /** Folds [a, c) from the leaves, cross terms in post-order. */
-      const foldRange = async (a: number, c: number): Promise<{ root: ProverNode; cmT: G1[] }> => {
-        if (c - a === 1) return { root: chain.leaves[a], cmT: [] };
-        const b = splitPoint(a, c);
-        const L = await foldRange(a, b);
-        const R = await foldRange(b, c);
-        const { parent, fold } = await foldNodes(ctx, L.root, R.root);
-        return { root: parent, cmT: [...L.cmT, ...R.cmT, fold.cmT] };
-      };
-      const chunkData = async (id: bigint) => {
-        const { a, c } = nodeRange(id);
-        const { root, cmT } = await foldRange(a, c);
-        held.set(id, root);
-        return {
-          data: {
-            states: job.states.slice(a, c + 1).flat(),
-            cmW: chain.leaves.slice(a, c).map((l) => l.node.U.cmW),
-            cmT,
-            proof: job.manifest.subtreeProof(k, a >> k),
-          },
-          root,
-        };
-      };
-      const submitChunk = async (id: bigint, who?: Address) => {
-        const { data } = await chunkData(id);
-        const account = who ?? (await f.assignee(job.jobId, id));
-        return f.wait(await f.market.write.submitChunk([job.jobId, id, data], { account }));
-      };
-      const submitMerge = async (id: bigint) => {
-        const { a, c } = nodeRange(id);
-        const b = splitPoint(a, c);
-        const L = held.get(nodeId(a, b))!;
-        const R = held.get(nodeId(b, c))!;
-        const { parent, fold } = await foldNodes(ctx, L, R);
-        held.set(id, parent);
-        const account = await f.assignee(job.jobId, id);
-        return f.wait(
-          await f.market.write.submitMerge([job.jobId, id, nodeData(L), nodeData(R), fold.cmT], { account }),
-        );
-      };
-      const submitDecision = async () => {
-        const root = held.get(BigInt(n))!;
-        const proof = await decide(rc, root);
-        const account = await f.assignee(job.jobId, DECISION);
-        return f.wait(await f.market.write.submitDecision([job.jobId, nodeData(root), proof], { account }));
-      };
-      const merges = async () => {
-        for (const id of job.merges) {
-          await f.mine();
-          await submitMerge(id);
-        }
-      };
-      return { job, chain, held, chunkData, submitChunk, submitMerge, submitDecision, merges };
+    if (version === 3) {
+      keysV3 = await deciderV3Keys(rc.circuit.shape, { kind: "beacon-only" });
+      const tauG2 = g2ToEvm(rc.srs.tauG2).flat() as unknown as readonly [bigint, bigint, bigint, bigint];
+      circuit = { ...circuit, decider: "DeciderVerifierV3", v3: { words: keysV3.words, tauG2 } };
     }
-
-    async function paidInFull(f: F, jobId: bigint, tasks: bigint[]) {
-      const j = await f.market.read.getJob([jobId]);
-      assert.equal(j.status, 2, "Verified");
-      await f.market.write.release([jobId, tasks]);
-      let paid = 0n;
-      for (const a of [f.requester, ...f.provers]) paid += await f.market.read.claimable([a, f.feeToken.address]);
-      assert.equal(paid, j.fee + j.bond, "fee and bond paid out exactly");
-    }
-
-    it("1 leaf: the chunk is the root, decided by a real proof", async () => {
-      const f = await v2Fixture({ circuit });
-      const r = await realJob(f, 1, 0);
-      await f.mine();
-      await r.submitChunk(r.job.chunks[0]);
-      await f.mine();
-      const d = await r.submitDecision();
-      assert.equal(parseEventLogs({ abi: f.market.abi, logs: d.logs, eventName: "JobVerified" }).length, 1);
-      await paidInFull(f, r.job.jobId, r.job.chunks);
-    });
-
-    it("16 leaves in chunks of 4: a dropped prover replaced, a dispute lost to a real answer, a real decision", async () => {
-      const f = await v2Fixture({ circuit, provers: 6 });
-      const r = await realJob(f, 16, 2);
-      await f.mine();
-      const [first, ...rest] = r.job.chunks;
-      const dropped = await f.assignee(r.job.jobId, first);
-      const stake = (await f.registry.read.proverInfo([dropped])).stake;
-      await f.networkHelpers.time.increase(Number(f.params.window));
-      await f.mine();
-      const next = await f.assignee(r.job.jobId, first);
-      const rec = await r.submitChunk(first, next);
-      if (next !== dropped) {
-        const missed = parseEventLogs({ abi: f.market.abi, logs: rec.logs, eventName: "AttemptMissed" });
-        assert.equal(missed[0].args.prover, dropped);
-        assert.equal((await f.registry.read.proverInfo([dropped])).stake, stake - f.params.livenessBond);
-      }
-      for (const id of rest) await r.submitChunk(id);
-      // A dispute on a valid chunk: its submitter answers with a real decider proof and keeps its stake.
-      const target = rest[1];
-      const submitter = (await f.market.read.getTask([r.job.jobId, target])).submitter;
-      const challenger = f.provers.find((p) => p !== submitter)!;
-      await f.market.write.dispute([r.job.jobId, target], { account: challenger });
-      const node = r.held.get(target)!;
-      const ans = await f.wait(
-        await f.market.write.answerDispute([r.job.jobId, target, nodeData(node), await decide(rc, node)], {
-          account: submitter,
-        }),
-      );
-      const res = parseEventLogs({ abi: f.market.abi, logs: ans.logs, eventName: "DisputeResolved" })[0];
-      assert.equal(res.args.challengerWon, false);
-      await r.merges();
-      await f.mine();
-      await r.submitDecision();
-      await paidInFull(f, r.job.jobId, [...r.job.chunks, ...r.job.merges]);
-    });
-
-    it("16 one-leaf chunks: a bogus chunk is disputed, unanswerable, reset, redone; the job decides", async () => {
-      const f = await v2Fixture({ circuit, provers: 5 });
-      const r = await realJob(f, 16, 0);
-      await f.mine();
-      const bogusId = r.job.chunks[3];
-      for (const id of r.job.chunks) {
-        if (id !== bogusId) {
-          await r.submitChunk(id);
-          continue;
-        }
-        // A commitment to nothing the cheat knows: no decider proof exists for this leaf.
-        const { data } = await r.chunkData(id);
-        const p = g1Mul(G1_GENERATOR, randomScalar());
-        const cheat = await f.assignee(r.job.jobId, id);
-        await f.market.write.submitChunk([r.job.jobId, id, { ...data, cmW: [{ x: p.x, y: p.y }] }], { account: cheat });
-      }
-      const cheat = (await f.market.read.getTask([r.job.jobId, bogusId])).submitter;
-      const challenger = f.provers.find((p) => p !== cheat)!;
-      const before = (await f.registry.read.proverInfo([cheat])).stake;
-      await f.market.write.dispute([r.job.jobId, bogusId], { account: challenger });
-      await f.networkHelpers.time.increase(Number(f.params.disputeWindow) + 1);
-      const res = await f.wait(await f.market.write.resolveDispute([r.job.jobId, bogusId]));
-      assert.equal(
-        parseEventLogs({ abi: f.market.abi, logs: res.logs, eventName: "DisputeResolved" })[0].args.challengerWon,
-        true,
-      );
-      assert.equal((await f.registry.read.proverInfo([cheat])).stake, before - f.params.disputeSlash);
-      // Reset: drawn anew from a later block, redone honestly.
-      await f.mine();
-      await r.submitChunk(bogusId);
-      await r.merges();
-      await f.mine();
-      await r.submitDecision();
-      assert.equal((await f.market.read.getJob([r.job.jobId])).status, 2);
-    });
-
-    it("a job whose manifest holds a false step is voided by a real decider proof of the true step", async () => {
-      const f = await v2Fixture({ circuit });
-      const chain = await realLeaves(rc, 8);
-      const states = chain.states.map((z) => [...z]);
-      states[6] = [states[6][0] + 1n]; // segment 5 claims F(z_5) = z_6 + 1
-      const r = await realJob(f, 8, 3, states);
-      const leaf = chain.leaves[5];
-      const seg = { zIn: states[5], zOut: states[6], proof: r.job.manifest.proof(5) };
-      const proof = await decide(rc, leaf);
-      const prover = f.provers[0];
-      const v = await f.wait(
-        await f.market.write.voidImpossible([r.job.jobId, 3, 5n, [seg], nodeData(leaf).instance, proof], {
-          account: prover,
-        }),
-      );
-      const ev = parseEventLogs({ abi: f.market.abi, logs: v.logs, eventName: "JobVoided" })[0];
-      assert.equal(ev.args.prover, prover);
-      assert.equal((await f.market.read.getJob([r.job.jobId])).status, 5, "Voided");
-      // The true segment 4 cannot void it.
-      const f2 = await v2Fixture({ circuit });
-      const r2 = await realJob(f2, 8, 3);
-      const good = { zIn: r2.job.states[4], zOut: r2.job.states[5], proof: r2.job.manifest.proof(4) };
-      await assert.rejects(
-        f2.market.write.voidImpossible(
-          [r2.job.jobId, 3, 4n, [good], nodeData(chain.leaves[4]).instance, await decide(rc, chain.leaves[4])],
-          { account: f2.provers[0] },
-        ),
-        /MarketNotImpossible/,
-      );
-    });
-    it("a tampered decision proof reverts (v3: each part of the carried proof; v2: ζ)", async () => {
-      const f = await v2Fixture({ circuit });
-      const r = await realJob(f, 1, 0);
-      await f.mine();
-      await r.submitChunk(r.job.chunks[0]);
-      await f.mine();
-      const root = r.held.get(1n)!;
-      const good = await decide(rc, root);
-      const account = await f.assignee(r.job.jobId, DECISION);
-      const bad: [string, DeciderProofAbi][] = [];
-      const G = { x: G1_GENERATOR.x, y: G1_GENERATOR.y };
-      if (version === 3) {
-        const p3 = marketProofAsDeciderProofV3(good);
-        const q = g1Mul(G1_GENERATOR, randomScalar());
-        const other = { x: q.x, y: q.y };
-        bad.push(
-          ["a", deciderProofV3AsMarketProof({ ...p3, a: [G.x, G.y] })],
-          ["c", deciderProofV3AsMarketProof({ ...p3, c: [other.x, other.y] })],
-          ["d", deciderProofV3AsMarketProof({ ...p3, d: other })],
-          ["pok", deciderProofV3AsMarketProof({ ...p3, pok: other })],
-          ["yo", deciderProofV3AsMarketProof({ ...p3, yo: p3.yo + 1n })],
-          ["pi", deciderProofV3AsMarketProof({ ...p3, pi: other })],
-          ["cmT", deciderProofV3AsMarketProof({ ...p3, cmT: other })],
-          ["blind.u", deciderProofV3AsMarketProof({ ...p3, blind: { ...p3.blind, u: p3.blind.u + 1n } })],
-        );
-      } else bad.push(["zeta", { ...good, zeta: good.zeta + 1n }]);
-      for (const [what, proof] of bad) {
-        await assert.rejects(
-          f.market.write.submitDecision([r.job.jobId, nodeData(root), proof], { account }),
-          /ProofRejected|MarketDeciderRejected/,
-          what,
-        );
-      }
-      // The root with another instance than the one proved is refused too.
-      const other = { ...nodeData(root), instance: { ...nodeData(root).instance, u: root.node.U.u + 1n } };
-      await assert.rejects(f.market.write.submitDecision([r.job.jobId, other, good], { account }));
-      await f.wait(await f.market.write.submitDecision([r.job.jobId, nodeData(root), good], { account }));
-      assert.equal((await f.market.read.getJob([r.job.jobId])).status, 2);
-    });
   });
+
+  /** A real job of `n` leaves chunked at `2^k`, and what its provers hold. */
+  async function realJob(f: F, n: number, k: number, states?: bigint[][]) {
+    const chain = await realLeaves(rc, n);
+    const job = await f.request(n, k, { states: states ?? chain.states });
+    const { domain } = await f.market.read.getJob([job.jobId]);
+    const ctx = foldCtx(rc, domain, job.jobId);
+    const held = new Map<bigint, ProverNode>();
+    /** Folds [a, c) from the leaves, cross terms in post-order. */
+    const foldRange = async (a: number, c: number): Promise<{ root: ProverNode; cmT: G1[] }> => {
+      if (c - a === 1) return { root: chain.leaves[a], cmT: [] };
+      const b = splitPoint(a, c);
+      const L = await foldRange(a, b);
+      const R = await foldRange(b, c);
+      const { parent, fold } = await foldNodes(ctx, L.root, R.root);
+      return { root: parent, cmT: [...L.cmT, ...R.cmT, fold.cmT] };
+    };
+    const chunkData = async (id: bigint) => {
+      const { a, c } = nodeRange(id);
+      const { root, cmT } = await foldRange(a, c);
+      held.set(id, root);
+      return {
+        data: {
+          states: job.states.slice(a, c + 1).flat(),
+          cmW: chain.leaves.slice(a, c).map((l) => l.node.U.cmW),
+          cmT,
+          proof: job.manifest.subtreeProof(k, a >> k),
+        },
+        root,
+      };
+    };
+    const submitChunk = async (id: bigint, who?: Address) => {
+      const { data } = await chunkData(id);
+      const account = who ?? (await f.assignee(job.jobId, id));
+      return f.wait(await f.market.write.submitChunk([job.jobId, id, data], { account }));
+    };
+    const submitMerge = async (id: bigint) => {
+      const { a, c } = nodeRange(id);
+      const b = splitPoint(a, c);
+      const L = held.get(nodeId(a, b))!;
+      const R = held.get(nodeId(b, c))!;
+      const { parent, fold } = await foldNodes(ctx, L, R);
+      held.set(id, parent);
+      const account = await f.assignee(job.jobId, id);
+      return f.wait(await f.market.write.submitMerge([job.jobId, id, nodeData(L), nodeData(R), fold.cmT], { account }));
+    };
+    const submitDecision = async () => {
+      const root = held.get(BigInt(n))!;
+      const proof = await decide(rc, root);
+      const account = await f.assignee(job.jobId, DECISION);
+      return f.wait(await f.market.write.submitDecision([job.jobId, nodeData(root), proof], { account }));
+    };
+    const merges = async () => {
+      for (const id of job.merges) {
+        await f.mine();
+        await submitMerge(id);
+      }
+    };
+    return { job, chain, held, chunkData, submitChunk, submitMerge, submitDecision, merges };
+  }
+
+  async function paidInFull(f: F, jobId: bigint, tasks: bigint[]) {
+    const j = await f.market.read.getJob([jobId]);
+    assert.equal(j.status, 2, "Verified");
+    await f.market.write.release([jobId, tasks]);
+    let paid = 0n;
+    for (const a of [f.requester, ...f.provers]) paid += await f.market.read.claimable([a, f.feeToken.address]);
+    assert.equal(paid, j.fee + j.bond, "fee and bond paid out exactly");
+  }
+
+  it("1 leaf: the chunk is the root, decided by a real proof", async () => {
+    const f = await v2Fixture({ circuit });
+    const r = await realJob(f, 1, 0);
+    await f.mine();
+    await r.submitChunk(r.job.chunks[0]);
+    await f.mine();
+    const d = await r.submitDecision();
+    assert.equal(parseEventLogs({ abi: f.market.abi, logs: d.logs, eventName: "JobVerified" }).length, 1);
+    await paidInFull(f, r.job.jobId, r.job.chunks);
+  });
+
+  it("16 leaves in chunks of 4: a dropped prover replaced, a dispute lost to a real answer, a real decision", async () => {
+    const f = await v2Fixture({ circuit, provers: 6 });
+    const r = await realJob(f, 16, 2);
+    await f.mine();
+    const [first, ...rest] = r.job.chunks;
+    const dropped = await f.assignee(r.job.jobId, first);
+    const stake = (await f.registry.read.proverInfo([dropped])).stake;
+    await f.networkHelpers.time.increase(Number(f.params.window));
+    await f.mine();
+    const next = await f.assignee(r.job.jobId, first);
+    const rec = await r.submitChunk(first, next);
+    if (next !== dropped) {
+      const missed = parseEventLogs({ abi: f.market.abi, logs: rec.logs, eventName: "AttemptMissed" });
+      assert.equal(missed[0].args.prover, dropped);
+      assert.equal((await f.registry.read.proverInfo([dropped])).stake, stake - f.params.livenessBond);
+    }
+    for (const id of rest) await r.submitChunk(id);
+    // A dispute on a valid chunk: its submitter answers with a real decider proof and keeps its stake.
+    const target = rest[1];
+    const submitter = (await f.market.read.getTask([r.job.jobId, target])).submitter;
+    const challenger = f.provers.find((p) => p !== submitter)!;
+    await f.market.write.dispute([r.job.jobId, target], { account: challenger });
+    const node = r.held.get(target)!;
+    const ans = await f.wait(
+      await f.market.write.answerDispute([r.job.jobId, target, nodeData(node), await decide(rc, node)], {
+        account: submitter,
+      }),
+    );
+    const res = parseEventLogs({ abi: f.market.abi, logs: ans.logs, eventName: "DisputeResolved" })[0];
+    assert.equal(res.args.challengerWon, false);
+    await r.merges();
+    await f.mine();
+    await r.submitDecision();
+    await paidInFull(f, r.job.jobId, [...r.job.chunks, ...r.job.merges]);
+  });
+
+  it("16 one-leaf chunks: a bogus chunk is disputed, unanswerable, reset, redone; the job decides", async () => {
+    const f = await v2Fixture({ circuit, provers: 5 });
+    const r = await realJob(f, 16, 0);
+    await f.mine();
+    const bogusId = r.job.chunks[3];
+    for (const id of r.job.chunks) {
+      if (id !== bogusId) {
+        await r.submitChunk(id);
+        continue;
+      }
+      // A commitment to nothing the cheat knows: no decider proof exists for this leaf.
+      const { data } = await r.chunkData(id);
+      const p = g1Mul(G1_GENERATOR, randomScalar());
+      const cheat = await f.assignee(r.job.jobId, id);
+      await f.market.write.submitChunk([r.job.jobId, id, { ...data, cmW: [{ x: p.x, y: p.y }] }], { account: cheat });
+    }
+    const cheat = (await f.market.read.getTask([r.job.jobId, bogusId])).submitter;
+    const challenger = f.provers.find((p) => p !== cheat)!;
+    const before = (await f.registry.read.proverInfo([cheat])).stake;
+    await f.market.write.dispute([r.job.jobId, bogusId], { account: challenger });
+    await f.networkHelpers.time.increase(Number(f.params.disputeWindow) + 1);
+    const res = await f.wait(await f.market.write.resolveDispute([r.job.jobId, bogusId]));
+    assert.equal(
+      parseEventLogs({ abi: f.market.abi, logs: res.logs, eventName: "DisputeResolved" })[0].args.challengerWon,
+      true,
+    );
+    assert.equal((await f.registry.read.proverInfo([cheat])).stake, before - f.params.disputeSlash);
+    // Reset: drawn anew from a later block, redone honestly.
+    await f.mine();
+    await r.submitChunk(bogusId);
+    await r.merges();
+    await f.mine();
+    await r.submitDecision();
+    assert.equal((await f.market.read.getJob([r.job.jobId])).status, 2);
+  });
+
+  it("a job whose manifest holds a false step is voided by a real decider proof of the true step", async () => {
+    const f = await v2Fixture({ circuit });
+    const chain = await realLeaves(rc, 8);
+    const states = chain.states.map((z) => [...z]);
+    states[6] = [states[6][0] + 1n]; // segment 5 claims F(z_5) = z_6 + 1
+    const r = await realJob(f, 8, 3, states);
+    const leaf = chain.leaves[5];
+    const seg = { zIn: states[5], zOut: states[6], proof: r.job.manifest.proof(5) };
+    const proof = await decide(rc, leaf);
+    const prover = f.provers[0];
+    const v = await f.wait(
+      await f.market.write.voidImpossible([r.job.jobId, 3, 5n, [seg], nodeData(leaf).instance, proof], {
+        account: prover,
+      }),
+    );
+    const ev = parseEventLogs({ abi: f.market.abi, logs: v.logs, eventName: "JobVoided" })[0];
+    assert.equal(ev.args.prover, prover);
+    assert.equal((await f.market.read.getJob([r.job.jobId])).status, 5, "Voided");
+    // The true segment 4 cannot void it.
+    const f2 = await v2Fixture({ circuit });
+    const r2 = await realJob(f2, 8, 3);
+    const good = { zIn: r2.job.states[4], zOut: r2.job.states[5], proof: r2.job.manifest.proof(4) };
+    await assert.rejects(
+      f2.market.write.voidImpossible(
+        [r2.job.jobId, 3, 4n, [good], nodeData(chain.leaves[4]).instance, await decide(rc, chain.leaves[4])],
+        { account: f2.provers[0] },
+      ),
+      /MarketNotImpossible/,
+    );
+  });
+  it("a tampered decision proof reverts (v3: each part of the carried proof; v2: ζ)", async () => {
+    const f = await v2Fixture({ circuit });
+    const r = await realJob(f, 1, 0);
+    await f.mine();
+    await r.submitChunk(r.job.chunks[0]);
+    await f.mine();
+    const root = r.held.get(1n)!;
+    const good = await decide(rc, root);
+    const account = await f.assignee(r.job.jobId, DECISION);
+    const bad: [string, DeciderProofAbi][] = [];
+    const G = { x: G1_GENERATOR.x, y: G1_GENERATOR.y };
+    if (version === 3) {
+      const p3 = marketProofAsDeciderProofV3(good);
+      const q = g1Mul(G1_GENERATOR, randomScalar());
+      const other = { x: q.x, y: q.y };
+      bad.push(
+        ["a", deciderProofV3AsMarketProof({ ...p3, a: [G.x, G.y] })],
+        ["c", deciderProofV3AsMarketProof({ ...p3, c: [other.x, other.y] })],
+        ["d", deciderProofV3AsMarketProof({ ...p3, d: other })],
+        ["pok", deciderProofV3AsMarketProof({ ...p3, pok: other })],
+        ["yo", deciderProofV3AsMarketProof({ ...p3, yo: p3.yo + 1n })],
+        ["pi", deciderProofV3AsMarketProof({ ...p3, pi: other })],
+        ["cmT", deciderProofV3AsMarketProof({ ...p3, cmT: other })],
+        ["blind.u", deciderProofV3AsMarketProof({ ...p3, blind: { ...p3.blind, u: p3.blind.u + 1n } })],
+      );
+    } else bad.push(["zeta", { ...good, zeta: good.zeta + 1n }]);
+    for (const [what, proof] of bad) {
+      await assert.rejects(
+        f.market.write.submitDecision([r.job.jobId, nodeData(root), proof], { account }),
+        /ProofRejected|MarketDeciderRejected/,
+        what,
+      );
+    }
+    // The root with another instance than the one proved is refused too.
+    const other = { ...nodeData(root), instance: { ...nodeData(root).instance, u: root.node.U.u + 1n } };
+    await assert.rejects(f.market.write.submitDecision([r.job.jobId, other, good], { account }));
+    await f.wait(await f.market.write.submitDecision([r.job.jobId, nodeData(root), good], { account }));
+    assert.equal((await f.market.read.getJob([r.job.jobId])).status, 2);
+  });
+}
+
+describe("Market v2: lifecycles with real folds and decider proofs (decider v2)", function () {
+  lifecycles.call(this, 2);
+});
+
+describe("Market v2: lifecycles with real folds and decider proofs (decider v3)", function () {
+  lifecycles.call(this, 3);
+});
