@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Instance} from "../interfaces/INovaTypes.sol";
+import {IDeciderVerifier} from "../interfaces/IDeciderVerifier.sol";
+import {DeciderProof, Instance} from "../interfaces/INovaTypes.sol";
 import {Bn254} from "../libraries/Bn254.sol";
 
 /// @notice A decider v3 proof (docs/decider.md "Decider v3"): the commit-and-prove Groth16 proof of
@@ -37,7 +38,12 @@ struct DeciderProofV3 {
 ///      with `t²·L` as `t²·cmW' + (t²ζ^(nW+1))·cmE' − (t²·yo)·G + ζ·(t²·π)` (t² folded into the scalars:
 ///      5 ecMul, 12 in all with the blinding fold). Never returns false: a failed check reverts with a
 ///      custom error.
-contract DeciderVerifierV3 {
+///      The market calls every decider through {IDeciderVerifier} with its `DeciderProof` type: a v3 proof
+///      travels in it as the SAME ABI words (both structs are 15 static words, then `blind` and `cmT`;
+///      `d = (zeta, yW)`, `pok = (yE, piW.x)`, `yo = piW.y`, `pi = piE`; decider/abi.ts
+///      `deciderProofV3AsMarketProof`), so a circuit registered with a v3 verifier needs no change to the
+///      market (docs/decider.md "Migration").
+contract DeciderVerifierV3 is IDeciderVerifier {
     error DeciderVerifierV3WrongXLength(uint256 length, uint256 expected);
     error DeciderVerifierV3ScalarNotInField(uint256 value);
     error DeciderVerifierV3BlindNotEmpty();
@@ -145,7 +151,25 @@ contract DeciderVerifierV3 {
         return Bn254.G2Point([w[i], w[i + 1]], [w[i + 2], w[i + 3]]);
     }
 
+    /// @notice Which decider this is (v2 verifiers have no such getter): 3.
+    function deciderVersion() external pure returns (uint256) {
+        return 3;
+    }
+
+    /// @notice {IDeciderVerifier} entry (the market's): `proof` carries a `DeciderProofV3`'s ABI words.
+    function verifyDecider(Instance calldata instance, DeciderProof calldata proof) external view returns (bool) {
+        DeciderProofV3 calldata p3;
+        assembly ("memory-safe") {
+            p3 := proof
+        }
+        return _verify(instance, p3);
+    }
+
     function verifyDecider(Instance calldata instance, DeciderProofV3 calldata proof) external view returns (bool) {
+        return _verify(instance, proof);
+    }
+
+    function _verify(Instance calldata instance, DeciderProofV3 calldata proof) private view returns (bool) {
         uint256 n = 2 * _s;
         _checkInstance(instance, n);
         _checkScalar(proof.yo);

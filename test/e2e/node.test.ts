@@ -1,6 +1,7 @@
 /**
  * The prover network end to end on market v2 (test/e2e/nodeNet.ts): a `hardhat node` JSON-RPC chain, the
- * v2 contracts, the cubic circuit with its real decider verifier, and four `novanet node run` processes on
+ * v2 contracts, the cubic circuit with its real decider v3 verifier (the decision task proves with decider
+ * v3, carried in the market's `DeciderProof`), and four `novanet node run` processes on
  * 127.0.0.1. Jobs of 16 leaves in chunks of 4 (4 chunks, 3 merges, the decision):
  *
  * 1. One node is SIGKILLed mid-job: its open task is redrawn after its window (the test moves chain time

@@ -1,8 +1,9 @@
 /**
  * A NovaNet v2 network of real processes on 127.0.0.1, for the node's end-to-end tests and
  * `npm run bench:network`: a `hardhat node` JSON-RPC chain (a block a second, and `warp` to move chain time
- * past a window), the v2 contracts from `deployNetwork`, the cubic circuit registered with its real
- * (test-only, beacon-only keys) decider verifier, `n` operators registered and staked through
+ * past a window), the v2 contracts from `deployNetwork`, the cubic circuit registered with a real decider
+ * verifier (default: DeciderVerifierV3 from beacon-only v3 keys, which the nodes' decision task derives
+ * too; `decider: 2`: the committed test-only v2 verifier), `n` operators registered and staked through
  * `novanet node register|stake`, and their `novanet node run` daemons (each its own process group).
  */
 import assert from "node:assert/strict";
@@ -25,6 +26,9 @@ import { MarketAbi } from "../../prover/src/chain/abi.js";
 import { type Deployment, deployNetwork, readArtifact, writeDeployment } from "../../prover/src/chain/deploy.js";
 import { nodeCommand } from "../../prover/src/cli/node.js";
 import { srsRegistration } from "../../prover/src/commitment/srs.js";
+import { g2ToEvm } from "../../prover/src/curve/bn254.js";
+import { deciderV3Keys } from "../../prover/src/decider/bundleV3.js";
+import { deciderV3Circuit } from "../../prover/src/decider/v3.js";
 import { loadOrCreatePeerKey } from "../../prover/src/net/network.js";
 import { buildManifest } from "../../prover/src/tree/manifest.js";
 import { DECISION_TASK, jobTasks } from "../../prover/src/tree/shape.js";
@@ -45,6 +49,8 @@ export async function startNodeNet(o: {
   workers?: number;
   /** Edits node `i`'s config before it is written (paths relative to its data folder). */
   tweak?: (i: number, cfg: Record<string, unknown>) => void;
+  /** The registered decider's version (default 3: DeciderVerifierV3 with beacon-only keys). */
+  decider?: 2 | 3;
 }) {
   const port = o.port ?? 20000 + Math.floor(Math.random() * 20000);
   const rpcUrl = `http://127.0.0.1:${port}`;
@@ -81,11 +87,24 @@ export async function startNodeNet(o: {
   writeDeployment(deploymentFile, dep);
   const A = dep.addresses;
   const feeToken = A.feeToken as Address;
-  const va = readArtifact("TestOnlyCubicDeciderVerifier", "decider/generated/TestOnlyCubicDeciderVerifier.sol");
-  // biome-ignore lint/suspicious/noExplicitAny: artifact ABI.
-  const vh = await owner.deployContract({ abi: va.abi, bytecode: va.bytecode, args: [] } as any);
-  const verifier = getAddress((await publicClient.waitForTransactionReceipt({ hash: vh })).contractAddress as Address);
+  // The circuit's decider: v3 (default; the beacon-only v3 keys every node derives the same) or the v2 verifier.
   const shape = d.circuit.shape;
+  let verifier: Address;
+  let deciderConstraints = 100_000n;
+  if ((o.decider ?? 3) === 3) {
+    const keys = await deciderV3Keys(shape, { kind: "beacon-only" });
+    const va = readArtifact("DeciderVerifierV3", "decider/DeciderVerifierV3.sol");
+    const tauG2 = g2ToEvm(d.srs.tauG2).flat();
+    // biome-ignore lint/suspicious/noExplicitAny: artifact ABI.
+    const vh = await owner.deployContract({ abi: va.abi, bytecode: va.bytecode, args: [keys.words, tauG2] } as any);
+    verifier = getAddress((await publicClient.waitForTransactionReceipt({ hash: vh })).contractAddress as Address);
+    deciderConstraints = BigInt(deciderV3Circuit(shape).constraints.length);
+  } else {
+    const va = readArtifact("TestOnlyCubicDeciderVerifier", "decider/generated/TestOnlyCubicDeciderVerifier.sol");
+    // biome-ignore lint/suspicious/noExplicitAny: artifact ABI.
+    const vh = await owner.deployContract({ abi: va.abi, bytecode: va.bytecode, args: [] } as any);
+    verifier = getAddress((await publicClient.waitForTransactionReceipt({ hash: vh })).contractAddress as Address);
+  }
   await send(owner, A.circuitRegistry, readArtifact("CircuitRegistry").abi, "registerCircuit", [
     shape.r1csHash,
     BigInt(shape.m),
@@ -93,7 +112,7 @@ export async function startNodeNet(o: {
     shape.s,
     srsRegistration(d.srs),
     verifier,
-    100_000n,
+    deciderConstraints,
   ]);
   const tokenAbi = readArtifact("TestToken", "mocks/TestToken.sol").abi;
 

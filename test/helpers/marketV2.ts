@@ -90,7 +90,9 @@ export async function revertsExactly(p: Promise<unknown>, name: string): Promise
 
 /** A real circuit for {@link v2Fixture}: its committed decider verifier and R1CS sizes (test/helpers/realJob.ts). */
 export type RealCircuitOption = {
-  decider: "TestOnlyCubicDeciderVerifier";
+  decider: "TestOnlyCubicDeciderVerifier" | "DeciderVerifierV3";
+  /** For `DeciderVerifierV3`: its key words and the SRS's `[τ]G2` (EIP-197 order). */
+  v3?: { words: readonly bigint[]; tauG2: readonly [bigint, bigint, bigint, bigint] };
   r1csHash: Hex;
   constraints: bigint;
   nWitness: bigint;
@@ -124,9 +126,11 @@ export async function v2Fixture(
   await registry.write.setMarket([market.address]);
   const real = opts.circuit;
   const r1csHash = real?.r1csHash ?? keccak256("0x01");
-  const verifier = real
-    ? await viem.deployContract(real.decider)
-    : await viem.deployContract("MockDeciderVerifier", [r1csHash, 1n]);
+  const verifier = real?.v3
+    ? await viem.deployContract("DeciderVerifierV3", [[...real.v3.words], real.v3.tauG2])
+    : real
+      ? await viem.deployContract("TestOnlyCubicDeciderVerifier")
+      : await viem.deployContract("MockDeciderVerifier", [r1csHash, 1n]);
   // The registry checks the decider's [τ]G2 against the registered SRS's (the mock reports zeros).
   const srs = { n: 1n, powersHash: keccak256("0x02"), tauG2: await verifier.read.tauG2() };
   await circuits.write.registerCircuit([

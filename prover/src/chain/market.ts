@@ -11,7 +11,10 @@
 import {
   type Account,
   type Address,
+  BaseError,
   type Chain,
+  ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
   createPublicClient,
   createWalletClient,
   type Hex,
@@ -116,6 +119,12 @@ export type CircuitRecord = {
   nConstraints: bigint;
   stateWidth: number;
   deciderConstraints: bigint;
+  /** The registered decider verifier (its code hash is pinned by the registry). */
+  decider?: Address;
+  /** Its `deciderVersion()`: 3 for `DeciderVerifierV3`; 2 for a v2 verifier (which has no such getter). */
+  deciderVersion?: number;
+  /** A v3 verifier's `vkeyHash()` (the node checks its decider keys against it). */
+  deciderVkeyHash?: Hex;
 };
 export type ProverStatus = {
   registered: boolean;
@@ -377,12 +386,20 @@ export class ViemMarketV2 implements MarketAdapter {
       functionName: "getCircuit",
       args: [circuitId],
     });
+    const version = await deciderVersionOf(this.pub, c.decider);
+    const vkeyHash =
+      version === 3
+        ? await this.pub.readContract({ address: c.decider, abi: DECIDER_V3_GETTERS, functionName: "vkeyHash" })
+        : undefined;
     return {
       r1csHash: c.r1csHash,
       srsDigest: c.srsDigest,
       nConstraints: c.nConstraints,
       stateWidth: Number(c.stateWidth),
       deciderConstraints: c.deciderConstraints,
+      decider: c.decider,
+      deciderVersion: version,
+      deciderVkeyHash: vkeyHash,
     };
   }
 
@@ -552,3 +569,24 @@ export { ZERO as ZERO_ADDRESS };
 const VKEY_HASH_ABI = [
   { type: "function", name: "vkeyHash", stateMutability: "view", inputs: [], outputs: [{ type: "bytes32" }] },
 ] as const;
+const DECIDER_V3_GETTERS = [
+  { type: "function", name: "deciderVersion", stateMutability: "pure", inputs: [], outputs: [{ type: "uint256" }] },
+  { type: "function", name: "vkeyHash", stateMutability: "view", inputs: [], outputs: [{ type: "bytes32" }] },
+] as const;
+
+/**
+ * The decider version of a registered verifier: its `deciderVersion()` (3 for `DeciderVerifierV3`), or 2
+ * when the call reverts (v2 verifiers have no such getter). Transport errors propagate.
+ */
+export async function deciderVersionOf(pub: PublicClient, decider: Address): Promise<number> {
+  try {
+    const v = await pub.readContract({ address: decider, abi: DECIDER_V3_GETTERS, functionName: "deciderVersion" });
+    return Number(v);
+  } catch (e) {
+    const reverted =
+      e instanceof BaseError &&
+      e.walk((x) => x instanceof ContractFunctionRevertedError || x instanceof ContractFunctionZeroDataError) !== null;
+    if (reverted) return 2;
+    throw e;
+  }
+}

@@ -30,13 +30,17 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { followJob, type JobEvent, jobEvents, prepareRequest } from "../app/request.js";
+import type { R1csShape } from "../arith/r1cs.js";
 import { CircuitRegistryAbi, MarketAbi } from "../chain/abi.js";
 import { type Deployment, readDeployment } from "../chain/deploy.js";
+import type { Srs } from "../commitment/srs.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
 import { ChainError } from "../errors/node.js";
 import { DevKeysRefusedError } from "../errors/trust.js";
 import { DECISION_TASK, jobTasks, nodeRange } from "../tree/shape.js";
 import type { Io } from "./main.js";
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 type ChainOpts = { rpc: string; deployment?: string; keyFile?: string; json?: boolean };
 export type Wallet = WalletClient<Transport, Chain, Account>;
@@ -191,7 +195,13 @@ export async function deployCommand(o: DeployOpts, io: Io): Promise<number> {
 
 // ------------------------------------------------------------------ circuit register | list
 
-type RegisterOpts = ChainOpts & { circuit: string; ptau?: string; insecureDevKeys?: boolean; cache?: string };
+type RegisterOpts = ChainOpts & {
+  circuit: string;
+  ptau?: string;
+  insecureDevKeys?: boolean;
+  cache?: string;
+  decider?: string;
+};
 
 /** What `circuit register` prints, and what a node's config needs for this circuit. */
 export type Registration = {
@@ -207,6 +217,8 @@ export type Registration = {
   nConstraints: number;
   devKeys: boolean;
   vkey: string;
+  /** 3: a `DeciderVerifierV3` (default); 2: a rendered v2 verifier (hashed `D_F`). */
+  deciderVersion: number;
 };
 
 export async function circuitRegisterCommand(o: RegisterOpts, io: Io): Promise<number> {
@@ -234,12 +246,126 @@ export async function circuitRegisterCommand(o: RegisterOpts, io: Io): Promise<n
       import("../decider/bundle.js"),
       import("../decider/snarkjs.js"),
     ]);
+  const version = o.decider ?? "v3";
+  if (version !== "v3" && version !== "v2") throw new UsageError("--decider must be v3 or v2");
   const c = await compileCircuit(o.circuit, { cacheDir: join(cache, "circuits") });
   const shape = await loadR1cs(c.r1csPath);
-  const { layout } = buildDecider(shape);
   const srsPowers = Math.max(shape.nW, shape.m, 1) + 1;
+  const dep =
+    version === "v3"
+      ? await deployDeciderV3(shape, srsPowers, o.ptau, cache, publicClient, wallet)
+      : await deployDeciderV2(shape, srsPowers, o.ptau, cache, publicClient, wallet);
+  const { decider, ptau, srs, deciderConstraints, vkey } = dep;
+  const receipt = await send(publicClient, wallet, {
+    address: d.addresses.circuitRegistry,
+    abi: CircuitRegistryAbi,
+    functionName: "registerCircuit",
+    args: [
+      shape.r1csHash as Hex,
+      BigInt(shape.m),
+      BigInt(shape.nW),
+      shape.s,
+      srsRegistration(srs),
+      decider,
+      BigInt(deciderConstraints),
+    ],
+  });
+  const ev = parseEventLogs({ abi: CircuitRegistryAbi, logs: receipt.logs, eventName: "CircuitRegistered" })[0];
+  const r: Registration = {
+    circuitId: ev.args.circuitId.toString(),
+    r1csHash: shape.r1csHash as Hex,
+    decider,
+    deciderCodehash: ev.args.deciderCodehash,
+    r1cs: c.r1csPath,
+    wasm: c.wasmPath,
+    ptau: resolve(ptau),
+    srsPowers,
+    stateWidth: shape.s,
+    nConstraints: shape.m,
+    devKeys: true,
+    vkey,
+    deciderVersion: version === "v3" ? 3 : 2,
+  };
+  const s = ((performance.now() - t0) / 1000).toFixed(1);
+  if (o.json) io.out(json({ ...r, seconds: Number(s) }));
+  else {
+    io.out(
+      `registered circuit ${r.circuitId} (${c.name}, ${shape.m} constraints, state width ${shape.s}) in ${s} s\n` +
+        `  r1csHash ${r.r1csHash}\n  decider  ${decider} (${version}) — INSECURE DEV KEYS (beacon-only): for devnets and tests only\n`,
+    );
+  }
+  return 0;
+}
+
+type Deployed = { decider: Address; ptau: string; srs: Srs; deciderConstraints: number; vkey: string };
+
+/** A v3 decider for `shape`: beacon-only dev keys (cached), `DeciderVerifierV3` deployed with their words. */
+async function deployDeciderV3(
+  shape: R1csShape,
+  srsPowers: number,
+  ptauOpt: string | undefined,
+  cache: string,
+  publicClient: PublicClient,
+  wallet: WalletClient<Transport, Chain, Account>,
+): Promise<Deployed> {
+  const [devsrs, { loadSrsFromPtau }, { deciderV3Keys }, { deciderV3Circuit }, { g2ToEvm }] = await Promise.all([
+    import("../commitment/devsrs.js"),
+    import("../commitment/srs.js"),
+    import("../decider/bundleV3.js"),
+    import("../decider/v3.js"),
+    import("../curve/bn254.js"),
+  ]);
   const ptau =
-    o.ptau ??
+    ptauOpt ?? (await devsrs.ensureDevPtau(devsrs.devPowerFor(srsPowers + 1), { cacheDir: join(cache, "ptau") }));
+  const srs = await loadSrsFromPtau(ptau, srsPowers);
+  const keys = await deciderV3Keys(shape, { cacheDir: cache, kind: "beacon-only" });
+  const artifact = join(
+    REPO_ROOT,
+    "artifacts",
+    "contracts",
+    "decider",
+    "DeciderVerifierV3.sol",
+    "DeciderVerifierV3.json",
+  );
+  if (!existsSync(artifact)) throw new ChainError("DeciderVerifierV3's artifact is missing: run `npx hardhat build`");
+  const { abi, bytecode } = JSON.parse(readFileSync(artifact, "utf8")) as { abi: Abi; bytecode: Hex };
+  const tauG2 = g2ToEvm(srs.tauG2).flat();
+  const hash = await wallet.deployContract({ abi, bytecode, args: [keys.words, tauG2] });
+  const rc = await publicClient.waitForTransactionReceipt({ hash });
+  if (rc.status !== "success" || !rc.contractAddress) throw new ChainError("the decider v3 verifier did not deploy");
+  return {
+    decider: getAddress(rc.contractAddress),
+    ptau,
+    srs,
+    deciderConstraints: deciderV3Circuit(shape).constraints.length,
+    vkey: keys.vkeyPath,
+  };
+}
+
+/** A v2 decider for `shape`: beacon-only snarkjs keys (cached), the rendered verifier compiled and deployed. */
+async function deployDeciderV2(
+  shape: R1csShape,
+  srsPowers: number,
+  ptauOpt: string | undefined,
+  cache: string,
+  publicClient: PublicClient,
+  wallet: WalletClient<Transport, Chain, Account>,
+): Promise<Deployed> {
+  const [{ buildDecider }, devsrs, { loadSrsFromPtau }] = await Promise.all([
+    import("../decider/circuit.js"),
+    import("../commitment/devsrs.js"),
+    import("../commitment/srs.js"),
+  ]);
+  const [{ setupDecider }, { exportDeciderVerifier }, { compileVerifier }, { terminateSnarkjsCurve }] =
+    await Promise.all([
+      import("../decider/setup.js"),
+      import("../decider/solidity.js"),
+      import("../decider/bundle.js"),
+      import("../decider/snarkjs.js"),
+    ]);
+  const { layout } = buildDecider(shape);
+  const ptau =
+    ptauOpt ??
     (await devsrs.ensureDevPtau(devsrs.devPowerFor(srsPowers + 1, layout.nConstraints, layout.nPublic), {
       cacheDir: join(cache, "ptau"),
     }));
@@ -253,7 +379,7 @@ export async function circuitRegisterCommand(o: RegisterOpts, io: Io): Promise<n
   // solc takes seconds: the compiled verifier is cached by its source's hash (a later run reuses it).
   const source = await exportDeciderVerifier(keys, srs.tauG2, name);
   // The key covers what solc reads: the rendered source and the contracts it imports (decider, interfaces, libraries).
-  const contracts = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "contracts");
+  const contracts = join(REPO_ROOT, "contracts");
   const imported = ["decider", "interfaces", "libraries"].flatMap((d) =>
     readdirSync(join(contracts, d))
       .filter((f) => f.endsWith(".sol"))
@@ -276,45 +402,13 @@ export async function circuitRegisterCommand(o: RegisterOpts, io: Io): Promise<n
   const hash = await wallet.deployContract({ abi: compiled.abi, bytecode: compiled.bytecode });
   const rc = await publicClient.waitForTransactionReceipt({ hash });
   if (rc.status !== "success" || !rc.contractAddress) throw new ChainError("the decider verifier did not deploy");
-  const decider = getAddress(rc.contractAddress);
-  const receipt = await send(publicClient, wallet, {
-    address: d.addresses.circuitRegistry,
-    abi: CircuitRegistryAbi,
-    functionName: "registerCircuit",
-    args: [
-      shape.r1csHash as Hex,
-      BigInt(shape.m),
-      BigInt(shape.nW),
-      shape.s,
-      srsRegistration(srs),
-      decider,
-      BigInt(layout.nConstraints),
-    ],
-  });
-  const ev = parseEventLogs({ abi: CircuitRegistryAbi, logs: receipt.logs, eventName: "CircuitRegistered" })[0];
-  const r: Registration = {
-    circuitId: ev.args.circuitId.toString(),
-    r1csHash: shape.r1csHash as Hex,
-    decider,
-    deciderCodehash: ev.args.deciderCodehash,
-    r1cs: c.r1csPath,
-    wasm: c.wasmPath,
-    ptau: resolve(ptau),
-    srsPowers,
-    stateWidth: shape.s,
-    nConstraints: shape.m,
-    devKeys: true,
+  return {
+    decider: getAddress(rc.contractAddress),
+    ptau,
+    srs,
+    deciderConstraints: layout.nConstraints,
     vkey: join(keys.dir, "vkey.json"),
   };
-  const s = ((performance.now() - t0) / 1000).toFixed(1);
-  if (o.json) io.out(json({ ...r, seconds: Number(s) }));
-  else {
-    io.out(
-      `registered circuit ${r.circuitId} (${c.name}, ${shape.m} constraints, state width ${shape.s}) in ${s} s\n` +
-        `  r1csHash ${r.r1csHash}\n  decider  ${decider} — INSECURE DEV KEYS (beacon-only): for devnets and tests only\n`,
-    );
-  }
-  return 0;
 }
 
 export async function circuitListCommand(o: ChainOpts, io: Io): Promise<number> {

@@ -13,7 +13,8 @@ import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { BaseError } from "../errors/base.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
 import { type TrustedVkey, verifyRegistration } from "../trust/registration.js";
-import { loadTrustStore, resolveDeciderKey } from "../trust/store.js";
+import { assertKeyAllowed, loadTrustStore, resolveDeciderKey } from "../trust/store.js";
+import { isVkeyV3File, resolveDeciderKeyV3 } from "../trust/v3.js";
 
 export const CIRCUIT_USAGE = `  novanet circuit verify <circuitId> --rpc <url> --registry <address> --circuit <step.circom|.r1cs>
                 [--ptau <file.ptau>] [--ptau-dir <dir>]... [--trust <store.json>]... [--decider-codehash <0x…>]...
@@ -82,10 +83,22 @@ export async function circuitCommand(argv: string[], io: Io): Promise<number> {
   const expect = circuit.hash;
   const store = loadTrustStore({ stores: values.trust, ptauDirs: values["ptau-dir"] });
   // The caller's own keys (`--vkey`), taken as the hashed D_F variant (the one bundles use).
-  const vkeys: TrustedVkey[] = (values.vkey ?? []).map((f) => {
-    const k = resolveDeciderKey(store, expect, "hashed", f);
-    return { vkey: k.vkey, vkHash: k.vkHash, label: k.label, variant: "hashed" };
+  // A v3 key file (`vkey-v3.json`) must be a pinned ceremony key unless --insecure-dev-keys.
+  const vkeyFiles = values.vkey ?? [];
+  const vkeysV3 = vkeyFiles.filter(isVkeyV3File).map((f) => {
+    const k = resolveDeciderKeyV3(store.decidersV3 ?? [], expect, f);
+    assertKeyAllowed(
+      { vkey: undefined as never, vkHash: k.vkHash, label: k.label, trust: k.trust },
+      values["insecure-dev-keys"] ?? false,
+    );
+    return k;
   });
+  const vkeys: TrustedVkey[] = vkeyFiles
+    .filter((f) => !isVkeyV3File(f))
+    .map((f) => {
+      const k = resolveDeciderKey(store, expect, "hashed", f);
+      return { vkey: k.vkey, vkHash: k.vkHash, label: k.label, variant: "hashed" };
+    });
   const client = createPublicClient({ transport: http(values.rpc, { retryCount: 0, timeout: 10_000 }) });
   let r: Awaited<ReturnType<typeof verifyRegistration>>;
   try {
@@ -97,6 +110,8 @@ export async function circuitCommand(argv: string[], io: Io): Promise<number> {
       ptau: values.ptau,
       deciderCodehashes: codehashes as Hex[],
       deciderVkeys: vkeys,
+      deciderVkeysV3: vkeysV3,
+      insecureDevKeys: values["insecure-dev-keys"],
       stateWidth: circuit.stateWidth,
       deciderName: name,
       ceremony:

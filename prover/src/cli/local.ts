@@ -11,7 +11,6 @@ import { addDeciderToBundle, bundleHasDecider, verifyBundleDecider, verifyBundle
 import {
   addDeciderV3ToBundle,
   bundleDeciderIsV3,
-  readVkeyV3File,
   verifyBundleDeciderV3,
   verifyBundleOnchainV3,
 } from "../decider/bundleV3.js";
@@ -20,6 +19,7 @@ import { InputFileError, UsageError } from "../errors/cli.js";
 import { DevKeysRefusedError, UntrustedDeciderKeyError } from "../errors/trust.js";
 import { isPrivateBundlePath, provePrivateCommand, verifyPrivateCommand } from "../private/cli.js";
 import { assertKeyAllowed, loadTrustStore, resolveDeciderKey } from "../trust/store.js";
+import { resolveDeciderKeyV3 } from "../trust/v3.js";
 import { decodeRootWitness } from "./bundle.js";
 import { type ProgressEvent, proveLocal, readStateFile, writeBundleAtomically } from "./prove.js";
 import { readBundleJson, verifyBundle } from "./verify.js";
@@ -205,20 +205,10 @@ export async function verify(args: string[], io: Io): Promise<number> {
   if (r.valid && !bundleHasDecider(positionals[0])) {
     if (values.onchain) Object.assign(r, { valid: false, reason: "not succinct: the bundle has no decider proof" });
   } else if (r.valid && r.circuit && r.trustedSrs && bundleDeciderIsV3(positionals[0])) {
-    // Decider v3: the key is the caller's v3 key file (--vkey), labelled by a store pin of its hash.
-    if (values.vkey === undefined) {
-      throw new UntrustedDeciderKeyError(
-        "a decider v3 proof is checked with the v3 key you trust: pass --vkey <vkey-v3.json>",
-        { details: `step r1csHash ${r.circuit.r1csHash}` },
-      );
-    }
-    const k = readVkeyV3File(values.vkey);
-    const pin = store.deciders.find((d) => d.vkHash === k.vkHash && d.stepR1csHash === r.circuit?.r1csHash);
-    keys = {
-      label: pin?.label ?? `unpinned key passed by --vkey (${values.vkey})`,
-      trust: pin?.kind ?? "unpinned",
-      vkHash: k.vkHash,
-    };
+    // Decider v3: the caller's v3 key file (--vkey), labelled by a store pin of its hash, or the store's
+    // v3 pin for this circuit; a key that is not a pinned ceremony key needs --insecure-dev-keys.
+    const k = resolveDeciderKeyV3(store.decidersV3 ?? [], r.circuit.r1csHash, values.vkey);
+    keys = { label: k.label, trust: k.trust, vkHash: k.vkHash };
     assertKeyAllowed(
       { ...keys, vkey: undefined as never } as Parameters<typeof assertKeyAllowed>[0],
       values["insecure-dev-keys"]!,

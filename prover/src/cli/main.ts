@@ -181,6 +181,7 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .requiredOption("--circuit <step.circom>", "the step circuit")
     .option("--ptau <file.ptau>", "powers of tau (default: a cached INSECURE dev SRS)")
     .option("--insecure-dev-keys", "decider keys without a ceremony (beacon-only): devnets and tests only")
+    .option("--decider <v3|v2>", "decider version of the registered verifier (default v3; v2: the hashed D_F)", "v3")
     .option("--cache <dir>", "cache folder (default .novanet)")
     .action((o) => withProver(async () => setCode(await (await chain()).circuitRegisterCommand(o, io))));
   chainOptions(circuit.command("list").description("list the registered circuits")).action(async (o) =>

@@ -43,3 +43,52 @@ export function deciderProofAbi(p: DeciderProof): DeciderProofAbi {
     cmT: g1(p.cmT),
   };
 }
+
+/** The ABI value of `DeciderProofV3` (contracts/decider/DeciderVerifierV3.sol; v3.ts `deciderProofV3Abi`). */
+export type DeciderProofV3Abi = {
+  a: readonly [bigint, bigint];
+  b: readonly [readonly [bigint, bigint], readonly [bigint, bigint]];
+  c: readonly [bigint, bigint];
+  d: G1Abi;
+  pok: G1Abi;
+  yo: bigint;
+  pi: G1Abi;
+  blind: InstanceAbi;
+  cmT: G1Abi;
+};
+
+/**
+ * A v3 proof in the market's `DeciderProof` type: the same ABI words (both structs are 15 static words,
+ * then `blind` and `cmT`), which `DeciderVerifierV3.verifyDecider(Instance, DeciderProof)` reads back as a
+ * `DeciderProofV3`. So the market, which calls every decider through `IDeciderVerifier`, takes v3 proofs
+ * unchanged (docs/decider.md "Migration").
+ */
+export function deciderProofV3AsMarketProof(p: DeciderProofV3Abi): DeciderProofAbi {
+  return {
+    a: p.a,
+    b: p.b,
+    c: p.c,
+    zeta: p.d.x,
+    yW: p.d.y,
+    yE: p.pok.x,
+    piW: { x: p.pok.y, y: p.yo },
+    piE: { x: p.pi.x, y: p.pi.y },
+    blind: p.blind,
+    cmT: p.cmT,
+  };
+}
+
+/** The inverse of {@link deciderProofV3AsMarketProof} (what the v3 verifier reads from a market proof). */
+export function marketProofAsDeciderProofV3(p: DeciderProofAbi): DeciderProofV3Abi {
+  return {
+    a: p.a,
+    b: p.b,
+    c: p.c,
+    d: { x: p.zeta, y: p.yW },
+    pok: { x: p.yE, y: p.piW.x },
+    yo: p.piW.y,
+    pi: { x: p.piE.x, y: p.piE.y },
+    blind: p.blind,
+    cmT: p.cmT,
+  };
+}

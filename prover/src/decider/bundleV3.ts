@@ -17,13 +17,22 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { type Abi, ContractFunctionRevertedError, type Hex, BaseError as ViemBaseError } from "viem";
+import {
+  type Abi,
+  ContractFunctionRevertedError,
+  concatHex,
+  type Hex,
+  keccak256,
+  toHex,
+  BaseError as ViemBaseError,
+} from "viem";
 import { loadR1cs, type R1csShape } from "../arith/r1cs.js";
 import type { RelaxedInstance, RelaxedWitness } from "../arith/relaxed.js";
 import { loadSrsFromPtau, type Srs } from "../commitment/srs.js";
 import { type G1Affine, type G2Affine, g2ToEvm } from "../curve/bn254.js";
 import { DeciderProofFormatError, DeciderSelfCheckError, OnchainCheckError } from "../errors/decider.js";
-import { type G16ProvingKey, readKeys } from "../groth16/keys.js";
+import { P } from "../field/fr.js";
+import { type G16ProvingKey, type G16Toxic, readKeys } from "../groth16/keys.js";
 import { instanceAbi } from "./abi.js";
 import { compileVerifier } from "./bundle.js";
 import {
@@ -163,23 +172,52 @@ export type DeciderV3Keys = {
 };
 
 /**
+ * Which dev keys: `"random"` (`novanet prove`: secrets drawn in this process and dropped; that process
+ * could forge) or `"beacon-only"` (devnets, tests and the node's decision task on a devnet: every secret
+ * derived from a public label and the step's R1CS hash, so every machine derives the SAME keys as the
+ * verifier `novanet circuit register` deployed, and ANYONE can forge — never for value).
+ */
+export type DevKeysKind = "random" | "beacon-only";
+
+/** The public "secrets" of beacon-only v3 keys: `keccak256("NovaNet/decider-v3/beacon-only/<name>" ‖ r1csHash) mod p`. */
+export function beaconOnlyToxicV3(r1csHash: string): G16Toxic {
+  const f = (name: string) => {
+    const v = BigInt(keccak256(concatHex([toHex(`NovaNet/decider-v3/beacon-only/${name}`), r1csHash as Hex]))) % P;
+    return v === 0n ? 1n : v;
+  };
+  return { tau: f("tau"), alpha: f("alpha"), beta: f("beta"), delta: f("delta"), sigma: f("sigma") };
+}
+
+/**
  * The v3 keys of `shape`, made once and cached under `<cacheDir>/keys-v3/<r1csHash>/` (DEV keys: the
- * setup secrets were drawn in this process; docs/decider.md "Key generation and its trust").
+ * setup secrets were drawn in this process, or are public for `kind: "beacon-only"`; docs/decider.md
+ * "Key generation and its trust").
  */
 export async function deciderV3Keys(
   shape: R1csShape,
-  opts: { cacheDir?: string; log?: (e: Record<string, unknown>) => void } = {},
+  opts: { cacheDir?: string; kind?: DevKeysKind; log?: (e: Record<string, unknown>) => void } = {},
 ): Promise<DeciderV3Keys> {
+  const kind = opts.kind ?? "random";
   const dir = join(resolve(opts.cacheDir ?? ".novanet"), "keys-v3", shape.r1csHash);
-  const path = join(dir, `decider-v${DECIDER_V3_CIRCUIT_VERSION}-dev.g16k`);
-  const vkeyPath = join(dir, "vkey-v3.json");
+  const suffix = kind === "random" ? "" : "-beacon-only";
+  const path = join(dir, `decider-v${DECIDER_V3_CIRCUIT_VERSION}-dev${suffix}.g16k`);
+  const vkeyPath = join(dir, `vkey-v3${suffix}.json`);
   if (!existsSync(path) || !existsSync(vkeyPath)) {
     mkdirSync(dir, { recursive: true });
-    const header = await setupDeciderV3(shape, `${path}.tmp`, { onProgress: (p) => opts.log?.({ ...p }) });
+    // A process-unique temporary name: two processes making the same (beacon-only) keys never mix files.
+    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+    const header = await setupDeciderV3(shape, tmp, {
+      onProgress: (p) => opts.log?.({ ...p }),
+      toxic: kind === "beacon-only" ? beaconOnlyToxicV3(shape.r1csHash) : undefined,
+    });
     const words = vkeyWordsV3(header.vkey, shape.r1csHash, shape.s, shape.nW);
     const { renameSync } = await import("node:fs");
-    renameSync(`${path}.tmp`, path);
-    writeFileSync(vkeyPath, `${JSON.stringify({ format: DECIDER_V3_VKEY_FORMAT, words: words.map(str) }, null, 2)}\n`);
+    writeFileSync(
+      `${vkeyPath}.${process.pid}.tmp`,
+      `${JSON.stringify({ format: DECIDER_V3_VKEY_FORMAT, words: words.map(str) }, null, 2)}\n`,
+    );
+    renameSync(tmp, path);
+    renameSync(`${vkeyPath}.${process.pid}.tmp`, vkeyPath);
   }
   const pk = await readKeys(path);
   const words = vkeyWordsV3(pk.vkey, shape.r1csHash, shape.s, shape.nW);

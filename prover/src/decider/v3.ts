@@ -19,7 +19,7 @@
 import { encodeAbiParameters, keccak256, toBytes } from "viem";
 import { defaultFieldKernels, type FieldKernels, type FrVec, frGet, packCsr } from "../arith/kernels.js";
 import type { R1csShape } from "../arith/r1cs.js";
-import { isRelaxedSatisfied, type RelaxedInstance, type RelaxedWitness } from "../arith/relaxed.js";
+import type { RelaxedInstance, RelaxedWitness } from "../arith/relaxed.js";
 import { open, verifyOpening } from "../commitment/kzg.js";
 import type { Srs } from "../commitment/srs.js";
 import { type G1Affine, type G2Affine, g1Add, g1FromAffine, g1Mul, g2FromAffine, g2ToEvm } from "../curve/bn254.js";
@@ -38,8 +38,9 @@ import { verifyG16 } from "../groth16/verify.js";
 import { scalarsToLe } from "../msm/backend.js";
 import { defaultMsmBackend } from "../msm/default.js";
 import { type InstanceAbi, instanceAbi } from "./abi.js";
+import { checkAndBlindPacked } from "./blindPacked.js";
 import { Synth } from "./cs.js";
-import { blindFold, decidedInstance } from "./prove.js";
+import { decidedInstance } from "./prove.js";
 import { cmDigest } from "./transcript.js";
 
 /** Version of `D_F` v3's constraints; part of every key's identity (bump on any constraint change). */
@@ -340,15 +341,8 @@ export async function proveDeciderV3(
     timing[k] = Math.round(now - t);
     t = now;
   };
-  if (!isRelaxedSatisfied(shape, U, W)) {
-    throw new DeciderUnsatisfiedError("the witness does not satisfy the relaxed instance", {
-      details: `u=${U.u}, |x|=${U.x.length}`,
-    });
-  }
-  const hiding = options.hiding ?? true;
-  const { Ud, Wd, blind, cmT } = hiding
-    ? await blindFold(shape, srs, U, W)
-    : { Ud: U, Wd: W, blind: null, cmT: { x: 0n, y: 0n } };
+  // The satisfaction check and the blinding fold on the packed kernels (blindPacked.ts).
+  const { Ud, Wd, blind, cmT } = await checkAndBlindPacked(shape, srs, U, W, options.hiding ?? true);
   lap("blindMs");
   const circuit = deciderV3Circuit(shape);
   lap("synthMs");

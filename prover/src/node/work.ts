@@ -12,6 +12,7 @@ import { computeWitness } from "../circuits/witness.js";
 import { loadSrsFromPtau, type Srs, srsDigest } from "../commitment/srs.js";
 import { G1_ZERO } from "../curve/bn254.js";
 import { instanceAbi } from "../decider/abi.js";
+import { type DeciderV3Keys, deciderV3Keys } from "../decider/bundleV3.js";
 import { type DeciderKeys, setupDecider } from "../decider/setup.js";
 import { decodeTreeNode, decodeWitness, encodeTreeNode, encodeWitness } from "../encoding/artefacts.js";
 import { ArtefactError, NodeConfigError } from "../errors/node.js";
@@ -31,11 +32,18 @@ export class CircuitRuntime {
   private keys?: Promise<DeciderKeys>;
   /** A decider v3 proving key checked against the registered verifier (circuitFiles.ts), when configured. */
   verifiedDeciderKey?: G16ProvingKey;
+  private keysV3?: Promise<DeciderV3Keys>;
   private constructor(
     readonly cfg: NodeConfig["circuits"][number],
     readonly shape: R1csShape,
     readonly srs: Srs,
+    readonly onChain?: CircuitRecord,
   ) {}
+
+  /** The registered decider's version (3: commit-and-prove; 2: hashed `D_F`, or not reported). */
+  get deciderVersion(): number {
+    return this.onChain?.deciderVersion ?? 2;
+  }
 
   /** Loads the circuit and checks its R1CS hash and SRS digest against the on-chain registration. */
   static async load(cfg: NodeConfig["circuits"][number], onChain: CircuitRecord): Promise<CircuitRuntime> {
@@ -51,7 +59,7 @@ export class CircuitRuntime {
         details: `circuit ${cfg.id}: local ${srsDigest(srs)}, on-chain ${onChain.srsDigest}`,
       });
     }
-    return new CircuitRuntime(cfg, shape, srs);
+    return new CircuitRuntime(cfg, shape, srs, onChain);
   }
 
   deciderKeys(): Promise<DeciderKeys> {
@@ -62,6 +70,28 @@ export class CircuitRuntime {
     }
     this.keys ??= setupDecider(this.shape, this.cfg.ptau, { contribution: "beacon-only", log: () => {} });
     return this.keys;
+  }
+
+  /**
+   * The v3 decider keys (beacon-only dev keys for now, docs/decider.md), checked against the registered
+   * verifier's `vkeyHash()`: keys that differ would make every decision revert on-chain.
+   */
+  deciderKeysV3(): Promise<DeciderV3Keys> {
+    if (!this.cfg.allowDevKeys) {
+      throw new NodeConfigError("decider keys from a ceremony are not wired yet: set allowDevKeys for a devnet", {
+        details: `circuit ${this.cfg.id}`,
+      });
+    }
+    this.keysV3 ??= deciderV3Keys(this.shape, { kind: "beacon-only" }).then((k) => {
+      const want = this.onChain?.deciderVkeyHash;
+      if (!want || want.toLowerCase() !== k.vkHash.toLowerCase()) {
+        throw new NodeConfigError("the decider v3 keys differ from the registered verifier's", {
+          details: `circuit ${this.cfg.id}: local vkeyHash ${k.vkHash}, on-chain ${want ?? "none"}`,
+        });
+      }
+      return k;
+    });
+    return this.keysV3;
   }
 
   /** Boundary states `z_0..z_N` of a job (F is deterministic), checked against its manifest root. */

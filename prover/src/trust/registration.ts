@@ -28,6 +28,9 @@
  * Verdict: `trusted` (all hold), `mismatch` (one fails), `unchecked` (the chain could not be read, the
  * caller trusts no decider code for this circuit, or the ceremony's keys are dev keys).
  */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Address, type Hex, keccak256, type PublicClient } from "viem";
 import { CircuitRegistryAbi } from "../../../indexer/abis/CircuitRegistry.js";
 import { srsDigestOf } from "../commitment/srs.js";
@@ -39,6 +42,9 @@ import { renderDeciderVerifier } from "../decider/solidity.js";
 import { RegistryReadError, UntrustedSrsError } from "../errors/trust.js";
 import { ceremonyVerify, EXPORTED_VERIFIER_NAME, readCeremony } from "./ceremony.js";
 import { resolveSrs, type TrustStore, vkHash } from "./store.js";
+import { checkDeployedV3, type TrustedDeciderKeyV3 } from "./v3.js";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 export type RegistrationVerdict = "trusted" | "mismatch" | "unchecked";
 
@@ -88,7 +94,27 @@ export type RegistrationOptions = {
    * the decider must be the verifier of the key this transcript verifiably ends in.
    */
   ceremony?: { dir: string; circuit: string; cacheDir?: string; insecureDevKeys?: boolean };
+  /**
+   * Decider v3 keys the caller trusts (`--vkey <vkey-v3.json>`; the store's v3 pins for this circuit are
+   * added, dev pins only with {@link insecureDevKeys}): a decider that is `DeciderVerifierV3`'s code with
+   * one of these keys (trust/v3.ts `checkDeployedV3`) is trusted.
+   */
+  deciderVkeysV3?: TrustedDeciderKeyV3[];
+  /** Accept the store's v3 pins of dev keys (`--insecure-dev-keys`). */
+  insecureDevKeys?: boolean;
 };
+
+/** The compiled `DeciderVerifierV3` (Hardhat artifact): what `circuit register` deploys. */
+function v3Artifact(): {
+  deployedBytecode: Hex;
+  immutableReferences: Record<string, { start: number; length: number }[]>;
+} {
+  const path = join(REPO, "artifacts", "contracts", "decider", "DeciderVerifierV3.sol", "DeciderVerifierV3.json");
+  if (!existsSync(path)) {
+    throw new RegistryReadError("DeciderVerifierV3's artifact is missing: run `npx hardhat build`", { details: path });
+  }
+  return JSON.parse(readFileSync(path, "utf8"));
+}
 
 /** What the ceremony check found (`--ceremony`). */
 export type CeremonyCheck = {
@@ -226,6 +252,39 @@ export async function verifyRegistration(client: PublicClient, o: RegistrationOp
     rendered.push({ label: k.label, vkHash: k.vkHash, codehash });
     if (!pinned.has(codehash)) pinned.set(codehash, `verifier rendered from ${k.label} (vkHash ${k.vkHash})`);
   }
+  // Decider v3: the live code is DeciderVerifierV3's, with a trusted v3 key's immutables and key data.
+  const v3why: string[] = [];
+  for (const d of (o.store.decidersV3 ?? []).filter((d) => mine(d.stepR1csHash))) {
+    for (const h of d.deciderCodehashes ?? []) pinned.set(h.toLowerCase(), `store v3 pin "${d.label}"`);
+  }
+  const v3keys: TrustedDeciderKeyV3[] = [
+    ...(o.deciderVkeysV3 ?? []),
+    ...(o.store.decidersV3 ?? [])
+      .filter((d) => mine(d.stepR1csHash) && (d.kind === "ceremony" || o.insecureDevKeys))
+      .map((d) => ({
+        words: d.words.map(BigInt),
+        vkHash: d.vkHash,
+        label: `store v3 pin "${d.label}"`,
+        trust: d.kind,
+      })),
+  ];
+  if (v3keys.length > 0 && !o.ceremony) {
+    const artifact = v3Artifact();
+    for (const k of v3keys) {
+      let chk: Awaited<ReturnType<typeof checkDeployedV3>>;
+      try {
+        chk = await checkDeployedV3(client, c.decider, k.words, tauG2, artifact);
+      } catch (cause) {
+        throw new RegistryReadError("cannot read the decider v3 verifier", { details: firstLine(cause), cause });
+      }
+      if (chk.ok) {
+        if (!pinned.has(live)) pinned.set(live, `DeciderVerifierV3 of ${k.label} (vkHash ${k.vkHash})`);
+        break;
+      }
+      v3why.push(`not the DeciderVerifierV3 of ${k.label}: ${chk.reason}`);
+      if (!pinned.size) pinned.set(`v3:${k.vkHash}`, k.label);
+    }
+  }
   // 4. The ceremony: its transcript re-verified against D_F rebuilt from the caller's circuit and the
   // trusted SRS's ptau; the decider must be the verifier rendered from the key it ends in.
   let ceremony: CeremonyCheck | undefined;
@@ -264,7 +323,8 @@ export async function verifyRegistration(client: PublicClient, o: RegistrationOp
     );
   } else if (!pinned.has(live)) {
     const r = rendered.map((x) => `${x.label} renders to ${x.codehash}`).join(", ");
-    reasons.push(`decider ${c.decider} (codehash ${live}) is not a decider the caller trusts${r ? ` (${r})` : ""}`);
+    const why = [r, ...v3why].filter(Boolean).join("; ");
+    reasons.push(`decider ${c.decider} (codehash ${live}) is not a decider the caller trusts${why ? ` (${why})` : ""}`);
   } else deciderTrustedBy = pinned.get(live);
   const soft = (unchecked ? 1 : 0) + (devCeremony ? 1 : 0);
   const mismatch = reasons.length > soft;

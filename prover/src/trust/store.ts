@@ -6,6 +6,7 @@
  *   published it (the Hermez/Polygon `powersOfTau28_hez_final_*.ptau` family) or as we made it (our
  *   INSECURE dev fixture, labelled `insecure-dev`). A file is looked up by its pinned NAME in the
  *   verifier's own search folders and used only if its blake2b matches.
+ * - `decidersV3`: pinned decider v3 keys (their 24 key words and `vkeyHashV3`; trust/v3.ts).
  * - `deciders`: pinned decider verification keys per step circuit (`stepR1csHash`, variant), each with
  *   its {@link vkHash} and whether it came from a ceremony (`keys: "ceremony"`, at least two independent
  *   contributions and a beacon, re-verified by `novanet ceremony verify`) or is a dev key.
@@ -22,6 +23,7 @@ import { encodeAbiParameters, type Hex, keccak256 } from "viem";
 import { loadSrsFromPtau, type Srs, srsDigest } from "../commitment/srs.js";
 import type { SnarkjsVkey } from "../decider/snarkjs.js";
 import { DevKeysRefusedError, TrustStoreError, UntrustedDeciderKeyError, UntrustedSrsError } from "../errors/trust.js";
+import { type DeciderV3Pin, parseV3Pins } from "./v3.js";
 
 export const TRUST_FORMAT = "novanet/trust/v1";
 export const COMMITTED_STORE = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "trust", "store.json");
@@ -50,7 +52,14 @@ export type DeciderPin = {
   /** Runtime-code hashes of deployed decider verifiers of this key that the store trusts (`novanet circuit verify`). */
   deciderCodehashes?: Hex[];
 };
-export type TrustStore = { ptau: PtauPin[]; deciders: DeciderPin[]; ptauDirs: string[]; sources: string[] };
+export type TrustStore = {
+  ptau: PtauPin[];
+  deciders: DeciderPin[];
+  /** Decider v3 key pins (trust/v3.ts; a store file's `decidersV3`). */
+  decidersV3?: DeciderV3Pin[];
+  ptauDirs: string[];
+  sources: string[];
+};
 
 export type TrustOptions = {
   /** Extra store files (`--trust`). */
@@ -64,14 +73,14 @@ export type TrustOptions = {
 const HEX128 = /^[0-9a-f]{128}$/;
 const HEX32 = /^0x[0-9a-f]{64}$/;
 
-function parseStore(path: string): { ptau: PtauPin[]; deciders: DeciderPin[] } {
+function parseStore(path: string): { ptau: PtauPin[]; deciders: DeciderPin[]; decidersV3: DeciderV3Pin[] } {
   let j: unknown;
   try {
     j = JSON.parse(readFileSync(path, "utf8"));
   } catch (cause) {
     throw new TrustStoreError("cannot read the trust store (missing or not JSON)", { details: path, cause });
   }
-  const o = j as { format?: unknown; ptau?: unknown; deciders?: unknown };
+  const o = j as { format?: unknown; ptau?: unknown; deciders?: unknown; decidersV3?: unknown };
   if (typeof o !== "object" || o === null || o.format !== TRUST_FORMAT) {
     throw new TrustStoreError(`not a ${TRUST_FORMAT} trust store`, { details: path });
   }
@@ -107,18 +116,20 @@ function parseStore(path: string): { ptau: PtauPin[]; deciders: DeciderPin[] } {
       });
     }
   }
-  return { ptau, deciders };
+  return { ptau, deciders, decidersV3: parseV3Pins(o.decidersV3, path) };
 }
 
 /** The committed store plus the caller's. */
 export function loadTrustStore(opts: TrustOptions = {}): TrustStore {
   const env = (process.env.NOVANET_TRUST ?? "").split(":").filter(Boolean);
   const sources = [...(opts.noCommitted ? [] : [COMMITTED_STORE]), ...env, ...(opts.stores ?? [])];
-  const store: TrustStore = { ptau: [], deciders: [], ptauDirs: [], sources };
+  const decidersV3: DeciderV3Pin[] = [];
+  const store: TrustStore = { ptau: [], deciders: [], decidersV3, ptauDirs: [], sources };
   for (const s of sources) {
     const p = parseStore(s);
     store.ptau.push(...p.ptau);
     store.deciders.push(...p.deciders);
+    decidersV3.push(...p.decidersV3);
   }
   const envDirs = (process.env.NOVANET_PTAU_DIR ?? "").split(":").filter(Boolean);
   store.ptauDirs = [...(opts.ptauDirs ?? []), ...envDirs, DEFAULT_PTAU_DIR].map((d) => resolve(d));

@@ -14,6 +14,8 @@ import { open, verifyOpening } from "../../../prover/src/commitment/kzg.js";
 import { commit } from "../../../prover/src/commitment/pedersen.js";
 import type { Srs } from "../../../prover/src/commitment/srs.js";
 import { G1_GENERATOR, type G1Affine, g1Add, g1Mul, g2Mul } from "../../../prover/src/curve/bn254.js";
+import { checkAndBlindPacked } from "../../../prover/src/decider/blindPacked.js";
+import { decidedInstance } from "../../../prover/src/decider/prove.js";
 import { cmDigest } from "../../../prover/src/decider/transcript.js";
 import {
   checkDeciderV3,
@@ -177,6 +179,32 @@ describe("decider v3 (commit-and-prove Groth16)", function () {
     const root = await treeRoot(circuit, srs, 2, false);
     const U = { ...root.node.U, u: (root.node.U.u + 1n) % P };
     await assert.rejects(proveDeciderV3(circuit.shape, srs, pk, U, root.W), DeciderUnsatisfiedError);
+  });
+
+  it("the packed check and blinding fold: a satisfied folded pair whose commitments open, on both kernels", async () => {
+    const { circuit, srs } = await fixture("mix2");
+    const shape = circuit.shape;
+    const root = await treeRoot(circuit, srs, 2, true);
+    for (const kernels of [bigintKernels, defaultFieldKernels()]) {
+      const r = await checkAndBlindPacked(shape, srs, root.node.U, root.W, true, kernels);
+      assert.ok(r.blind, kernels.name);
+      assert.ok(isRelaxedSatisfied(shape, r.Ud, r.Wd), `${kernels.name}: folded pair satisfied`);
+      assert.deepEqual(await commit(srs, r.Wd.W, r.Wd.rW), r.Ud.cmW, `${kernels.name}: cmW'`);
+      assert.deepEqual(await commit(srs, r.Wd.E, r.Wd.rE), r.Ud.cmE, `${kernels.name}: cmE'`);
+      assert.deepEqual(decidedInstance(root.node.U, r.blind, r.cmT), r.Ud, `${kernels.name}: the verifier's fold`);
+      // Hiding off: the same pair back; a wrong E, u or a non-canonical entry refused.
+      const same = await checkAndBlindPacked(shape, srs, root.node.U, root.W, false, kernels);
+      assert.equal(same.Ud, root.node.U);
+      const badE = { ...root.W, E: root.W.E.map((e, i) => (i === 0 ? (e + 1n) % P : e)) };
+      await assert.rejects(checkAndBlindPacked(shape, srs, root.node.U, badE, true, kernels), DeciderUnsatisfiedError);
+      const badU = { ...root.node.U, u: (root.node.U.u + 1n) % P };
+      await assert.rejects(checkAndBlindPacked(shape, srs, badU, root.W, false, kernels), DeciderUnsatisfiedError);
+      const nonCanon = { ...root.W, W: root.W.W.map((w, i) => (i === 0 ? w + P : w)) };
+      await assert.rejects(
+        checkAndBlindPacked(shape, srs, root.node.U, nonCanon, true, kernels),
+        DeciderUnsatisfiedError,
+      );
+    }
   });
 
   describe("the post-challenge attack", () => {

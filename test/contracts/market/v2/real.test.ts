@@ -7,17 +7,26 @@
  * refused by the decider), batched chunks with one cmW or cmT corrupted (no proof answers their disputes; u or x
  * changed is not the stored node), a dropped prover replaced, a dispute lost (answered
  * with a real proof) and one won (a bogus chunk nobody can prove, reset and redone), a job voided as impossible
- * by a real decider proof that a manifest step is false.
+ * by a real decider proof that a manifest step is false. Every lifecycle runs twice: with the v2 decider
+ * (TestOnlyCubicDeciderVerifier) and with a DeciderVerifierV3 deployed from the circuit's beacon-only v3 keys,
+ * its proofs carried in the market's `DeciderProof` (decider/abi.ts `deciderProofV3AsMarketProof`); a
+ * tampered v3 decision reverts.
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "mocha";
 import { type Address, parseEventLogs } from "viem";
-import { G1_GENERATOR, g1Mul, randomScalar } from "../../../../prover/src/curve/bn254.js";
+import { G1_GENERATOR, g1Mul, g2ToEvm, randomScalar } from "../../../../prover/src/curve/bn254.js";
+import {
+  type DeciderProofAbi,
+  deciderProofV3AsMarketProof,
+  marketProofAsDeciderProofV3,
+} from "../../../../prover/src/decider/abi.js";
+import { type DeciderV3Keys, deciderV3Keys, decideV3 } from "../../../../prover/src/decider/bundleV3.js";
 import type { FoldContext } from "../../../../prover/src/folding/nifs.js";
 import { foldNodes, type ProverNode } from "../../../../prover/src/folding/tree.js";
 import { nodeId, nodeRange, splitPoint } from "../../../../prover/src/tree/shape.js";
 import { DECISION, type RealCircuitOption, v2Fixture } from "../../../helpers/marketV2.js";
-import { cubic, decide, foldCtx, type RealCircuit, realLeaves } from "../../../helpers/realJob.js";
+import { cubic, decide as decideV2, foldCtx, type RealCircuit, realLeaves } from "../../../helpers/realJob.js";
 
 type F = Awaited<ReturnType<typeof v2Fixture>>;
 type G1 = { x: bigint; y: bigint };
@@ -47,10 +56,18 @@ async function foldRange(
 /** The decider refuses: it reverts (DeciderVerifierProofRejected) or returns false (MarketDeciderRejected). */
 const REFUSED = /Details: .*(DeciderVerifierProofRejected|MarketDeciderRejected)/;
 
-describe("Market v2: lifecycles with real folds and decider proofs", function () {
+/** The lifecycles, with the circuit registered under decider `version` (the body of each describe below). */
+function lifecycles(this: Mocha.Suite, version: 2 | 3) {
   this.timeout(600_000);
   let rc: RealCircuit;
   let circuit: RealCircuitOption;
+  let keysV3: DeciderV3Keys;
+  /** The circuit's decider: v2's `proveDecider`, or v3's `decideV3` in the market's `DeciderProof`. */
+  const decide = async (rc: RealCircuit, p: ProverNode): Promise<DeciderProofAbi> => {
+    if (version === 2) return decideV2(rc, p);
+    const r = await decideV3(rc.circuit.shape, rc.srs, p.node.U, p.W, { hiding: true, keys: keysV3 });
+    return deciderProofV3AsMarketProof(r.calldata[1]);
+  };
 
   before(async () => {
     rc = await cubic();
@@ -61,6 +78,11 @@ describe("Market v2: lifecycles with real folds and decider proofs", function ()
       nWitness: BigInt(rc.circuit.shape.nW),
       stateWidth: rc.circuit.shape.s,
     };
+    if (version === 3) {
+      keysV3 = await deciderV3Keys(rc.circuit.shape, { kind: "beacon-only" });
+      const tauG2 = g2ToEvm(rc.srs.tauG2).flat() as unknown as readonly [bigint, bigint, bigint, bigint];
+      circuit = { ...circuit, decider: "DeciderVerifierV3", v3: { words: keysV3.words, tauG2 } };
+    }
   });
 
   /** A real job of `n` leaves chunked at `2^k`, and what its provers hold. */
@@ -360,4 +382,51 @@ describe("Market v2: lifecycles with real folds and decider proofs", function ()
       /MarketNotImpossible/,
     );
   });
+  it("a tampered decision proof reverts (v3: each part of the carried proof; v2: ζ)", async () => {
+    const f = await v2Fixture({ circuit });
+    const r = await realJob(f, 1, 0);
+    await f.mine();
+    await r.submitChunk(r.job.chunks[0]);
+    await f.mine();
+    const root = r.held.get(1n)!;
+    const good = await decide(rc, root);
+    const account = await f.assignee(r.job.jobId, DECISION);
+    const bad: [string, DeciderProofAbi][] = [];
+    const G = { x: G1_GENERATOR.x, y: G1_GENERATOR.y };
+    if (version === 3) {
+      const p3 = marketProofAsDeciderProofV3(good);
+      const q = g1Mul(G1_GENERATOR, randomScalar());
+      const other = { x: q.x, y: q.y };
+      bad.push(
+        ["a", deciderProofV3AsMarketProof({ ...p3, a: [G.x, G.y] })],
+        ["c", deciderProofV3AsMarketProof({ ...p3, c: [other.x, other.y] })],
+        ["d", deciderProofV3AsMarketProof({ ...p3, d: other })],
+        ["pok", deciderProofV3AsMarketProof({ ...p3, pok: other })],
+        ["yo", deciderProofV3AsMarketProof({ ...p3, yo: p3.yo + 1n })],
+        ["pi", deciderProofV3AsMarketProof({ ...p3, pi: other })],
+        ["cmT", deciderProofV3AsMarketProof({ ...p3, cmT: other })],
+        ["blind.u", deciderProofV3AsMarketProof({ ...p3, blind: { ...p3.blind, u: p3.blind.u + 1n } })],
+      );
+    } else bad.push(["zeta", { ...good, zeta: good.zeta + 1n }]);
+    for (const [what, proof] of bad) {
+      await assert.rejects(
+        f.market.write.submitDecision([r.job.jobId, nodeData(root), proof], { account }),
+        /ProofRejected|MarketDeciderRejected/,
+        what,
+      );
+    }
+    // The root with another instance than the one proved is refused too.
+    const other = { ...nodeData(root), instance: { ...nodeData(root).instance, u: root.node.U.u + 1n } };
+    await assert.rejects(f.market.write.submitDecision([r.job.jobId, other, good], { account }));
+    await f.wait(await f.market.write.submitDecision([r.job.jobId, nodeData(root), good], { account }));
+    assert.equal((await f.market.read.getJob([r.job.jobId])).status, 2);
+  });
+}
+
+describe("Market v2: lifecycles with real folds and decider proofs (decider v2)", function () {
+  lifecycles.call(this, 2);
+});
+
+describe("Market v2: lifecycles with real folds and decider proofs (decider v3)", function () {
+  lifecycles.call(this, 3);
 });
