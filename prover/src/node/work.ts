@@ -14,6 +14,7 @@ import { G1_ZERO } from "../curve/bn254.js";
 import { instanceAbi } from "../decider/abi.js";
 import { type DeciderV3Keys, deciderV3Keys } from "../decider/bundleV3.js";
 import { type DeciderKeys, setupDecider } from "../decider/setup.js";
+import { vkeyHashV3 } from "../decider/v3.js";
 import { decodeTreeNode, decodeWitness, encodeTreeNode, encodeWitness } from "../encoding/artefacts.js";
 import { ArtefactError, NodeConfigError } from "../errors/node.js";
 import type { FoldContext } from "../folding/nifs.js";
@@ -77,6 +78,19 @@ export class CircuitRuntime {
    * verifier's `vkeyHash()`: keys that differ would make every decision revert on-chain.
    */
   deciderKeysV3(): Promise<DeciderV3Keys> {
+    const pk = this.verifiedDeciderKey;
+    if (pk && this.cfg.deciderKey) {
+      // A key checked against the registered verifier at start (circuitFiles.ts: its vkeyHash, code hash and
+      // a test proof): no dev keys needed.
+      this.keysV3 ??= Promise.resolve({
+        pk,
+        path: this.cfg.deciderKey,
+        vkeyPath: "",
+        vkHash: vkeyHashV3(pk.vkey, this.shape.r1csHash, this.shape.s, this.shape.nW),
+        words: [],
+      });
+      return this.keysV3;
+    }
     if (!this.cfg.allowDevKeys) {
       throw new NodeConfigError("decider keys from a ceremony are not wired yet: set allowDevKeys for a devnet", {
         details: `circuit ${this.cfg.id}`,
