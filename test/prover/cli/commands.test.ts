@@ -4,7 +4,9 @@
  * key passed on argv (refused: keys come from a file or the environment), an unreachable RPC.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, utimesSync } from "node:fs";
+import { join } from "node:path";
 import { main } from "../../../prover/src/cli/main.js";
 
 async function cli(argv: string[], env: Record<string, string | undefined> = {}) {
@@ -94,5 +96,44 @@ describe("cli: the command framework", () => {
     assert.match(r.err, /^error: ChainError: no JSON-RPC answers at --rpc \(http:\/\/127\.0\.0\.1:1\)\n$/);
     const w = await cli(["deploy", "--window", "30"], { NOVANET_PRIVATE_KEY: `0x${"11".repeat(32)}` });
     assert.equal(w.code, 2);
+  });
+});
+
+describe("cli: the precompiled entry (prover/bin/novanet.js runs prover/bin/bundle.js's bundle)", () => {
+  const bin = (args: string[], env: Record<string, string> = {}) => {
+    // Not under tsx: the child runs the way a user's shell runs it.
+    const r = spawnSync(process.execPath, ["prover/bin/novanet.js", ...args], {
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: "", ...env },
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const pointer = () => JSON.parse(readFileSync(join("prover", "dist", "cli.json"), "utf8"));
+
+  it("runs the bundle, prints what the sources print, and is rebuilt when one of its sources changes", function () {
+    this.timeout(180_000);
+    const v = bin(["--version"]);
+    assert.equal(v.code, 0, v.err);
+    const first = pointer();
+    assert.ok(existsSync(join("prover", "dist", first.dir, "main.mjs")));
+    assert.ok(first.inputs.includes("prover/src/cli/chain.ts") && first.inputs.includes("prover/src/cli/main.ts"));
+    // The same typed line and exit code both ways, for a network command (bundled) and a prover one (tsx).
+    for (const argv of [
+      ["job", "status", "1", "--rpc", "http://127.0.0.1:1"],
+      ["verify", "/nonexistent-bundle"],
+      ["fly"],
+    ]) {
+      const b = bin(argv);
+      const s = bin(argv, { NOVANET_CLI_SOURCES: "1" });
+      assert.equal(b.code, 2, argv.join(" "));
+      assert.equal(b.code, s.code, argv.join(" "));
+      assert.match(b.err, /^error: \w+Error: .+\n$/, argv.join(" "));
+      assert.equal(b.err, s.err, argv.join(" "));
+    }
+    // An input newer than the bundle: the next run rebuilds it.
+    const later = new Date();
+    utimesSync(join("prover", "src", "cli", "chain.ts"), later, later);
+    assert.equal(bin(["--version"]).code, 0);
+    assert.ok(pointer().builtAt > first.builtAt, "rebuilt");
   });
 });
