@@ -627,7 +627,12 @@ async function main(): Promise<void> {
   } catch (e) {
     clearInterval(timer);
     const hint = provers.map((p) => p.proc!).find((p) => p.child.exitCode !== null && !p.killed);
-    return fail(`the job did not settle: ${(e as Error).message}`, hint ?? provers[0].proc);
+    // One line: a typed error's short message and details (JobTimeoutError: "… did not settle … (N s from block …)").
+    const err = e as Error & { shortMessage?: string; details?: string };
+    const why = err.shortMessage
+      ? `${err.name}: ${err.shortMessage}${err.details ? ` (${err.details})` : ""}`
+      : String(e);
+    return fail(`the job did not settle: ${why}`, hint ?? provers[0].proc);
   }
   clearInterval(timer);
   await redraw();
