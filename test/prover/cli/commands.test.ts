@@ -206,7 +206,6 @@ describe("cli: typed one-line errors against a live chain (anvil)", function () 
         circuitRegistry: a,
         stakeToken: a,
         chunksLibrary: a,
-        bundleLibrary: a,
       },
       startBlock: 0n,
       params: DEFAULT_V2_PARAMS,
