@@ -557,6 +557,8 @@ async function main(): Promise<void> {
   let last: JobEvent | undefined;
   let drawing = false;
   let stuckSince: number | undefined;
+  /** How many times the clock was moved for each task (a killed node, still staked, can be drawn again). */
+  const warps = new Map<bigint, number>();
   let lastEventAt = Date.now();
   const redraw = async () => {
     if (drawing) return;
@@ -599,7 +601,18 @@ async function main(): Promise<void> {
         if (end >= now) {
           await pc.request({ method: "evm_increaseTime" as never, params: [Number(end - now + 1n)] as never });
           await pc.request({ method: "evm_mine" as never, params: [] as never });
-          say("warp", `chain time moved ${end - now + 1n} s past the killed node's window: its task is re-drawn`);
+          const stuckTask = open
+            .map((o) => o.task)
+            .reduce((a, b) => (view.windowEnd(a.id) <= view.windowEnd(b.id) ? a : b));
+          const n = (warps.get(stuckTask.id) ?? 0) + 1;
+          warps.set(stuckTask.id, n);
+          const who = letterOf(open.find((o) => o.task.id === stuckTask.id)!.assignee, provers);
+          say(
+            "warp",
+            n === 1
+              ? `${label(stuckTask)} waits on killed prover ${who}: chain time moved ${end - now + 1n} s past its window, the task is re-drawn`
+              : `${label(stuckTask)} drawn to killed prover ${who} again (its stake counts in the draw until it is slashed): clock moved past its window, ${n}×`,
+          );
         }
       }
       if (LIVE) {

@@ -10,6 +10,15 @@ import module from "node:module";
 // V8's compiled code cached on disk (os.tmpdir()/node-compile-cache, or NODE_COMPILE_CACHE).
 module.enableCompileCache?.();
 
+// The node's state is in node:sqlite, which Node 22 flags as experimental on every start: a line that
+// tells an operator nothing. Every other warning is printed as usual.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  const type = typeof rest[0] === "string" ? rest[0] : rest[0]?.type;
+  if (type === "ExperimentalWarning" && /SQLite/.test(String(warning))) return;
+  emitWarning(warning, ...rest);
+};
+
 const argv = process.argv.slice(2);
 const underTsx = process.execArgv.some((a) => a.includes("tsx"));
 let entry = null;
