@@ -104,15 +104,16 @@ describe("cli: the command framework", () => {
   });
 });
 
+/** The command as a user's shell runs it (not under tsx): the precompiled bundle. */
+function bin(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ["prover/bin/novanet.js", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: "", ...env },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
 describe("cli: the precompiled entry (prover/bin/novanet.js runs prover/bin/bundle.js's bundle)", () => {
-  const bin = (args: string[], env: Record<string, string> = {}) => {
-    // Not under tsx: the child runs the way a user's shell runs it.
-    const r = spawnSync(process.execPath, ["prover/bin/novanet.js", ...args], {
-      encoding: "utf8",
-      env: { ...process.env, NODE_OPTIONS: "", ...env },
-    });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  };
   const pointer = () => JSON.parse(readFileSync(join("prover", "dist", "cli.json"), "utf8"));
 
   it("runs the bundle, prints what the sources print, and is rebuilt when one of its sources changes", function () {
@@ -191,6 +192,21 @@ describe("cli: typed one-line errors against a live chain (anvil)", function () 
       followJob(pc, zeroAddress, 7n, { fromBlock: 0n, signal: ac.signal }),
       (e: unknown) => e instanceof JobFollowAbortedError,
     );
+  });
+
+  it("from the bundle: deploy, circuit list, and request loading the circuit compiler's sources (a typed error after it)", () => {
+    const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"; // anvil's account 0
+    const dep = join(dir, "deployment.json");
+    const d = bin(["deploy", "--rpc", rpc, "--out", dep, "--json"], { NOVANET_PRIVATE_KEY: key });
+    assert.equal(d.code, 0, d.err);
+    const list = bin(["circuit", "list", "--rpc", rpc, "--deployment", dep, "--json"]);
+    assert.equal(list.code, 0, list.err);
+    const args = ["request", "--rpc", rpc, "--deployment", dep, "--circuit-id", "1"];
+    const r = bin([...args, "--circuit", "prover/circuits/cubic.circom", "--steps", "2", "--input", '["1","2"]'], {
+      NOVANET_PRIVATE_KEY: key,
+    });
+    assert.equal(r.code, 2, r.err);
+    assert.equal(r.err, "error: InputFileError: --input has 2 values; the circuit's state width is 1\n");
   });
 
   it("job status: a bad id, a deployment of another chain, an unreadable deployment: one typed line each", async () => {
