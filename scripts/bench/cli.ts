@@ -69,6 +69,7 @@ try {
     const bin = join("node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
     anvil = spawn(existsSync(bin) ? bin : join("node_modules", ".bin", "anvil"), ["--port", port, "--silent"], {
       stdio: "ignore",
+      detached: true, // its own process group (as the devnet starts it): attached, every timed process ran several times slower
     });
     rpc = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
