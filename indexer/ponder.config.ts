@@ -6,7 +6,7 @@
  *   NOVANET_CHAIN_ID           chain id (default 31337)
  *   NOVANET_START_BLOCK        first block to index (default 0: the deployment block is better)
  *   NOVANET_POLLING_MS         how often to poll for new blocks (default 1000)
- *   NOVANET_DEPLOYMENT         a deployment JSON (scripts/deploy.ts) giving the addresses and start block
+ *   NOVANET_DEPLOYMENT         a deployment JSON (`novanet deploy`'s) giving the addresses and start block
  *   NOVANET_PROVER_REGISTRY, NOVANET_CIRCUIT_REGISTRY, NOVANET_PROOF_MARKET   addresses (override the file)
  *   DATABASE_URL               PostgreSQL connection string; without it, embedded PGlite in
  *   NOVANET_PGLITE_DIR         (default indexer/.ponder/pglite)

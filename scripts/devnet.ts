@@ -558,6 +558,8 @@ async function main(): Promise<void> {
   let last: JobEvent | undefined;
   let drawing = false;
   let stuckSince: number | undefined;
+  /** How many times the clock was moved for each task (a killed node, still staked, can be drawn again). */
+  const warps = new Map<bigint, number>();
   let lastEventAt = Date.now();
   const redraw = async () => {
     if (drawing) return;
@@ -600,7 +602,18 @@ async function main(): Promise<void> {
         if (end >= now) {
           await pc.request({ method: "evm_increaseTime" as never, params: [Number(end - now + 1n)] as never });
           await pc.request({ method: "evm_mine" as never, params: [] as never });
-          say("warp", `chain time moved ${end - now + 1n} s past the killed node's window: its task is re-drawn`);
+          const stuckTask = open
+            .map((o) => o.task)
+            .reduce((a, b) => (view.windowEnd(a.id) <= view.windowEnd(b.id) ? a : b));
+          const n = (warps.get(stuckTask.id) ?? 0) + 1;
+          warps.set(stuckTask.id, n);
+          const who = letterOf(open.find((o) => o.task.id === stuckTask.id)!.assignee, provers);
+          say(
+            "warp",
+            n === 1
+              ? `${label(stuckTask)} waits on killed prover ${who}: chain time moved ${end - now + 1n} s past its window, the task is re-drawn`
+              : `${label(stuckTask)} drawn to killed prover ${who} again (its stake counts in the draw until it is slashed): clock moved past its window, ${n}×`,
+          );
         }
       }
       if (LIVE) {
@@ -628,7 +641,12 @@ async function main(): Promise<void> {
   } catch (e) {
     clearInterval(timer);
     const hint = provers.map((p) => p.proc!).find((p) => p.child.exitCode !== null && !p.killed);
-    return fail(`the job did not settle: ${(e as Error).message}`, hint ?? provers[0].proc);
+    // One line: a typed error's short message and details (JobTimeoutError: "… did not settle … (N s from block …)").
+    const err = e as Error & { shortMessage?: string; details?: string };
+    const why = err.shortMessage
+      ? `${err.name}: ${err.shortMessage}${err.details ? ` (${err.details})` : ""}`
+      : String(e);
+    return fail(`the job did not settle: ${why}`, hint ?? provers[0].proc);
   }
   clearInterval(timer);
   await redraw();

@@ -17,6 +17,8 @@ else
   scripts/node22.sh npm install --no-audit --no-fund --no-progress
   echo "$want" > "$stamp"
 fi
+# The `novanet` command's precompiled bundle (prover/bin/bundle.js; a later run rebuilds it when a source changes).
+scripts/node22.sh node prover/bin/novanet.js --version >/dev/null
 # The native MSM addon (optional: logs a warning and exits 0 without a C++ toolchain; then the
 # ffjavascript backend is the default).
 scripts/node22.sh bash scripts/build-native.sh

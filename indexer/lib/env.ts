@@ -40,10 +40,14 @@ function address(name: string, raw: unknown): Address {
   return raw.toLowerCase() as Address;
 }
 
-/** The fields a deployment file may carry (scripts/deploy.ts writes them). */
+/**
+ * The fields a deployment file may carry: `novanet deploy`'s (prover/src/chain/deploy.ts: `addresses.market`
+ * is the market, `startBlock` a decimal string), or flat / `contracts`-keyed addresses from one's own script.
+ */
 type DeploymentFile = {
   chainId?: number;
-  startBlock?: number;
+  startBlock?: number | string;
+  addresses?: { market?: string; proverRegistry?: string; circuitRegistry?: string };
   blockNumber?: number;
   proverRegistry?: string;
   circuitRegistry?: string;
@@ -62,7 +66,8 @@ function readDeployment(file: string): DeploymentFile {
 function fromDeployment(deployment: DeploymentFile, name: "ProverRegistry" | "CircuitRegistry" | "ProofMarket") {
   const key = (name[0]!.toLowerCase() + name.slice(1)) as "proverRegistry" | "circuitRegistry" | "proofMarket";
   const entry = deployment.contracts?.[name];
-  return deployment[key] ?? (typeof entry === "string" ? entry : entry?.address);
+  const v2 = name === "ProofMarket" ? deployment.addresses?.market : deployment.addresses?.[key as "proverRegistry"];
+  return deployment[key] ?? v2 ?? (typeof entry === "string" ? entry : entry?.address);
 }
 
 /** Parses the indexer's variables out of `env` (normally `process.env`). */
@@ -103,7 +108,7 @@ export function loadIndexerEnv(env: Record<string, string | undefined>): Indexer
   return {
     rpcUrl,
     chainId,
-    startBlock: integer(env, "NOVANET_START_BLOCK", deployment.startBlock ?? deployment.blockNumber ?? 0, 0),
+    startBlock: integer(env, "NOVANET_START_BLOCK", Number(deployment.startBlock ?? deployment.blockNumber ?? 0), 0),
     pollingMs: integer(env, "NOVANET_POLLING_MS", 1000, 10),
     proverRegistry: pick("NOVANET_PROVER_REGISTRY", "ProverRegistry"),
     circuitRegistry: pick("NOVANET_CIRCUIT_REGISTRY", "CircuitRegistry"),

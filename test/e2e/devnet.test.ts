@@ -2,10 +2,13 @@
  * The devnet end to end, headless (scripts/devnet.ts, what `npm run devnet` and scripts/run.sh run): a real
  * anvil chain, `novanet deploy`, `novanet circuit register` with dev keys, the indexer on PGlite, three
  * `novanet node run` processes, a job of 4 steps with one node SIGKILLed halfway. Asserts that the job is
- * verified on-chain (read back with `novanet job status`), that every prover that did a task was paid what
- * it was owed and the whole fee went out, that the killed node's task was done by another, that the
+ * verified on-chain (read back with `novanet job status`), that every prover that did a task — read from the
+ * chain's own events, the killed node included — claimed its reward on-chain (a `Claimed` event, nothing
+ * left claimable) and the whole fee went out, that the killed node's task was done by another, that the
  * dashboard (in a real Chromium) showed the job's tree verified with every node labelled by its prover, and
- * that Ctrl-C (SIGINT) stops every process the devnet started. A screenshot goes to test-artifacts/.
+ * that Ctrl-C (SIGINT) stops every process the devnet started. The dashboard's screenshot is the CI
+ * artefact test-artifacts/devnet-dashboard.png (NOVANET_ARTIFACTS overrides the folder), taken before the
+ * page is asserted on, so that a failing run leaves it too.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -15,6 +18,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { type Address, createPublicClient, getAddress, http, parseEventLogs, zeroAddress } from "viem";
+import { MarketAbi } from "../../prover/src/chain/abi.js";
+import { readDeployment } from "../../prover/src/chain/deploy.js";
 import { main } from "../../prover/src/cli/main.js";
 import { chromiumPath, itIfChromium, treeOnPage } from "../helpers/dashboard.js";
 
@@ -120,12 +126,43 @@ describe("devnet: the whole network in one command (headless, 3 nodes, 4 steps, 
     assert.match(output, /killed prover/);
   });
 
-  it("every prover that did a task was paid, and the whole fee went out", () => {
-    const workers = summary.provers.filter((p) => p.tasks > 0);
-    assert.ok(workers.length >= 2, "the work was shared");
-    for (const p of workers) assert.ok(BigInt(p.earnedWei) > 0n, `prover ${p.prover} was paid`);
-    for (const p of summary.provers.filter((x) => x.tasks === 0)) assert.equal(p.earnedWei, "0");
-    const total = summary.provers.reduce((s, p) => s + BigInt(p.earnedWei), 0n);
+  it("every prover that did a task (from the chain's events, the killed one included) claimed its reward on-chain", async () => {
+    const pc = createPublicClient({ transport: http(summary.rpc) });
+    const market = readDeployment(summary.deployment).addresses.market;
+    const logs = await pc.getLogs({ address: market, fromBlock: 0n });
+    const jobId = BigInt(summary.jobId);
+    // Who worked, by the chain: every NodeSubmitted of the job and the decision's JobVerified.
+    const workers = new Set<Address>();
+    for (const e of parseEventLogs({ abi: MarketAbi, logs, eventName: ["NodeSubmitted", "JobVerified"] })) {
+      if (e.args.jobId === jobId) workers.add(getAddress(e.args.prover));
+    }
+    assert.ok(workers.size >= 2, "the work was shared");
+    const killed = summary.provers.find((p) => p.killed)!;
+    const claimed = new Map<Address, bigint>();
+    for (const e of parseEventLogs({ abi: MarketAbi, logs, eventName: "Claimed" })) {
+      if (e.args.token === zeroAddress) {
+        const a = getAddress(e.args.account);
+        claimed.set(a, (claimed.get(a) ?? 0n) + e.args.amount);
+      }
+    }
+    for (const w of workers) {
+      const tag = `${w}${w === getAddress(killed.address) ? " (the killed node)" : ""}`;
+      assert.ok((claimed.get(w) ?? 0n) > 0n, `${tag} did a task and claimed nothing`);
+      const left = await pc.readContract({
+        address: market,
+        abi: MarketAbi,
+        functionName: "claimable",
+        args: [w, zeroAddress],
+      });
+      assert.equal(left, 0n, `${tag} left ${left} unclaimed`);
+    }
+    // Nobody who did nothing was paid; the devnet's table says what the chain says.
+    for (const a of claimed.keys()) assert.ok(workers.has(a), `${a} claimed without a task`);
+    for (const p of summary.provers) {
+      assert.equal(BigInt(p.earnedWei), claimed.get(getAddress(p.address)) ?? 0n, `the table's ${p.prover}`);
+      assert.equal(p.tasks > 0, workers.has(getAddress(p.address)), `the table's tasks of ${p.prover}`);
+    }
+    const total = [...claimed.values()].reduce((a, b) => a + b, 0n);
     const fee = 10n ** 17n;
     assert.ok(total <= fee && fee - total < 1000n, `paid ${total} of ${fee} (integer-division dust only)`);
     assert.match(output, /earned \(ETH\)/, "the table was printed");
@@ -150,6 +187,9 @@ describe("devnet: the whole network in one command (headless, 3 nodes, 4 steps, 
         await new Promise((r) => setTimeout(r, 500));
         tree = await treeOnPage(page);
       }
+      // The artefact first: a failing run leaves its screenshot too.
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: path.join(artifacts, "devnet-dashboard.png"), fullPage: true });
       assert.equal(tree.job, summary.jobId);
       assert.equal(tree.status, "verified");
       assert.equal(tree.nodes.length, 2 * 4 - 1 + 1, "2N − 1 nodes and the decision");
@@ -157,9 +197,11 @@ describe("devnet: the whole network in one command (headless, 3 nodes, 4 steps, 
       for (const n of tree.nodes) {
         assert.equal(n.state, "verified", `node ${n.id}`);
         assert.ok(addrs.has(n.prover.toLowerCase()), `node ${n.id} labelled with a devnet prover (${n.prover})`);
+        // Labelled on the page, not only in an attribute: 4 leaves leave room for every node's label.
+        const shown = `${n.prover.slice(0, 6)}…${n.prover.slice(-4)}`;
+        assert.ok(n.label.includes(shown), `node ${n.id} shows ${shown} (text: ${n.label})`);
       }
-      mkdirSync(artifacts, { recursive: true });
-      await page.screenshot({ path: path.join(artifacts, "devnet-dashboard.png"), fullPage: true });
+      assert.ok(existsSync(path.join(artifacts, "devnet-dashboard.png")));
     } finally {
       await browser.close();
     }

@@ -1,6 +1,6 @@
 /**
  * Fixtures and a driver for the market tests: a fresh in-process Hardhat chain with the NovaNet
- * contracts deployed by scripts/deploy.ts, registered and staked provers, a registered circuit, and
+ * contracts deployed by test/helpers/deployV1.ts, registered and staked provers, a registered circuit, and
  * helpers that play each task's assignee. Jobs built here use random commitments (see instances.ts)
  * and, unless a real decider is given, the test-only MockDeciderVerifier.
  */
@@ -12,7 +12,7 @@ import { type DeciderProofAbi, instanceAbi } from "../../prover/src/decider/abi.
 import { P } from "../../prover/src/field/fr.js";
 import { INSTANCE_ABI, instanceAbiValue } from "../../prover/src/folding/transcript.js";
 import { nodeId } from "../../prover/src/folding/tree.js";
-import { DEFAULT_MARKET_PARAMS, deployNovaNet, type MarketParams } from "../../scripts/deploy.js";
+import { DEFAULT_MARKET_PARAMS, deployNovaNet, type MarketParams } from "./deployV1.js";
 import { foldOrder, foldPair, type Node, nodeAbi, randomLeaf, randomStates } from "./instances.js";
 import { buildManifest, type Manifest } from "./manifest.js";
 

@@ -65,6 +65,37 @@ describe("indexer/lib/env (the indexer's environment)", () => {
     }
   });
 
+  it("reads the deployment file `novanet deploy` writes (v2: addresses.market, startBlock as a decimal string)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "novanet-env-"));
+    try {
+      const { DEFAULT_V2_PARAMS, writeDeployment } = await import("../../prover/src/chain/deploy.js");
+      const file = path.join(dir, "deployment.json");
+      const at = (b: string) => `0x${b.repeat(20)}` as `0x${string}`;
+      writeDeployment(file, {
+        version: 2,
+        chainId: 31337,
+        addresses: {
+          market: at("11"),
+          marketExtension: at("12"),
+          proverRegistry: at("13"),
+          circuitRegistry: at("14"),
+          stakeToken: at("15"),
+          chunksLibrary: at("16"),
+        },
+        startBlock: 42n,
+        params: DEFAULT_V2_PARAMS,
+        owner: at("17"),
+      });
+      const env = loadIndexerEnv({ NOVANET_DEPLOYMENT: file });
+      assert.deepEqual(
+        [env.proofMarket, env.proverRegistry, env.circuitRegistry, env.startBlock, env.chainId],
+        [at("11"), at("13"), at("14"), 42, 31337],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("resolves relative paths against INIT_CWD (where `npm run indexer` was started)", () => {
     const env = loadIndexerEnv({ ...ADDRESSES, INIT_CWD: "/srv/novanet", NOVANET_PGLITE_DIR: "data/pglite" });
     assert.equal(env.pgliteDir, "/srv/novanet/data/pglite");

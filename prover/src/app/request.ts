@@ -12,6 +12,7 @@ import type { Address, Hex, PublicClient } from "viem";
 import { zeroAddress } from "viem";
 import { MarketAbi } from "../chain/abi.js";
 import { computeWitness, type WitnessSource } from "../circuits/witness.js";
+import { JobFollowAbortedError, JobTimeoutError } from "../errors/app.js";
 import { buildManifest, type Manifest } from "../tree/manifest.js";
 import { jobTasks, type Task } from "../tree/shape.js";
 
@@ -149,7 +150,10 @@ export async function jobEvents(
 
 /**
  * Follows `jobId` from `fromBlock`: calls `onEvent` for each of its events as blocks arrive and resolves
- * with the last one (verified or ended), or rejects after `timeoutMs`.
+ * with the last one (verified or ended).
+ *
+ * @throws {JobTimeoutError} the job did not settle within `timeoutMs` (default an hour).
+ * @throws {JobFollowAbortedError} `signal` was aborted.
  */
 export async function followJob(
   client: PublicClient,
@@ -160,7 +164,7 @@ export async function followJob(
   let from = o.fromBlock;
   const end = Date.now() + (o.timeoutMs ?? 3_600_000);
   for (;;) {
-    if (o.signal?.aborted) throw new Error("aborted");
+    if (o.signal?.aborted) throw new JobFollowAbortedError(`stopped following job ${jobId}`);
     const head = await client.getBlockNumber();
     if (head >= from) {
       for (const e of await jobEvents(client, market, jobId, from, head)) {
@@ -169,7 +173,11 @@ export async function followJob(
       }
       from = head + 1n;
     }
-    if (Date.now() > end) throw new Error(`job ${jobId} not settled after ${o.timeoutMs} ms`);
+    if (Date.now() > end) {
+      throw new JobTimeoutError(`job ${jobId} did not settle in the time allowed`, {
+        details: `${Math.round((o.timeoutMs ?? 3_600_000) / 1000)} s from block ${o.fromBlock}; last block read ${from - 1n}`,
+      });
+    }
     await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
   }
 }

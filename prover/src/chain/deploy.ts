@@ -1,10 +1,11 @@
 /**
  * Deploys the NovaNet v2 contracts with plain viem clients (the node's tests, `novanet deploy`, the devnet):
- * the stake and fee tokens (TestTokens unless given), ProverRegistry, CircuitRegistry, the linked libraries
- * Bundle and Chunks, MarketExtension (reached by delegatecall) and the Market facade; then tells the registry
+ * the stake and fee tokens (TestTokens unless given), ProverRegistry, CircuitRegistry, the linked library
+ * Chunks, MarketExtension (reached by delegatecall) and the Market facade; then tells the registry
  * which market may slash and hands ownership to `owner`. Returns a {@link Deployment} that can be written to
  * and read from JSON ({@link writeDeployment}, {@link readDeployment}); reads the Hardhat artifacts (run
- * `npx hardhat build` first).
+ * `npx hardhat build` first). {@link deployContract}, {@link sendTransaction}, {@link readArtifact} and
+ * {@link linkBytecode} are the steps, shared with the tests' v1 fixtures (test/helpers/deployV1.ts).
  *
  * @example
  * const d = await deployNetwork({ publicClient, walletClient }, { params: { window: 60n } });
@@ -90,7 +91,8 @@ export type DeploymentAddresses = {
   /** Absent when deployed with `feeToken: null`. */
   feeToken?: Address;
   chunksLibrary: Address;
-  bundleLibrary: Address;
+  /** Deployments made before the v2 contracts stopped linking Bundle carry it; nothing reads it. */
+  bundleLibrary?: Address;
 };
 
 /** Where the network lives: what a node, the indexer or `novanet` need to find it. */
@@ -143,7 +145,8 @@ export type DeployClients = {
   walletClient: WalletClient<Transport, Chain | undefined, Account>;
 };
 
-async function deployOne(
+/** Deploys `artifact` (with `bytecode` when linked) and waits for it; {ChainError} when it reverts. */
+export async function deployContract(
   { publicClient, walletClient }: DeployClients,
   name: string,
   artifact: Artifact,
@@ -163,7 +166,8 @@ async function deployOne(
   return { address: getAddress(receipt.contractAddress), block: receipt.blockNumber };
 }
 
-async function call(
+/** Sends `functionName(args)` to `address` and waits for it; {ChainError} when it reverts. */
+export async function sendTransaction(
   { publicClient, walletClient }: DeployClients,
   address: Address,
   abi: Abi,
@@ -194,7 +198,7 @@ export async function deployNetwork(clients: DeployClients, o: DeployNetworkPara
 
   let startBlock: bigint | undefined;
   const deploy = async (name: string, a: Artifact, args: readonly unknown[], code?: Hex) => {
-    const d = await deployOne(clients, name, a, args, code);
+    const d = await deployContract(clients, name, a, args, code);
     startBlock ??= d.block;
     return d.address;
   };
@@ -216,14 +220,13 @@ export async function deployNetwork(clients: DeployClients, o: DeployNetworkPara
     deployer,
   ]);
   const circuitRegistry = await deploy("CircuitRegistry", art("CircuitRegistry"), []);
-  const bundleLibrary = await deploy("Bundle", art("Bundle", "libraries/Bundle.sol"), []);
   const chunksLibrary = await deploy("Chunks", art("Chunks", "market/Chunks.sol"), []);
   const extArtifact = art("MarketExtension", "market/MarketExtension.sol");
   const marketExtension = await deploy(
     "MarketExtension",
     extArtifact,
     [proverRegistry, circuitRegistry, weights, owner],
-    linkBytecode(extArtifact, { Bundle: bundleLibrary, Chunks: chunksLibrary }),
+    linkBytecode(extArtifact, { Chunks: chunksLibrary }),
   );
   const marketArtifact = art("Market", "market/Market.sol");
   const market = await deploy(
@@ -232,8 +235,9 @@ export async function deployNetwork(clients: DeployClients, o: DeployNetworkPara
     [proverRegistry, circuitRegistry, params, weights, owner, marketExtension],
     linkBytecode(marketArtifact, { Chunks: chunksLibrary }),
   );
-  await call(clients, proverRegistry, registryArtifact.abi, "setMarket", [market]);
-  if (owner !== deployer) await call(clients, proverRegistry, registryArtifact.abi, "transferOwnership", [owner]);
+  await sendTransaction(clients, proverRegistry, registryArtifact.abi, "setMarket", [market]);
+  if (owner !== deployer)
+    await sendTransaction(clients, proverRegistry, registryArtifact.abi, "transferOwnership", [owner]);
   return {
     version: 2,
     chainId,
@@ -245,7 +249,6 @@ export async function deployNetwork(clients: DeployClients, o: DeployNetworkPara
       stakeToken,
       ...(feeToken ? { feeToken } : {}),
       chunksLibrary,
-      bundleLibrary,
     },
     startBlock: startBlock ?? 0n,
     params,
@@ -270,7 +273,7 @@ const DeploymentSchema = z.object({
     stakeToken: addr,
     feeToken: addr.optional(),
     chunksLibrary: addr,
-    bundleLibrary: addr,
+    bundleLibrary: addr.optional(),
   }),
   startBlock: uint,
   params: z.object({

@@ -19,6 +19,20 @@ export type Io = { out: (s: string) => void; err: (s: string) => void };
 
 /** Set once a command has loaded the prover (its wasm worker threads must be released before exit). */
 let proverLoaded = false;
+/** Set once tsx is registered for the prover's sources (bundled runs only). */
+let sourcesLoaded = false;
+
+/**
+ * Makes the prover's TypeScript sources importable. Run from the sources (tsx, mocha) this is a no-op;
+ * run from the precompiled bundle (prover/bin/bundle.js), which leaves the prover out, it registers tsx
+ * before the first command that needs the prover imports it.
+ */
+async function sourcesLoader(): Promise<void> {
+  if (import.meta.url.endsWith(".ts") || sourcesLoaded) return;
+  sourcesLoaded = true;
+  const { register } = await import("tsx/esm/api");
+  register();
+}
 
 function packageVersion(): string {
   try {
@@ -59,7 +73,13 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
   /** The words after the command path (`depth` words), as the older parseArgs-based handlers expect. */
   const rest = (depth: number) => argv.slice(depth);
   const withProver = async <T>(f: () => Promise<T>): Promise<T> => {
+    await sourcesLoader();
     proverLoaded = true;
+    return f();
+  };
+  /** `request` compiles the circuit (no prover): the sources, not the prover's worker threads. */
+  const withSources = async <T>(f: () => Promise<T>): Promise<T> => {
+    await sourcesLoader();
     return f();
   };
   const chain = () => import("./chain.js");
@@ -222,7 +242,7 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .option("--deadline <seconds>", "seconds from now", "86400")
     .option("--no-follow", "print the job id and return")
     .option("--timeout <seconds>", "stop following after this long", "3600")
-    .action(async (o) => setCode(await (await chain()).requestCommand(o, io)));
+    .action((o) => withSources(async () => setCode(await (await chain()).requestCommand(o, io))));
 
   const job = p.command("job").description("jobs on the market");
   chainOptions(job.command("status").description("a job's state and its tasks").argument("<jobId>", "the job id"))

@@ -11,6 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { R1csShape } from "../arith/r1cs.js";
 import { loadSrsFromPtau, srsDigest } from "../commitment/srs.js";
@@ -82,6 +83,36 @@ export function snarkjsProgressLogger(
   return { error: emit("error"), warn: emit("warn"), info: emit("info"), debug: emit("debug") };
 }
 
+/** A .ptau file's power (its header section's), or undefined when the file cannot be read that far. */
+async function ptauPower(path: string): Promise<number | undefined> {
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(path, "r");
+    const read = async (pos: number, len: number) => {
+      const b = Buffer.alloc(len);
+      return (await fh!.read(b, 0, len, pos)).bytesRead === len ? b : undefined;
+    };
+    const head = await read(0, 12);
+    if (head?.toString("latin1", 0, 4) !== "ptau") return undefined;
+    let pos = 12;
+    for (let i = 0; i < head.readUInt32LE(8); i++) {
+      const sh = await read(pos, 12);
+      if (!sh) return undefined;
+      // Section 1, the header: n8 (4 bytes), q (n8 bytes), power (4 bytes).
+      if (sh.readUInt32LE(0) === 1) {
+        const n8 = (await read(pos + 12, 4))?.readUInt32LE(0);
+        return n8 === undefined ? undefined : (await read(pos + 16 + n8, 4))?.readUInt32LE(0);
+      }
+      pos += 12 + Number(sh.readBigUInt64LE(4));
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await fh?.close();
+  }
+}
+
 /** The cache folder of the keys of `shape` with this ptau. */
 export async function keysDir(shape: R1csShape, ptauPath: string, options: SetupOptions = {}): Promise<string> {
   const variant = options.variant ?? "hashed";
@@ -120,6 +151,14 @@ export async function setupDecider(
   mkdirSync(dir, { recursive: true });
   const t0 = performance.now();
   const { cs, layout } = buildDecider(shape, variant);
+  // snarkjs's own test (a domain 2^power > constraints + public inputs), made here first: snarkjs would
+  // log its refusal as an error and leave its file handles to the garbage collector (DEP0137 warnings).
+  const power = await ptauPower(ptauPath);
+  if (power !== undefined && 2 ** power <= layout.nConstraints + layout.nPublic) {
+    throw new DeciderKeysError("snarkjs could not set up D_F with this powers of tau (too small?)", {
+      details: `${layout.nConstraints} constraints + ${layout.nPublic} public > 2^${power}; ptau ${ptauPath}`,
+    });
+  }
   const bytes = writeR1csBytes({
     nVars: cs.nVars,
     nPubOut: 0,
@@ -136,10 +175,17 @@ export async function setupDecider(
   try {
     const t1 = performance.now();
     const every = options.progressEveryMs;
-    const ok = await sj.zKey.newZKey(r1csPath, ptauPath, z0, snarkjsProgressLogger(log, "newZKey", every));
+    // snarkjs reports why it refuses (e.g. "circuit too big for this power of tau") on its logger's error
+    // level and returns -1: kept for the typed error below (which a caller may catch and retry with a
+    // larger ptau), not printed as a level:"error" line of its own.
+    const refused: string[] = [];
+    const ok = await sj.zKey.newZKey(r1csPath, ptauPath, z0, {
+      ...snarkjsProgressLogger(log, "newZKey", every),
+      error: (m: unknown) => refused.push(String(m)),
+    });
     if (ok === false || ok === -1 || !existsSync(z0)) {
       throw new DeciderKeysError("snarkjs could not set up D_F with this powers of tau (too small?)", {
-        details: `${layout.nConstraints} constraints + ${layout.nPublic} public; ptau ${ptauPath}`,
+        details: `${refused[0] ?? "no reason given"}; ${layout.nConstraints} constraints + ${layout.nPublic} public; ptau ${ptauPath}`,
       });
     }
     log({ step: "newZKey", ms: Math.round(performance.now() - t1) });

@@ -11,9 +11,9 @@
 import assert from "node:assert/strict";
 import type { ContractReturnType } from "@nomicfoundation/hardhat-viem/types";
 import { type Address, type Hex, parseEther, zeroAddress } from "viem";
+import { linkBytecode, readArtifact } from "../../../prover/src/chain/deploy.js";
 import { srsRegistration } from "../../../prover/src/commitment/srs.js";
 import { chunks, DECISION_TASK, jobTasks, nodeId } from "../../../prover/src/tree/shape.js";
-import { linkBytecode, readArtifact } from "../../../scripts/deploy.js";
 import { type Circuit, decide, type JobMaterial, jobMaterial, nodeArg } from "./job-material.js";
 import type { RpcNode } from "./rpc-node.js";
 

@@ -17,7 +17,7 @@ import { setupDecider } from "../../../prover/src/decider/setup.js";
 import { exportDeciderVerifier } from "../../../prover/src/decider/solidity.js";
 import type { SubmitClients } from "../../../prover/src/private/submit.js";
 import type { PrivateCircuit } from "../../../prover/src/private/wrapper.js";
-import { deployNovaNet } from "../../../scripts/deploy.js";
+import { deployNovaNet } from "../../helpers/deployV1.js";
 
 const require = createRequire(import.meta.url);
 
