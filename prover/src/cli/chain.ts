@@ -231,21 +231,11 @@ export async function circuitRegisterCommand(o: RegisterOpts, io: Io): Promise<n
   const d = deployment(o, await publicClient.getChainId());
   const t0 = performance.now();
   const cache = resolve(o.cache ?? ".novanet");
-  const [{ compileCircuit }, { loadR1cs }, { buildDecider }, devsrs, { loadSrsFromPtau, srsRegistration }] =
-    await Promise.all([
-      import("../circuits/compile.js"),
-      import("../arith/r1cs.js"),
-      import("../decider/circuit.js"),
-      import("../commitment/devsrs.js"),
-      import("../commitment/srs.js"),
-    ]);
-  const [{ setupDecider }, { exportDeciderVerifier }, { compileVerifier }, { terminateSnarkjsCurve }] =
-    await Promise.all([
-      import("../decider/setup.js"),
-      import("../decider/solidity.js"),
-      import("../decider/bundle.js"),
-      import("../decider/snarkjs.js"),
-    ]);
+  const [{ compileCircuit }, { loadR1cs }, { srsRegistration }] = await Promise.all([
+    import("../circuits/compile.js"),
+    import("../arith/r1cs.js"),
+    import("../commitment/srs.js"),
+  ]);
   const version = o.decider ?? "v3";
   if (version !== "v3" && version !== "v2") throw new UsageError("--decider must be v3 or v2");
   const c = await compileCircuit(o.circuit, { cacheDir: join(cache, "circuits") });

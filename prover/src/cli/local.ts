@@ -16,7 +16,7 @@ import {
 } from "../decider/bundleV3.js";
 import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
-import { DevKeysRefusedError, UntrustedDeciderKeyError } from "../errors/trust.js";
+import { DevKeysRefusedError } from "../errors/trust.js";
 import { isPrivateBundlePath, provePrivateCommand, verifyPrivateCommand } from "../private/cli.js";
 import { assertKeyAllowed, loadTrustStore, resolveDeciderKey } from "../trust/store.js";
 import { resolveDeciderKeyV3 } from "../trust/v3.js";
