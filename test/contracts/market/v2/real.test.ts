@@ -14,7 +14,7 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "mocha";
-import { type Address, parseEventLogs } from "viem";
+import { type Address, keccak256, parseEventLogs, toHex } from "viem";
 import { G1_GENERATOR, g1Mul, g2ToEvm, randomScalar } from "../../../../prover/src/curve/bn254.js";
 import {
   type DeciderProofAbi,
@@ -54,7 +54,11 @@ async function foldRange(
 }
 
 /** The decider refuses: it reverts (DeciderVerifierProofRejected) or returns false (MarketDeciderRejected). */
-const REFUSED = /Details: .*(DeciderVerifierProofRejected|MarketDeciderRejected)/;
+/** `DeciderVerifierV3ProofRejected()`'s selector: the market's ABI does not hold the v3 verifier's errors. */
+const V3_REJECTED = keccak256(toHex("DeciderVerifierV3ProofRejected()")).slice(0, 10);
+const REFUSED = new RegExp(
+  `(Details: .*(DeciderVerifierProofRejected|MarketDeciderRejected))|(signature:\\n${V3_REJECTED}\\n)`,
+);
 
 /** The lifecycles, with the circuit registered under decider `version` (the body of each describe below). */
 function lifecycles(this: Mocha.Suite, version: 2 | 3) {
