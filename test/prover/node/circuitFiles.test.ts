@@ -14,9 +14,12 @@ import { join } from "node:path";
 import { generateKeyPair } from "@libp2p/crypto/keys";
 import { network } from "hardhat";
 import { keccak256 } from "viem";
+import { srsDigest } from "../../../prover/src/commitment/srs.js";
 import { g2ToEvm } from "../../../prover/src/curve/bn254.js";
+import { instanceAbi } from "../../../prover/src/decider/abi.js";
 import { setupDeciderV3, vkeyWordsV3 } from "../../../prover/src/decider/v3.js";
 import { FetchError } from "../../../prover/src/errors/node.js";
+import { P } from "../../../prover/src/field/fr.js";
 import { readKeys, sectionSizes } from "../../../prover/src/groth16/keys.js";
 import { Network } from "../../../prover/src/net/network.js";
 import { ArtefactStore, parseCid } from "../../../prover/src/net/store.js";
@@ -27,8 +30,10 @@ import {
   type Fetcher,
   TamperedArtefactError,
 } from "../../../prover/src/node/circuitFiles.js";
+import { decideInstance } from "../../../prover/src/node/decide.js";
+import { CircuitRuntime } from "../../../prover/src/node/work.js";
 import { testCircuit } from "../../helpers/prover.js";
-import { deciderSrs } from "../decider/fixtures.js";
+import { deciderSrs, TEST_PTAU, treeRoot } from "../decider/fixtures.js";
 
 const { viem } = await network.connect();
 
@@ -39,6 +44,8 @@ describe("node: circuit files fetched from peers and checked against the chain",
   let server: Server;
   let url = "";
   let pins: DeciderPins;
+  // biome-ignore lint/suspicious/noExplicitAny: the deployed contract's viem type
+  let verifier: any;
   let good: Uint8Array;
   let other: Uint8Array;
   let serverStore: ArtefactStore;
@@ -60,6 +67,7 @@ describe("node: circuit files fetched from peers and checked against the chain",
     ]);
     const code = await (await viem.getPublicClient()).getCode({ address: v.address });
     const codehash = keccak256(code ?? "0x");
+    verifier = v;
     pins = { vkeyHash: (await v.read.vkeyHash()) as `0x${string}`, codehash, registeredCodehash: codehash };
 
     serverStore = new ArtefactStore(join(dir, "server"));
@@ -120,6 +128,43 @@ describe("node: circuit files fetched from peers and checked against the chain",
       log,
     );
     assert.equal(again?.circuitHash, pk.circuitHash);
+  });
+
+  it("the node decides with the checked key, without dev keys: the registered verifier accepts the decision", async () => {
+    const circuit = await testCircuit("cubic");
+    const srs = await deciderSrs();
+    const c = cfg("decides", serverStore.put(good).toString());
+    const pk = await ensureDeciderKey(c, circuit.shape, srs, async () => pins, via, 1 << 26, log);
+    assert.ok(pk);
+    const record = {
+      r1csHash: circuit.shape.r1csHash as `0x${string}`,
+      srsDigest: srsDigest(srs),
+      nConstraints: BigInt(circuit.shape.m),
+      stateWidth: circuit.shape.s,
+      deciderConstraints: 0n,
+      decider: verifier.address,
+      deciderVersion: 3,
+      deciderVkeyHash: pins.vkeyHash,
+    };
+    const base = {
+      id: 1n,
+      r1cs: join("test", "fixtures", "circuits", "cubic.r1cs"),
+      wasm: join("test", "fixtures", "circuits", "cubic.wasm"),
+      ptau: TEST_PTAU,
+      srsPowers: 2 ** 11,
+      allowDevKeys: false,
+    };
+    const root = await treeRoot(circuit, srs, 2, true);
+    // Without a checked key and without allowDevKeys, the node refuses to make dev keys.
+    const bare = await CircuitRuntime.load(base, record);
+    await assert.rejects(async () => bare.deciderKeysV3(), { name: "NodeConfigError" });
+    const rt = await CircuitRuntime.load({ ...base, deciderKey: c.deciderKey }, record);
+    rt.verifiedDeciderKey = pk;
+    const proof = await decideInstance(rt, root.node.U, root.W);
+    assert.equal(await verifier.read.verifyDecider([instanceAbi(root.node.U), proof]), true);
+    // One input corrupted: the verifier refuses.
+    const bad = { ...proof, yW: (proof.yW + 1n) % P };
+    await assert.rejects(verifier.read.verifyDecider([instanceAbi(root.node.U), bad]));
   });
 
   it("refuses a key with swapped proving points, a key of another setup, and a verifier with other code", async () => {
