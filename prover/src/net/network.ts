@@ -219,7 +219,22 @@ export class Network {
   /** Fetches `cid` from `sources` (see {@link fetchArtefact}). */
   fetch(cid: CID, sources: PeerId[], maxBytes: number): Promise<Uint8Array> {
     return fetchArtefact(
-      (peer, protocol, opts) => this.libp2p.dialProtocol(peer, protocol, opts),
+      async (peer, protocol, opts) => {
+        try {
+          return await this.libp2p.dialProtocol(peer, protocol, opts);
+        } catch (e) {
+          // A connection whose muxer has closed can stay listed as open for a moment (seen under load, with
+          // many streams opened at once on a fresh connection): every retry would pick it again. Drop the
+          // peer's connections once (not once per concurrent fetch), so the next try dials a fresh one.
+          const k = peer.toString();
+          if (/muxer is "closed"/.test((e as Error).message) && Date.now() - (this.repaired.get(k) ?? 0) > 2000) {
+            this.repaired.set(k, Date.now());
+            this.o.log?.({ level: "warn", msg: "fetch: dead connection dropped", peer: k });
+            await this.libp2p.hangUp(peer).catch(() => {});
+          }
+          throw e;
+        }
+      },
       FETCH_PROTOCOL,
       cid,
       sources,
@@ -260,6 +275,7 @@ export class Network {
 
   private deadSince = new Map<string, number>();
   private lonelySince = new Map<string, number>();
+  private repaired = new Map<string, number>();
 
   /**
    * Detects dead gossip and repairs it (called every few seconds):
