@@ -9,9 +9,9 @@
  * prefix, see ./helia.ts; if that fails the section says why in one line and records it). Prints tables,
  * writes bench/results/network.json (a section not run keeps its rows from the last run).
  *
- * Options: `npm run bench:network -- [--only jobs|transfer] [--mib 10,100] [--large] [--no-helia]`
- * (`--large` adds 500 MiB). Environment: NOVANET_BENCH_NODES="1,2,4,8", NOVANET_BENCH_LEAVES="16,64",
- * NOVANET_BENCH_MIB="10,100" (same as --mib).
+ * Options: `npm run bench:network -- [--only jobs|transfer] [--mib 10,100,500] [--no-helia]`.
+ * Environment: NOVANET_BENCH_NODES="1,2,4,8", NOVANET_BENCH_LEAVES="16,64", NOVANET_BENCH_MIB="10,100,500"
+ * (same as --mib).
  */
 
 import { randomFillSync } from "node:crypto";

@@ -6,18 +6,18 @@ import assert from "node:assert/strict";
 import { DEFAULT_MIB, parseNetworkBenchArgs } from "../../../scripts/bench/helia.js";
 
 describe("bench:network options", () => {
-  it("defaults: both sections, 10 and 100 MiB, Helia measured", () => {
+  it("defaults: both sections, 10, 100 and 500 MiB, Helia measured", () => {
     assert.deepEqual(parseNetworkBenchArgs([]), { mib: DEFAULT_MIB, helia: true });
-    assert.deepEqual(DEFAULT_MIB, [10, 100]);
+    assert.deepEqual(DEFAULT_MIB, [10, 100, 500]);
   });
 
-  it("--only transfer, --large adds 500 MiB once, --no-helia", () => {
-    assert.deepEqual(parseNetworkBenchArgs(["--only", "transfer", "--large"]), {
+  it("--only transfer, --mib, --no-helia", () => {
+    assert.deepEqual(parseNetworkBenchArgs(["--only", "transfer", "--mib", "10,100"]), {
       only: "transfer",
-      mib: [10, 100, 500],
+      mib: [10, 100],
       helia: true,
     });
-    assert.deepEqual(parseNetworkBenchArgs(["--mib", "500", "--large", "--no-helia"]), { mib: [500], helia: false });
+    assert.deepEqual(parseNetworkBenchArgs(["--mib", "500", "--no-helia"]), { mib: [500], helia: false });
     assert.deepEqual(parseNetworkBenchArgs(["--only", "jobs"]).only, "jobs");
   });
 
@@ -28,7 +28,7 @@ describe("bench:network options", () => {
   });
 
   it("rejects unknown options and bad sizes with one line", () => {
-    for (const argv of [["--only"], ["--only", "helia"], ["--mib"], ["--mib", "10,x"], ["--mib", "0"], ["--fast"]]) {
+    for (const argv of [["--only"], ["--only", "helia"], ["--mib"], ["--mib", "10,x"], ["--mib", "0"], ["--large"]]) {
       assert.throws(
         () => parseNetworkBenchArgs(argv),
         (e: Error) => !e.message.includes("\n") && /--only|--mib|unknown option/.test(e.message),
