@@ -78,25 +78,21 @@ export class CircuitRuntime {
    * verifier's `vkeyHash()`: keys that differ would make every decision revert on-chain.
    */
   deciderKeysV3(): Promise<DeciderV3Keys> {
+    if (this.keysV3) return this.keysV3;
     const pk = this.verifiedDeciderKey;
+    let keys: Promise<DeciderV3Keys>;
     if (pk && this.cfg.deciderKey) {
       // A key checked against the registered verifier at start (circuitFiles.ts: its vkeyHash, code hash and
       // a test proof): no dev keys needed.
-      this.keysV3 ??= Promise.resolve({
-        pk,
-        path: this.cfg.deciderKey,
-        vkeyPath: "",
-        vkHash: vkeyHashV3(pk.vkey, this.shape.r1csHash, this.shape.s, this.shape.nW),
-        words: [],
-      });
-      return this.keysV3;
-    }
-    if (!this.cfg.allowDevKeys) {
+      const vkHash = vkeyHashV3(pk.vkey, this.shape.r1csHash, this.shape.s, this.shape.nW);
+      keys = Promise.resolve({ pk, path: this.cfg.deciderKey, vkeyPath: "", vkHash, words: [] });
+    } else if (!this.cfg.allowDevKeys) {
       throw new NodeConfigError("decider keys from a ceremony are not wired yet: set allowDevKeys for a devnet", {
         details: `circuit ${this.cfg.id}`,
       });
-    }
-    this.keysV3 ??= deciderV3Keys(this.shape, { kind: "beacon-only" }).then((k) => {
+    } else keys = deciderV3Keys(this.shape, { kind: "beacon-only" });
+    // Either way, the keys must be the registered verifier's: others would make every decision revert.
+    this.keysV3 = keys.then((k) => {
       const want = this.onChain?.deciderVkeyHash;
       if (!want || want.toLowerCase() !== k.vkHash.toLowerCase()) {
         throw new NodeConfigError("the decider v3 keys differ from the registered verifier's", {

@@ -162,6 +162,13 @@ describe("node: circuit files fetched from peers and checked against the chain",
     rt.verifiedDeciderKey = pk;
     const proof = await decideInstance(rt, root.node.U, root.W);
     assert.equal(await verifier.read.verifyDecider([instanceAbi(root.node.U), proof]), true);
+    // A record naming another verifier's key: the checked key is refused before any proof is made.
+    const elsewhere = await CircuitRuntime.load(
+      { ...base, deciderKey: c.deciderKey },
+      { ...record, deciderVkeyHash: `0x${"11".repeat(32)}` },
+    );
+    elsewhere.verifiedDeciderKey = pk;
+    await assert.rejects(decideInstance(elsewhere, root.node.U, root.W), { name: "NodeConfigError" });
     // One input corrupted: the verifier refuses.
     const bad = { ...proof, yW: (proof.yW + 1n) % P };
     await assert.rejects(verifier.read.verifyDecider([instanceAbi(root.node.U), bad]));
