@@ -150,15 +150,22 @@ function lifecycles(this: Mocha.Suite, version: 2 | 3) {
     assert.equal(paid, j.fee + j.bond, "fee and bond paid out exactly");
   }
 
-  it("1 leaf: the chunk is the root, decided by a real proof", async () => {
-    const f = await v2Fixture({ circuit });
-    const r = await realJob(f, 1, 0);
+  /** Every chunk by its drawn prover, the merges, a real decision: the job verifies and pays in full. */
+  async function decideHonestly(f: F, r: Awaited<ReturnType<typeof realJob>>) {
     await f.mine();
-    await r.submitChunk(r.job.chunks[0]);
+    for (const id of r.job.chunks) await r.submitChunk(id);
+    await r.merges();
     await f.mine();
     const d = await r.submitDecision();
     assert.equal(parseEventLogs({ abi: f.market.abi, logs: d.logs, eventName: "JobVerified" }).length, 1);
-    await paidInFull(f, r.job.jobId, r.job.chunks);
+    await paidInFull(f, r.job.jobId, [...r.job.chunks, ...r.job.merges]);
+  }
+
+  it("1 leaf: the chunk is the root, decided by a real proof", async () => {
+    const f = await v2Fixture({ circuit });
+    const r = await realJob(f, 1, 0);
+    assert.equal(r.job.merges.length, 0);
+    await decideHonestly(f, r);
   });
 
   it("16 leaves in chunks of 4: a dropped prover replaced, a dispute lost to a real answer, a real decision", async () => {
@@ -199,26 +206,14 @@ function lifecycles(this: Mocha.Suite, version: 2 | 3) {
 
   it("64 leaves in chunks of 8 (transcript v2 inside, merges v1): every task by its drawn prover, a real decision", async () => {
     const f = await v2Fixture({ circuit, provers: 5 });
-    const r = await realJob(f, 64, 3);
-    await f.mine();
-    for (const id of r.job.chunks) await r.submitChunk(id);
-    await r.merges();
-    await f.mine();
-    const d = await r.submitDecision();
-    assert.equal(parseEventLogs({ abi: f.market.abi, logs: d.logs, eventName: "JobVerified" }).length, 1);
-    await paidInFull(f, r.job.jobId, [...r.job.chunks, ...r.job.merges]);
+    await decideHonestly(f, await realJob(f, 64, 3));
   });
 
   it("64 leaves in one 64-leaf chunk (the bench's chunk size): one batched chunk, a real decision", async () => {
     const f = await v2Fixture({ circuit });
     const r = await realJob(f, 64, 6);
     assert.equal(r.job.chunks.length, 1);
-    await f.mine();
-    await r.submitChunk(r.job.chunks[0]);
-    await f.mine();
-    const d = await r.submitDecision();
-    assert.equal(parseEventLogs({ abi: f.market.abi, logs: d.logs, eventName: "JobVerified" }).length, 1);
-    await paidInFull(f, r.job.jobId, r.job.chunks);
+    await decideHonestly(f, r);
   });
 
   it("a batched chunk with one cmW or cmT corrupted is stored as another instance: no proof answers its dispute", async () => {
