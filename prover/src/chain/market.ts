@@ -68,7 +68,15 @@ export type MarketEvent =
       zOut: bigint[];
     }
   | { kind: "NodeReset"; block: bigint; jobId: bigint; nodeId: bigint }
-  | { kind: "AttemptMissed"; block: bigint; jobId: bigint; taskId: bigint; prover: Address; slashed: bigint }
+  | {
+      kind: "AttemptMissed";
+      block: bigint;
+      jobId: bigint;
+      taskId: bigint;
+      prover: Address;
+      attempt: number;
+      slashed: bigint;
+    }
   | { kind: "JobVerified"; block: bigint; jobId: bigint; prover: Address }
   | {
       kind: "DisputeOpened";
@@ -152,6 +160,8 @@ export interface MarketAdapter {
   deciderPins(circuitId: bigint): Promise<{ vkeyHash: Hex; codehash: Hex; registeredCodehash: Hex }>;
   /** Timestamp of the latest block. */
   now(): Promise<bigint>;
+  /** Timestamp of block `block`. */
+  blockTime(block: bigint): Promise<bigint>;
   submitChunk(jobId: bigint, taskId: bigint, chunk: ChunkData): Promise<Hex>;
   submitMerge(jobId: bigint, taskId: bigint, left: NodeData, right: NodeData, cmT: G1): Promise<Hex>;
   submitDecision(jobId: bigint, root: NodeData, proof: DeciderProofAbi): Promise<Hex>;
@@ -241,6 +251,10 @@ export class ViemMarketV2 implements MarketAdapter {
     return (await this.pub.getBlock({ blockTag: "latest" })).timestamp;
   }
 
+  async blockTime(block: bigint): Promise<bigint> {
+    return (await this.pub.getBlock({ blockNumber: block })).timestamp;
+  }
+
   async events(from: bigint, to: bigint): Promise<MarketEvent[]> {
     const logs = await this.pub.getLogs({ address: this.market, fromBlock: from, toBlock: to });
     const parsed = parseEventLogs({ abi: MarketAbi, logs, strict: false });
@@ -288,6 +302,7 @@ export class ViemMarketV2 implements MarketAdapter {
             jobId: a.jobId,
             taskId: a.taskId,
             prover: a.prover,
+            attempt: Number(a.attempt),
             slashed: a.slashed,
           });
           break;

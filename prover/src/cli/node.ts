@@ -88,7 +88,14 @@ export async function nodeCommand(argv: string[]): Promise<number> {
       if (existsSync(join(cfg.dataDir, "state.sqlite"))) {
         const { StateDb } = await import("../node/state.js");
         const db = new StateDb(cfg.dataDir);
-        local = { cursor: db.getMeta("cursor"), tasks: db.countByState(), openJobs: db.openJobs().length };
+        local = {
+          cursor: db.getMeta("cursor"),
+          tasks: db.countByState(),
+          openJobs: db.openJobs().length,
+          // The slash breaker (daemon.ts): slashes of this account seen, and its unstake decision if any.
+          slashes: db.slashTotals(),
+          autoUnstake: db.autoUnstake() ?? null,
+        };
         db.close();
       }
       print({ account: chain.account, ...st, ...local });

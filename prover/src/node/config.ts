@@ -79,11 +79,26 @@ export const NodeConfigSchema = z.object({
     .int()
     .positive()
     .default(10 * 60_000),
-  /** Failures of one task before it is given up. */
+  /** Failures of one task within one window before it is given up for that window (retried if redrawn here). */
   maxAttempts: z.number().int().positive().default(5),
-  /** Consecutive failures that open the circuit breaker (no new work for `breakerCooldownS`). */
+  /**
+   * Consecutive failures that open the failure breaker (an error log and metric; replication paused). Tasks
+   * drawn to the node are still proved: skipping one is a slash. It closes on a success, or after
+   * `breakerCooldownS` without a failure.
+   */
   breakerThreshold: z.number().int().positive().default(5),
   breakerCooldownS: z.number().positive().default(60),
+  /**
+   * Slash breaker: after `slashLimit` slashes of this account (missed windows, lost disputes) within
+   * `slashWindowS` seconds of chain time, the node requests the unbonding of its whole stake so that it
+   * stops being drawn, and keeps proving what is already drawn to it (0: off).
+   */
+  slashLimit: z.number().int().nonnegative().default(3),
+  slashWindowS: z
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3600),
   /** Upper bound on maxFeePerGas (wei) for any transaction. */
   maxFeePerGas: z.coerce.bigint().optional(),
   /** Prometheus /metrics on 127.0.0.1:port (0: off). */

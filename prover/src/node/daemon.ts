@@ -29,7 +29,7 @@ import { ensureCircuitFiles, ensureDeciderKey, type Fetcher, readIfExists } from
 import type { NodeConfig } from "./config.js";
 import { decideRoot } from "./decide.js";
 import { estimateTaskBytes, type TaskSize, WorkerPool } from "./pool.js";
-import { type JobRow, StateDb, type TaskRow } from "./state.js";
+import { type AutoUnstake, type JobRow, type SlashRow, StateDb, type TaskRow } from "./state.js";
 import { CircuitRuntime, checkArtefact, encodeArtefact, nodeData, type OnChainNode, proveChunk } from "./work.js";
 
 type Announcement = { v: 1; jobId: string; nodeId: string; cid: string; size: number };
@@ -52,7 +52,6 @@ export class NodeDaemon {
     rejectedGossip: 0,
     rejectedArtefacts: 0,
     peersBanned: 0,
-    slashed: 0n,
     /** Seconds from a task becoming available on-chain to this node's submission, summed, and the count. */
     availableToSubmitS: 0,
     availableToSubmitN: 0,
@@ -67,8 +66,15 @@ export class NodeDaemon {
   private answerRetryAt = new Map<string, number>();
   private draining = false;
   private stopped = false;
+  /** Failure breaker: consecutive failed task runs, whether it is open, when it last saw a failure (ms). */
   private failures = 0;
-  private breakerUntil = 0;
+  private breakerOpen = false;
+  private lastFailureAt = 0;
+  /** When a failed task may run again (ms): backoff within its window. */
+  private retryAt = new Map<string, number>();
+  /** Slash breaker: re-evaluate (a new slash of ours was recorded, or a decision's transaction is pending). */
+  private slashCheck = true;
+  private unstakeRetryAt = 0;
   private penalties = new Map<string, number>();
   private replicating = new Set<string>();
   private circuits = new Map<string, CircuitRuntime>();
@@ -201,6 +207,8 @@ export class NodeDaemon {
       try {
         // Catch up in bounded ranges before reading draws (a restarted node first learns what is done).
         while ((await this.follow()) && !this.stopped) {}
+        // The slash breaker acts on what the follower just recorded, before any new work (and while draining).
+        await this.slashBreaker();
         // Disputes first (an unanswered one costs `disputeSlash`), and even while draining.
         await this.answerDisputes();
         if (!this.draining) await this.schedule();
@@ -233,9 +241,13 @@ export class NodeDaemon {
     const to = cursor + BigInt(this.cfg.logRange) < head ? cursor + BigInt(this.cfg.logRange) : head;
     const events = await this.chain.events(cursor + 1n, to);
     const toHash = await this.chain.blockHash(to);
+    // Chain time of the blocks holding a slash of ours (the breaker's window is in chain time).
+    const times = new Map<bigint, bigint>();
+    for (const e of events)
+      if (slashOf(e, me) && !times.has(e.block)) times.set(e.block, await this.chain.blockTime(e.block));
     const newJobs: bigint[] = [];
     this.db.tx(() => {
-      for (const e of events) this.apply(e, me, newJobs);
+      for (const e of events) this.apply(e, me, newJobs, times);
       this.db.setMeta("cursor", String(to));
       if (toHash) this.db.setMeta("cursorHash", toHash);
     });
@@ -243,7 +255,7 @@ export class NodeDaemon {
     return to < head;
   }
 
-  private apply(e: MarketEvent, me: string, newJobs: bigint[]): void {
+  private apply(e: MarketEvent, me: string, newJobs: bigint[], times: Map<bigint, bigint>): void {
     switch (e.kind) {
       case "JobRequested":
         if (!this.circuits.has(String(e.circuitId))) return;
@@ -264,15 +276,21 @@ export class NodeDaemon {
         this.db.reset(e.jobId, e.nodeId);
         return;
       case "AttemptMissed":
-        if (e.prover.toLowerCase() === me) {
-          this.metrics.slashed += e.slashed;
-          this.log({
-            level: "error",
-            msg: "slashed for a missed window",
-            jobId: String(e.jobId),
-            taskId: String(e.taskId),
-          });
-        }
+        // Only this account's own missed windows: another prover's slash is none of its business.
+        if (e.prover.toLowerCase() !== me) return;
+        this.recordSlash(
+          {
+            id: `missed/${e.jobId}/${e.taskId}/${e.attempt}`,
+            reason: "missed",
+            jobId: e.jobId,
+            taskId: e.taskId,
+            amount: e.slashed,
+            block: e.block,
+            at: times.get(e.block) ?? 0n,
+          },
+          "slashed for a missed window",
+          { attempt: e.attempt },
+        );
         return;
       case "DisputeOpened":
         if (e.submitter.toLowerCase() !== me || !this.db.job(e.jobId)) return;
@@ -290,14 +308,28 @@ export class NodeDaemon {
         if (e.submitter.toLowerCase() !== me) return;
         const outcome = e.cancelled ? "cancelled" : e.challengerWon ? "lost" : "won";
         this.db.settleDispute(e.jobId, e.nodeId, outcome);
-        if (outcome === "lost") this.metrics.slashed += e.slashed;
-        this.log({
-          level: outcome === "lost" ? "error" : "info",
-          msg: `dispute ${outcome}`,
-          jobId: String(e.jobId),
-          nodeId: String(e.nodeId),
-          slashed: String(e.slashed),
-        });
+        // Only a lost dispute slashes: one the node answered (won) or a reset closed (cancelled) costs nothing.
+        if (outcome === "lost")
+          this.recordSlash(
+            {
+              id: `dispute/${e.jobId}/${e.nodeId}/${e.challenger.toLowerCase()}`,
+              reason: "dispute",
+              jobId: e.jobId,
+              taskId: e.nodeId,
+              amount: e.slashed,
+              block: e.block,
+              at: times.get(e.block) ?? 0n,
+            },
+            "dispute lost",
+            { nodeId: String(e.nodeId), challenger: e.challenger },
+          );
+        else
+          this.log({
+            msg: `dispute ${outcome}`,
+            jobId: String(e.jobId),
+            nodeId: String(e.nodeId),
+            slashed: String(e.slashed),
+          });
         return;
       }
       case "JobVerified":
@@ -308,6 +340,99 @@ export class NodeDaemon {
       case "JobClosed":
         this.db.closeJob(e.jobId);
         return;
+    }
+  }
+
+  // ── slash breaker ─────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Records a slash of this account (once per event, whatever re-reads it) and logs what it cost, with the
+   * breaker's count. Runs inside the follower's transaction.
+   */
+  private recordSlash(row: SlashRow, msg: string, extra: Record<string, unknown>): void {
+    if (!this.db.recordSlash(row)) return;
+    this.slashCheck = true;
+    const { slashLimit, slashWindowS } = this.cfg;
+    this.log({
+      level: "error",
+      msg,
+      reason: row.reason,
+      jobId: String(row.jobId),
+      taskId: String(row.taskId),
+      ...extra,
+      slashedWei: String(row.amount),
+      block: String(row.block),
+      slashesInWindow: this.db.slashesSince(row.at - BigInt(slashWindowS)),
+      slashLimit,
+      slashWindowS,
+    });
+  }
+
+  /**
+   * After `slashLimit` slashes of this account within `slashWindowS` (chain time), stops the node being
+   * drawn: requests the unbonding of its whole active stake. Sortition weight is active stake, so from the
+   * next block the registry leaves it out of the draws of every task that becomes available; tasks that
+   * became available before still draw it (their stake snapshot is older) and the node keeps proving them —
+   * a skipped draw would be slashed from the unbonding stake. The decision is persisted first (`pending`),
+   * then the on-chain stake is read: nothing staked → `done` without a transaction (so a restart, or a
+   * transaction that landed before a crash, never unstakes twice); else `requestUnstake(stake)`. Slashes
+   * up to a decision are settled by it: only later ones count toward the next (after the operator stakes
+   * again).
+   */
+  private async slashBreaker(): Promise<void> {
+    const { slashLimit, slashWindowS } = this.cfg;
+    if (slashLimit === 0 || !this.slashCheck || Date.now() < this.unstakeRetryAt) return;
+    let d = this.db.autoUnstake();
+    if (d?.state !== "pending") {
+      const now = await this.chain.now();
+      let from = now - BigInt(slashWindowS);
+      if (d && BigInt(d.at) >= from) from = BigInt(d.at) + 1n;
+      const n = this.db.slashesSince(from);
+      if (n < slashLimit) {
+        this.slashCheck = false;
+        return;
+      }
+      d = { state: "pending", at: String(now), slashes: n };
+      this.db.setAutoUnstake(d);
+      this.log({
+        level: "error",
+        msg: "slash limit reached: unstaking",
+        slashes: n,
+        slashLimit,
+        slashWindowS,
+        note: "tasks already drawn to this node are still proved",
+      });
+    }
+    try {
+      const st = await this.chain.status();
+      let tx: Hex | undefined;
+      let amount = 0n;
+      if (st.stake > 0n) {
+        amount = st.stake;
+        tx = await this.chain.requestUnstake(amount);
+      }
+      const after = tx ? await this.chain.status() : st;
+      const done: AutoUnstake = {
+        ...d,
+        state: "done",
+        amount: String(amount),
+        ...(tx ? { tx } : {}),
+        releaseAt: String(after.releaseAt),
+      };
+      this.db.setAutoUnstake(done);
+      this.slashCheck = false;
+      this.log({
+        level: "error",
+        msg: tx ? "auto-unstaked" : "auto-unstake: nothing staked",
+        amountWei: String(amount),
+        tx,
+        unbondingWei: String(after.unbonding),
+        releaseAt: String(after.releaseAt),
+        next: "see docs/node.md, 'After an auto-unstake'",
+      });
+    } catch (e) {
+      this.unstakeRetryAt = Date.now() + 5000;
+      this.log({ level: "error", msg: "auto-unstake failed: retrying", err: errText(e) });
     }
   }
 
@@ -382,10 +507,14 @@ export class NodeDaemon {
    * less than `minWindowLeftS` of its window remains (it would land in the next attempt and be refused).
    */
   private async schedule(): Promise<void> {
-    if (Date.now() < this.breakerUntil) return;
+    // The failure breaker never stops this: a task drawn to the node and not submitted is slashed.
+    if (this.breakerOpen && Date.now() - this.lastFailureAt > this.cfg.breakerCooldownS * 1000) {
+      this.breakerOpen = false;
+      this.log({ msg: "circuit breaker closed", reason: "no failure for breakerCooldownS" });
+    }
     this.chainNow = await this.chain.now();
     const me = this.chain.account.toLowerCase();
-    for (const t of this.db.tasksIn(["waiting", "other", "lost", "assigned"])) {
+    for (const t of this.db.tasksIn(["waiting", "other", "lost", "assigned", "failed"])) {
       if (this.stopped || this.draining) return;
       const key = `${t.jobId}/${t.taskId}`;
       if (this.running.has(key)) continue;
@@ -415,6 +544,7 @@ export class NodeDaemon {
       this.db.drawn(t.jobId, t.taskId, cur.assignee.toLowerCase(), cur.windowEnd, mine);
       if (!mine) continue;
       if (cur.windowEnd - this.chainNow < BigInt(this.cfg.minWindowLeftS)) continue;
+      if ((this.retryAt.get(key) ?? 0) > Date.now()) continue;
       if (this.pool.running >= this.cfg.workers) continue;
       const row = this.db.task(t.jobId, t.taskId);
       if (!row || row.state !== "assigned") continue;
@@ -459,6 +589,11 @@ export class NodeDaemon {
       this.metrics.availableToSubmitN++;
       this.db.setTx(t.jobId, t.taskId, hash);
       this.failures = 0;
+      this.retryAt.delete(`${t.jobId}/${t.taskId}`);
+      if (this.breakerOpen) {
+        this.breakerOpen = false;
+        this.log({ msg: "circuit breaker closed", reason: "a task succeeded" });
+      }
       this.log({
         msg: "submitted",
         ...ctx,
@@ -476,12 +611,29 @@ export class NodeDaemon {
         return;
       }
       const attempts = this.db.failAttempt(t.jobId, t.taskId, err);
-      this.log({ level: "warn", msg: "task failed", ...ctx, attempts, err });
-      if (attempts >= this.cfg.maxAttempts) this.db.setTaskState(t.jobId, t.taskId, "failed", err);
-      if (++this.failures >= this.cfg.breakerThreshold) {
-        this.breakerUntil = Date.now() + this.cfg.breakerCooldownS * 1000;
-        this.failures = 0;
-        this.log({ level: "error", msg: "circuit breaker open", seconds: this.cfg.breakerCooldownS });
+      // Retried within its window after a backoff (1, 2, 4 … 30 s); after `maxAttempts` failures it is given
+      // up for this window only: a later window's draw to this node starts it again (state.ts `drawn`).
+      const retryInS = Math.min(30, 2 ** (attempts - 1));
+      this.retryAt.set(`${t.jobId}/${t.taskId}`, Date.now() + retryInS * 1000);
+      const givenUp = attempts >= this.cfg.maxAttempts;
+      if (givenUp) this.db.setTaskState(t.jobId, t.taskId, "failed", err);
+      this.log({
+        level: givenUp ? "error" : "warn",
+        msg: givenUp ? "task given up for this window" : "task failed",
+        ...ctx,
+        attempts,
+        ...(givenUp ? {} : { retryInS }),
+        err,
+      });
+      this.lastFailureAt = Date.now();
+      if (++this.failures >= this.cfg.breakerThreshold && !this.breakerOpen) {
+        this.breakerOpen = true;
+        this.log({
+          level: "error",
+          msg: "circuit breaker open",
+          failures: this.failures,
+          note: "tasks drawn to this node are still proved; replication paused until a task succeeds",
+        });
       }
     }
   }
@@ -758,7 +910,8 @@ export class NodeDaemon {
     const jobId = BigInt(m.jobId);
     const id = BigInt(m.nodeId);
     this.db.addArtefact(jobId, id, m.cid, from.toString());
-    if (this.cfg.replicate && !this.store.has(parseCid(m.cid))) {
+    // Replication is optional work: paused while the failure breaker is open (memory, bandwidth, CPU).
+    if (this.cfg.replicate && !this.breakerOpen && !this.store.has(parseCid(m.cid))) {
       // Keep a copy so that the work survives its author; re-announce as a further source.
       // One fetch per node at a time: several announcements of one node arrive together.
       const key = `${jobId}/${id}`;
@@ -811,7 +964,17 @@ export class NodeDaemon {
       lines.push(`novanet_artefacts_rejected_total ${this.metrics.rejectedArtefacts}`);
       lines.push(`novanet_gossip_rejected_total ${this.metrics.rejectedGossip}`);
       lines.push(`novanet_peers_banned_total ${this.metrics.peersBanned}`);
-      lines.push(`novanet_slashed_wei_total ${this.metrics.slashed}`);
+      const slashes = this.db.slashTotals();
+      const auto = this.db.autoUnstake();
+      lines.push(`novanet_slashes_total ${slashes.count}`);
+      lines.push(`novanet_slashed_wei_total ${slashes.wei}`);
+      lines.push(
+        `novanet_slashes_in_window ${this.chainNow > 0n ? this.db.slashesSince(this.chainNow - BigInt(this.cfg.slashWindowS)) : 0}`,
+      );
+      lines.push(`novanet_auto_unstaked ${auto ? 1 : 0}`);
+      lines.push(`novanet_auto_unstaked_wei ${auto?.amount ?? 0}`);
+      lines.push(`novanet_breaker_open ${this.breakerOpen ? 1 : 0}`);
+      lines.push(`novanet_task_failures_consecutive ${this.failures}`);
       lines.push(`novanet_available_to_submit_seconds_sum ${this.metrics.availableToSubmitS}`);
       lines.push(`novanet_available_to_submit_seconds_count ${this.metrics.availableToSubmitN}`);
       lines.push(`novanet_peers ${this.net.peerCount()}`);
@@ -852,6 +1015,12 @@ export function errText(e: unknown): string {
 }
 
 const MB = 1024 * 1024;
+
+/** Whether `e` slashes account `me` (a missed window of its own, or a dispute on its node it lost). */
+function slashOf(e: MarketEvent, me: string): boolean {
+  if (e.kind === "AttemptMissed") return e.prover.toLowerCase() === me;
+  return e.kind === "DisputeResolved" && e.submitter.toLowerCase() === me && e.challengerWon && !e.cancelled;
+}
 
 function logKey(t: { jobId: bigint; taskId: bigint; kind: string }) {
   return { jobId: String(t.jobId), taskId: String(t.taskId), kind: t.kind };

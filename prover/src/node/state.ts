@@ -10,7 +10,8 @@
  *   waiting ─(inputs on-chain, drawn to us)→ assigned → submitted → done
  *   waiting ─(drawn to another prover)→ other ─(its window passed, redrawn to us)→ assigned
  *   assigned ─(window passed before we submitted)→ lost → (redrawn) assigned | other
- *   assigned ─(attempts exhausted)→ failed;  any ─(NodeReset)→ waiting
+ *   assigned ─(maxAttempts failures in its window)→ failed ─(a later window's draw)→ assigned | other
+ *   any ─(NodeReset)→ waiting
  *
  * `deadline` is the end of the running attempt's window (chain time); `check_at` when the task's draw is
  * next read from the chain (a task is not re-read before its window ends).
@@ -44,6 +45,31 @@ export type DisputeRow = {
   state: DisputeState;
   error: string | null;
 };
+/**
+ * A slash of this node's own stake, as the market reported it: `missed` (AttemptMissed naming this account:
+ * its window passed without a submission) or `dispute` (DisputeResolved against this account's node,
+ * unanswered). `id` makes a re-read event (a reorg, a lost cursor) count once: `missed/<job>/<task>/<attempt>`,
+ * `dispute/<job>/<node>/<challenger>`. `at` is the chain time of the event's block.
+ */
+export type SlashRow = {
+  id: string;
+  reason: "missed" | "dispute";
+  jobId: bigint;
+  taskId: bigint;
+  amount: bigint;
+  block: bigint;
+  at: bigint;
+};
+/** The slash breaker's decision (meta `autoUnstake`): taken at chain time `at` after `slashes` slashes in the
+ * window; `pending` until the unstake landed (or nothing was left to unstake), then `done`. */
+export type AutoUnstake = {
+  state: "pending" | "done";
+  at: string;
+  slashes: number;
+  amount?: string;
+  tx?: string;
+  releaseAt?: string;
+};
 export type JobRow = {
   jobId: bigint;
   circuitId: bigint;
@@ -66,6 +92,8 @@ CREATE TABLE IF NOT EXISTS nodes (job_id TEXT, node_id TEXT, data TEXT, submitte
 CREATE TABLE IF NOT EXISTS artefacts (job_id TEXT, node_id TEXT, cid TEXT, peer TEXT, PRIMARY KEY (job_id, node_id, cid, peer));
 CREATE TABLE IF NOT EXISTS disputes (job_id TEXT, node_id TEXT, challenger TEXT, answer_by TEXT, state TEXT,
   tx TEXT, error TEXT, PRIMARY KEY (job_id, node_id, challenger, answer_by));
+CREATE TABLE IF NOT EXISTS slashes (id TEXT PRIMARY KEY, reason TEXT NOT NULL, job_id TEXT, task_id TEXT,
+  amount TEXT NOT NULL, block TEXT NOT NULL, at TEXT NOT NULL);
 `;
 
 const big = (v: unknown) => BigInt(v as string);
@@ -168,10 +196,28 @@ export class StateDb {
   }
 
   /** Records the running attempt's draw: ours → `assigned` (unless already submitted/done), another's → `other`
-   * (ours becomes `lost`). `deadline` is the window's end, `checkAt` when to read the draw again. */
+   * (ours becomes `lost`); a `failed` task is started afresh (attempts 0) by a later window's draw. `deadline` is the window's end, `checkAt` when to read the draw again. */
   drawn(jobId: bigint, taskId: bigint, worker: string, deadline: bigint, mine: boolean): void {
     const cur = this.task(jobId, taskId);
-    if (!cur || cur.state === "done" || cur.state === "failed") return;
+    if (!cur || cur.state === "done") return;
+    if (cur.state === "failed") {
+      // Given up in its window; a later window's draw (ours or another's) starts it afresh.
+      if (cur.deadline === deadline) return;
+      this.db
+        .prepare(
+          "UPDATE tasks SET worker = ?, deadline = ?, check_at = ?, state = ?, attempts = 0, updated_at = ? WHERE job_id = ? AND task_id = ?",
+        )
+        .run(
+          worker,
+          String(deadline),
+          String(deadline),
+          mine ? "assigned" : "other",
+          Date.now(),
+          String(jobId),
+          String(taskId),
+        );
+      return;
+    }
     let state: TaskState = mine ? "assigned" : "other";
     if (mine && cur.state === "submitted") state = "submitted";
     if (!mine && (cur.state === "assigned" || cur.state === "submitted" || cur.state === "lost")) state = "lost";
@@ -328,6 +374,34 @@ export class StateDb {
       state: r.state as DisputeState,
       error: (r.error as string | null) ?? null,
     }));
+  }
+
+  /** Records a slash of this node; false when it was recorded before (the same event read again). */
+  recordSlash(s: SlashRow): boolean {
+    const r = this.db
+      .prepare("INSERT OR IGNORE INTO slashes VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(s.id, s.reason, String(s.jobId), String(s.taskId), String(s.amount), String(s.block), String(s.at));
+    return Number(r.changes) > 0;
+  }
+
+  /** Slashes at chain time `at` or later (the breaker's window), and all slashes recorded (count and wei). */
+  slashesSince(at: bigint): number {
+    const rows = this.db.prepare("SELECT at FROM slashes").all() as { at: string }[];
+    return rows.filter((r) => BigInt(r.at) >= at).length;
+  }
+
+  slashTotals(): { count: number; wei: bigint } {
+    const rows = this.db.prepare("SELECT amount FROM slashes").all() as { amount: string }[];
+    return { count: rows.length, wei: rows.reduce((a, r) => a + BigInt(r.amount), 0n) };
+  }
+
+  autoUnstake(): AutoUnstake | undefined {
+    const v = this.getMeta("autoUnstake");
+    return v ? (JSON.parse(v) as AutoUnstake) : undefined;
+  }
+
+  setAutoUnstake(a: AutoUnstake): void {
+    this.setMeta("autoUnstake", JSON.stringify(a));
   }
 
   close(): void {

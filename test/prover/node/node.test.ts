@@ -159,6 +159,48 @@ describe("node: artefact checks, circuit loading, config, state", function () {
     db.reset(1n, 1n);
     assert.equal(db.task(1n, 1n)?.state, "waiting");
     assert.equal(db.node(1n, 1n), undefined);
+    // A task given up in its window (maxAttempts failures) stays given up in that window; a later window's
+    // draw to us starts it afresh (a drawn task the node skips is slashed), another's makes it `other`.
+    db.drawn(1n, 2n, "0xme", 400n, true);
+    db.failAttempt(1n, 2n, "boom");
+    db.setTaskState(1n, 2n, "failed", "boom");
+    db.drawn(1n, 2n, "0xme", 400n, true);
+    assert.equal(db.task(1n, 2n)?.state, "failed");
+    db.drawn(1n, 2n, "0xme", 500n, true);
+    assert.deepEqual([db.task(1n, 2n)?.state, db.task(1n, 2n)?.attempts], ["assigned", 0]);
+    db.setTaskState(1n, 2n, "failed", "boom");
+    db.drawn(1n, 2n, "0xother", 600n, false);
+    assert.equal(db.task(1n, 2n)?.state, "other");
+    db.close();
+  });
+
+  it("counts each slash of the node once, by chain time, and keeps the breaker's decision across a reopen", () => {
+    const d = join(dir, "slashes");
+    let db = new StateDb(d);
+    const missed = (task: bigint, attempt: number, at: bigint) => ({
+      id: `missed/1/${task}/${attempt}`,
+      reason: "missed" as const,
+      jobId: 1n,
+      taskId: task,
+      amount: 10n ** 18n,
+      block: 10n,
+      at,
+    });
+    assert.equal(db.recordSlash(missed(1n, 0, 1000n)), true);
+    assert.equal(db.recordSlash(missed(1n, 0, 1000n)), false, "the same event read again (reorg, lost cursor)");
+    assert.equal(db.recordSlash(missed(1n, 1, 1090n)), true);
+    assert.equal(db.recordSlash(missed(2n, 0, 5000n)), true);
+    assert.equal(db.slashesSince(1000n), 3);
+    assert.equal(db.slashesSince(1001n), 2);
+    assert.equal(db.slashesSince(5001n), 0);
+    assert.deepEqual(db.slashTotals(), { count: 3, wei: 3n * 10n ** 18n });
+    assert.equal(db.autoUnstake(), undefined);
+    db.setAutoUnstake({ state: "done", at: "5000", slashes: 3, amount: "5", tx: "0x01", releaseAt: "9000" });
+    db.close();
+    db = new StateDb(d);
+    assert.equal(db.autoUnstake()?.state, "done");
+    assert.equal(db.recordSlash(missed(1n, 1, 1090n)), false, "a reopened database still knows it");
+    assert.equal(db.slashTotals().count, 3);
     db.close();
   });
 });
