@@ -28,6 +28,8 @@ describe("novanet node answers disputes on its submissions", function () {
       dir,
       nodes: 2,
       tweak: (i, cfg) => {
+        // A griefer's try: with slashLimit 1, one false dispute counted as a slash would unstake the node.
+        cfg.slashLimit = 1;
         if (i !== 1) return;
         const [c] = cfg.circuits as Record<string, unknown>[];
         c.r1cs = "fetched/cubic.r1cs";
@@ -106,13 +108,19 @@ describe("novanet node answers disputes on its submissions", function () {
     assert.ok(again.out.some((l) => l.includes('"msg":"disputed"')));
     assert.ok(again.out.some((l) => l.includes('"msg":"dispute answered"')));
     // The node kept its stake and earned the bond; the attacker's bond is gone; the node was not reset.
-    const after = await read<{ stake: bigint }>(A.proverRegistry, ProverRegistryAbi, "proverInfo", [honest]);
+    const after = await read<{ stake: bigint; unbonding: bigint }>(A.proverRegistry, ProverRegistryAbi, "proverInfo", [
+      honest,
+    ]);
     assert.equal(after.stake, stakeBefore, "the honest node was not slashed");
     assert.equal(await read<bigint>(A.market, MarketAbi, "claimable", [honest, A.stakeToken]), bond);
     assert.equal(await read<bigint>(A.market, MarketAbi, "claimable", [atk, A.stakeToken]), 0n);
     assert.equal(await read<bigint>(A.stakeToken, net.tokenAbi, "balanceOf", [atk]), balAfter);
     const evs = await net.events(job.requestBlock);
     assert.ok(!evs.some((e) => e.eventName === "NodeReset"), "no node reset");
+    // The answered dispute is no slash: nothing counted, no unstake (the node runs with slashLimit 1).
+    assert.equal(after.unbonding, 0n, "the node did not unstake");
+    assert.ok(!again.out.some((l) => l.includes("slash limit reached") || l.includes('"msg":"dispute lost"')));
+    assert.equal((await net.metrics(honestIdx)).novanet_slashes_total, 0);
 
     // The decision waited for the dispute, then the node proved it.
     await net.waitVerified(job, 240_000);
