@@ -5,7 +5,11 @@
  *
  * 1. A griefer's try: Y, staked 19× X, misses window after window of X's job (the test moves chain time past
  *    each window drawn to Y); X, running, proves every task drawn to it and its submissions slash Y's missed
- *    attempts. None of those slashes is X's: X counts none and does not unstake.
+ *    attempts. None of those slashes is X's: X counts none and does not unstake. The failure breaker: while
+ *    X holds its first draw, its artefact folder is made unwritable; its task runs fail, the breaker opens
+ *    (`breakerThreshold` 2, `breakerCooldownS` 600, longer than a window), yet X keeps retrying the task drawn
+ *    to it and, the folder restored, submits it in the same window (the old breaker paused all work for the
+ *    cooldown: a missed window, a slash).
  * 2. X is frozen (SIGSTOP) while its windows pass; `slashMissed` slashes its missed attempts (≥ slashLimit).
  *    Thawed, X logs each slash with what it cost, requests the unbonding of its whole stake on-chain (it is
  *    out of new draws: the next task's draw names Y), and still proves and submits the task drawn to it before.
@@ -13,7 +17,7 @@
  *    or a deep reorg): it counts no slash twice and sends no second unstake.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Address, parseEventLogs } from "viem";
@@ -74,6 +78,8 @@ describe("novanet node: the slash breaker unstakes after its own slashes, and on
       tweak: (_, cfg) => {
         cfg.slashLimit = SLASH_LIMIT;
         cfg.slashWindowS = 86_400;
+        cfg.breakerThreshold = 2;
+        cfg.breakerCooldownS = 600;
       },
     });
     const A = net.deployment.addresses;
@@ -93,7 +99,13 @@ describe("novanet node: the slash breaker unstakes after its own slashes, and on
     if (!process.env.NOVANET_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("another prover's slashes (X the beneficiary) do not count: X does not unstake", async () => {
+  it("another prover's slashes (X the beneficiary) do not count; failures never make X skip a task drawn to it", async () => {
+    // X's artefact folder becomes a file: every task run fails (ENOTDIR) until it is restored.
+    const art = join(net.dataDirs[0], "artefacts");
+    renameSync(art, `${art}.off`);
+    writeFileSync(art, "");
+    let broken = true;
+    let brokenAttempt = -1;
     const job = await net.request(4, 2); // one chunk (the root) and the decision
     for (const t of job.tasks) {
       // Skip every window drawn to Y; X proves the task when drawn (its submission slashes Y's misses).
@@ -102,6 +114,16 @@ describe("novanet node: the slash breaker unstakes after its own slashes, and on
           const v = await net.task(job.jobId, t.id);
           if (v.state >= 2) return true;
           if (v.state === 1 && v.assignee.toLowerCase() === Y.toLowerCase()) await skipWindow(job.jobId, t.id);
+          if (broken && v.state === 1 && v.assignee.toLowerCase() === X.toLowerCase()) {
+            if (lines("circuit breaker open").length === 0) return undefined;
+            // Open, and the task still X's in the same window: the breaker did not drop it.
+            assert.equal((await net.metrics(0)).novanet_breaker_open, 1);
+            assert.ok(lines("task failed").length >= 2);
+            brokenAttempt = v.attempt;
+            unlinkSync(art);
+            renameSync(`${art}.off`, art);
+            broken = false;
+          }
           return undefined;
         },
         300_000,
@@ -109,6 +131,10 @@ describe("novanet node: the slash breaker unstakes after its own slashes, and on
       );
     }
     assert.equal(await net.status(job.jobId), 2, "verified");
+    const firstSub = (await net.events(job.requestBlock)).find((e) => e.eventName === "NodeSubmitted");
+    assert.ok(firstSub?.eventName === "NodeSubmitted" && brokenAttempt >= 0);
+    assert.equal(firstSub.args.attempt, brokenAttempt, "submitted in the window it failed in");
+    assert.ok(lines("circuit breaker closed").length >= 1, "closed by the success");
     const yMissed = await missedBy(job.requestBlock, Y);
     assert.ok(yMissed.length >= SLASH_LIMIT, `Y missed ${yMissed.length} windows (stake-weighted: 19 to 1)`);
     assert.equal((await missedBy(job.requestBlock, X)).length, 0, "X missed nothing");

@@ -6,7 +6,8 @@
  *
  * 1. One node is SIGKILLed mid-job: its open task is redrawn after its window (the test moves chain time
  *    forward as a clock would), another node proves it from the artefacts on the network, the job verifies.
- *    Restarted, the killed node catches up and submits nothing already done.
+ *    Restarted, the killed node catches up, notices (logs and counts) its own missed windows, and submits
+ *    nothing already done.
  * 2. All four alive: every task is done by its attempt-0 draw, no one is slashed, each worker can claim.
  * 3. Two of four are SIGKILLed while the other two are partitioned from each other (each denies the other's
  *    peer id in its `deny-peers` file, re-read at run time); the partition is then healed (files removed):
@@ -103,6 +104,33 @@ describe("novanet node on market v2: 4 processes, a real chain", function () {
     const again = await net.startNode(victim);
     await waitFor(() => again.out.some((l) => l.includes('"msg":"started"')) || undefined, 120_000, "restart");
     await new Promise((r) => setTimeout(r, 6000));
+    // The restarted node noticed its own missed windows (each slash logged once with its cost, counted in
+    // its metrics), and no other prover's.
+    const ownMissed = missed.filter(
+      (e) => e.eventName === "AttemptMissed" && e.args.prover.toLowerCase() === victimAddr,
+    );
+    const slashLines = () => again.out.filter((l) => l.includes('"msg":"slashed for a missed window"'));
+    await waitFor(() => slashLines().length >= ownMissed.length || undefined, 60_000, "own slashes noticed");
+    const logged = slashLines().map((l) => JSON.parse(l));
+    assert.equal(logged.length, ownMissed.length, "one log line per missed window of its own");
+    for (const e of ownMissed)
+      if (e.eventName === "AttemptMissed")
+        assert.ok(
+          logged.some(
+            (l) =>
+              l.level === "error" &&
+              l.jobId === String(e.args.jobId) &&
+              l.taskId === String(e.args.taskId) &&
+              l.attempt === e.args.attempt &&
+              l.slashedWei === String(e.args.slashed),
+          ),
+          "the slash is logged with what it cost",
+        );
+    assert.equal((await net.metrics(victim)).novanet_slashes_total, ownMissed.length);
+    // At the default slashLimit (3 in a day) such a node stops being drawn: it unstakes (the later tests run
+    // with it alive but out of the draws).
+    if (ownMissed.length >= 3)
+      await waitFor(() => again.out.some((l) => l.includes('"msg":"auto-unstaked"')) || undefined, 60_000, "unstaked");
     await net.kill(victim, "SIGTERM");
     assert.ok(!again.out.some((l) => l.includes('"msg":"submitted"')), "the restarted node submitted nothing");
     assert.ok(
