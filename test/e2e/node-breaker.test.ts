@@ -3,9 +3,10 @@
  * with its real decider verifier, one `novanet node run` process X with `slashLimit: 2`). A second prover Y is
  * registered and staked by the test and runs no node, so every window drawn to it is missed.
  *
- * 1. A griefer's try: Y, staked 19× X, misses window after window of X's job (the test moves chain time past
+ * 1. Griefers' tries: Y, staked 19× X, misses window after window of X's job (the test moves chain time past
  *    each window drawn to Y); X, running, proves every task drawn to it and its submissions slash Y's missed
- *    attempts. None of those slashes is X's: X counts none and does not unstake. The failure breaker: while
+ *    attempts; and a contract at another address forges the market's AttemptMissed and DisputeResolved (lost)
+ *    events naming X. None of those is a slash of X: X counts none and does not unstake. The failure breaker: while
  *    X holds its first draw, its artefact folder is made unwritable; its task runs fail, the breaker opens
  *    (`breakerThreshold` 2, `breakerCooldownS` 600, longer than a window), yet X keeps retrying the task drawn
  *    to it and, the folder restored, submits it in the same window (the old breaker paused all work for the
@@ -20,7 +21,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Address, parseEventLogs } from "viem";
+import { type Address, concatHex, encodeAbiParameters, encodeEventTopics, type Hex, parseEventLogs } from "viem";
 import { MarketAbi, ProverRegistryAbi } from "../../prover/src/chain/abi.js";
 import { nodeCommand } from "../../prover/src/cli/node.js";
 import { StateDb } from "../../prover/src/node/state.js";
@@ -28,6 +29,11 @@ import { waitFor } from "../helpers/processes.js";
 import { E18, type NodeNet, startNodeNet } from "./nodeNet.js";
 
 const SLASH_LIMIT = 2;
+/**
+ * EVM code of a log forger: its runtime copies the calldata to memory and emits LOG4 with the first four
+ * words as topics and the rest as data (`36 6000 6000 37 6060 51 6040 51 6020 51 6000 51 6080 36 03 6080 a4 00`).
+ */
+const FORGER_INITCODE: Hex = "0x601a600c600039601a6000f3366000600037606051604051602051600051608036036080a400";
 
 describe("novanet node: the slash breaker unstakes after its own slashes, and only its own", function () {
   this.timeout(900_000);
@@ -138,7 +144,46 @@ describe("novanet node: the slash breaker unstakes after its own slashes, and on
     const yMissed = await missedBy(job.requestBlock, Y);
     assert.ok(yMissed.length >= SLASH_LIMIT, `Y missed ${yMissed.length} windows (stake-weighted: 19 to 1)`);
     assert.equal((await missedBy(job.requestBlock, X)).length, 0, "X missed nothing");
-    await new Promise((r) => setTimeout(r, 2000)); // X's follower has read the slashes of Y
+    // A forger: a contract at another address emits the market's own AttemptMissed and a lost DisputeResolved
+    // naming X (raw LOG4 of the calldata's topics and data).
+    const forger = net.wallet(8);
+    const deploy = await forger.sendTransaction({ data: FORGER_INITCODE });
+    const fake = (await net.publicClient.waitForTransactionReceipt({ hash: deploy })).contractAddress as Address;
+    const emit = async (topics: Hex[], data: Hex) => {
+      const hash = await forger.sendTransaction({ to: fake, data: concatHex([...topics, data]) });
+      const rc = await net.publicClient.waitForTransactionReceipt({ hash });
+      assert.equal(rc.logs.length, 1, "the forged log was emitted");
+    };
+    for (let a = 0; a < SLASH_LIMIT + 1; a++)
+      await emit(
+        encodeEventTopics({
+          abi: MarketAbi,
+          eventName: "AttemptMissed",
+          args: { jobId: job.jobId, taskId: job.tasks[0].id, prover: X },
+        }) as Hex[],
+        encodeAbiParameters([{ type: "uint32" }, { type: "uint256" }, { type: "address" }], [100 + a, E18, Y]),
+      );
+    await emit(
+      [
+        ...(encodeEventTopics({
+          abi: MarketAbi,
+          eventName: "DisputeResolved",
+          args: { jobId: job.jobId, nodeId: job.tasks[0].id, challenger: Y },
+        }) as Hex[]),
+      ],
+      encodeAbiParameters(
+        [
+          { type: "address" },
+          { type: "bool" },
+          { type: "bool" },
+          { type: "uint256" },
+          { type: "uint256" },
+          { type: "uint256" },
+        ],
+        [X, true, false, E18, 0n, 0n],
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 3000)); // X's follower has read the slashes of Y and the forgeries
     const m = await net.metrics(0);
     assert.equal(m.novanet_slashes_total, 0, "none of Y's slashes counted as X's");
     assert.equal(m.novanet_auto_unstaked, 0);
