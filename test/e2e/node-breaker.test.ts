@@ -15,7 +15,9 @@
  *    Thawed, X logs each slash with what it cost, requests the unbonding of its whole stake on-chain (it is
  *    out of new draws: the next task's draw names Y), and still proves and submits the task drawn to it before.
  * 3. X restarted after a SIGKILL with its block cursor deleted (it re-reads every event, as after a lost cursor
- *    or a deep reorg): it counts no slash twice and sends no second unstake.
+ *    or a deep reorg): it counts no slash twice and sends no second unstake. Restarted again with its decision
+ *    set back to `pending` (a crash after the unstake landed, before it was recorded): it reads its on-chain
+ *    stake (0) and sends nothing.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
@@ -298,5 +300,24 @@ describe("novanet node: the slash breaker unstakes after its own slashes, and on
     const m = await net.metrics(0);
     assert.equal(m.novanet_slashes_total, (await missedBy(0n, X)).length);
     assert.equal(m.novanet_auto_unstaked, 1);
+  });
+
+  it("a crash between the unstake and its record (decision left pending): the restart reads the stake, sends nothing", async () => {
+    await net.kill(0);
+    const db = new StateDb(net.dataDirs[0]);
+    const d = db.autoUnstake();
+    assert.equal(d?.state, "done");
+    db.setAutoUnstake({ state: "pending", at: d.at, slashes: d.slashes });
+    db.close();
+    const again = await net.startNode(0);
+    await waitFor(
+      () => again.out.some((l) => l.includes('"msg":"auto-unstake: nothing staked"')) || undefined,
+      120_000,
+      "the pending decision settled",
+    );
+    assert.equal((await unstakes(0n)).length, 1, "still one unstake in all");
+    const after = new StateDb(net.dataDirs[0]);
+    assert.equal(after.autoUnstake()?.state, "done");
+    after.close();
   });
 });
