@@ -33,6 +33,8 @@ export class CircuitRuntime {
   private keys?: Promise<DeciderKeys>;
   /** A decider v3 proving key checked against the registered verifier (circuitFiles.ts), when configured. */
   verifiedDeciderKey?: G16ProvingKey;
+  /** Decider v2 keys (a ceremony's `.zkey`) checked against the registered verifier (circuitFiles.ts). */
+  verifiedDeciderKeysV2?: DeciderKeys;
   private keysV3?: Promise<DeciderV3Keys>;
   private constructor(
     readonly cfg: NodeConfig["circuits"][number],
@@ -63,10 +65,21 @@ export class CircuitRuntime {
     return new CircuitRuntime(cfg, shape, srs, onChain);
   }
 
+  /** Whether a decider key of the registered version was checked against the registered verifier. */
+  get hasVerifiedDeciderKey(): boolean {
+    return this.deciderVersion === 3 ? this.verifiedDeciderKey !== undefined : this.verifiedDeciderKeysV2 !== undefined;
+  }
+
+  /**
+   * The v2 decider keys: the configured ceremony key checked against the registered verifier at start
+   * (circuitFiles.ts `ensureDeciderKeyV2`: its key words in the verifier's code, `D_F`'s coefficients, its
+   * points, a self-test proof the verifier accepts), or beacon-only dev keys made here under `allowDevKeys`.
+   */
   deciderKeys(): Promise<DeciderKeys> {
+    if (this.verifiedDeciderKeysV2) return Promise.resolve(this.verifiedDeciderKeysV2);
     if (!this.cfg.allowDevKeys) {
-      throw new NodeConfigError("decider keys from a ceremony are not wired yet: set allowDevKeys for a devnet", {
-        details: `circuit ${this.cfg.id}`,
+      throw new NodeConfigError("no decider key checked against the registered verifier: configure deciderKey", {
+        details: `circuit ${this.cfg.id}: a ceremony's .zkey (or allowDevKeys for a devnet)`,
       });
     }
     this.keys ??= setupDecider(this.shape, this.cfg.ptau, { contribution: "beacon-only", log: () => {} });
@@ -74,7 +87,7 @@ export class CircuitRuntime {
   }
 
   /**
-   * The v3 decider keys (beacon-only dev keys for now, docs/decider.md), checked against the registered
+   * The v3 decider keys (the configured key checked at start, or beacon-only dev keys under `allowDevKeys`), checked against the registered
    * verifier's `vkeyHash()`: keys that differ would make every decision revert on-chain.
    */
   deciderKeysV3(): Promise<DeciderV3Keys> {
@@ -87,8 +100,8 @@ export class CircuitRuntime {
       const vkHash = vkeyHashV3(pk.vkey, this.shape.r1csHash, this.shape.s, this.shape.nW);
       keys = Promise.resolve({ pk, path: this.cfg.deciderKey, vkeyPath: "", vkHash, words: [] });
     } else if (!this.cfg.allowDevKeys) {
-      throw new NodeConfigError("decider keys from a ceremony are not wired yet: set allowDevKeys for a devnet", {
-        details: `circuit ${this.cfg.id}`,
+      throw new NodeConfigError("no decider key checked against the registered verifier: configure deciderKey", {
+        details: `circuit ${this.cfg.id}: a .g16k key (or allowDevKeys for a devnet)`,
       });
     } else keys = deciderV3Keys(this.shape, { kind: "beacon-only" });
     // Either way, the keys must be the registered verifier's: others would make every decision revert.
