@@ -22,7 +22,7 @@
  * A file that fails is refused with {@link TamperedArtefactError} (one line) and never stored. Nodes that
  * hold a circuit's files serve them: they are put in the artefact store at start (their CIDs are logged).
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Hex } from "viem";
@@ -32,7 +32,7 @@ import type { DeciderPinsV2, MarketAdapter } from "../chain/market.js";
 import { commit } from "../commitment/pedersen.js";
 import type { Srs } from "../commitment/srs.js";
 import { deciderProofAbi, instanceAbi } from "../decider/abi.js";
-import { buildDecider, type DeciderLayout, type DeciderVariant } from "../decider/circuit.js";
+import { buildDecider, type DeciderLayout } from "../decider/circuit.js";
 import { type DeciderProof, proveDecider } from "../decider/prove.js";
 import { writeR1csBytes } from "../decider/r1csFile.js";
 import type { DeciderKeys } from "../decider/setup.js";
@@ -44,7 +44,7 @@ import { DevKeysRefusedError } from "../errors/trust.js";
 import { randomFr } from "../field/fr.js";
 import { circuitHash, type G16ProvingKey, readKeys } from "../groth16/keys.js";
 import { parseCid } from "../net/store.js";
-import { MIN_CONTRIBUTIONS, zkeyContributions } from "../trust/ceremony.js";
+import { type Contribution, MIN_CONTRIBUTIONS, zkeyContributions } from "../trust/ceremony.js";
 import type { CircuitRuntime } from "./work.js";
 
 export type { DeciderPinsV2 } from "../chain/market.js";
@@ -263,24 +263,27 @@ export function codeConstants(code: Hex): bigint[] {
   return out;
 }
 
-/** D_F (a `variant`) of `shape` as snarkjs sees it: its layout and the zkey coefficient section it implies. */
-function deciderV2Circuit(shape: R1csShape, variant: DeciderVariant) {
-  const { cs, layout } = buildDecider(shape, variant);
-  const r1cs = writeR1csBytes({
-    nVars: cs.nVars,
-    nPubOut: 0,
-    nPubIn: layout.nPublic,
-    nPrvIn: shape.nW + 2,
-    constraints: cs.constraints,
-  });
-  return { layout, ...expectedZkeyCoefficients(r1cs) };
-}
-
-/** The D_F variant whose wire and public-input counts are the key's (hashed, the default, first). */
-function deciderV2Layout(shape: R1csShape, z: Zkey): DeciderLayout | undefined {
+/**
+ * The `D_F` of `shape` whose wire and public-input counts are the key's (variant hashed, the default, first),
+ * with (`coefficients`) the zkey coefficient section and domain size snarkjs's `newZKey` gives it.
+ */
+function deciderV2Circuit(
+  shape: R1csShape,
+  z: Zkey,
+  coefficients: boolean,
+): { layout: DeciderLayout; coefficients?: Uint8Array; domainSize?: number } | undefined {
   for (const variant of ["hashed", "unhashed"] as const) {
-    const { layout } = buildDecider(shape, variant);
-    if (layout.nVars === z.nVars && layout.nPublic === z.nPublic) return layout;
+    const { cs, layout } = buildDecider(shape, variant);
+    if (layout.nVars !== z.nVars || layout.nPublic !== z.nPublic) continue;
+    if (!coefficients) return { layout };
+    const r1cs = writeR1csBytes({
+      nVars: cs.nVars,
+      nPubOut: 0,
+      nPubIn: layout.nPublic,
+      nPrvIn: shape.nW + 2,
+      constraints: cs.constraints,
+    });
+    return { layout, ...expectedZkeyCoefficients(r1cs) };
   }
   return undefined;
 }
@@ -305,19 +308,19 @@ export async function verifyDeciderKeyV2(
   opts: { allowDevKeys?: boolean; log?: Log } = {},
 ): Promise<DeciderKeys> {
   let layout: DeciderLayout | undefined;
-  const z = await checkDeciderKey<Zkey>(bytes, pins, {
+  const { z } = await checkDeciderKey<{ z: Zkey; transcript: Contribution[] }>(bytes, pins, {
     format: "a Groth16 .zkey over BN254",
-    parse: async (b) => readZkey(b, { points: true }),
-    circuit: (k) => {
-      layout = deciderV2Layout(shape, k);
-      if (!layout) return `${k.nVars} wires, ${k.nPublic} public inputs: not D_F of ${shape.r1csHash}`;
-      const want = deciderV2Circuit(shape, layout.variant);
+    parse: async (b) => ({ z: readZkey(b, { points: true }), transcript: zkeyContributions(b) }),
+    circuit: ({ z: k }) => {
+      const want = deciderV2Circuit(shape, k, true);
+      if (!want?.coefficients) return `${k.nVars} wires, ${k.nPublic} public inputs: not D_F of ${shape.r1csHash}`;
+      layout = want.layout;
       if (k.domainSize !== want.domainSize) return `domain ${k.domainSize} ≠ ${want.domainSize}`;
       if (!Buffer.from(k.coefficients).equals(Buffer.from(want.coefficients)))
         return `its A, B coefficients are not D_F's (${layout.variant}) of ${shape.r1csHash}`;
       return undefined;
     },
-    vkey: (k) => {
+    vkey: ({ z: k }) => {
       const consts = codeConstants(pins.code);
       if (!consts.includes(BigInt(shape.r1csHash)))
         return `the verifier at ${pins.decider} is not for r1csHash ${shape.r1csHash}`;
@@ -329,8 +332,7 @@ export async function verifyDeciderKeyV2(
       }
       return undefined;
     },
-    policy: () => {
-      const cs = zkeyContributions(bytes);
+    policy: ({ transcript: cs }) => {
       const real = cs.filter((x) => x.type === "contribution").length;
       const beacon = cs.length > 0 && cs[cs.length - 1].type === "beacon";
       const kind = real >= MIN_CONTRIBUTIONS && beacon ? "ceremony" : "insecure-dev";
@@ -341,7 +343,7 @@ export async function verifyDeciderKeyV2(
         });
       }
     },
-    selfTest: async (k) => {
+    selfTest: async ({ z: k }) => {
       const { U, W } = await selfTestInstance(shape, srs);
       writeAtomic(scratch, bytes);
       let proof: DeciderProof;
@@ -435,7 +437,8 @@ async function ensureKey<K>(
     if (!c.fetch?.deciderKey) return undefined;
     bytes = await fetchFile(c.fetch.deciderKey, via, maxBytes);
   }
-  const k = await check(bytes, `${c.deciderKey}.check`);
+  // A scratch file of this process's own: concurrent processes sharing the cache never remove each other's.
+  const k = await check(bytes, `${c.deciderKey}.${process.pid}.${randomBytes(6).toString("hex")}.check`);
   if (fetched) writeAtomic(c.deciderKey, bytes);
   writeAtomic(
     marker,
@@ -498,9 +501,9 @@ export async function ensureDeciderKeyV2(
     }),
     async (file) => {
       const z = readZkey(new Uint8Array(readFileSync(file)));
-      const layout = deciderV2Layout(shape, z);
-      if (!layout) throw new TamperedArtefactError("the decider key on disk is not this circuit's", { details: file });
-      return v2Keys(file, z.vkey, layout, shape);
+      const d = deciderV2Circuit(shape, z, false);
+      if (!d) throw new TamperedArtefactError("the decider key on disk is not this circuit's", { details: file });
+      return v2Keys(file, z.vkey, d.layout, shape);
     },
     via,
     maxBytes,
