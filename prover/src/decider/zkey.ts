@@ -58,10 +58,26 @@ const R2_FR = ((1n << 256n) % P) ** 2n % P;
 const Fp2 = bn254.fields.Fp2;
 const B2 = Fp2.div(Fp2.create({ c0: 3n, c1: 0n }), Fp2.create({ c0: 9n, c1: 1n }));
 
-function le(b: Uint8Array, o: number, n = 32): bigint {
-  let v = 0n;
-  for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[o + i]);
-  return v;
+/** The 256-bit little-endian integer at `o` (four 64-bit reads). */
+function le(b: Uint8Array, o: number): bigint {
+  return leAt(new DataView(b.buffer, b.byteOffset, b.byteLength), o);
+}
+
+function leAt(dv: DataView, o: number): bigint {
+  return (
+    dv.getBigUint64(o, true) |
+    (dv.getBigUint64(o + 8, true) << 64n) |
+    (dv.getBigUint64(o + 16, true) << 128n) |
+    (dv.getBigUint64(o + 24, true) << 192n)
+  );
+}
+
+function putLe(dv: DataView, o: number, v: bigint): void {
+  const m = 0xffffffffffffffffn;
+  dv.setBigUint64(o, v & m, true);
+  dv.setBigUint64(o + 8, (v >> 64n) & m, true);
+  dv.setBigUint64(o + 16, (v >> 128n) & m, true);
+  dv.setBigUint64(o + 24, v >> 192n, true);
 }
 
 /** The sections of an iden3 binary file with `magic`, each present once, covering the file exactly. */
@@ -114,7 +130,7 @@ export function readZkey(b: Uint8Array, opts: { points?: boolean } = {}): Zkey {
     throw new ZkeyFormatError("the zkey's header is inconsistent", { details: `${nVars} ${nPublic} ${domainSize}` });
   const check = opts.points === true;
   const fq = (o: number, what: string) => {
-    const raw = le(b, o);
+    const raw = leAt(dv, o);
     if (raw >= Q) throw new ZkeyFormatError("a zkey coordinate is not below q", { details: what });
     return (raw * RINV) % Q;
   };
@@ -227,34 +243,37 @@ export function expectedZkeyCoefficients(r1cs: Uint8Array): { coefficients: Uint
   const nPubIn = dv.getUint32(h + 44, true);
   const nConstraints = dv.getUint32(h + 60, true);
   const nPublic = nOut + nPubIn;
-  const terms: [number, number, number, bigint][] = [];
+  // Two passes over the constraints: count A and B terms, then write them (no intermediate arrays).
+  let count = nPublic + 1;
   let o = cs.pos;
   for (let c = 0; c < nConstraints; c++) {
     for (let m = 0; m < 3; m++) {
       const n = dv.getUint32(o, true);
-      o += 4;
-      for (let i = 0; i < n; i++) {
-        if (m < 2) terms.push([m, c, dv.getUint32(o, true), le(r1cs, o + 4)]);
-        o += 36;
-      }
+      if (m < 2) count += n;
+      o += 4 + 36 * n;
     }
   }
-  for (let s = 0; s <= nPublic; s++) terms.push([0, nConstraints + s, s, 1n]);
-  const out = new Uint8Array(4 + terms.length * 44);
+  const out = new Uint8Array(4 + count * 44);
   const w = new DataView(out.buffer);
-  w.setUint32(0, terms.length, true);
+  w.setUint32(0, count, true);
   let p = 4;
-  for (const [m, c, s, v] of terms) {
+  const term = (m: number, c: number, s: number, v: bigint) => {
     w.setUint32(p, m, true);
     w.setUint32(p + 4, c, true);
     w.setUint32(p + 8, s, true);
-    let x = (v * R2_FR) % P;
-    for (let i = 0; i < 32; i++) {
-      out[p + 12 + i] = Number(x & 0xffn);
-      x >>= 8n;
-    }
+    putLe(w, p + 12, v === 1n ? R2_FR : (v * R2_FR) % P);
     p += 44;
+  };
+  o = cs.pos;
+  for (let c = 0; c < nConstraints; c++) {
+    for (let m = 0; m < 3; m++) {
+      const n = dv.getUint32(o, true);
+      o += 4;
+      if (m < 2) for (let i = 0; i < n; i++) term(m, c, dv.getUint32(o + 36 * i, true), leAt(dv, o + 36 * i + 4));
+      o += 36 * n;
+    }
   }
+  for (let s = 0; s <= nPublic; s++) term(0, nConstraints + s, s, 1n);
   const total = nConstraints + nPublic;
   return { coefficients: out, domainSize: 2 ** (Math.floor(Math.log2(total)) + 1) };
 }

@@ -438,6 +438,7 @@ async function ensureKey<K>(
     bytes = await fetchFile(c.fetch.deciderKey, via, maxBytes);
   }
   // A scratch file of this process's own: concurrent processes sharing the cache never remove each other's.
+  const t0 = performance.now();
   const k = await check(bytes, `${c.deciderKey}.${process.pid}.${randomBytes(6).toString("hex")}.check`);
   if (fetched) writeAtomic(c.deciderKey, bytes);
   writeAtomic(
@@ -446,7 +447,12 @@ async function ensureKey<K>(
       JSON.stringify({ sha256: createHash("sha256").update(bytes).digest("hex"), pin: pinned.pin }),
     ),
   );
-  log({ msg: fetched ? "decider key fetched and verified" : "decider key verified", circuit: String(c.id) });
+  log({
+    msg: fetched ? "decider key fetched and verified" : "decider key verified",
+    circuit: String(c.id),
+    bytes: bytes.length,
+    checkMs: Math.round(performance.now() - t0),
+  });
   return k;
 }
 

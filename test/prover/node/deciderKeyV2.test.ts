@@ -58,6 +58,9 @@ describe("node: decider v2 keys from a ceremony, checked against the registered 
   const logs: Record<string, unknown>[] = [];
   const log = (e: Record<string, unknown>) => logs.push(e);
 
+  after(() => {
+    for (const l of logs) if (l.checkMs !== undefined) console.log(`      ${JSON.stringify(l)}`);
+  });
   const pinsOf = async (address: Address): Promise<DeciderPinsV2> => {
     const pub = await viem.getPublicClient();
     const code = (await pub.getCode({ address })) ?? "0x";
