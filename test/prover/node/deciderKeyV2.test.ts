@@ -58,9 +58,6 @@ describe("node: decider v2 keys from a ceremony, checked against the registered 
   const logs: Record<string, unknown>[] = [];
   const log = (e: Record<string, unknown>) => logs.push(e);
 
-  after(() => {
-    for (const l of logs) if (l.checkMs !== undefined) console.log(`      ${JSON.stringify(l)}`);
-  });
   const pinsOf = async (address: Address): Promise<DeciderPinsV2> => {
     const pub = await viem.getPublicClient();
     const code = (await pub.getCode({ address })) ?? "0x";
@@ -115,6 +112,7 @@ describe("node: decider v2 keys from a ceremony, checked against the registered 
     url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
   });
   after(async () => {
+    for (const l of logs) if (l.checkMs !== undefined) console.log(`      ${JSON.stringify(l)}`);
     server?.close();
     rmSync(dir, { recursive: true, force: true });
   });
