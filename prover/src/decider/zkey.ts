@@ -45,10 +45,7 @@ export type Zkey = {
   coefficients: Uint8Array;
   /** The verifying key in snarkjs's `exportVerificationKey` form. */
   vkey: SnarkjsVkey;
-  /**
-   * The verifying key's words in the order a v2 verifier holds them (decider/verifier.sol.ejs): α (x, y),
-   * β, γ, δ (each `x.c1, x.c0, y.c1, y.c0`, EIP-197 order), then `IC[i]` (x, y).
-   */
+  /** The verifying key's words in the order a v2 verifier holds them ({@link vkeyWordsV2}). */
   vkWords: bigint[];
 };
 
@@ -191,7 +188,16 @@ export function readZkey(b: Uint8Array, opts: { points?: boolean } = {}): Zkey {
       [String(q.y.c0), String(q.y.c1)],
       ["1", "0"],
     ] as SnarkjsVkey["vk_beta_2"];
-  const evm2 = (q: G2 & object) => [q.x.c1, q.x.c0, q.y.c1, q.y.c0];
+  const vkey: SnarkjsVkey = {
+    protocol: "groth16",
+    curve: "bn128",
+    nPublic,
+    vk_alpha_1: s1(alpha1),
+    vk_beta_2: s2(beta2),
+    vk_gamma_2: s2(gamma2),
+    vk_delta_2: s2(delta2),
+    IC: ic.map(s1),
+  };
   return {
     nVars,
     nPublic,
@@ -204,25 +210,25 @@ export function readZkey(b: Uint8Array, opts: { points?: boolean } = {}): Zkey {
     delta2,
     ic,
     coefficients: b.subarray(coef.pos, coef.pos + coef.size),
-    vkey: {
-      protocol: "groth16",
-      curve: "bn128",
-      nPublic,
-      vk_alpha_1: s1(alpha1),
-      vk_beta_2: s2(beta2),
-      vk_gamma_2: s2(gamma2),
-      vk_delta_2: s2(delta2),
-      IC: ic.map(s1),
-    },
-    vkWords: [
-      alpha1.x,
-      alpha1.y,
-      ...evm2(beta2),
-      ...evm2(gamma2),
-      ...evm2(delta2),
-      ...ic.flatMap((q) => [q?.x ?? 0n, q?.y ?? 0n]),
-    ],
+    vkey,
+    vkWords: vkeyWordsV2(vkey),
   };
+}
+
+/**
+ * A v2 verifying key's words in the order a v2 verifier holds them (decider/verifier.sol.ejs): α (x, y), β,
+ * γ, δ (each `x.c1, x.c0, y.c1, y.c0`, EIP-197 order), then `IC[i]` (x, y).
+ */
+export function vkeyWordsV2(vk: SnarkjsVkey): bigint[] {
+  const g2 = (q: SnarkjsVkey["vk_beta_2"]) => [q[0][1], q[0][0], q[1][1], q[1][0]].map(BigInt);
+  return [
+    BigInt(vk.vk_alpha_1[0]),
+    BigInt(vk.vk_alpha_1[1]),
+    ...g2(vk.vk_beta_2),
+    ...g2(vk.vk_gamma_2),
+    ...g2(vk.vk_delta_2),
+    ...vk.IC.flatMap((q) => [BigInt(q[0]), BigInt(q[1])]),
+  ];
 }
 
 /**

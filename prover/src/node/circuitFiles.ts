@@ -38,7 +38,7 @@ import { writeR1csBytes } from "../decider/r1csFile.js";
 import type { DeciderKeys } from "../decider/setup.js";
 import type { SnarkjsVkey } from "../decider/snarkjs.js";
 import { checkDeciderV3, deciderV3Circuit, proveDeciderV3, vkeyHashV3 } from "../decider/v3.js";
-import { expectedZkeyCoefficients, readZkey, type Zkey } from "../decider/zkey.js";
+import { expectedZkeyCoefficients, readZkey, vkeyWordsV2, type Zkey } from "../decider/zkey.js";
 import { ArtefactError, FetchError } from "../errors/node.js";
 import { DevKeysRefusedError } from "../errors/trust.js";
 import { randomFr } from "../field/fr.js";
@@ -264,6 +264,27 @@ export function codeConstants(code: Hex): bigint[] {
 }
 
 /**
+ * Why the v2 verifying key `vk` is not the one of the verifier whose runtime code is `pins.code` (undefined:
+ * it is): its words must be constants of that code in the order the verifier template holds them, and so
+ * must the step circuit's `r1csHash`.
+ */
+export function vkeyNotInVerifierV2(
+  vk: SnarkjsVkey,
+  r1csHash: string,
+  pins: Pick<DeciderPinsV2, "code" | "decider">,
+): string | undefined {
+  const consts = codeConstants(pins.code);
+  if (!consts.includes(BigInt(r1csHash))) return `the verifier at ${pins.decider} is not for r1csHash ${r1csHash}`;
+  let at = 0;
+  for (const [i, w] of vkeyWordsV2(vk).entries()) {
+    while (at < consts.length && consts[at] !== w) at++;
+    if (at === consts.length) return `key word ${i} is not in the code of the verifier at ${pins.decider}`;
+    at++;
+  }
+  return undefined;
+}
+
+/**
  * The `D_F` of `shape` whose wire and public-input counts are the key's (variant hashed, the default, first),
  * with (`coefficients`) the zkey coefficient section and domain size snarkjs's `newZKey` gives it.
  */
@@ -320,18 +341,7 @@ export async function verifyDeciderKeyV2(
         return `its A, B coefficients are not D_F's (${layout.variant}) of ${shape.r1csHash}`;
       return undefined;
     },
-    vkey: ({ z: k }) => {
-      const consts = codeConstants(pins.code);
-      if (!consts.includes(BigInt(shape.r1csHash)))
-        return `the verifier at ${pins.decider} is not for r1csHash ${shape.r1csHash}`;
-      let at = 0;
-      for (const [i, w] of k.vkWords.entries()) {
-        while (at < consts.length && consts[at] !== w) at++;
-        if (at === consts.length) return `key word ${i} is not in the code of the verifier at ${pins.decider}`;
-        at++;
-      }
-      return undefined;
-    },
+    vkey: ({ z: k }) => vkeyNotInVerifierV2(k.vkey, shape.r1csHash, pins),
     policy: ({ transcript: cs }) => {
       const real = cs.filter((x) => x.type === "contribution").length;
       const beacon = cs.length > 0 && cs[cs.length - 1].type === "beacon";
@@ -541,7 +551,7 @@ export async function resolveDeciderKey(
       maxBytes,
       log,
     );
-  else
+  else {
     rt.verifiedDeciderKeysV2 = await ensureDeciderKeyV2(
       c,
       rt.shape,
@@ -551,6 +561,9 @@ export async function resolveDeciderKey(
       maxBytes,
       log,
     );
+    // Dev keys made later (allowDevKeys) are checked against the registered verifier's code too.
+    if (!rt.verifiedDeciderKeysV2 && c.allowDevKeys) rt.deciderPinsV2 = await chain.deciderPinsV2(c.id);
+  }
   if (!rt.hasVerifiedDeciderKey && !c.allowDevKeys)
     log({
       level: "warn",

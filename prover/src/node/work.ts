@@ -7,7 +7,7 @@
  */
 import { loadR1cs, type R1csShape } from "../arith/r1cs.js";
 import type { RelaxedInstance } from "../arith/relaxed.js";
-import type { ChunkData, CircuitRecord, G1, NodeData } from "../chain/market.js";
+import type { ChunkData, CircuitRecord, DeciderPinsV2, G1, NodeData } from "../chain/market.js";
 import { computeWitness } from "../circuits/witness.js";
 import { loadSrsFromPtau, type Srs, srsDigest } from "../commitment/srs.js";
 import { G1_ZERO } from "../curve/bn254.js";
@@ -24,6 +24,7 @@ import { foldNodes, makeLeaf, type ProverNode, restoreProverNode, type TreeNode 
 import type { G16ProvingKey } from "../groth16/keys.js";
 import { buildManifest, type Manifest } from "../tree/manifest.js";
 import { foldDepthFirst } from "../tree/shape.js";
+import { vkeyNotInVerifierV2 } from "./circuitFiles.js";
 import type { NodeConfig } from "./config.js";
 
 export type OnChainNode = { U: RelaxedInstance; zIn: bigint[]; zOut: bigint[] };
@@ -35,6 +36,8 @@ export class CircuitRuntime {
   verifiedDeciderKey?: G16ProvingKey;
   /** Decider v2 keys (a ceremony's `.zkey`) checked against the registered verifier (circuitFiles.ts). */
   verifiedDeciderKeysV2?: DeciderKeys;
+  /** The registered v2 verifier's code (read at start): dev keys made under `allowDevKeys` are checked against it. */
+  deciderPinsV2?: Pick<DeciderPinsV2, "code" | "decider">;
   private keysV3?: Promise<DeciderV3Keys>;
   private constructor(
     readonly cfg: NodeConfig["circuits"][number],
@@ -82,7 +85,15 @@ export class CircuitRuntime {
         details: `circuit ${this.cfg.id}: a ceremony's .zkey (or allowDevKeys for a devnet)`,
       });
     }
-    this.keys ??= setupDecider(this.shape, this.cfg.ptau, { contribution: "beacon-only", log: () => {} });
+    this.keys ??= setupDecider(this.shape, this.cfg.ptau, { contribution: "beacon-only", log: () => {} }).then((k) => {
+      // Keys that are not the registered verifier's would make every decision revert on-chain.
+      const why = this.deciderPinsV2 && vkeyNotInVerifierV2(k.vkey, this.shape.r1csHash, this.deciderPinsV2);
+      if (why)
+        throw new NodeConfigError("the dev decider keys differ from the registered verifier's", {
+          details: `circuit ${this.cfg.id}: ${why}`,
+        });
+      return k;
+    });
     return this.keys;
   }
 

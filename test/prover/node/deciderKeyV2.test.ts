@@ -253,6 +253,37 @@ describe("node: decider v2 keys from a ceremony, checked against the registered 
     // The ceremony key is not the dev verifier's key.
     await assert.rejects(ensure(cfg("mismatch", "good"), devPins), /verifying key differs/);
   });
+
+  it("dev keys made under allowDevKeys are checked against the registered verifier's code", async () => {
+    const circuit = await testCircuit("cubic");
+    const srs = await deciderSrs();
+    const record = {
+      r1csHash: circuit.shape.r1csHash as Hex,
+      srsDigest: srsDigest(srs),
+      nConstraints: BigInt(circuit.shape.m),
+      stateWidth: circuit.shape.s,
+      deciderConstraints: 0n,
+      deciderVersion: 2,
+    };
+    const base = {
+      id: 7n,
+      r1cs: CUBIC,
+      wasm: join("test", "fixtures", "circuits", "cubic.wasm"),
+      ptau: TEST_PTAU,
+      srsPowers: 2 ** 11,
+      allowDevKeys: true,
+    };
+    const root = await treeRoot(circuit, srs, 2, true);
+    // Registered with the ceremony's verifier: the beacon-only dev keys are not its keys.
+    const wrong = await CircuitRuntime.load(base, { ...record, decider: verifier.address });
+    await resolveDeciderKey(wrong, { deciderPins: never, deciderPinsV2: async () => pins }, undefined, 1, log);
+    await assert.rejects(decideInstance(wrong, root.node.U, root.W), /dev decider keys differ/);
+    // Registered with the verifier of those dev keys: they decide.
+    const dev = await CircuitRuntime.load(base, { ...record, decider: devPins.decider });
+    await resolveDeciderKey(dev, { deciderPins: never, deciderPinsV2: async () => devPins }, undefined, 1, log);
+    const proof = await decideInstance(dev, root.node.U, root.W);
+    assert.equal(await devPins.verify(instanceAbi(root.node.U), proof), true);
+  });
 });
 
 const never = async (): Promise<never> => {
