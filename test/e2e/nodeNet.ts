@@ -51,6 +51,8 @@ export async function startNodeNet(o: {
   tweak?: (i: number, cfg: Record<string, unknown>) => void;
   /** The registered decider's version (default 3: DeciderVerifierV3 with beacon-only keys). */
   decider?: 2 | 3;
+  /** With `decider: 2`: the v2 verifier to register instead of the committed test-only one (e.g. a ceremony's). */
+  verifierV2?: { abi: unknown; bytecode: Hex };
 }) {
   const port = o.port ?? 20000 + Math.floor(Math.random() * 20000);
   const rpcUrl = `http://127.0.0.1:${port}`;
@@ -100,7 +102,9 @@ export async function startNodeNet(o: {
     verifier = getAddress((await publicClient.waitForTransactionReceipt({ hash: vh })).contractAddress as Address);
     deciderConstraints = BigInt(deciderV3Circuit(shape).constraints.length);
   } else {
-    const va = readArtifact("TestOnlyCubicDeciderVerifier", "decider/generated/TestOnlyCubicDeciderVerifier.sol");
+    const va =
+      o.verifierV2 ??
+      readArtifact("TestOnlyCubicDeciderVerifier", "decider/generated/TestOnlyCubicDeciderVerifier.sol");
     // biome-ignore lint/suspicious/noExplicitAny: artifact ABI.
     const vh = await owner.deployContract({ abi: va.abi, bytecode: va.bytecode, args: [] } as any);
     verifier = getAddress((await publicClient.waitForTransactionReceipt({ hash: vh })).contractAddress as Address);

@@ -21,13 +21,14 @@ import {
   http,
   keccak256,
   type PublicClient,
+  parseAbi,
   parseEventLogs,
   type Transport,
   type WalletClient,
   webSocket,
 } from "viem";
 import type { RelaxedInstance } from "../arith/relaxed.js";
-import type { DeciderProofAbi } from "../decider/abi.js";
+import type { DeciderProofAbi, InstanceAbi } from "../decider/abi.js";
 import { ChainError } from "../errors/node.js";
 import { CircuitRegistryAbi, MarketAbi, ProverRegistryAbi } from "./abi.js";
 
@@ -158,6 +159,11 @@ export interface MarketAdapter {
   circuit(circuitId: bigint): Promise<CircuitRecord>;
   /** The registered decider verifier's `vkeyHash()` and code hashes (decider v3). */
   deciderPins(circuitId: bigint): Promise<{ vkeyHash: Hex; codehash: Hex; registeredCodehash: Hex }>;
+  /**
+   * The registered decider verifier's runtime code (a v2 verifier embeds its verifying key there), its code
+   * hashes, and an `eth_call` of its `verifyDecider` (decider v2; circuitFiles.ts checks a key against it).
+   */
+  deciderPinsV2(circuitId: bigint): Promise<DeciderPinsV2>;
   /** Timestamp of the latest block. */
   now(): Promise<bigint>;
   /** Timestamp of block `block`. */
@@ -525,6 +531,21 @@ export class ViemMarketV2 implements MarketAdapter {
     return { vkeyHash, codehash: keccak256(code ?? "0x"), registeredCodehash: c.deciderCodehash };
   }
 
+  async deciderPinsV2(circuitId: bigint): Promise<DeciderPinsV2> {
+    this.circuitsAddr ??= await this.pub.readContract({
+      address: this.market,
+      abi: MarketAbi,
+      functionName: "circuits",
+    });
+    const c = await this.pub.readContract({
+      address: this.circuitsAddr,
+      abi: CircuitRegistryAbi,
+      functionName: "getCircuit",
+      args: [circuitId],
+    });
+    return deciderPinsV2Of(this.pub, c.decider, c.deciderCodehash);
+  }
+
   /** Opens a dispute on a stored node (bond in the stake token; approve the market first). */
   dispute(jobId: bigint, nodeId: bigint): Promise<Hex> {
     return this.send(this.market, MarketAbi, "dispute", [jobId, nodeId]);
@@ -588,6 +609,59 @@ const DECIDER_V3_GETTERS = [
   { type: "function", name: "deciderVersion", stateMutability: "pure", inputs: [], outputs: [{ type: "uint256" }] },
   { type: "function", name: "vkeyHash", stateMutability: "view", inputs: [], outputs: [{ type: "bytes32" }] },
 ] as const;
+
+/** What the chain pins of a v2 decider verifier: its runtime code (with the key words) and code hashes. */
+export type DeciderPinsV2 = {
+  decider: Address;
+  /** The verifier's runtime code: its verifying key and step r1csHash are constants in it. */
+  code: Hex;
+  codehash: Hex;
+  registeredCodehash: Hex;
+  /**
+   * `verifyDecider(instance, proof)` of the registered verifier by `eth_call`: true when it accepts, false
+   * when it reverts (a v2 verifier never returns false); a failed call (RPC) throws {@link ChainError}.
+   */
+  verify(instance: InstanceAbi, proof: DeciderProofAbi): Promise<boolean>;
+};
+
+const VERIFY_DECIDER_ABI = parseAbi([
+  "struct G1Point { uint256 x; uint256 y; }",
+  "struct Instance { G1Point cmW; G1Point cmE; uint256 u; uint256[] x; }",
+  "struct DeciderProof { uint256[2] a; uint256[2][2] b; uint256[2] c; uint256 zeta; uint256 yW; uint256 yE; G1Point piW; G1Point piE; Instance blind; G1Point cmT; }",
+  "function verifyDecider(Instance instance, DeciderProof proof) view returns (bool)",
+]);
+
+/** The v2 pins of the verifier at `decider`, whose code hash the registry recorded as `registeredCodehash`. */
+export async function deciderPinsV2Of(
+  pub: PublicClient,
+  decider: Address,
+  registeredCodehash: Hex,
+): Promise<DeciderPinsV2> {
+  const code = (await pub.getCode({ address: decider })) ?? "0x";
+  return {
+    decider,
+    code,
+    codehash: keccak256(code),
+    registeredCodehash,
+    verify: async (instance, proof) => {
+      try {
+        return (await pub.readContract({
+          address: decider,
+          abi: VERIFY_DECIDER_ABI,
+          functionName: "verifyDecider",
+          args: [instance, proof],
+        })) as boolean;
+      } catch (e) {
+        const reverted = e instanceof BaseError && e.walk((x) => x instanceof ContractFunctionRevertedError) !== null;
+        if (reverted) return false;
+        throw new ChainError("the decider verifier could not be called", {
+          details: `${decider}: ${(e as Error).message.split("\n")[0]}`,
+          cause: e,
+        });
+      }
+    },
+  };
+}
 
 /**
  * The decider version of a registered verifier: its `deciderVersion()` (3 for `DeciderVerifierV3`), or 2

@@ -24,7 +24,10 @@ export const CircuitConfigSchema = z.object({
   srsPowers: z.number().int().positive(),
   /** Accept decider keys made without a random phase-2 contribution (devnets and tests only). */
   allowDevKeys: z.boolean().default(false),
-  /** Decider v3 proving key (`.g16k`): checked against the registered verifier at start (circuitFiles.ts). */
+  /**
+   * The decider proving key of the registered verifier's version: v3 `.g16k`, or v2 the final `.zkey` of the
+   * circuit's phase-2 ceremony; checked against the registered verifier at start (circuitFiles.ts).
+   */
   deciderKey: z.string().optional(),
   /**
    * Where missing files are fetched from (a CID served by peers, and/or a URL); every fetched file is checked

@@ -25,7 +25,7 @@ import { loadOrCreatePeerKey, Network, peerIdBytes } from "../net/network.js";
 import { jobTopic } from "../net/protocols.js";
 import { ArtefactStore, parseCid } from "../net/store.js";
 import { jobTasks, taskKindOf } from "../tree/shape.js";
-import { ensureCircuitFiles, ensureDeciderKey, type Fetcher, readIfExists } from "./circuitFiles.js";
+import { ensureCircuitFiles, type Fetcher, readIfExists, resolveDeciderKey } from "./circuitFiles.js";
 import type { NodeConfig } from "./config.js";
 import { decideRoot } from "./decide.js";
 import { estimateTaskBytes, type TaskSize, WorkerPool } from "./pool.js";
@@ -154,15 +154,7 @@ export class NodeDaemon {
       const rec = await chain.circuit(c.id);
       await ensureCircuitFiles(c, rec.r1csHash, via, cfg.maxArtefactBytes, log);
       const rt = await CircuitRuntime.load(c, rec);
-      rt.verifiedDeciderKey = await ensureDeciderKey(
-        c,
-        rt.shape,
-        rt.srs,
-        () => chain.deciderPins(c.id),
-        via,
-        cfg.maxArtefactBytes,
-        log,
-      );
+      await resolveDeciderKey(rt, chain, via, cfg.maxArtefactBytes, log);
       daemon.circuits.set(String(c.id), rt);
       daemon.sizes.set(String(c.id), {
         m: rt.shape.m,
@@ -174,7 +166,7 @@ export class NodeDaemon {
       for (const [name, path] of [
         ["r1cs", c.r1cs],
         ["wasm", c.wasm],
-        ["deciderKey", rt.verifiedDeciderKey ? c.deciderKey : undefined],
+        ["deciderKey", rt.hasVerifiedDeciderKey ? c.deciderKey : undefined],
       ] as const) {
         const bytes = readIfExists(path);
         if (bytes && bytes.length <= cfg.maxArtefactBytes) cids[name] = store.put(bytes).toString();

@@ -7,7 +7,7 @@
  */
 import { loadR1cs, type R1csShape } from "../arith/r1cs.js";
 import type { RelaxedInstance } from "../arith/relaxed.js";
-import type { ChunkData, CircuitRecord, G1, NodeData } from "../chain/market.js";
+import type { ChunkData, CircuitRecord, DeciderPinsV2, G1, NodeData } from "../chain/market.js";
 import { computeWitness } from "../circuits/witness.js";
 import { loadSrsFromPtau, type Srs, srsDigest } from "../commitment/srs.js";
 import { G1_ZERO } from "../curve/bn254.js";
@@ -24,6 +24,7 @@ import { foldNodes, makeLeaf, type ProverNode, restoreProverNode, type TreeNode 
 import type { G16ProvingKey } from "../groth16/keys.js";
 import { buildManifest, type Manifest } from "../tree/manifest.js";
 import { foldDepthFirst } from "../tree/shape.js";
+import { vkeyNotInVerifierV2 } from "./circuitFiles.js";
 import type { NodeConfig } from "./config.js";
 
 export type OnChainNode = { U: RelaxedInstance; zIn: bigint[]; zOut: bigint[] };
@@ -33,6 +34,10 @@ export class CircuitRuntime {
   private keys?: Promise<DeciderKeys>;
   /** A decider v3 proving key checked against the registered verifier (circuitFiles.ts), when configured. */
   verifiedDeciderKey?: G16ProvingKey;
+  /** Decider v2 keys (a ceremony's `.zkey`) checked against the registered verifier (circuitFiles.ts). */
+  verifiedDeciderKeysV2?: DeciderKeys;
+  /** The registered v2 verifier's code (read at start): dev keys made under `allowDevKeys` are checked against it. */
+  deciderPinsV2?: Pick<DeciderPinsV2, "code" | "decider">;
   private keysV3?: Promise<DeciderV3Keys>;
   private constructor(
     readonly cfg: NodeConfig["circuits"][number],
@@ -63,18 +68,37 @@ export class CircuitRuntime {
     return new CircuitRuntime(cfg, shape, srs, onChain);
   }
 
+  /** Whether a decider key of the registered version was checked against the registered verifier. */
+  get hasVerifiedDeciderKey(): boolean {
+    return this.deciderVersion === 3 ? this.verifiedDeciderKey !== undefined : this.verifiedDeciderKeysV2 !== undefined;
+  }
+
+  /**
+   * The v2 decider keys: the configured ceremony key checked against the registered verifier at start
+   * (circuitFiles.ts `ensureDeciderKeyV2`: its key words in the verifier's code, `D_F`'s coefficients, its
+   * points, a self-test proof the verifier accepts), or beacon-only dev keys made here under `allowDevKeys`.
+   */
   deciderKeys(): Promise<DeciderKeys> {
+    if (this.verifiedDeciderKeysV2) return Promise.resolve(this.verifiedDeciderKeysV2);
     if (!this.cfg.allowDevKeys) {
-      throw new NodeConfigError("decider keys from a ceremony are not wired yet: set allowDevKeys for a devnet", {
-        details: `circuit ${this.cfg.id}`,
+      throw new NodeConfigError("no decider key checked against the registered verifier: configure deciderKey", {
+        details: `circuit ${this.cfg.id}: a ceremony's .zkey (or allowDevKeys for a devnet)`,
       });
     }
-    this.keys ??= setupDecider(this.shape, this.cfg.ptau, { contribution: "beacon-only", log: () => {} });
+    this.keys ??= setupDecider(this.shape, this.cfg.ptau, { contribution: "beacon-only", log: () => {} }).then((k) => {
+      // Keys that are not the registered verifier's would make every decision revert on-chain.
+      const why = this.deciderPinsV2 && vkeyNotInVerifierV2(k.vkey, this.shape.r1csHash, this.deciderPinsV2);
+      if (why)
+        throw new NodeConfigError("the dev decider keys differ from the registered verifier's", {
+          details: `circuit ${this.cfg.id}: ${why}`,
+        });
+      return k;
+    });
     return this.keys;
   }
 
   /**
-   * The v3 decider keys (beacon-only dev keys for now, docs/decider.md), checked against the registered
+   * The v3 decider keys (the configured key checked at start, or beacon-only dev keys under `allowDevKeys`), checked against the registered
    * verifier's `vkeyHash()`: keys that differ would make every decision revert on-chain.
    */
   deciderKeysV3(): Promise<DeciderV3Keys> {
@@ -87,8 +111,8 @@ export class CircuitRuntime {
       const vkHash = vkeyHashV3(pk.vkey, this.shape.r1csHash, this.shape.s, this.shape.nW);
       keys = Promise.resolve({ pk, path: this.cfg.deciderKey, vkeyPath: "", vkHash, words: [] });
     } else if (!this.cfg.allowDevKeys) {
-      throw new NodeConfigError("decider keys from a ceremony are not wired yet: set allowDevKeys for a devnet", {
-        details: `circuit ${this.cfg.id}`,
+      throw new NodeConfigError("no decider key checked against the registered verifier: configure deciderKey", {
+        details: `circuit ${this.cfg.id}: a .g16k key (or allowDevKeys for a devnet)`,
       });
     } else keys = deciderV3Keys(this.shape, { kind: "beacon-only" });
     // Either way, the keys must be the registered verifier's: others would make every decision revert.
