@@ -275,8 +275,8 @@ async function g2MsmLem(points: Uint8Array, scalars: Uint8Array): Promise<G2Affi
  */
 export async function checkPhase1(p: Phase1): Promise<void> {
   const n = 2 ** p.domainPower;
+  // tauG1's points are checked on the curve by checkSrsStructure below.
   for (const [what, buf] of [
-    ["tauG1", p.tauG1],
     ["lagrange tauG1", p.lag1],
     ["lagrange alphaTauG1", p.lagAlpha],
     ["lagrange betaTauG1", p.lagBeta],

@@ -29,6 +29,7 @@ import { concat, type Hex, keccak256, toBytes } from "viem";
 import { loadR1cs } from "../arith/r1cs.js";
 import { compileCircuit } from "../circuits/compile.js";
 import { type G1Affine, G2_GENERATOR, type G2Affine, g1Neg, g2Mul, pairingProductIsOne } from "../curve/bn254.js";
+import { DECIDER_V3_VKEY_FORMAT } from "../decider/bundleV3.js";
 import {
   DECIDER_V3_CIRCUIT_VERSION,
   deciderV3Circuit,
@@ -331,7 +332,7 @@ export async function ceremonyExportV3(
   const file = join(out, "vkey-v3.json");
   writeFileSync(
     file,
-    `${JSON.stringify({ decider: 3, stepR1csHash: j.stepR1csHash, vkeyHash, kind: v.kind, words: words.map(String) }, null, 2)}\n`,
+    `${JSON.stringify({ format: DECIDER_V3_VKEY_FORMAT, decider: 3, stepR1csHash: j.stepR1csHash, vkeyHash, kind: v.kind, words: words.map(String) }, null, 2)}\n`,
   );
   // A trust store file pinning the key with the verdict's label (`novanet verify --trust`, circuit verify).
   const pin: DeciderV3Pin = {

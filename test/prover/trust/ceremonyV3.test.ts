@@ -181,9 +181,18 @@ describe("trust: decider v3 key ceremony from a powers of tau (phase 1 from the 
     const pin = (store.decidersV3 ?? [])[0];
     assert.equal(pin.kind, "ceremony");
     assert.equal(pin.vkHash, JSON.parse(e.out).vkeyHash);
-    // The pinned ceremony key passes assertKeyAllowed without --insecure-dev-keys.
-    const k = resolveDeciderKeyV3(store.decidersV3 ?? [], pin.stepR1csHash);
+    // The exported key file is what `verify --vkey` reads, and its pin labels it a ceremony key.
+    const k = resolveDeciderKeyV3(store.decidersV3 ?? [], pin.stepR1csHash, join(out, "vkey-v3.json"));
     assert.equal(k.trust, "ceremony");
+    assert.equal(k.vkHash, pin.vkHash);
+  });
+
+  it("circuit register --keys <ceremony> needs the ptau the keys come from (usage error, exit 2)", async () => {
+    const r = await cli(["circuit", "register", "--circuit", STEP, "--keys", dir, "--rpc", "http://127.0.0.1:9"]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /--keys <ceremony> needs --decider v3 and the --ptau/);
+    const v2 = await cli(["circuit", "register", "--circuit", STEP, "--keys", dir, "--ptau", ptau, "--decider", "v2"]);
+    assert.equal(v2.code, 2, v2.err);
   });
 
   it("with only the ptau (no contribution, or a beacon only) the key stays insecure-dev", async () => {
