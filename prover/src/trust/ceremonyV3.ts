@@ -140,10 +140,15 @@ export async function ceremonyInitV3(opts: {
   const c = deciderV3Circuit(shape);
   const tmp = join(dir, "0000.g16k.tmp");
   let phase1: Phase1Record | undefined;
-  if (opts.ptau) {
-    const h = await generateKeysFromPtau(c, opts.ptau, tmp, { onProgress: opts.onProgress });
-    phase1 = { ptauBlake2b: await fileBlake2b(opts.ptau), ...h.phase1 };
-  } else await setupDeciderV3(shape, tmp, { onProgress: opts.onProgress });
+  try {
+    if (opts.ptau) {
+      const h = await generateKeysFromPtau(c, opts.ptau, tmp, { onProgress: opts.onProgress });
+      phase1 = { ptauBlake2b: await fileBlake2b(opts.ptau), ...h.phase1 };
+    } else await setupDeciderV3(shape, tmp, { onProgress: opts.onProgress });
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
   renameSync(tmp, join(dir, "0000.g16k"));
   const j: CeremonyV3Json = {
     format: CEREMONY_V3_FORMAT,

@@ -7,7 +7,17 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../../prover/src/cli/main.js";
@@ -193,6 +203,33 @@ describe("trust: decider v3 key ceremony from a powers of tau (phase 1 from the 
     assert.match(r.err, /--keys <ceremony> needs --decider v3 and the --ptau/);
     const v2 = await cli(["circuit", "register", "--circuit", STEP, "--keys", dir, "--ptau", ptau, "--decider", "v2"]);
     assert.equal(v2.code, 2, v2.err);
+  });
+
+  it("init from a truncated or too small ptau: one typed line, no ceremony written", async () => {
+    const cut = join(root, "cut.ptau");
+    copyFileSync(ptau, cut);
+    truncateSync(cut, 100_000);
+    const small = join(root, "small-3.ptau");
+    await generateDevPtau(small, 3);
+    for (const [p, re] of [
+      [cut, /PtauFormatError: the \.ptau file is truncated/],
+      [small, /SrsTooSmallError: the \.ptau's power 3 is too small: D_F's domain needs power \d+/],
+    ] as const) {
+      const d = join(root, `bad-init-${p === cut ? "cut" : "small"}`);
+      const r = await cli(["ceremony", "init", d, "--circuit", STEP, "--decider", "v3", "--ptau", p]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.err, re);
+      assert.equal(
+        r.err
+          .trim()
+          .split("\n")
+          .filter((l) => /Error/.test(l)).length,
+        1,
+        r.err,
+      );
+      assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
+      assert.ok(!existsSync(join(d, "ceremony.json")) && !existsSync(join(d, "0000.g16k.tmp")));
+    }
   });
 
   it("with only the ptau (no contribution, or a beacon only) the key stays insecure-dev", async () => {
