@@ -255,7 +255,10 @@ async function main() {
   const verify = await benchGas();
   const v3: V3Row[] = [];
   for (const step of values.v3!.split(",").filter(Boolean)) {
-    const kg = child<Pick<V3Row, "keygenMs" | "keygenPeakMB">>("keygen3", step);
+    const kg = child<Pick<V3Row, "keygenMs" | "keygenPeakMB" | "contributeMs" | "ptauPower" | "ptauGenMs">>(
+      "keygen3",
+      step,
+    );
     const pr = child<Omit<V3Row, "keygenMs" | "keygenPeakMB">>("prove3", step);
     const row = { ...pr, ...kg };
     log({ v3: row });
@@ -306,8 +309,9 @@ async function main() {
         "v3 ratio": r.ratio,
         "D_F v2": old?.deciderConstraints ?? "—",
         "v2 ratio": old ? Math.round((100 * old.deciderConstraints) / old.constraints) / 100 : "—",
-        "v3 keygen ms": r.keygenMs,
+        "v3 keygen ms (ptau + 1 contribution)": r.keygenMs,
         "v3 keygen MB": r.keygenPeakMB,
+        ptau: r.ptauPower ? `2^${r.ptauPower}` : "—",
         "v2 keygen ms": old?.keygenMs ?? "—",
         "v3 prove ms": r.proveMs,
         "v3 prove MB": r.provePeakMB,

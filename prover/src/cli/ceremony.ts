@@ -21,7 +21,8 @@ import {
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
 export const CEREMONY_USAGE = `  novanet ceremony init <dir> --circuit <step.circom|.r1cs> --ptau <file.ptau> [--variant hashed|unhashed]
-  novanet ceremony init <dir> --circuit <step.circom|.r1cs> --decider v3      (v3 keys: always insecure-dev, docs/trust.md)
+  novanet ceremony init <dir> --circuit <step.circom|.r1cs> --decider v3 --ptau <file.ptau>   (v3 keys from a ceremony ptau: docs/decider.md)
+  novanet ceremony init <dir> --circuit <step.circom|.r1cs> --decider v3      (no --ptau: v3 dev keys, always insecure-dev)
   novanet ceremony contribute <dir> --name <who> [--entropy <text>]     (one per party, own machine)
   novanet ceremony beacon <dir> --hash <hex> [--iterations <exp>]
   novanet ceremony verify <dir> --circuit <step.circom|.r1cs> --ptau <file.ptau>
@@ -112,18 +113,28 @@ export async function ceremonyCommand(args: string[], io: Io): Promise<number> {
   }
 }
 
-/** The same steps on a decider v3 ceremony (trust/ceremonyV3.ts): its keys are always labelled insecure-dev. */
+/**
+ * The same steps on a decider v3 ceremony (trust/ceremonyV3.ts): keys derived from `--ptau` when one is
+ * given (labelled `ceremony` after a contribution), dev keys (insecure-dev) without.
+ */
 async function ceremonyV3Command(
   sub: string | undefined,
   dir: string,
-  values: { decider?: string; cache?: string; entropy?: string },
+  values: { decider?: string; cache?: string; entropy?: string; ptau?: string },
   need: (k: "circuit" | "ptau" | "name" | "hash" | "out") => string,
   io: Io,
 ): Promise<number> {
   switch (sub) {
     case "init": {
       if (values.decider !== "v3") throw new UsageError("--decider must be v3", { details: values.decider });
-      const c = await ceremonyInitV3({ circuit: need("circuit"), dir, cacheDir: values.cache });
+      const c = await ceremonyInitV3({
+        circuit: need("circuit"),
+        dir,
+        cacheDir: values.cache,
+        ptau: values.ptau,
+        onProgress: (p) => io.err(`${JSON.stringify(p)}\n`),
+      });
+      if (!values.ptau) io.err("\n*** INSECURE DEV KEYS: no --ptau, so τ, α, β were drawn in this process ***\n\n");
       io.out(`${JSON.stringify({ ceremony: dir, ...c })}\n`);
       return 0;
     }
@@ -138,14 +149,19 @@ async function ceremonyV3Command(
       return 0;
     }
     case "verify": {
-      const v = await ceremonyVerifyV3(dir, { circuit: need("circuit"), cacheDir: values.cache });
+      const v = await ceremonyVerifyV3(dir, { circuit: need("circuit"), cacheDir: values.cache, ptau: values.ptau });
       io.out(`${JSON.stringify(v)}\n`);
-      if (v.ok) io.err(`\n*** INSECURE DEV KEYS: ${v.reason} ***\n\n`);
+      if (v.ok && v.kind !== "ceremony") io.err(`\n*** INSECURE DEV KEYS: ${v.reason} ***\n\n`);
       return v.ok ? 0 : 1;
     }
     case "export": {
-      const r = await ceremonyExportV3(dir, { circuit: need("circuit"), out: need("out"), cacheDir: values.cache });
-      io.err(`\n*** INSECURE DEV KEYS: ${r.reason} ***\n\n`);
+      const r = await ceremonyExportV3(dir, {
+        circuit: need("circuit"),
+        out: need("out"),
+        cacheDir: values.cache,
+        ptau: values.ptau,
+      });
+      if (r.kind !== "ceremony") io.err(`\n*** INSECURE DEV KEYS: ${r.reason} ***\n\n`);
       io.out(`${JSON.stringify(r)}\n`);
       return 0;
     }

@@ -201,6 +201,8 @@ type RegisterOpts = ChainOpts & {
   insecureDevKeys?: boolean;
   cache?: string;
   decider?: string;
+  /** A decider v3 ceremony folder (`novanet ceremony … --decider v3 --ptau`): deploy its verified final key. */
+  keys?: string;
 };
 
 /** What `circuit register` prints, and what a node's config needs for this circuit. */
@@ -222,7 +224,10 @@ export type Registration = {
 };
 
 export async function circuitRegisterCommand(o: RegisterOpts, io: Io): Promise<number> {
-  if (!o.insecureDevKeys) {
+  if (o.keys !== undefined && ((o.decider ?? "v3") !== "v3" || o.ptau === undefined)) {
+    throw new UsageError("--keys <ceremony> needs --decider v3 and the --ptau its keys (and the SRS) come from");
+  }
+  if (!o.insecureDevKeys && o.keys === undefined) {
     throw new DevKeysRefusedError(
       "circuit register makes beacon-only decider keys (anyone can forge proofs): pass --insecure-dev-keys on a devnet; real keys come from `novanet ceremony`",
     );
@@ -243,9 +248,13 @@ export async function circuitRegisterCommand(o: RegisterOpts, io: Io): Promise<n
   const srsPowers = Math.max(shape.nW, shape.m, 1) + 1;
   const dep =
     version === "v3"
-      ? await deployDeciderV3(shape, srsPowers, o.ptau, cache, publicClient, wallet)
+      ? await deployDeciderV3(shape, srsPowers, o.ptau, cache, publicClient, wallet, {
+          ceremony: o.keys,
+          circuit: c.r1csPath,
+          allowDevKeys: o.insecureDevKeys ?? false,
+        })
       : await deployDeciderV2(shape, srsPowers, o.ptau, cache, publicClient, wallet);
-  const { decider, ptau, srs, deciderConstraints, vkey } = dep;
+  const { decider, ptau, srs, deciderConstraints, vkey, devKeys } = dep;
   const receipt = await send(publicClient, wallet, {
     address: d.addresses.circuitRegistry,
     abi: CircuitRegistryAbi,
@@ -272,7 +281,7 @@ export async function circuitRegisterCommand(o: RegisterOpts, io: Io): Promise<n
     srsPowers,
     stateWidth: shape.s,
     nConstraints: shape.m,
-    devKeys: true,
+    devKeys,
     vkey,
     deciderVersion: version === "v3" ? 3 : 2,
   };
@@ -281,15 +290,29 @@ export async function circuitRegisterCommand(o: RegisterOpts, io: Io): Promise<n
   else {
     io.out(
       `registered circuit ${r.circuitId} (${c.name}, ${shape.m} constraints, state width ${shape.s}) in ${s} s\n` +
-        `  r1csHash ${r.r1csHash}\n  decider  ${decider} (${version}) — INSECURE DEV KEYS (beacon-only): for devnets and tests only\n`,
+        `  r1csHash ${r.r1csHash}\n  decider  ${decider} (${version}) — ${devKeys ? "INSECURE DEV KEYS: for devnets and tests only" : `ceremony keys (${o.keys}; nodes: deciderKey = ${dep.keyFile})`}\n`,
     );
   }
   return 0;
 }
 
-type Deployed = { decider: Address; ptau: string; srs: Srs; deciderConstraints: number; vkey: string };
+type Deployed = {
+  decider: Address;
+  ptau: string;
+  srs: Srs;
+  deciderConstraints: number;
+  vkey: string;
+  devKeys: boolean;
+  /** The proving key file a node configures as `deciderKey` (ceremony keys only). */
+  keyFile?: string;
+};
 
-/** A v3 decider for `shape`: beacon-only dev keys (cached), `DeciderVerifierV3` deployed with their words. */
+/**
+ * A v3 decider for `shape`, `DeciderVerifierV3` deployed with its key words: with `ceremony`, the final key
+ * of that v3 ceremony after `ceremony export` re-verified it against the step circuit and `ptauOpt`
+ * (whose keys come from that ptau, the one the SRS is loaded from; a dev-labelled transcript only with
+ * `allowDevKeys`); otherwise beacon-only dev keys (cached; every node derives the same).
+ */
 async function deployDeciderV3(
   shape: R1csShape,
   srsPowers: number,
@@ -297,6 +320,7 @@ async function deployDeciderV3(
   cache: string,
   publicClient: PublicClient,
   wallet: WalletClient<Transport, Chain, Account>,
+  opts: { ceremony?: string; circuit: string; allowDevKeys: boolean } = { circuit: "", allowDevKeys: true },
 ): Promise<Deployed> {
   const [devsrs, { loadSrsFromPtau }, { deciderV3Keys }, { deciderV3Circuit }, { g2ToEvm }] = await Promise.all([
     import("../commitment/devsrs.js"),
@@ -308,7 +332,31 @@ async function deployDeciderV3(
   const ptau =
     ptauOpt ?? (await devsrs.ensureDevPtau(devsrs.devPowerFor(srsPowers + 1), { cacheDir: join(cache, "ptau") }));
   const srs = await loadSrsFromPtau(ptau, srsPowers);
-  const keys = await deciderV3Keys(shape, { cacheDir: cache, kind: "beacon-only" });
+  let keys: { words: bigint[]; vkeyPath: string; path: string };
+  let devKeys = true;
+  if (opts.ceremony) {
+    const [{ ceremonyExportV3 }, { readKeys }, { vkeyWordsV3 }] = await Promise.all([
+      import("../trust/ceremonyV3.js"),
+      import("../groth16/keys.js"),
+      import("../decider/v3.js"),
+    ]);
+    const out = join(opts.ceremony, "export");
+    const r = await ceremonyExportV3(opts.ceremony, { circuit: opts.circuit, out, cacheDir: cache, ptau });
+    if (r.kind !== "ceremony" && !opts.allowDevKeys) {
+      throw new DevKeysRefusedError(
+        `the ceremony's keys are labelled ${r.kind} (${r.reason}): pass --insecure-dev-keys on a devnet`,
+      );
+    }
+    const { transcriptV3 } = await import("../trust/ceremonyV3.js");
+    const files = transcriptV3(opts.ceremony);
+    const pk = await readKeys(files[files.length - 1]);
+    keys = {
+      words: vkeyWordsV3(pk.vkey, shape.r1csHash, shape.s, shape.nW),
+      vkeyPath: r.files[0],
+      path: files[files.length - 1],
+    };
+    devKeys = r.kind !== "ceremony";
+  } else keys = await deciderV3Keys(shape, { cacheDir: cache, kind: "beacon-only" });
   const artifact = join(
     REPO_ROOT,
     "artifacts",
@@ -329,6 +377,8 @@ async function deployDeciderV3(
     srs,
     deciderConstraints: deciderV3Circuit(shape).constraints.length,
     vkey: keys.vkeyPath,
+    devKeys,
+    ...(opts.ceremony ? { keyFile: keys.path } : {}),
   };
 }
 
@@ -398,6 +448,7 @@ async function deployDeciderV2(
     srs,
     deciderConstraints: layout.nConstraints,
     vkey: join(keys.dir, "vkey.json"),
+    devKeys: true,
   };
 }
 

@@ -202,6 +202,10 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .option("--ptau <file.ptau>", "powers of tau (default: a cached INSECURE dev SRS)")
     .option("--insecure-dev-keys", "decider keys without a ceremony (beacon-only): devnets and tests only")
     .option("--decider <v3|v2>", "decider version of the registered verifier (default v3; v2: the hashed D_F)", "v3")
+    .option(
+      "--keys <ceremony-dir>",
+      "v3: deploy the final key of this `ceremony … --decider v3 --ptau` (with that --ptau)",
+    )
     .option("--cache <dir>", "cache folder (default .novanet)")
     .action((o) => withProver(async () => setCode(await (await chain()).circuitRegisterCommand(o, io))));
   chainOptions(circuit.command("list").description("list the registered circuits")).action(async (o) =>

@@ -27,6 +27,8 @@ import { buildBn128, type FfCurve, type FfTaskCommand } from "ffjavascript";
 import { Q } from "../curve/bn254.js";
 import { DevSrsError } from "../errors/devsrs.js";
 import { batchInverse, inv, mul, P, pow, sub } from "../field/fr.js";
+import { scalarsToLe } from "../msm/backend.js";
+import { loadNativeMsm } from "../msm/cpu/native.js";
 
 /** BN254's scalar field has 2-adicity 28, so ffjavascript's FFT (and snarkjs) stop at power 27. */
 export const MAX_DEV_POWER = 27;
@@ -119,8 +121,19 @@ function lagrangeScalars(p: number, c: bigint, tau: bigint, omega: bigint, padde
   return out;
 }
 
-/** How {@link mulGenerator} multiplies: one wasm scalar multiplication per point, or a fixed-base table. */
-export type MulMethod = "windowed" | "direct";
+/**
+ * How the generator multiples are computed: one wasm scalar multiplication per point (`direct`), a
+ * fixed-base table in wasm (`windowed`), or the native addon's fixed-base table (`native`,
+ * prover/native/msm/fixedbase.cc, the default when the addon is built). All write identical bytes.
+ */
+export type MulMethod = "windowed" | "direct" | "native";
+
+type NativeFixedBase = { fixedBaseMul(group: 1 | 2, base: Uint8Array, scalars: Uint8Array): Uint8Array };
+
+function nativeFixedBase(): NativeFixedBase | undefined {
+  const addon = loadNativeMsm() as unknown as Partial<NativeFixedBase> | undefined;
+  return addon && typeof addon.fixedBaseMul === "function" ? (addon as NativeFixedBase) : undefined;
+}
 
 const WINDOW_BITS = 8;
 const WINDOWS = 32; // 256 bits ≥ log2(p)
@@ -279,7 +292,9 @@ export async function generateDevPtau(
     if (typeof v !== "bigint" || v <= 0n || v >= P) throw new DevSrsError(`${what} must be in [1, p)`);
   }
   const chunk = options.chunk ?? 2048;
-  const method = options.method ?? "windowed";
+  const method = options.method ?? (nativeFixedBase() ? "native" : "windowed");
+  if (method === "native" && !nativeFixedBase())
+    throw new DevSrsError("method native needs the native addon (scripts/build-native.sh)");
   const progress = options.onProgress ?? (() => {});
   const curve = await buildBn128();
   if (curve.r !== P || curve.q !== Q) throw new DevSrsError("ffjavascript's curve is not BN254");
@@ -330,6 +345,17 @@ export async function generateDevPtau(
   };
   const points = async (phase: string, group: "G1" | "G2", scalars: bigint[]) => {
     const total = scalars.length;
+    if (method === "native") {
+      // Blocks of 2^16 points: progress, and the scalars' bytes of one block at a time.
+      const fb = nativeFixedBase()!;
+      const base = group === "G1" ? curve.G1.oneAffine : curve.G2.oneAffine;
+      for (let i = 0; i < total; i += 1 << 16) {
+        const part = scalars.slice(i, Math.min(total, i + (1 << 16)));
+        await write(fb.fixedBaseMul(group === "G1" ? 1 : 2, base, scalarsToLe(part)));
+        progress({ phase, done: i + part.length, total });
+      }
+      return;
+    }
     const buf = await mulGenerator(curve, group, scalars, chunk, method, (done) => progress({ phase, done, total }));
     await write(buf);
   };

@@ -12,7 +12,7 @@
  * independence rows in the QAP. The verifier computes `y` from the instance and ONE KZG opening
  * `yo` of `cmW' + ζ^(nW+1)·cmE'` at ζ: `y = u' + Σ x'_i·ζ^(i+1) + ζ^(2s+1)·yo` (docs/decider.md).
  *
- * Library API: {@link setupDeciderV3} (keys), {@link proveDeciderV3}, {@link checkDeciderV3} /
+ * Library API: {@link setupDeciderV3} (dev keys), {@link setupDeciderV3FromPtau} (keys from a ceremony ptau), {@link proveDeciderV3}, {@link checkDeciderV3} /
  * {@link verifyDeciderV3}. Keys are NOT part of a bundle: a verifier takes the verifying key from its
  * trust store, pinned by {@link vkeyHashV3} (docs/decider.md "Pinning the v3 key").
  */
@@ -33,6 +33,7 @@ import {
   generateKeys,
   type KeygenOptions,
 } from "../groth16/keys.js";
+import { generateKeysFromPtau, type PtauKeygenOptions, type PtauKeygenResult } from "../groth16/keysFromPtau.js";
 import { type G16Proof, proveG16 } from "../groth16/prove.js";
 import { verifyG16 } from "../groth16/verify.js";
 import { scalarsToLe } from "../msm/backend.js";
@@ -314,6 +315,21 @@ export async function setupDeciderV3(
   options: KeygenOptions = {},
 ): Promise<G16KeyHeader> {
   return generateKeys(deciderV3Circuit(shape), path, options);
+}
+
+/**
+ * `D_F` v3's keys for `shape` derived from a prepared ceremony `.ptau` (groth16/keysFromPtau.ts: nobody
+ * learns τ, α, β; the ptau is checked first) into `path`, with δ = σ = 1: run at least one phase-2
+ * contribution (groth16/phase2.ts, `novanet ceremony … --decider v3 --ptau`) before trusting them. Use
+ * the ptau the circuit's SRS comes from (docs/decider.md "Keys from a ceremony's powers of tau").
+ */
+export async function setupDeciderV3FromPtau(
+  shape: R1csShape,
+  ptau: string,
+  path: string,
+  options: PtauKeygenOptions = {},
+): Promise<PtauKeygenResult> {
+  return generateKeysFromPtau(deciderV3Circuit(shape), ptau, path, options);
 }
 
 export type ProveDeciderV3Options = {

@@ -12,11 +12,15 @@
  * `σ` moved by one secret each, checked with pairings), and REDOES each beacon step from its public
  * value (byte-equal), so a "beacon" that was a private contribution is caught.
  *
- * What this does not give: `τ, α, β` of a v3 key come from the one process that ran `init`
- * (`generateKeys` draws them; building them from a ceremony `.ptau`'s phase-1 sections is not built, see
- * docs/decider.md). Whoever knows τ gets `[1/δ]₁ = Z(τ)⁻¹·H_0` and, with α and β, forges a proof for
- * any input, however many contributions follow. So a v3 transcript is ALWAYS labelled `insecure-dev`
- * here, whatever its contributions; the phase-2 steps only remove `δ, σ` from the init process.
+ * Phase 1: with `--ptau` (`init` given a prepared ceremony `.ptau`) `0000.g16k` is derived from the
+ * ptau's Lagrange and tau sections (groth16/keysFromPtau.ts: nobody learns τ, α, β; δ = σ = 1 until the
+ * first contribution) and ceremony.json records the ptau (`phase1`: blake2b, power, its phase-1
+ * contributions). `verify` then needs the same ptau: it checks its hash and REDERIVES `0000.g16k` from it
+ * (deterministic, byte-equal), so an init key with a known τ is caught. Such a transcript is labelled
+ * `ceremony` once it holds at least {@link MIN_V3_CONTRIBUTIONS} contribution (a beacon alone is public):
+ * the key is then as trustworthy as the ptau (one honest phase-1 contributor) plus one honest phase-2
+ * contributor. Without `--ptau` (the dev path, devnets and tests) `init` draws `τ, α, β` in its own
+ * process, which can forge whatever follows (τ gives `[1/δ]₁ = Z(τ)⁻¹·H_0`): `insecure-dev` always.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -25,6 +29,7 @@ import { concat, type Hex, keccak256, toBytes } from "viem";
 import { loadR1cs } from "../arith/r1cs.js";
 import { compileCircuit } from "../circuits/compile.js";
 import { type G1Affine, G2_GENERATOR, type G2Affine, g1Neg, g2Mul, pairingProductIsOne } from "../curve/bn254.js";
+import { DECIDER_V3_VKEY_FORMAT } from "../decider/bundleV3.js";
 import {
   DECIDER_V3_CIRCUIT_VERSION,
   deciderV3Circuit,
@@ -34,8 +39,17 @@ import {
 } from "../decider/v3.js";
 import { P } from "../field/fr.js";
 import { circuitHash, readKeys } from "../groth16/keys.js";
+import { generateKeysFromPtau } from "../groth16/keysFromPtau.js";
 import { contributeKeys, verifyContribution } from "../groth16/phase2.js";
 import { CeremonyError } from "./ceremony.js";
+import { fileBlake2b, TRUST_FORMAT } from "./store.js";
+import type { DeciderV3Pin } from "./v3.js";
+
+/** Phase-2 contributions (not beacons) a ptau-derived v3 transcript needs to be labelled `ceremony`. */
+export const MIN_V3_CONTRIBUTIONS = 1;
+
+/** The ptau a transcript's `0000.g16k` was derived from. */
+export type Phase1Record = { ptauBlake2b: string; power: number; contributions: number };
 
 export const CEREMONY_V3_FORMAT = "novanet/ceremony-v3/v1";
 
@@ -56,19 +70,21 @@ export type CeremonyV3Json = {
   deciderVersion: number;
   deciderCircuitHash: string;
   stateWidth: number;
+  /** Present when `0000.g16k` was derived from a ptau (`init --ptau`); absent for dev keys. */
+  phase1?: Phase1Record;
   steps: V3Step[];
 };
 
 export type CeremonyV3Verdict = {
   ok: boolean;
-  kind: "insecure-dev";
+  kind: "ceremony" | "insecure-dev";
   steps: V3Step[];
   keys: string;
   reason: string;
 };
 
 const V3_DEV_REASON =
-  "v3 keys: τ, α, β come from the one process that ran `ceremony init` (phase 1 from a ceremony ptau is not built), so that process can forge whatever the contributions";
+  "v3 keys without a ptau: τ, α, β come from the one process that ran `ceremony init` (run init with --ptau), so that process can forge whatever the contributions";
 
 export function isCeremonyV3(dir: string): boolean {
   try {
@@ -105,11 +121,16 @@ export async function stepShape(circuit: string, cacheDir?: string) {
   return loadR1cs(path);
 }
 
-/** `ceremony init --decider v3`: D_F v3's first key (secrets drawn here, then dropped). */
+/**
+ * `ceremony init --decider v3`: D_F v3's first key, derived from `ptau` (phase 1 of a ceremony; the
+ * production path) or, without one, from secrets drawn here and dropped (dev keys).
+ */
 export async function ceremonyInitV3(opts: {
   circuit: string;
   dir: string;
   cacheDir?: string;
+  ptau?: string;
+  onProgress?: (p: { step: string; ms: number }) => void;
 }): Promise<CeremonyV3Json> {
   const dir = resolve(opts.dir);
   if (existsSync(join(dir, "ceremony.json")))
@@ -118,7 +139,16 @@ export async function ceremonyInitV3(opts: {
   const shape = await stepShape(opts.circuit, opts.cacheDir);
   const c = deciderV3Circuit(shape);
   const tmp = join(dir, "0000.g16k.tmp");
-  await setupDeciderV3(shape, tmp);
+  let phase1: Phase1Record | undefined;
+  try {
+    if (opts.ptau) {
+      const h = await generateKeysFromPtau(c, opts.ptau, tmp, { onProgress: opts.onProgress });
+      phase1 = { ptauBlake2b: await fileBlake2b(opts.ptau), ...h.phase1 };
+    } else await setupDeciderV3(shape, tmp, { onProgress: opts.onProgress });
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
   renameSync(tmp, join(dir, "0000.g16k"));
   const j: CeremonyV3Json = {
     format: CEREMONY_V3_FORMAT,
@@ -127,6 +157,7 @@ export async function ceremonyInitV3(opts: {
     deciderVersion: DECIDER_V3_CIRCUIT_VERSION,
     deciderCircuitHash: circuitHash(c),
     stateWidth: shape.s,
+    ...(phase1 ? { phase1 } : {}),
     steps: [],
   };
   writeFileSync(join(dir, "ceremony.json"), `${JSON.stringify(j, null, 2)}\n`);
@@ -199,7 +230,7 @@ export async function ceremonyBeaconV3(dir: string, hashHex: string): Promise<st
  */
 export async function ceremonyVerifyV3(
   dir: string,
-  opts: { circuit: string; cacheDir?: string; files?: string[] },
+  opts: { circuit: string; cacheDir?: string; files?: string[]; ptau?: string },
 ): Promise<CeremonyV3Verdict> {
   const j = readV3(dir);
   const files = opts.files ?? transcriptV3(dir);
@@ -225,6 +256,22 @@ export async function ceremonyVerifyV3(
     return fail(`0000.g16k: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (first.circuitHash !== expected) return fail("0000.g16k is not a key of the rebuilt D_F v3");
+  if (j.phase1) {
+    // Phase 1 from a ptau: the same ptau, and 0000.g16k exactly what it derives (nobody knew τ, α, β).
+    if (!opts.ptau) return fail("this transcript's keys come from a ptau: pass the same --ptau to verify it");
+    if ((await fileBlake2b(opts.ptau)) !== j.phase1.ptauBlake2b)
+      return fail("the --ptau given is not the one the ceremony's keys were derived from (blake2b differs)");
+    const redo = join(dir, `0000.g16k.redo-${process.pid}`);
+    try {
+      await generateKeysFromPtau(deciderV3Circuit(shape), opts.ptau, redo);
+      if (!Buffer.from(readFileSync(redo)).equals(readFileSync(files[0])))
+        return fail("0000.g16k is not the key derived from the ptau (rederived, it differs)");
+    } catch (e) {
+      return fail(`the ptau does not derive the keys: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    } finally {
+      rmSync(redo, { force: true });
+    }
+  }
   for (let i = 1; i < files.length; i++) {
     const s = j.steps[i - 1];
     let ok = false;
@@ -250,17 +297,33 @@ export async function ceremonyVerifyV3(
       }
     }
   }
-  return { ok: true, kind: "insecure-dev", steps: j.steps, keys, reason: V3_DEV_REASON };
+  const real = j.steps.filter((x) => x.type === "contribution").length;
+  if (!j.phase1) return { ok: true, kind: "insecure-dev", steps: j.steps, keys, reason: V3_DEV_REASON };
+  if (real < MIN_V3_CONTRIBUTIONS)
+    return {
+      ok: true,
+      kind: "insecure-dev",
+      steps: j.steps,
+      keys,
+      reason: `keys from a ptau with ${real} phase-2 contribution(s): δ and σ are public until one contribution (need ${MIN_V3_CONTRIBUTIONS})`,
+    };
+  return {
+    ok: true,
+    kind: "ceremony",
+    steps: j.steps,
+    keys,
+    reason: `τ, α, β from the ptau (${j.phase1.contributions} phase-1 contribution(s) recorded in it), δ and σ from ${real} phase-2 contribution(s): sound if one contributor of each phase was honest and the ptau is the one the circuit's SRS comes from`,
+  };
 }
 
 /**
  * `ceremony export` on a v3 ceremony: verifies, then writes `vkey-v3.json` (the words DeciderVerifierV3
- * is deployed with and their hash, what `vkeyHash()` returns) and prints the hash. Always `insecure-dev`.
+ * is deployed with and their hash, what `vkeyHash()` returns) and prints the hash, labelled by `verify`'s verdict.
  */
 export async function ceremonyExportV3(
   dir: string,
-  opts: { circuit: string; out: string; cacheDir?: string },
-): Promise<{ vkeyHash: Hex; kind: "insecure-dev"; reason: string; files: string[] }> {
+  opts: { circuit: string; out: string; cacheDir?: string; ptau?: string },
+): Promise<{ vkeyHash: Hex; kind: CeremonyV3Verdict["kind"]; reason: string; files: string[] }> {
   const v = await ceremonyVerifyV3(dir, opts);
   if (!v.ok)
     throw new CeremonyError("the ceremony transcript does not verify: nothing exported", { details: v.reason });
@@ -274,7 +337,22 @@ export async function ceremonyExportV3(
   const file = join(out, "vkey-v3.json");
   writeFileSync(
     file,
-    `${JSON.stringify({ decider: 3, stepR1csHash: j.stepR1csHash, vkeyHash, kind: "insecure-dev", words: words.map(String) }, null, 2)}\n`,
+    `${JSON.stringify({ format: DECIDER_V3_VKEY_FORMAT, decider: 3, stepR1csHash: j.stepR1csHash, vkeyHash, kind: v.kind, words: words.map(String) }, null, 2)}\n`,
   );
-  return { vkeyHash, kind: "insecure-dev", reason: v.reason, files: [file] };
+  // A trust store file pinning the key with the verdict's label (`novanet verify --trust`, circuit verify).
+  const pin: DeciderV3Pin = {
+    label: `ceremony ${dir}`,
+    stepR1csHash: j.stepR1csHash.toLowerCase() as Hex,
+    vkHash: vkeyHash,
+    words: words.map(String),
+    kind: v.kind,
+    contributions: j.steps.filter((x) => x.type === "contribution").length,
+    beacon: j.steps.some((x) => x.type === "beacon"),
+  };
+  const trust = join(out, "trust-v3.json");
+  writeFileSync(
+    trust,
+    `${JSON.stringify({ format: TRUST_FORMAT, ptau: [], deciders: [], decidersV3: [pin] }, null, 2)}\n`,
+  );
+  return { vkeyHash, kind: v.kind, reason: v.reason, files: [file, trust] };
 }

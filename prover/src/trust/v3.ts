@@ -5,8 +5,10 @@
  * A store's `decidersV3` entries: `{ label, stepR1csHash, vkHash, words, kind, contributions, beacon,
  * deciderCodehashes? }` with `words` the 24 key words (`vkeyWordsV3`, decimal strings) and `vkHash` their
  * `vkeyHashV3`; a pin whose words do not hash to its `vkHash`, or name another circuit, is refused.
- * `kind: "ceremony"` only for keys whose every setup secret came from a ceremony: v3 keys' `τ, α, β`
- * still come from the process that ran `generateKeys`, so every v3 key is `insecure-dev` today.
+ * `kind: "ceremony"` only for keys whose every setup secret came from a ceremony: `τ, α, β` from a ptau
+ * (groth16/keysFromPtau.ts) and `δ, σ` from at least one phase-2 contribution, as `ceremony verify`
+ * finds for a transcript initialised with `--ptau` (trust/ceremonyV3.ts; `ceremony export` writes the
+ * pin). Keys from `generateKeys` (τ, α, β drawn by one process) are `insecure-dev`.
  */
 import { readFileSync } from "node:fs";
 import { encodeAbiParameters, getAddress, type Hex, keccak256, type PublicClient } from "viem";

@@ -2,15 +2,27 @@
  * The ceremony for decider v3 keys (`novanet ceremony … --decider v3`, trust/ceremonyV3.ts): the same
  * steps as the snarkjs ceremony over decider's own `.g16k` key tools. Three contributions by three
  * processes and a beacon verify; a contribution removed, replaced, or a "beacon" that was a private
- * contribution does not. The keys stay labelled insecure-dev: τ, α, β come from the init process.
+ * contribution does not. Without a ptau the keys stay labelled insecure-dev (τ, α, β come from the init
+ * process); initialised from a ptau and with one contribution they are `ceremony` keys.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../../prover/src/cli/main.js";
-import { vkeyHashV3 } from "../../../prover/src/decider/v3.js";
+import { generateDevPtau } from "../../../prover/src/commitment/devsrs.js";
+import { setupDeciderV3, vkeyHashV3 } from "../../../prover/src/decider/v3.js";
 import { readKeys } from "../../../prover/src/groth16/keys.js";
 import { contributeKeys } from "../../../prover/src/groth16/phase2.js";
 import {
@@ -20,6 +32,8 @@ import {
   stepShape,
   transcriptV3,
 } from "../../../prover/src/trust/ceremonyV3.js";
+import { loadTrustStore } from "../../../prover/src/trust/store.js";
+import { resolveDeciderKeyV3 } from "../../../prover/src/trust/v3.js";
 
 const NODE = process.execPath;
 const BIN = "prover/bin/novanet.js";
@@ -134,5 +148,115 @@ describe("trust: decider v3 key ceremony", function () {
     const v = await ceremonyVerifyV3(d, { circuit: STEP });
     assert.equal(v.ok, false);
     assert.match(v.reason, /D_F v3 is not the one rebuilt/);
+  });
+});
+
+describe("trust: decider v3 key ceremony from a powers of tau (phase 1 from the ptau)", function () {
+  this.timeout(600_000);
+  const root = mkdtempSync(join(tmpdir(), "novanet-ceremony-v3-ptau-"));
+  const dir = join(root, "v3");
+  const ptau = join(root, "phase1-7.ptau");
+  const otherPtau = join(root, "other-7.ptau");
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  before(async () => {
+    await generateDevPtau(ptau, 7);
+    await generateDevPtau(otherPtau, 7);
+    const r = await cli(["ceremony", "init", dir, "--circuit", STEP, "--decider", "v3", "--ptau", ptau]);
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.err, /INSECURE DEV KEYS/);
+    const c = spawnSync(NODE, [BIN, "ceremony", "contribute", dir, "--name", "alice"], { encoding: "utf8" });
+    assert.equal(c.status, 0, c.stderr);
+  });
+
+  const copy = (name: string) => {
+    const d = join(root, name);
+    cpSync(dir, d, { recursive: true });
+    return d;
+  };
+
+  it("init derives 0000.g16k from the ptau; one contribution makes it a `ceremony` key, pinned so by export", async () => {
+    const j = JSON.parse(readFileSync(join(dir, "ceremony.json"), "utf8"));
+    assert.equal(j.phase1.power, 7);
+    const r = await cli(["ceremony", "verify", dir, "--circuit", STEP, "--ptau", ptau]);
+    assert.equal(r.code, 0, r.out + r.err);
+    const v = JSON.parse(r.out);
+    assert.equal(v.kind, "ceremony", v.reason);
+    assert.doesNotMatch(r.err, /INSECURE DEV KEYS/);
+    const out = join(root, "export");
+    const e = await cli(["ceremony", "export", dir, "--circuit", STEP, "--out", out, "--ptau", ptau]);
+    assert.equal(e.code, 0, e.err);
+    assert.equal(JSON.parse(e.out).kind, "ceremony");
+    const store = loadTrustStore({ stores: [join(out, "trust-v3.json")], noCommitted: true });
+    const pin = (store.decidersV3 ?? [])[0];
+    assert.equal(pin.kind, "ceremony");
+    assert.equal(pin.vkHash, JSON.parse(e.out).vkeyHash);
+    // The exported key file is what `verify --vkey` reads, and its pin labels it a ceremony key.
+    const k = resolveDeciderKeyV3(store.decidersV3 ?? [], pin.stepR1csHash, join(out, "vkey-v3.json"));
+    assert.equal(k.trust, "ceremony");
+    assert.equal(k.vkHash, pin.vkHash);
+  });
+
+  it("circuit register --keys <ceremony> needs the ptau the keys come from (usage error, exit 2)", async () => {
+    const r = await cli(["circuit", "register", "--circuit", STEP, "--keys", dir, "--rpc", "http://127.0.0.1:9"]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /--keys <ceremony> needs --decider v3 and the --ptau/);
+    const v2 = await cli(["circuit", "register", "--circuit", STEP, "--keys", dir, "--ptau", ptau, "--decider", "v2"]);
+    assert.equal(v2.code, 2, v2.err);
+  });
+
+  it("init from a truncated or too small ptau: one typed line, no ceremony written", async () => {
+    const cut = join(root, "cut.ptau");
+    copyFileSync(ptau, cut);
+    truncateSync(cut, 100_000);
+    const small = join(root, "small-3.ptau");
+    await generateDevPtau(small, 3);
+    for (const [p, re] of [
+      [cut, /PtauFormatError: the \.ptau file is truncated/],
+      [small, /SrsTooSmallError: the \.ptau's power 3 is too small: D_F's domain needs power \d+/],
+    ] as const) {
+      const d = join(root, `bad-init-${p === cut ? "cut" : "small"}`);
+      const r = await cli(["ceremony", "init", d, "--circuit", STEP, "--decider", "v3", "--ptau", p]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.err, re);
+      assert.equal(
+        r.err
+          .trim()
+          .split("\n")
+          .filter((l) => /Error/.test(l)).length,
+        1,
+        r.err,
+      );
+      assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
+      assert.ok(!existsSync(join(d, "ceremony.json")) && !existsSync(join(d, "0000.g16k.tmp")));
+    }
+  });
+
+  it("with only the ptau (no contribution, or a beacon only) the key stays insecure-dev", async () => {
+    const d = join(root, "beacon-only");
+    await ceremonyInitV3({ circuit: STEP, dir: d, ptau });
+    let v = await ceremonyVerifyV3(d, { circuit: STEP, ptau });
+    assert.equal(v.ok, true);
+    assert.equal(v.kind, "insecure-dev");
+    assert.ok((await cli(["ceremony", "beacon", d, "--hash", BEACON])).code === 0);
+    v = await ceremonyVerifyV3(d, { circuit: STEP, ptau });
+    assert.equal(v.kind, "insecure-dev");
+    assert.match(v.reason, /0 phase-2 contribution/);
+  });
+
+  it("verify needs the same ptau: none, another one, or an init key not derived from it fails", async () => {
+    let v = await ceremonyVerifyV3(dir, { circuit: STEP });
+    assert.equal(v.ok, false);
+    assert.match(v.reason, /pass the same --ptau/);
+    v = await ceremonyVerifyV3(dir, { circuit: STEP, ptau: otherPtau });
+    assert.equal(v.ok, false);
+    assert.match(v.reason, /not the one the ceremony's keys were derived from/);
+    // An attacker's init key with a τ it knows (dev keys), the transcript redone on it: caught.
+    const d = copy("dev-init");
+    await setupDeciderV3(await stepShape(STEP), join(d, "0000.g16k"));
+    await contributeKeys(join(d, "0000.g16k"), join(d, "0001.g16k"), { entropy: new Uint8Array(64).fill(3) });
+    v = await ceremonyVerifyV3(d, { circuit: STEP, ptau });
+    assert.equal(v.ok, false);
+    assert.match(v.reason, /0000.g16k is not the key derived from the ptau/);
   });
 });
