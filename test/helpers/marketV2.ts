@@ -175,14 +175,14 @@ export async function v2Fixture(
   async function request(
     n: number,
     chunkLog: number,
-    o: { fee?: bigint; states?: bigint[][]; deadline?: bigint } = {},
+    o: { fee?: bigint; states?: bigint[][]; deadline?: bigint; circuitId?: bigint } = {},
   ) {
     const states = o.states ?? Array.from({ length: n + 1 }, () => [randomScalar()]);
     const manifest = buildManifest(states);
     const now = BigInt((await publicClient.getBlock()).timestamp);
     const fee = o.fee ?? 1_000_000n * 10n ** 6n;
     const req = {
-      circuitId: 1n,
+      circuitId: o.circuitId ?? 1n,
       nLeaves: n,
       chunkLog,
       manifestRoot: manifest.root,
