@@ -49,7 +49,8 @@ interface IMarketTypes {
     /// @param disputeSlash Stake slashed from a submitter that does not answer a dispute.
     /// @param window Seconds of one attempt window (counted from the task's availability).
     /// @param disputeWindow Seconds a disputed node's submitter has to answer.
-    /// @param maxJobDuration Largest `deadline − now` accepted by {requestProof}.
+    /// @param maxJobDuration Largest `deadline − now` accepted by {requestProof} (which also keeps the deadline before
+    ///        the end of the registry's unbonding delay: `MarketDeadlineAfterUnbonding`).
     /// @param burnBps Share of a dispute slash that is burned (the rest pays the challenger and the workers
     ///        of reset nodes); at least 5000.
     /// @param callbackGasLimit Gas forwarded to {IProofConsumer.onProofVerified}.
