@@ -41,6 +41,10 @@ contract ProverRegistry is IProverRegistry, Ownable, ReentrancyGuard {
     uint64 public unbondingDelay;
     /// @notice The market allowed to slash.
     address public market;
+    /// @notice No unstake is released before this time: a decrease of {unbondingDelay} from `old` at time `T` raises
+    ///         it to `T + old`, so that a prover who unstakes after the decrease stays slashable as long as under the
+    ///         old delay (the market caps a job's deadline by the delay in force at its request).
+    uint64 public releaseFloor;
 
     mapping(address => Prover) private _provers;
     mapping(address => uint256) private _slot; // index in its class's tree (0: none)
@@ -190,6 +194,7 @@ contract ProverRegistry is IProverRegistry, Ownable, ReentrancyGuard {
         p.stake -= amount;
         p.unbonding += amount;
         uint64 releaseAt = uint64(block.timestamp) + unbondingDelay;
+        if (releaseAt < releaseFloor) releaseAt = releaseFloor;
         p.releaseAt = releaseAt;
         _syncWeight(msg.sender);
         emit UnstakeRequested(msg.sender, amount, p.stake, p.unbonding, releaseAt);
@@ -250,9 +255,16 @@ contract ProverRegistry is IProverRegistry, Ownable, ReentrancyGuard {
     }
 
     /// @notice Sets the unbonding delay (applies to later requests), within `[MIN_UNBONDING_DELAY,
-    ///         MAX_UNBONDING_DELAY]`. Emits a {RegistryParametersSet} event.
+    ///         MAX_UNBONDING_DELAY]`. A decrease shortens no release before the old delay has passed since it
+    ///         ({releaseFloor}): open jobs were requested with deadlines under the old delay, and every prover in
+    ///         their stake snapshots must stay slashable until they close. Emits a {RegistryParametersSet} event.
     function setUnbondingDelay(uint64 delay) external onlyOwner {
         _checkDelay(delay);
+        uint64 old = unbondingDelay;
+        if (delay < old) {
+            uint64 floor = uint64(block.timestamp) + old;
+            if (floor > releaseFloor) releaseFloor = floor;
+        }
         unbondingDelay = delay;
         emit RegistryParametersSet(delay, minStake);
     }

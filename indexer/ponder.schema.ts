@@ -193,7 +193,7 @@ export const task = onchainTable(
     contributionId: t.text(),
     /** The node (instance, zIn, zOut, decimal strings) for a chunk or merge; zOut for the decision. */
     output: t.jsonb().$type<Record<string, unknown>>(),
-    /** After a reset: when (and from which block's successor) it is available again. */
+    /** After a reset or a snapshot refresh: when (and from which block's successor) it is available again. */
     availableAt: t.bigint(),
     availableBlock: t.bigint(),
     firstSeenAt: t.bigint().notNull(),

@@ -49,7 +49,8 @@ interface IMarketTypes {
     /// @param disputeSlash Stake slashed from a submitter that does not answer a dispute.
     /// @param window Seconds of one attempt window (counted from the task's availability).
     /// @param disputeWindow Seconds a disputed node's submitter has to answer.
-    /// @param maxJobDuration Largest `deadline − now` accepted by {requestProof}.
+    /// @param maxJobDuration Largest `deadline − now` accepted by {requestProof} (which also keeps the deadline before
+    ///        the end of the registry's unbonding delay: `MarketDeadlineAfterUnbonding`).
     /// @param burnBps Share of a dispute slash that is burned (the rest pays the challenger and the workers
     ///        of reset nodes); at least 5000.
     /// @param callbackGasLimit Gas forwarded to {IProofConsumer.onProofVerified}.
@@ -232,6 +233,10 @@ interface IMarketTypes {
     event JobCancelled(uint256 indexed jobId, uint256 refund);
     /// @notice The job's deadline passed unverified; `refund` credited back to the requester.
     event JobExpired(uint256 indexed jobId, uint256 refund);
+    /// @notice Task `taskId`'s stake snapshot held no prover whose capacity fits it; its draws now use the snapshot
+    ///         at the end of block `availableBlock − 1` and the seed of block `availableBlock + 1`, and its windows
+    ///         count from this block ({refreshSnapshot}).
+    event SnapshotRefreshed(uint256 indexed jobId, uint256 indexed taskId, address indexed caller, uint64 availableBlock);
     /// @notice A new parameter set `paramsId` applies to jobs requested from now on.
     event ParamsSet(uint32 indexed paramsId, Params params);
 
@@ -291,6 +296,16 @@ interface IMarketTypes {
     error MarketInvalidParams();
     /// @notice No block hash is available for a task's seed block (more than 8191 blocks old).
     error MarketSeedUnavailable(uint256 blockNumber);
+    /// @notice The deadline is not before the end of the registry's unbonding delay counted from now: a prover in
+    ///         one of the job's stake snapshots could unstake and withdraw while the job can still draw it.
+    error MarketDeadlineAfterUnbonding(uint64 deadline, uint64 unbondingEnd);
+    /// @notice The job's deadline has passed: it draws no more (no submission, liveness slash or dispute); it can
+    ///         only expire.
+    error MarketPastDeadline(uint256 jobId, uint64 deadline);
+    /// @notice {refreshSnapshot}: the task's snapshot holds an eligible prover (its draws stand).
+    error MarketSnapshotNotEmpty(uint256 jobId, uint256 taskId, uint64 snapshotBlock);
+    /// @notice {refreshSnapshot}: no prover whose capacity fits the task was staked at the end of the previous block either.
+    error MarketNoEligibleProver(uint256 jobId, uint256 taskId);
 }
 
 /// @title IMarket
@@ -330,6 +345,13 @@ interface IMarket is IMarketTypes {
     /// @notice Slashes the assignees of attempts of `taskId` whose windows passed (so that a stuck task's
     ///         missed attempts are punished without waiting for a submission). Emits {AttemptMissed}.
     function slashMissed(uint256 jobId, uint256 taskId) external;
+
+    /// @notice The fallback for a task whose stake snapshot holds no prover whose capacity fits it (its draws revert
+    ///         with `ProverRegistryNoEligibleProver`): anyone moves the task's availability to this block, once the
+    ///         previous block's snapshot holds such a prover. Its attempts are then drawn over the snapshot at the end
+    ///         of the previous block (fixed before this transaction) with the seed of the next block (unknown to
+    ///         it), and its windows count from now. Emits {SnapshotRefreshed}.
+    function refreshSnapshot(uint256 jobId, uint256 taskId) external;
 
     /// @notice Disputes a stored node, posting the dispute bond. Emits {DisputeOpened}.
     function dispute(uint256 jobId, uint256 nodeId) external;

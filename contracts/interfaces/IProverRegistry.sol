@@ -105,6 +105,11 @@ interface IProverRegistry {
 
     /// @notice The minimum active stake to be drawn, to reclaim and to dispute.
     function minStake() external view returns (uint256);
+    /// @notice Seconds between {requestUnstake} and {withdraw} for an unstake requested now (but see {releaseFloor}).
+    function unbondingDelay() external view returns (uint64);
+    /// @notice No unstake requested from now on is released before this time (raised by a decrease of the delay
+    ///         to the decrease's time plus the old delay).
+    function releaseFloor() external view returns (uint64);
     /// @notice The ERC-20 staked.
     function stakeToken() external view returns (address);
     /// @notice Whether `prover` is registered with at least the minimum active stake.

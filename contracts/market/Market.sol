@@ -206,6 +206,11 @@ contract Market is IMarket, MarketBase {
     }
 
     /// @inheritdoc IMarket
+    function refreshSnapshot(uint256 /* jobId */, uint256 /* taskId */) external {
+        _delegate();
+    }
+
+    /// @inheritdoc IMarket
     function dispute(uint256 /* jobId */, uint256 /* nodeId */) external {
         _delegate();
     }

@@ -380,6 +380,7 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
     /// @dev Requires the task to be available, not done, and the caller to be the running attempt's
     ///      assignee; slashes the assignees of the missed attempts to the caller. Returns the attempt.
     function _claim(uint256 jobId, JobData storage j, uint256 taskId) internal returns (uint32 attempt) {
+        _beforeDeadline(jobId, j);
         if (_info[jobId][taskId].submitter != address(0)) revert MarketTaskDone(jobId, taskId);
         (bool ready, uint64 at, uint64 blk) = _availability(jobId, j, taskId);
         if (!ready || blk + 1 >= block.number) revert MarketTaskNotReady(jobId, taskId);
@@ -387,6 +388,13 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         address assignee = _assignee(jobId, j, taskId, blk, attempt);
         if (assignee != msg.sender) revert MarketNotAssignee(jobId, taskId, msg.sender, assignee);
         if (attempt > 0) _slashMissed(jobId, j, taskId, blk, attempt, msg.sender);
+    }
+
+    /// @dev A job draws (submissions, liveness slashes, disputes) only until its deadline, which {requestProof} keeps
+    ///      before the end of the unbonding delay: a prover in any of its snapshots that unstakes later still has
+    ///      unbonding stake for every slash of the job (docs/contracts.md "Draws over stake snapshots").
+    function _beforeDeadline(uint256 jobId, JobData storage j) internal view {
+        if (block.timestamp > j.deadline) revert MarketPastDeadline(jobId, j.deadline);
     }
 
     /// @dev Stores a done node and adds its reward to what the job owes.
@@ -397,9 +405,11 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         info.at = uint40(block.timestamp);
         info.blk = uint40(block.number);
         j.owed += uint128(_reward(j, units));
-        // The node can be disputed (and its submitter slashed) until the job closes: at the latest its deadline
-        // plus an answer window. The stake cannot be withdrawn before (unstaking first does not dodge the slash).
-        registry.lockStake(msg.sender, uint64(j.deadline) + _params[j.paramsId].disputeWindow);
+        // The node can be disputed until the job's deadline, and the submitter slashed when the answer window has
+        // passed: at the latest its deadline plus the answer window, plus one attempt window for anyone to resolve it.
+        // The stake cannot be withdrawn before (unstaking first does not dodge the slash).
+        Params storage p = _params[j.paramsId];
+        registry.lockStake(msg.sender, uint64(j.deadline) + p.disputeWindow + p.window);
     }
 
     /// @dev When a task's inputs were complete (time and block): chunks at the request (or their last reset),
@@ -439,9 +449,13 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         returns (address)
     {
         bytes32 seed = keccak256(abi.encode(_blockHash(blk + 1), address(this), jobId, taskId, attempt));
+        return registry.sampleAt(uint256(seed), _need(j, taskId), blk - 1);
+    }
+
+    /// @dev The capacity a task needs: `D_F`'s constraints for the decision, `F`'s otherwise.
+    function _need(JobData storage j, uint256 taskId) internal view returns (uint64) {
         CircuitData storage cd = _circ(j);
-        uint64 need = taskId == DECISION ? cd.deciderConstraints : cd.constraints;
-        return registry.sampleAt(uint256(seed), need, blk - 1);
+        return taskId == DECISION ? cd.deciderConstraints : cd.constraints;
     }
 
     function _blockHash(uint256 n) internal view returns (bytes32 h) {

@@ -10,7 +10,8 @@ import {IProverRegistry} from "../interfaces/IProverRegistry.sol";
 import {MarketBase} from "./MarketBase.sol";
 
 /// @title MarketDisputes
-/// @notice The market's dispute functions (open, answer, resolve). Deployed by {MarketExtension}'s constructor
+/// @notice The market's dispute functions (open, answer, resolve) and the fallback draw of a task whose stake
+///         snapshot holds no eligible prover ({refreshSnapshot}). Deployed by {MarketExtension}'s constructor
 ///         and reached by delegatecall from its fallback (itself run by delegatecall from {Market}), so they act
 ///         on the market's storage and emit from the market's address. Called directly, they find no job.
 contract MarketDisputes is MarketBase {
@@ -23,6 +24,7 @@ contract MarketDisputes is MarketBase {
     /// @notice See {IMarket}; reached by delegatecall from {Market}.
     function dispute(uint256 jobId, uint256 nodeId) external nonReentrant {
         JobData storage j = _open(jobId);
+        _beforeDeadline(jobId, j);
         address submitter = _info[jobId][nodeId].submitter;
         if (_nodes[jobId][nodeId] == bytes32(0) || submitter == address(0)) revert MarketTaskNotReady(jobId, nodeId);
         if (_challenger[jobId][nodeId] != address(0)) revert MarketDisputeState(jobId, nodeId);
@@ -67,4 +69,22 @@ contract MarketDisputes is MarketBase {
         _credit(challenger, address(_stakeToken), jobId, nodeId, _params[j.paramsId].disputeBond + reward, "dispute");
     }
 
+    /// @notice See {IMarket}; reached by delegatecall from {Market} (through {MarketExtension}'s fallback).
+    /// @dev The task's snapshot (end of block `blk − 1`) holds no eligible weight, so none of its attempts could
+    ///      ever be drawn (nor slashed: `slashedUpTo` restarts at 0 with the windows). The new snapshot is the
+    ///      previous block's, fixed before this transaction; the seed is the next block's hash, unknown to it. A
+    ///      refreshed task's snapshot holds eligible weight, so it cannot be refreshed again (no re-rolls).
+    function refreshSnapshot(uint256 jobId, uint256 taskId) external nonReentrant {
+        JobData storage j = _open(jobId);
+        _beforeDeadline(jobId, j);
+        _kind(j, taskId);
+        if (_info[jobId][taskId].submitter != address(0)) revert MarketTaskDone(jobId, taskId);
+        (bool ready,, uint64 blk) = _availability(jobId, j, taskId);
+        if (!ready) revert MarketTaskNotReady(jobId, taskId);
+        uint64 need = _need(j, taskId);
+        if (registry.eligibleWeightAt(need, blk - 1) != 0) revert MarketSnapshotNotEmpty(jobId, taskId, blk - 1);
+        if (registry.eligibleWeightAt(need, uint64(block.number - 1)) == 0) revert MarketNoEligibleProver(jobId, taskId);
+        _info[jobId][taskId] = Info(address(0), uint40(block.timestamp), uint40(block.number), false, 0);
+        emit SnapshotRefreshed(jobId, taskId, msg.sender, uint64(block.number));
+    }
 }

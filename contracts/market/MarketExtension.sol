@@ -55,6 +55,7 @@ contract MarketExtension is MarketBase {
     /// @notice See {IMarket}; reached by delegatecall from {Market}.
     function slashMissed(uint256 jobId, uint256 taskId) external nonReentrant {
         JobData storage j = _open(jobId);
+        _beforeDeadline(jobId, j);
         _kind(j, taskId);
         Info storage info = _info[jobId][taskId];
         if (info.submitter != address(0)) revert MarketTaskDone(jobId, taskId);
@@ -150,6 +151,11 @@ contract MarketExtension is MarketBase {
             uint64 lo = uint64(block.timestamp) + p.window * levels;
             uint64 hi = uint64(block.timestamp) + p.maxJobDuration;
             if (q.deadline < lo || q.deadline > hi) revert MarketInvalidDeadline(q.deadline, lo, hi);
+            // The job draws until its deadline over snapshots taken from now on: a prover in one that unstakes
+            // later must still have unbonding stake then (the registry never shortens a release below this bound,
+            // even when its delay is lowered).
+            uint64 end = uint64(block.timestamp) + registry.unbondingDelay();
+            if (q.deadline >= end) revert MarketDeadlineAfterUnbonding(q.deadline, end);
         }
         jobId = ++jobCount;
         JobData storage j = _jobs[jobId];

@@ -60,6 +60,14 @@ export const MarketAbi = [
   },
   {
     inputs: [
+      { internalType: "uint64", name: "deadline", type: "uint64" },
+      { internalType: "uint64", name: "unbondingEnd", type: "uint64" },
+    ],
+    name: "MarketDeadlineAfterUnbonding",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "jobId", type: "uint256" },
       { internalType: "uint256", name: "nodeId", type: "uint256" },
     ],
@@ -160,6 +168,14 @@ export const MarketAbi = [
   {
     inputs: [
       { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "uint256", name: "taskId", type: "uint256" },
+    ],
+    name: "MarketNoEligibleProver",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
       { internalType: "uint256", name: "nodeId", type: "uint256" },
     ],
     name: "MarketNodeMismatch",
@@ -202,6 +218,14 @@ export const MarketAbi = [
     type: "error",
   },
   { inputs: [{ internalType: "address", name: "caller", type: "address" }], name: "MarketNotStaked", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "uint64", name: "deadline", type: "uint64" },
+    ],
+    name: "MarketPastDeadline",
+    type: "error",
+  },
   { inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }], name: "MarketRootExists", type: "error" },
   {
     inputs: [{ internalType: "uint256", name: "value", type: "uint256" }],
@@ -211,6 +235,15 @@ export const MarketAbi = [
   {
     inputs: [{ internalType: "uint256", name: "blockNumber", type: "uint256" }],
     name: "MarketSeedUnavailable",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "uint256", name: "taskId", type: "uint256" },
+      { internalType: "uint64", name: "snapshotBlock", type: "uint64" },
+    ],
+    name: "MarketSnapshotNotEmpty",
     type: "error",
   },
   {
@@ -517,6 +550,17 @@ export const MarketAbi = [
       { indexed: false, internalType: "uint256", name: "dust", type: "uint256" },
     ],
     name: "RewardsFixed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "jobId", type: "uint256" },
+      { indexed: true, internalType: "uint256", name: "taskId", type: "uint256" },
+      { indexed: true, internalType: "address", name: "caller", type: "address" },
+      { indexed: false, internalType: "uint64", name: "availableBlock", type: "uint64" },
+    ],
+    name: "SnapshotRefreshed",
     type: "event",
   },
   {
@@ -830,6 +874,16 @@ export const MarketAbi = [
     name: "paramsCount",
     outputs: [{ internalType: "uint32", name: "", type: "uint32" }],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "", type: "uint256" },
+      { internalType: "uint256", name: "", type: "uint256" },
+    ],
+    name: "refreshSnapshot",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {

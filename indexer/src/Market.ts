@@ -438,6 +438,16 @@ ponder.on("Market:NodeReset", async ({ event, context }) => {
   });
 });
 
+ponder.on("Market:SnapshotRefreshed", async ({ event, context }) => {
+  // The task's stake snapshot held no fitting prover: it is available again from this block (draws over the
+  // previous block's snapshot, windows counted from now).
+  const { jobId, taskId, availableBlock } = event.args;
+  const j = await context.db.find(job, { id: jobId });
+  if (j === null) return;
+  if ((await ensureTask(context.db, j, taskId, event.block)) === undefined) return;
+  await context.db.update(task, { jobId, taskId }).set({ availableAt: event.block.timestamp, availableBlock });
+});
+
 async function closeJob(
   db: Db,
   jobId: bigint,

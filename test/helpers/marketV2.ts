@@ -100,7 +100,13 @@ export type RealCircuitOption = {
 };
 
 export async function v2Fixture(
-  opts: { provers?: number; params?: Partial<typeof V2_PARAMS>; circuit?: RealCircuitOption } = {},
+  opts: {
+    provers?: number;
+    params?: Partial<typeof V2_PARAMS>;
+    circuit?: RealCircuitOption;
+    /** The registry's unbonding delay (default 31 days: above maxJobDuration, as a default deployment). */
+    unbondingDelay?: bigint;
+  } = {},
 ) {
   const conn = await network.connect();
   const { viem, networkHelpers } = conn;
@@ -109,7 +115,12 @@ export async function v2Fixture(
   const owner = getAddress(wallets[0].account.address);
   const token = await viem.deployContract("TestToken", ["Stake", "STK"]);
   const feeToken = await viem.deployContract("TestToken", ["Fee", "FEE"]);
-  const registry = await viem.deployContract("ProverRegistry", [token.address, 100n * E18, 7n * 86400n, owner]);
+  const registry = await viem.deployContract("ProverRegistry", [
+    token.address,
+    100n * E18,
+    opts.unbondingDelay ?? 31n * 86400n,
+    owner,
+  ]);
   const circuits = await viem.deployContract("CircuitRegistry", []);
   const chunks = await viem.deployContract("Chunks", []);
   const libraries = { Chunks: chunks.address };
@@ -164,14 +175,14 @@ export async function v2Fixture(
   async function request(
     n: number,
     chunkLog: number,
-    o: { fee?: bigint; states?: bigint[][]; deadline?: bigint } = {},
+    o: { fee?: bigint; states?: bigint[][]; deadline?: bigint; circuitId?: bigint } = {},
   ) {
     const states = o.states ?? Array.from({ length: n + 1 }, () => [randomScalar()]);
     const manifest = buildManifest(states);
     const now = BigInt((await publicClient.getBlock()).timestamp);
     const fee = o.fee ?? 1_000_000n * 10n ** 6n;
     const req = {
-      circuitId: 1n,
+      circuitId: o.circuitId ?? 1n,
       nLeaves: n,
       chunkLog,
       manifestRoot: manifest.root,

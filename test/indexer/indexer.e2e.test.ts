@@ -10,8 +10,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Address, zeroAddress } from "viem";
+import { type Address, parseEther, zeroAddress } from "viem";
 import { taskUnits } from "../../indexer/lib/tasks.js";
+import { srsRegistration } from "../../prover/src/commitment/srs.js";
 import { jobTasks, nodeId } from "../../prover/src/tree/shape.js";
 import { loadCubic } from "./helpers/job-material.js";
 import { getJson, graphql, type PonderProcess, startPonder, waitForIndexedBlock } from "./helpers/ponder.js";
@@ -109,6 +110,7 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
   let ponder: PonderProcess | undefined;
   let secondJob = 0n;
   let pgliteSnapshot: Json | undefined;
+  let snapshotJobs: bigint[] = [];
   const dirs: string[] = [];
   const pgliteDir = () => {
     const dir = mkdtempSync(path.join(tmpdir(), "novanet-pglite-"));
@@ -302,7 +304,83 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
     assert.equal(job2.job.paramsId, 2);
     assert.equal(String(job2.job.leafWeight), "5", "the second job is paid by the new weights");
     assert.deepEqual(await market.read.weightsAt([2]), NEW_WEIGHTS, "the contract agrees");
-    pgliteSnapshot = await snapshot(ponder, network, [run.jobId, secondJob]);
+    snapshotJobs = [run.jobId, secondJob];
+    pgliteSnapshot = await snapshot(ponder, network, snapshotJobs);
+  });
+
+  it("moves a task whose stake snapshot held no fitting prover to a later block (SnapshotRefreshed)", async () => {
+    // A circuit above every staked prover's capacity class (they declare 2^20): a job of it cannot be drawn.
+    const owner = network.owner;
+    const circuits = await network.connection.viem.getContractAt("CircuitRegistry", network.addresses.circuitRegistry, {
+      client: { wallet: owner },
+    });
+    const c = await circuits.read.getCircuit([network.circuitId]);
+    await network.wait(
+      await circuits.write.registerCircuit([
+        c.r1csHash,
+        1n << 22n,
+        c.nWitness,
+        Number(c.stateWidth),
+        srsRegistration(network.circuit.srs),
+        c.decider,
+        c.deciderConstraints,
+      ]),
+    );
+    const bigCircuit = await circuits.read.circuitCount();
+    const market = await network.market(network.requester);
+    const publicClient = await network.connection.viem.getPublicClient();
+    const { buildManifest } = await import("../../prover/src/tree/manifest.js");
+    const states = [[3n], [5n]];
+    const manifest = buildManifest(states);
+    const jobId = (await market.read.jobCount()) + 1n;
+    const now = (await publicClient.getBlock()).timestamp;
+    await network.wait(
+      await market.write.requestProof(
+        [
+          {
+            circuitId: bigCircuit,
+            nLeaves: 1,
+            chunkLog: 0,
+            manifestRoot: manifest.root,
+            feeToken: zeroAddress,
+            fee: FEE,
+            deadline: now + 86400n,
+            z0: states[0]!,
+            z1: states[1]!,
+            z0Proof: manifest.proof(0),
+          },
+        ],
+        { value: FEE + (FEE * BigInt(PARAMS.requesterBondBps)) / 10_000n },
+      ),
+    );
+    const taskId = nodeId(0, 1);
+    const test = await network.connection.viem.getTestClient();
+    await test.mine({ blocks: 2 });
+    await assert.rejects(market.read.getTask([jobId, taskId]), /ProverRegistryNoEligibleProver/);
+    await assert.rejects(market.write.refreshSnapshot([jobId, taskId]), /MarketNoEligibleProver/);
+    // A prover of that class stakes; anyone refreshes the task's snapshot in a later block.
+    const big = network.wallets[6]!;
+    const token = await network.token(big);
+    const registry = await network.registry(big);
+    await network.wait(await token.write.mint([big.account.address, parseEther("200")]));
+    await network.wait(await token.write.approve([network.addresses.proverRegistry, parseEther("200")]));
+    await network.wait(await registry.write.register([`0x0024080112${"cd".repeat(31)}`, 1n << 22n, true]));
+    await network.wait(await registry.write.stake([parseEther("200")]));
+    const hash = await market.write.refreshSnapshot([jobId, taskId]);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    assert.equal(receipt.status, "success");
+    await test.mine({ blocks: 2 });
+    const live = await market.read.getTask([jobId, taskId]);
+    assert.equal(lower(live.assignee), lower(big.account.address), "the only fitting prover is drawn");
+    await waitForIndexedBlock(ponder!, CHAIN, await head(network));
+    const page = await getJson<{ task: Json; live: Json }>(ponder!, `/api/jobs/${jobId}/tasks/${taskId}`);
+    assert.equal(page.status, 200);
+    assert.equal(page.body.task.kind, "chunk");
+    assert.equal(page.body.task.status, "open");
+    assert.equal(page.body.task.availableBlock, String(receipt.blockNumber));
+    assert.equal(page.body.live.assignee, lower(big.account.address));
+    snapshotJobs = [run.jobId, secondJob, jobId];
+    pgliteSnapshot = await snapshot(ponder!, network, snapshotJobs);
   });
 
   describe("on PostgreSQL (DATABASE_URL)", () => {
@@ -334,7 +412,7 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
       assert.ok(pgliteSnapshot, "the PGlite run completed");
       pg = await startPonder({ schema: "e2e_pg", env: indexerEnv(node!.url, network, { DATABASE_URL: cluster!.url }) });
       await waitForIndexedBlock(pg, CHAIN, await head(network));
-      assert.deepEqual(await snapshot(pg, network, [run.jobId, secondJob]), pgliteSnapshot);
+      assert.deepEqual(await snapshot(pg, network, snapshotJobs), pgliteSnapshot);
       assert.match(pg.logs(), /"type":"postgres"|postgres/i);
     });
   });

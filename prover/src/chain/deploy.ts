@@ -71,7 +71,11 @@ export type DeployNetworkParameters = {
   feeToken?: Address | null;
   /** Minimum active stake (default 100e18). */
   minStake?: bigint;
-  /** Unbonding delay in seconds (default 7 days). */
+  /**
+   * Unbonding delay in seconds (default: the market's `maxJobDuration` plus one day, 31 days with the default
+   * parameters). The market refuses a deadline at or beyond `now + unbondingDelay` (MarketDeadlineAfterUnbonding),
+   * so a shorter delay also shortens the longest job.
+   */
   unbondingDelay?: bigint;
   /** Market parameters (defaults in {@link DEFAULT_V2_PARAMS}). */
   params?: Partial<MarketV2Params>;
@@ -216,7 +220,7 @@ export async function deployNetwork(clients: DeployClients, o: DeployNetworkPara
   const proverRegistry = await deploy("ProverRegistry", registryArtifact, [
     stakeToken,
     o.minStake ?? 100n * E18,
-    o.unbondingDelay ?? 7n * 86400n,
+    o.unbondingDelay ?? params.maxJobDuration + 86400n,
     deployer,
   ]);
   const circuitRegistry = await deploy("CircuitRegistry", art("CircuitRegistry"), []);

@@ -176,6 +176,11 @@ export interface MarketAdapter {
   getDispute(jobId: bigint, nodeId: bigint): Promise<{ challenger: Address; answerBy: bigint }>;
   /** Answers a dispute with a decider proof of the stored node's instance. */
   answerDispute(jobId: bigint, nodeId: bigint, node: NodeData, proof: DeciderProofAbi): Promise<Hex>;
+  /**
+   * The fallback for a task whose stake snapshot holds no fitting prover (`task()` reverts with
+   * `ProverRegistryNoEligibleProver`): moves its snapshot to the previous block (`refreshSnapshot`).
+   */
+  refreshSnapshot?(jobId: bigint, taskId: bigint): Promise<Hex>;
   // Operator commands.
   register(peerId: Hex, maxConstraints: bigint, gpu: boolean): Promise<Hex>;
   stake(amount: bigint): Promise<Hex>;
@@ -486,6 +491,10 @@ export class ViemMarketV2 implements MarketAdapter {
 
   release(jobId: bigint, taskIds: readonly bigint[]): Promise<Hex> {
     return this.send(this.market, MarketAbi, "release", [jobId, taskIds]);
+  }
+
+  refreshSnapshot(jobId: bigint, taskId: bigint): Promise<Hex> {
+    return this.send(this.market, MarketAbi, "refreshSnapshot", [jobId, taskId]);
   }
 
   async getDispute(jobId: bigint, nodeId: bigint): Promise<{ challenger: Address; answerBy: bigint }> {

@@ -107,7 +107,7 @@ export async function setUpNetwork(connection: Connection, circuit: Circuit): Pr
   const registry = await deployTx(connection, owner!, registryArtifact, [
     token.address,
     parseEther("100"),
-    7n * 86400n,
+    31n * 86400n, // above maxJobDuration: the market caps deadlines by the unbonding delay
     owner!.account.address,
   ]);
   const circuits = await deployTx(connection, owner!, readArtifact("CircuitRegistry"), []);

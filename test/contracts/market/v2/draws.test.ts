@@ -5,12 +5,14 @@
  * meets them: a stake change between a missed window and the submission that slashes it (a newcomer staking, a
  * slash in another job) must not move an earlier attempt's draw; a sybil staking around the seed block must not
  * be drawn for a task whose snapshot predates its stake; an unstake must not let a drawn prover escape its
- * window's slash (nor push that slash onto another prover).
+ * window's slash (nor push that slash onto another prover); a prover in a job's snapshot that unstakes must not be
+ * able to withdraw while the job can still draw it, even when the owner lowers the unbonding delay mid-job; a task
+ * whose snapshot holds no fitting prover must be drawable once one stakes, without a seed-block sybil being drawn.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { type Address, encodeAbiParameters, keccak256, parseEventLogs } from "viem";
-import { E18, revertsExactly, v2Fixture } from "../../../helpers/marketV2.js";
+import { DECISION, E18, revertsExactly, v2Fixture } from "../../../helpers/marketV2.js";
 
 type F = Awaited<ReturnType<typeof v2Fixture>>;
 
@@ -29,8 +31,8 @@ async function chunkSeed(f: F, jobId: bigint, taskId: bigint, attempt: number): 
 }
 
 /** Registers `who` (not yet staked) with tokens and approvals. */
-async function newcomer(f: F, who: Address, mint = 1_000_000n * E18) {
-  await f.registry.write.register(["0x1220bb", 1n << 20n, false], { account: who });
+async function newcomer(f: F, who: Address, mint = 1_000_000n * E18, capacity = 1n << 20n) {
+  await f.registry.write.register(["0x1220bb", capacity, false], { account: who });
   await f.token.write.mint([who, mint]);
   await f.token.write.approve([f.registry.address, 2n ** 255n], { account: who });
 }
@@ -225,5 +227,162 @@ describe("Market v2: draws read a stake snapshot fixed before the seed", functio
     for (const p of f.provers.filter((q) => q !== a0)) {
       assert.equal((await f.registry.read.proverInfo([p])).stake, 1000n * E18, "no other prover slashed");
     }
+  });
+
+  it("a prover in a job's snapshot that unstakes cannot withdraw while the job can still draw it", async () => {
+    const DAY = 86_400n;
+    const f = await v2Fixture({ provers: 4, unbondingDelay: DAY, params: { window: 3600n } });
+    const [attacker] = f.outsiders;
+    await newcomer(f, attacker);
+    await f.registry.write.stake([3000n * E18], { account: attacker });
+    const now = BigInt(await f.networkHelpers.time.latest());
+    // A deadline at or past the end of the unbonding delay is refused: the job could outlive a leaver's stake.
+    await revertsExactly(f.request(4, 2, { deadline: now + DAY + 5n }), "MarketDeadlineAfterUnbonding");
+    const job = await f.request(4, 2, { deadline: now + DAY - 60n });
+    const j = await f.market.read.getJob([job.jobId]);
+    await f.mine();
+    const id = job.chunks[0];
+    // The attacker (43% of the snapshot's weight) leaves right after the request, meaning never to work.
+    await f.registry.write.requestUnstake([3000n * E18], { account: attacker });
+    const { releaseAt } = await f.registry.read.proverInfo([attacker]);
+    assert.ok(releaseAt > j.deadline, "its release comes after the job's last draw");
+    // Window after window it is drawn from the snapshot, and cannot withdraw, until another prover submits.
+    const drawn: Address[] = [];
+    for (;;) {
+      const t = await f.market.read.getTask([job.jobId, id]);
+      drawn.push(t.assignee);
+      await revertsExactly(f.registry.write.withdraw({ account: attacker }), "ProverRegistryStillUnbonding");
+      if (drawn.includes(attacker) && t.assignee !== attacker) break;
+      assert.ok(t.windowEnd <= j.deadline, "a window drew the attacker and a later one another prover");
+      await f.networkHelpers.time.increaseTo(Number(t.windowEnd));
+      await f.mine(1);
+    }
+    const submitter = drawn[drawn.length - 1];
+    const r = await f.submitChunk(job, id, submitter);
+    const missed = missedOf(f, r.logs).filter((m) => m.prover === attacker);
+    assert.equal(missed.length, drawn.filter((p) => p === attacker).length, "every window it was drawn for is slashed");
+    for (const m of missed) assert.equal(m.amount, f.params.livenessBond, "in full, from its unbonding stake");
+    const left = 3000n * E18 - f.params.livenessBond * BigInt(missed.length);
+    assert.equal((await f.registry.read.proverInfo([attacker])).unbonding, left);
+    // At the deadline (the job's last moment to draw) it still cannot withdraw.
+    await f.networkHelpers.time.increaseTo(Number(j.deadline) - 1);
+    await revertsExactly(f.registry.write.withdraw({ account: attacker }), "ProverRegistryStillUnbonding");
+    // Past the deadline the job draws no more: no submission, no liveness slash, no dispute, no refresh.
+    await f.networkHelpers.time.increaseTo(Number(j.deadline) + 1);
+    await revertsExactly(f.submitDecision(job, submitter), "MarketPastDeadline");
+    await revertsExactly(f.market.write.slashMissed([job.jobId, DECISION]), "MarketPastDeadline");
+    await revertsExactly(f.market.write.refreshSnapshot([job.jobId, id]), "MarketPastDeadline");
+    // Only then is its stake released.
+    await f.networkHelpers.time.increaseTo(Number(releaseAt));
+    const before = await f.token.read.balanceOf([attacker]);
+    await f.registry.write.withdraw({ account: attacker });
+    assert.equal((await f.token.read.balanceOf([attacker])) - before, left);
+  });
+
+  it("the owner lowering the unbonding delay mid-job does not let a prover in its snapshot withdraw before the job stops drawing", async () => {
+    const DAY = 86_400n;
+    const f = await v2Fixture({ provers: 4, unbondingDelay: DAY, params: { window: 3600n } });
+    const [attacker] = f.outsiders;
+    await newcomer(f, attacker);
+    await f.registry.write.stake([3000n * E18], { account: attacker });
+    const now = BigInt(await f.networkHelpers.time.latest());
+    const job = await f.request(4, 2, { deadline: now + DAY - 60n });
+    const j = await f.market.read.getJob([job.jobId]);
+    await f.mine();
+    const id = job.chunks[0];
+    // The owner lowers the delay to its minimum while the job is open; the attacker unstakes after that.
+    await f.registry.write.setUnbondingDelay([3600n]);
+    const lowered = BigInt(await f.networkHelpers.time.latest());
+    assert.equal(await f.registry.read.releaseFloor(), lowered + DAY, "no release before the old delay has passed");
+    await f.registry.write.requestUnstake([3000n * E18], { account: attacker });
+    const { releaseAt } = await f.registry.read.proverInfo([attacker]);
+    assert.equal(releaseAt, lowered + DAY);
+    assert.ok(releaseAt > j.deadline);
+    // An increase never lowers the floor.
+    await f.registry.write.setUnbondingDelay([7200n]);
+    await f.registry.write.setUnbondingDelay([3600n]);
+    assert.equal(await f.registry.read.releaseFloor(), lowered + DAY);
+    // The attacker waits out the new delay (and more), while the job still draws: withdraw is refused.
+    await f.networkHelpers.time.increaseTo(Number(j.deadline) - 1);
+    await revertsExactly(f.registry.write.withdraw({ account: attacker }), "ProverRegistryStillUnbonding");
+    // Its missed windows cost it, from the unbonding stake (anyone slashes them; burned).
+    const r = await f.wait(await f.market.write.slashMissed([job.jobId, id], { account: f.requester }));
+    const mine = missedOf(f, r.logs).filter((m) => m.prover === attacker);
+    assert.ok(mine.length > 0, "the attacker was drawn in some of the ~23 missed windows");
+    const left = 3000n * E18 - f.params.livenessBond * BigInt(mine.length);
+    assert.equal((await f.registry.read.proverInfo([attacker])).unbonding, left);
+    // With the delay at one hour, no job's schedule (here 5 windows) ends before the delay does: requests are refused.
+    const t = BigInt(await f.networkHelpers.time.latest());
+    await revertsExactly(f.request(4, 2, { deadline: t + 6n * 3600n }), "MarketDeadlineAfterUnbonding");
+    // Once the old delay has passed since the decrease, the new one applies.
+    await f.networkHelpers.time.increaseTo(Number(releaseAt));
+    await f.registry.write.withdraw({ account: attacker });
+    const other = f.provers[0];
+    await f.registry.write.requestUnstake([E18], { account: other });
+    const u = BigInt(await f.networkHelpers.time.latest());
+    assert.equal((await f.registry.read.proverInfo([other])).releaseAt, u + 3600n);
+  });
+
+  it("a job requested before any fitting prover staked is done once one stakes; a prover staking in the seed block is not drawn", async () => {
+    const f = await v2Fixture({ provers: 4 });
+    // A circuit of 2^22 constraints: above the capacity every staked prover declared (2^20).
+    const r1cs = keccak256("0x33");
+    const verifier = await f.viem.deployContract("MockDeciderVerifier", [r1cs, 1n]);
+    const srs = { n: 1n, powersHash: keccak256("0x02"), tauG2: await verifier.read.tauG2() };
+    await f.circuits.write.registerCircuit([r1cs, 1n << 22n, 100n, 1, srs, verifier.address, 100_000n]);
+    const circuitId = await f.circuits.read.circuitCount();
+    const job = await f.request(4, 1, { circuitId });
+    await f.mine();
+    const [c0, c1] = job.chunks;
+    const [merge] = job.merges;
+    // Today's rule alone: the snapshot holds no fitting prover, nobody can ever be drawn.
+    await revertsExactly(f.market.read.getTask([job.jobId, c0]), "ProverRegistryNoEligibleProver");
+    await revertsExactly(
+      f.market.write.submitChunk([job.jobId, c0, f.chunkData(job, c0)], { account: f.provers[0] }),
+      "ProverRegistryNoEligibleProver",
+    );
+    // The fallback needs a fitting prover in the previous block's snapshot.
+    await revertsExactly(f.market.write.refreshSnapshot([job.jobId, c0]), "MarketNoEligibleProver");
+    const [big, sybil] = f.outsiders;
+    await newcomer(f, big, 1_000_000n * E18, 1n << 22n);
+    await newcomer(f, sybil, 1_000_000n * E18, 1n << 22n);
+    await f.registry.write.stake([1000n * E18], { account: big });
+    // Anyone (here the requester) moves chunk 0's snapshot to the previous block: it holds `big` only.
+    const r = await f.wait(await f.market.write.refreshSnapshot([job.jobId, c0], { account: f.requester }));
+    const ev = parseEventLogs({ abi: f.market.abi, logs: r.logs, eventName: "SnapshotRefreshed" })[0];
+    assert.equal(ev.args.availableBlock, r.blockNumber);
+    // A sybil sees it and stakes 500× more in the seed block.
+    await f.registry.write.stake([500_000n * E18], { account: sybil });
+    assert.equal(await f.publicClient.getBlockNumber(), r.blockNumber + 1n, "the sybil staked in the seed block");
+    await f.mine();
+    const t0 = await f.market.read.getTask([job.jobId, c0]);
+    assert.equal(t0.availableBlock, r.blockNumber);
+    assert.equal(t0.attempt, 0);
+    assert.equal(t0.assignee, big, "the sybil is not drawn: its stake is not in the snapshot");
+    // No re-roll: a task whose snapshot holds a fitting prover cannot be refreshed (by the sybil or anyone).
+    await revertsExactly(f.market.write.refreshSnapshot([job.jobId, c0], { account: sybil }), "MarketSnapshotNotEmpty");
+    await f.networkHelpers.time.increase(Number(f.params.window));
+    await f.mine(1);
+    assert.equal(await f.assignee(job.jobId, c0), big, "every attempt draws over the same snapshot");
+    await f.submitChunk(job, c0, big);
+    await revertsExactly(f.market.write.refreshSnapshot([job.jobId, c0]), "MarketTaskDone");
+    // Chunk 1 is refreshed after the sybil's stake: it may be drawn for it (a stake counts from the next block).
+    await f.market.write.refreshSnapshot([job.jobId, c1]);
+    await f.mine();
+    await f.submitChunk(job, c1);
+    await f.mine();
+    await revertsExactly(f.market.write.refreshSnapshot([job.jobId, merge]), "MarketSnapshotNotEmpty");
+    await f.submitMerge(job, merge);
+    await f.mine();
+    await f.submitDecision(job);
+    assert.equal((await f.market.read.getJob([job.jobId])).status, 2, "verified");
+  });
+
+  it("the fallback is refused before the task is available and once the class is already served", async () => {
+    const f = await v2Fixture({ provers: 4 });
+    const job = await f.request(4, 1);
+    await f.mine();
+    await revertsExactly(f.market.write.refreshSnapshot([job.jobId, job.merges[0]]), "MarketTaskNotReady");
+    await revertsExactly(f.market.write.refreshSnapshot([job.jobId, job.chunks[0]]), "MarketSnapshotNotEmpty");
   });
 });

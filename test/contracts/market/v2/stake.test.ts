@@ -1,6 +1,7 @@
 /**
  * Stake backs submitted work for as long as it can be disputed: a submitter cannot unstake and withdraw ahead of
- * a dispute (the registry keeps the stake locked until the job's deadline plus an answer window), and the slash
+ * a dispute (the registry keeps the stake locked until the job's deadline plus an answer window plus a window to
+ * resolve; disputes close at the deadline), and the slash
  * reaches stake that is unbonding. Only the market can lock stake.
  */
 import assert from "node:assert/strict";
@@ -13,25 +14,37 @@ describe("Market v2: stake stays locked while a prover has disputable work", fun
   this.timeout(300_000);
 
   it("unstaking before a dispute: withdraw is refused past the unbonding delay, the slash takes the unbonding stake", async () => {
-    const f = await v2Fixture();
+    // A one-day delay: the job's deadline must fall inside it, and the lock (deadline + answer window + one
+    // window to resolve) outlasts the release of an unstake made right after submitting.
+    const f = await v2Fixture({ unbondingDelay: BigInt(DAY) });
     const now = BigInt(await f.networkHelpers.time.latest());
-    const job = await f.request(4, 1, { deadline: now + 20n * BigInt(DAY) });
+    const job = await f.request(4, 1, { deadline: now + BigInt(DAY) - 10n });
     await f.mine();
     const id = job.chunks[0];
     await f.submitChunk(job, id);
     const cheat = (await f.market.read.getTask([job.jobId, id])).submitter;
     const j = await f.market.read.getJob([job.jobId]);
     const lock = await f.registry.read.lockedUntil([cheat]);
-    assert.equal(lock, j.deadline + f.params.disputeWindow, "locked until the job's deadline plus an answer window");
-    // The attacker unstakes everything right after submitting, and waits out the 7-day unbonding delay.
+    assert.equal(
+      lock,
+      j.deadline + f.params.disputeWindow + f.params.window,
+      "locked until the job's deadline plus an answer window plus a window to resolve",
+    );
+    // The attacker unstakes everything right after submitting.
     const all = (await f.registry.read.proverInfo([cheat])).stake;
     await f.registry.write.requestUnstake([all], { account: cheat });
-    await f.networkHelpers.time.increase(8 * DAY);
-    await revertsExactly(f.registry.write.withdraw({ account: cheat }), "ProverRegistryStillUnbonding");
-    // A dispute it does not answer still slashes it: from the unbonding stake.
+    const releaseAt = (await f.registry.read.proverInfo([cheat])).releaseAt;
+    assert.ok(releaseAt > j.deadline && releaseAt < lock);
+    // A challenger disputes at the last moment the job allows; the attacker does not answer.
+    await f.networkHelpers.time.setNextBlockTimestamp(Number(j.deadline));
     const challenger = f.provers.find((p) => p !== cheat)!;
     await f.market.write.dispute([job.jobId, id], { account: challenger });
-    await f.networkHelpers.time.increase(Number(f.params.disputeWindow) + 1);
+    const [, answerBy] = await f.market.read.getDispute([job.jobId, id]);
+    assert.equal(answerBy, j.deadline + f.params.disputeWindow);
+    // Past its unbonding delay and past the answer window, before anyone resolves: withdraw is refused.
+    await f.networkHelpers.time.increaseTo(Number(answerBy) + 1);
+    assert.ok(BigInt(await f.networkHelpers.time.latest()) > releaseAt);
+    await revertsExactly(f.registry.write.withdraw({ account: cheat }), "ProverRegistryStillUnbonding");
     await f.market.write.resolveDispute([job.jobId, id]);
     const after = await f.registry.read.proverInfo([cheat]);
     assert.equal(after.stake, 0n);
@@ -41,6 +54,21 @@ describe("Market v2: stake stays locked while a prover has disputable work", fun
     const before = await f.token.read.balanceOf([cheat]);
     await f.registry.write.withdraw({ account: cheat });
     assert.equal((await f.token.read.balanceOf([cheat])) - before, all - f.params.disputeSlash);
+  });
+
+  it("a dispute after the job's deadline is refused (the lock would not cover its answer window)", async () => {
+    const f = await v2Fixture();
+    const job = await f.request(2, 1);
+    await f.mine();
+    await f.submitChunk(job, job.chunks[0]);
+    const j = await f.market.read.getJob([job.jobId]);
+    const who = (await f.market.read.getTask([job.jobId, job.chunks[0]])).submitter;
+    const challenger = f.provers.find((p) => p !== who)!;
+    await f.networkHelpers.time.increaseTo(Number(j.deadline) + 1);
+    await revertsExactly(
+      f.market.write.dispute([job.jobId, job.chunks[0]], { account: challenger }),
+      "MarketPastDeadline",
+    );
   });
 
   it("an honest prover's stake is withdrawable once its jobs are past their dispute windows", async () => {
