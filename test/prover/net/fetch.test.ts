@@ -13,7 +13,7 @@ import { lpStream } from "@libp2p/utils";
 import { ArtefactError, FetchError } from "../../../prover/src/errors/node.js";
 import { fetchHandler } from "../../../prover/src/net/fetch.js";
 import { Network } from "../../../prover/src/net/network.js";
-import { FETCH_PROTOCOL, MAX_GOSSIP_BYTES } from "../../../prover/src/net/protocols.js";
+import { FETCH_MAX_STREAMS, FETCH_PROTOCOL, MAX_GOSSIP_BYTES } from "../../../prover/src/net/protocols.js";
 import { ArtefactStore, cidOf } from "../../../prover/src/net/store.js";
 
 describe("net: fetch protocol and gossip on loopback", function () {
@@ -68,27 +68,29 @@ describe("net: fetch protocol and gossip on loopback", function () {
 
   const muxerOf = (c: Connection) => (c as unknown as { muxer: { status: string; abort(e: Error): void } }).muxer;
 
-  it("serves twelve concurrent requests of one peer on a fresh connection the listener is still setting up", async () => {
+  it("serves twelve, and up to FETCH_MAX_STREAMS, concurrent requests of one peer on a fresh connection the listener is still setting up", async () => {
     // With Noise the muxer is agreed inside the handshake: the dialler opens its streams as soon as it has sent its
     // last handshake message, and they queue at the listener until it has checked the peer. Past yamux's early
     // stream limit (libp2p's default 10; here 12 fetches plus identify, DHT and gossip streams) the listener aborted
     // the muxer: every stream was reset, and the dialler kept the connection listed as open with a closed muxer.
-    const a = await host("conc-a");
-    const b = await host("conc-b");
-    slowListener(a.net, 300);
-    const cid = a.store.put(new Uint8Array([4, 5, 6]));
-    const conn = await b.net.libp2p.dial(a.net.libp2p.getMultiaddrs()[0]);
-    const before = misbehaviour.length;
-    const got = await Promise.all(Array.from({ length: 12 }, () => b.net.fetch(cid, [a.net.peerId], 10)));
-    for (const g of got) assert.deepEqual(g, new Uint8Array([4, 5, 6]));
-    // Served on that connection, first try: it is still open, muxer included, and nothing was dropped.
-    assert.equal(conn.status, "open");
-    assert.equal(muxerOf(conn).status, "open");
-    assert.deepEqual(
-      b.net.libp2p.getConnections(a.net.peerId).map((c) => c.id),
-      [conn.id],
-    );
-    assert.deepEqual(misbehaviour.slice(before), []);
+    for (const n of [12, FETCH_MAX_STREAMS]) {
+      const a = await host(`conc-a${n}`);
+      const b = await host(`conc-b${n}`);
+      slowListener(a.net, 300);
+      const cid = a.store.put(new Uint8Array([4, 5, 6]));
+      const conn = await b.net.libp2p.dial(a.net.libp2p.getMultiaddrs()[0]);
+      const before = misbehaviour.length;
+      const got = await Promise.all(Array.from({ length: n }, () => b.net.fetch(cid, [a.net.peerId], 10)));
+      for (const g of got) assert.deepEqual(g, new Uint8Array([4, 5, 6]));
+      // Served on that connection, first try: it is still open, muxer included, and nothing was dropped.
+      assert.equal(conn.status, "open", `${n}`);
+      assert.equal(muxerOf(conn).status, "open", `${n}`);
+      assert.deepEqual(
+        b.net.libp2p.getConnections(a.net.peerId).map((c) => c.id),
+        [conn.id],
+      );
+      assert.deepEqual(misbehaviour.slice(before), [], `${n}`);
+    }
   });
 
   it("drops a connection whose muxer closed under it and fetches over a new one", async () => {
