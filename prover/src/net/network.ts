@@ -239,12 +239,13 @@ export class Network {
    * 3.3 leaves such a connection listed as open when only the muxer was aborted (the remote sent a yamux
    * GoAway, or too many early streams; see {@link MAX_EARLY_STREAMS}), and hands it back to every dial, each
    * failing with `The connection muxer is "closed"`. Aborted, it is forgotten and the next try dials anew.
+   * Called when a fetch's dial fails, and on every peer by {@link healGossip}.
    */
   private dropDeadConnections(peer: PeerId): void {
     for (const c of this.libp2p.getConnections(peer)) {
       const muxer = (c as unknown as { muxer?: { status: string } }).muxer;
       if (c.status !== "open" || muxer === undefined || muxer.status === "open") continue;
-      this.o.log?.({ level: "warn", msg: "fetch: connection with a closed muxer dropped", peer: peer.toString() });
+      this.o.log?.({ level: "warn", msg: "connection with a closed muxer dropped", peer: peer.toString() });
       c.abort(new Error("stream muxer closed"));
     }
   }
@@ -291,9 +292,11 @@ export class Network {
    *   re-sends our subscriptions);
    * - a topic we follow that no peer is known to subscribe to while peers are connected, for `graceMs`:
    *   our subscription is announced again (unsubscribe + subscribe; the topic validator is kept).
+   * First, connections whose muxer has closed under them are dropped (see {@link dropDeadConnections}).
    */
   async healGossip(graceMs = 10_000, now = Date.now()): Promise<{ reconnected: string[]; resubscribed: string[] }> {
     const out = { reconnected: [] as string[], resubscribed: [] as string[] };
+    for (const p of this.libp2p.getPeers()) this.dropDeadConnections(p);
     const connected = this.libp2p.getPeers();
     const live = new Set(connected.map((p) => p.toString()));
     for (const k of this.deadSince.keys()) if (!live.has(k)) this.deadSince.delete(k);
