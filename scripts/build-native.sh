@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the optional native addon — the MSM (prover/native/msm/msm.cc), the F_p vector kernels of
 # folding (kernels.cc), the NTTs (ntt.cc) and fixed-base multiplication (fixedbase.cc), which share the
-# field arithmetic of field.h — into prover/native/msm/build/novanet_msm.node
+# field arithmetic of field.h and the Node-API helpers of napi_args.h — into prover/native/msm/build/novanet_msm.node
 # with g++ against Node-API headers (ABI-stable: one build serves every Node >= 18). Never fails the
 # install: without a compiler or headers it logs a warning and exits 0, and the prover keeps using the
 # ffjavascript (wasm) MSM backend. Env: CXX (default g++), NOVANET_NATIVE_MARCH (default x86-64-v3 where

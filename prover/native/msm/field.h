@@ -3,7 +3,8 @@
 // (kernels.cc, ntt.cc: the scalar field F_p). One definition per operation, templated on the modulus.
 //
 // Elements are `Elem<Mod>` (four little-endian 64-bit limbs), Montgomery form with R = 2^256 where the
-// caller says so; add/sub/mul keep values in [0, M). The product is CIOS in MULX/ADCX/ADOX assembly
+// caller says so (oneMont, toMont, fromMont); add/sub/mul keep values in [0, M). Also here: the packed
+// 32-byte load/store every file uses, and the worker split (envThreads, parallelFor). The product is CIOS in MULX/ADCX/ADOX assembly
 // (mont_asm.h) where the build has ADX and BMI2 (x86-64-v3, the default where the CPU has them), else
 // portable C++ with 128-bit products; both use the "no final carry" shortcut, valid because each
 // modulus's top limb is < 2^62. Variable time only where a caller branches on values.
@@ -12,7 +13,9 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
+#include <vector>
 
 #include "mont_asm.h"
 
@@ -27,6 +30,10 @@ struct ModQ {
   static constexpr uint64_t M[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0xb85045b68181585dULL,
                                     0x30644e72e131a029ULL};
   static constexpr uint64_t INV = 0x87d20782e4866389ULL;  // −q⁻¹ mod 2^64
+  static constexpr uint64_t R1[4] = {0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL,
+                                     0x0e0a77c19a07df2fULL};  // R mod q
+  static constexpr uint64_t R2[4] = {0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL, 0x47ab1eff0a417ff6ULL,
+                                     0x06d89f71cab8351fULL};  // R² mod q
 };
 
 // BN254's scalar field p (= the group order r; witnesses, folds, NTTs).
@@ -34,12 +41,29 @@ struct ModP {
   static constexpr uint64_t M[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL,
                                     0x30644e72e131a029ULL};
   static constexpr uint64_t INV = 0xc2e1f593efffffffULL;  // −p⁻¹ mod 2^64
+  static constexpr uint64_t R1[4] = {0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea36f7879462eULL,
+                                     0x0e0a77c19a07df2fULL};  // R mod p
+  static constexpr uint64_t R2[4] = {0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL,
+                                     0x0216d0b17f4e44a5ULL};  // R² mod p
 };
 
 template <class Mod>
 struct Elem {
   uint64_t v[4];
+  // 32 bytes, little-endian limbs (the packed form of every vector and scalar the addon takes).
+  static NV_INLINE Elem load(const uint8_t* p) {
+    Elem r;
+    std::memcpy(r.v, p, 32);
+    return r;
+  }
+  NV_INLINE void store(uint8_t* p) const { std::memcpy(p, v, 32); }
 };
+
+template <class Mod>
+constexpr Elem<Mod> zero = {{0, 0, 0, 0}};
+// R mod M: 1 in Montgomery form.
+template <class Mod>
+constexpr Elem<Mod> oneMont = {{Mod::R1[0], Mod::R1[1], Mod::R1[2], Mod::R1[3]}};
 
 template <class Mod>
 NV_INLINE bool isZero(const Elem<Mod>& a) {
@@ -140,11 +164,29 @@ NV_INLINE void mul(Elem<Mod>& r, const Elem<Mod>& a, const Elem<Mod>& b) {
 #endif
 }
 
-// a^(M−2) = a⁻¹ for a ≠ 0 (Fermat; square-and-multiply), Montgomery in and out given `one` = R mod M.
+// c·R mod M from canonical c (one product with R² mod M).
 template <class Mod>
-Elem<Mod> inverse(const Elem<Mod>& a, const Elem<Mod>& one) {
+NV_INLINE Elem<Mod> toMont(const Elem<Mod>& c) {
+  constexpr Elem<Mod> r2 = {{Mod::R2[0], Mod::R2[1], Mod::R2[2], Mod::R2[3]}};
+  Elem<Mod> r;
+  mul(r, c, r2);
+  return r;
+}
+
+// c from Montgomery c·R (one product with 1).
+template <class Mod>
+NV_INLINE Elem<Mod> fromMont(const Elem<Mod>& c) {
+  constexpr Elem<Mod> one = {{1, 0, 0, 0}};
+  Elem<Mod> r;
+  mul(r, c, one);
+  return r;
+}
+
+// a^(M−2) = a⁻¹ for a ≠ 0 (Fermat; square-and-multiply), Montgomery in and out.
+template <class Mod>
+Elem<Mod> inverse(const Elem<Mod>& a) {
   const uint64_t e[4] = {Mod::M[0] - 2, Mod::M[1], Mod::M[2], Mod::M[3]};
-  Elem<Mod> r = one;
+  Elem<Mod> r = oneMont<Mod>;
   for (int i = 3; i >= 0; i--) {
     for (int b = 63; b >= 0; b--) {
       mul(r, r, r);
@@ -163,6 +205,21 @@ inline unsigned envThreads() {
   }
   unsigned h = std::thread::hardware_concurrency();
   return h ? h : 1;
+}
+
+// Runs f(lo, hi) over [0, n) in contiguous chunks on up to T workers (the caller's thread included),
+// at least `minChunk` items each; inline when that leaves one worker.
+template <typename F>
+void parallelFor(size_t n, unsigned T, size_t minChunk, F f) {
+  if (n / minChunk + 1 < T) T = (unsigned)(n / minChunk + 1);
+  if (T <= 1) {
+    f((size_t)0, n);
+    return;
+  }
+  std::vector<std::thread> ts;
+  for (unsigned t = 1; t < T; t++) ts.emplace_back(f, n * t / T, n * (t + 1) / T);
+  f((size_t)0, n / T);
+  for (auto& th : ts) th.join();
 }
 
 }  // namespace novanet

@@ -26,15 +26,15 @@
 #include <vector>
 
 #include "field.h"
+#include "napi_args.h"
 
 namespace fbk {
 
 // The field arithmetic is field.h's (shared with the other files of the addon); the value-returning
 // forms below are what the group code here is written with.
 using Fq = novanet::Elem<novanet::ModQ>;
-constexpr Fq ONE = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL,
-                     0x0e0a77c19a07df2fULL}};  // R mod q (Montgomery 1)
-constexpr Fq ZERO = {{0, 0, 0, 0}};
+constexpr const Fq& ONE = novanet::oneMont<novanet::ModQ>;  // R mod q (Montgomery 1)
+constexpr const Fq& ZERO = novanet::zero<novanet::ModQ>;
 
 #define FB_INLINE NV_INLINE
 
@@ -53,7 +53,6 @@ FB_INLINE Fq mul(const Fq& a, const Fq& b) {
   novanet::mul(r, a, b);
   return r;
 }
-Fq inverse(const Fq& a) { return novanet::inverse(a, ONE); }
 
 // The two coordinate fields: Fq, and Fq2 = Fq[u]/(u² + 1).
 struct F1 {
@@ -66,8 +65,8 @@ struct F1 {
   F1 operator-(const F1& o) const { return F1{sub(a, o.a)}; }
   F1 operator*(const F1& o) const { return F1{mul(a, o.a)}; }
   F1 inv() const { return F1{inverse(a)}; }
-  void load(const uint8_t* p) { std::memcpy(a.v, p, 32); }
-  void store(uint8_t* p) const { std::memcpy(p, a.v, 32); }
+  void load(const uint8_t* p) { a = Fq::load(p); }
+  void store(uint8_t* p) const { a.store(p); }
 };
 
 struct F2 {
@@ -88,12 +87,12 @@ struct F2 {
     return F2{mul(c0, t), sub(ZERO, mul(c1, t))};
   }
   void load(const uint8_t* p) {
-    std::memcpy(c0.v, p, 32);
-    std::memcpy(c1.v, p + 32, 32);
+    c0 = Fq::load(p);
+    c1 = Fq::load(p + 32);
   }
   void store(uint8_t* p) const {
-    std::memcpy(p, c0.v, 32);
-    std::memcpy(p + 32, c1.v, 32);
+    c0.store(p);
+    c1.store(p + 32);
   }
 };
 
@@ -264,12 +263,7 @@ void run(const uint8_t* base, const uint8_t* scalars, size_t n, uint8_t* out) {
       }
     }
   };
-  unsigned T = workers();
-  if (n < 4096) T = 1;
-  std::vector<std::thread> ts;
-  for (unsigned t = 1; t < T; t++) ts.emplace_back(work, n * t / T, n * (t + 1) / T);
-  work(0, n / T);
-  for (auto& th : ts) th.join();
+  novanet::parallelFor(n, workers(), 4096, work);
 }
 
 // Σ s_i·P_i in G2 (Pippenger: c-bit windows, buckets by mixed addition, windows split over workers).
@@ -324,19 +318,9 @@ Jac<F2> g2Msm(const uint8_t* pts, const uint8_t* sc, size_t n) {
 }
 
 bool bytesArg(napi_env env, napi_value v, const char* name, uint8_t** out, size_t* len) {
-  bool isTa = false;
-  napi_typedarray_type type;
-  size_t length;
   void* p;
-  napi_value ab;
-  size_t off;
-  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
-      napi_get_typedarray_info(env, v, &type, &length, &p, &ab, &off) != napi_ok || type != napi_uint8_array) {
-    napi_throw_type_error(env, "ERR_NOVANET_FIXED_BASE", (std::string(name) + " must be a Uint8Array").c_str());
-    return false;
-  }
+  if (!novanet::typedArrayArg(env, v, napi_uint8_array, "ERR_NOVANET_FIXED_BASE", name, &p, len)) return false;
   *out = static_cast<uint8_t*>(p);
-  *len = length;
   return true;
 }
 
@@ -368,18 +352,14 @@ napi_value FixedBaseMul(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   const size_t n = sl / 32;
-  napi_value ab, out;
-  void* buf;
-  if (napi_create_arraybuffer(env, pb * n, &buf, &ab) != napi_ok ||
-      napi_create_typedarray(env, napi_uint8_array, pb * n, ab, 0, &out) != napi_ok) {
-    napi_throw_error(env, "ERR_NOVANET_FIXED_BASE", "cannot allocate the result");
-    return nullptr;
-  }
+  uint8_t* buf;
+  napi_value out = novanet::newBytes(env, pb * n, "ERR_NOVANET_FIXED_BASE", "the result", &buf);
+  if (!out) return nullptr;
   if (n > 0) {
     if (group == 1)
-      run<F1>(base, sc, n, static_cast<uint8_t*>(buf));
+      run<F1>(base, sc, n, buf);
     else
-      run<F2>(base, sc, n, static_cast<uint8_t*>(buf));
+      run<F2>(base, sc, n, buf);
   }
   return out;
 }
@@ -400,17 +380,12 @@ napi_value G2Msm(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   const Jac<F2> r = g2Msm(pts, sc, sl / 32);
-  napi_value ab, out;
-  void* buf;
-  if (napi_create_arraybuffer(env, 128, &buf, &ab) != napi_ok ||
-      napi_create_typedarray(env, napi_uint8_array, 128, ab, 0, &out) != napi_ok) {
-    napi_throw_error(env, "ERR_NOVANET_FIXED_BASE", "cannot allocate the result");
-    return nullptr;
-  }
+  uint8_t* o;
+  napi_value out = novanet::newBytes(env, 128, "ERR_NOVANET_FIXED_BASE", "the result", &o);
+  if (!out) return nullptr;
   Aff<F2> a[1];
   bool ok[1];
   normalize(&r, 1, a, ok);
-  uint8_t* o = static_cast<uint8_t*>(buf);
   if (!ok[0]) {
     std::memset(o, 0, 128);
   } else {

@@ -31,53 +31,25 @@
 #include <vector>
 
 #include "field.h"
+#include "napi_args.h"
 
 namespace frk {
 
 using novanet::u128;
 
-// add, sub, mul, reduceOnce, isCanonical, eq: field.h (shared with the other files of the addon).
+// add, sub, mul, toMont, load/store, parallelFor: field.h (shared with the other files of the addon).
 using Fr = novanet::Elem<novanet::ModP>;
-constexpr Fr ONE_MONT = {{0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea36f7879462eULL,
-                          0x0e0a77c19a07df2fULL}};  // R mod p
-constexpr Fr R2 = {{0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL,
-                    0x0216d0b17f4e44a5ULL}};  // R^2 mod p
-constexpr Fr ZERO = {{0, 0, 0, 0}};
+constexpr const Fr& ZERO = novanet::zero<novanet::ModP>;
+constexpr const Fr& ONE_MONT = novanet::oneMont<novanet::ModP>;
 // (p − 1)·R mod p = p − (R mod p): the coefficient −1 (a third of the non-zeros of a SHA-256 step's A
 // and C), a subtraction instead of a product.
 constexpr Fr NEG_ONE_MONT = {{0x974bc177a0000006ULL, 0xf13771b2da58a367ULL, 0x51e1a2470908122eULL,
                               0x2259d6b14729c0faULL}};
 
-#define FR_INLINE NV_INLINE
-
-FR_INLINE Fr load(const uint8_t* p) {
-  Fr r;
-  std::memcpy(r.v, p, 32);
-  return r;
-}
-FR_INLINE void store(uint8_t* p, const Fr& a) { std::memcpy(p, a.v, 32); }
-// c·R mod p from canonical c.
-FR_INLINE Fr toMont(const Fr& c) {
-  Fr r;
-  mul(r, c, R2);
-  return r;
-}
-
-unsigned kernelThreads() { return novanet::envThreads(); }
-
-// Runs f(lo, hi) over [0, n) in contiguous chunks, one per worker (the caller's thread included).
+// Runs f(lo, hi) over [0, n) in chunks of at least minChunk, one per worker (the caller's thread included).
 template <typename F>
 void parallelFor(size_t n, size_t minChunk, F f) {
-  unsigned T = kernelThreads();
-  if (n / minChunk + 1 < T) T = (unsigned)(n / minChunk + 1);
-  if (T <= 1) {
-    f((size_t)0, n);
-    return;
-  }
-  std::vector<std::thread> ts;
-  for (unsigned t = 1; t < T; t++) ts.emplace_back(f, n * t / T, n * (t + 1) / T);
-  f((size_t)0, n / T);
-  for (auto& th : ts) th.join();
+  novanet::parallelFor(n, novanet::envThreads(), minChunk, f);
 }
 
 // First index i in [0, n) with v_i ≥ p, or -1 (parallel).
@@ -85,7 +57,7 @@ long firstNonCanonical(const uint8_t* v, size_t n) {
   std::atomic<long> first(-1);
   parallelFor(n, 1 << 15, [&](size_t lo, size_t hi) {
     for (size_t i = lo; i < hi; i++) {
-      if (!isCanonical(load(v + 32 * i))) {
+      if (!isCanonical(Fr::load(v + 32 * i))) {
         long cur = first.load();
         while ((cur < 0 || (long)i < cur) && !first.compare_exchange_weak(cur, (long)i)) {
         }
@@ -108,21 +80,7 @@ void throwCode(napi_env env, const char* code, const std::string& msg) {
 }
 
 bool typedArg(napi_env env, napi_value v, napi_typedarray_type want, const char* name, void** data, size_t* len) {
-  bool isTa = false;
-  napi_typedarray_type type;
-  size_t length;
-  void* p;
-  napi_value ab;
-  size_t off;
-  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
-      napi_get_typedarray_info(env, v, &type, &length, &p, &ab, &off) != napi_ok || type != want) {
-    napi_throw_type_error(env, "ERR_NOVANET_FR_INPUT",
-                          (std::string(name) + (want == napi_uint8_array ? " must be a Uint8Array" : " must be a Uint32Array")).c_str());
-    return false;
-  }
-  *data = p;
-  *len = length;
-  return true;
+  return novanet::typedArrayArg(env, v, want, "ERR_NOVANET_FR_INPUT", name, data, len);
 }
 
 // A packed vector argument: byte length a multiple of 32 (and = 32·n when n ≥ 0), every element < p.
@@ -150,7 +108,7 @@ bool vecArg(napi_env env, napi_value v, const char* name, long n, Bytes& out) {
 bool scalarArg(napi_env env, napi_value v, const char* name, Fr& out) {
   Bytes b;
   if (!vecArg(env, v, name, 1, b)) return false;
-  out = load(b.p);
+  out = Fr::load(b.p);
   return true;
 }
 
@@ -165,15 +123,7 @@ bool args(napi_env env, napi_callback_info info, size_t want, napi_value* argv) 
 }
 
 napi_value newVec(napi_env env, size_t n, uint8_t** data) {
-  napi_value ab, out;
-  void* buf;
-  if (napi_create_arraybuffer(env, 32 * n, &buf, &ab) != napi_ok ||
-      napi_create_typedarray(env, napi_uint8_array, 32 * n, ab, 0, &out) != napi_ok) {
-    napi_throw_error(env, "ERR_NOVANET_FR", "cannot allocate the result vector");
-    return nullptr;
-  }
-  *data = static_cast<uint8_t*>(buf);
-  return out;
+  return novanet::newBytes(env, 32 * n, "ERR_NOVANET_FR", "the result vector", data);
 }
 
 // frSpmv(rowPtr, cols, valsMont, z)
@@ -215,8 +165,8 @@ napi_value Spmv(napi_env env, napi_callback_info info) {
     for (size_t i = lo; i < hi; i++) {
       Fr acc = ZERO;
       for (uint32_t k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
-        const Fr zv = load(zp + 32 * (size_t)cols[k]);
-        const Fr c = load(vp + 32 * (size_t)k);
+        const Fr zv = Fr::load(zp + 32 * (size_t)cols[k]);
+        const Fr c = Fr::load(vp + 32 * (size_t)k);
         if (eq(c, ONE_MONT)) {
           add(acc, acc, zv);
         } else if (eq(c, NEG_ONE_MONT)) {
@@ -227,7 +177,7 @@ napi_value Spmv(napi_env env, napi_callback_info info) {
           add(acc, acc, t);
         }
       }
-      store(out + 32 * i, acc);
+      acc.store(out + 32 * i);
     }
   });
   return res;
@@ -258,15 +208,14 @@ napi_value CrossTerm(napi_env env, napi_callback_info info) {
       const size_t o = 32 * i;
       // Σ of four Montgomery products = T_i / R; one more product by R^2 makes it canonical.
       Fr s, t;
-      mul(s, load(A1.p + o), load(B2.p + o));
-      mul(t, load(A2.p + o), load(B1.p + o));
+      mul(s, Fr::load(A1.p + o), Fr::load(B2.p + o));
+      mul(t, Fr::load(A2.p + o), Fr::load(B1.p + o));
       add(s, s, t);
-      mul(t, nu1, load(C2.p + o));
+      mul(t, nu1, Fr::load(C2.p + o));
       add(s, s, t);
-      mul(t, nu2, load(C1.p + o));
+      mul(t, nu2, Fr::load(C1.p + o));
       add(s, s, t);
-      mul(t, s, R2);
-      store(out + o, t);
+      toMont(s).store(out + o);
     }
   });
   return res;
@@ -288,9 +237,9 @@ napi_value Axpy(napi_env env, napi_callback_info info) {
   parallelFor((size_t)n, 1 << 13, [&](size_t lo, size_t hi) {
     for (size_t i = lo; i < hi; i++) {
       Fr t;
-      mul(t, rM, load(b.p + 32 * i));
-      add(t, t, load(a.p + 32 * i));
-      store(out + 32 * i, t);
+      mul(t, rM, Fr::load(b.p + 32 * i));
+      add(t, t, Fr::load(a.p + 32 * i));
+      t.store(out + 32 * i);
     }
   });
   return res;
@@ -315,11 +264,11 @@ napi_value Fold3(napi_env env, napi_callback_info info) {
   parallelFor((size_t)n, 1 << 13, [&](size_t lo, size_t hi) {
     for (size_t i = lo; i < hi; i++) {
       Fr x, y;
-      mul(x, rM, load(t.p + 32 * i));
-      mul(y, sM, load(b.p + 32 * i));
+      mul(x, rM, Fr::load(t.p + 32 * i));
+      mul(y, sM, Fr::load(b.p + 32 * i));
       add(x, x, y);
-      add(x, x, load(a.p + 32 * i));
-      store(out + 32 * i, x);
+      add(x, x, Fr::load(a.p + 32 * i));
+      x.store(out + 32 * i);
     }
   });
   return res;
@@ -346,10 +295,10 @@ napi_value RelaxedFirstFailure(napi_env env, napi_callback_info info) {
     for (size_t i = lo; i < hi; i++) {
       const size_t o = 32 * i;
       Fr l, r;
-      mul(l, load(A.p + o), load(B.p + o));  // Az·Bz / R
-      mul(l, l, R2);                          // Az·Bz
-      mul(r, uM, load(C.p + o));              // u·Cz
-      if (hasE) add(r, r, load(E.p + o));
+      mul(l, Fr::load(A.p + o), Fr::load(B.p + o));  // Az·Bz / R
+      l = toMont(l);                          // Az·Bz
+      mul(r, uM, Fr::load(C.p + o));              // u·Cz
+      if (hasE) add(r, r, Fr::load(E.p + o));
       if (!eq(l, r)) {
         long cur = first.load();
         while ((cur < 0 || (long)i < cur) && !first.compare_exchange_weak(cur, (long)i)) {

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "field.h"
+#include "napi_args.h"
 
 bool novanetRegisterKernels(napi_env env, napi_value exports);  // kernels.cc
 bool novanetRegisterNtt(napi_env env, napi_value exports);  // ntt.cc
@@ -46,10 +47,11 @@ namespace {
 using novanet::u128;
 
 // ---------------------------------------------------------------- F_q (Montgomery, R = 2^256) ----
-// add, sub, mul, reduceOnce, isZero, eq: field.h (shared with the other files of the addon).
+// add, sub, mul, reduceOnce, isZero, eq, inverse, fromMont, load/store: field.h (shared with the other
+// files of the addon).
 using Fq = novanet::Elem<novanet::ModQ>;
-constexpr Fq ONE = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}};
-constexpr Fq ZERO = {{0, 0, 0, 0}};
+constexpr const Fq& ONE = novanet::oneMont<novanet::ModQ>;  // R mod q (Montgomery 1)
+constexpr const Fq& ZERO = novanet::zero<novanet::ModQ>;
 
 #define FQ_INLINE NV_INLINE
 
@@ -62,16 +64,6 @@ FQ_INLINE void neg(Fq& r, const Fq& a) {
 }
 
 FQ_INLINE void sqr(Fq& r, const Fq& a) { mul(r, a, a); }
-
-// a^(q-2): the inverse of a nonzero element (used once per MSM, so plain square-and-multiply).
-Fq inverse(const Fq& a) { return novanet::inverse(a, ONE); }
-
-Fq fromMont(const Fq& a) {
-  Fq one = {{1, 0, 0, 0}};
-  Fq r;
-  mul(r, a, one);
-  return r;
-}
 
 // ---------------------------------------------------------------- G1 ----
 struct Affine {
@@ -326,7 +318,6 @@ struct Bases {
   size_t tblPts = 0;
 };
 
-inline void loadFq(Fq& r, const uint8_t* p) { std::memcpy(r.v, p, 32); }
 inline bool isInfAffine(const Affine& a) { return isZero(a.x) && isZero(a.y); }
 
 // Fills b from n LEM points (64 bytes each); with stride 2 also φ(P_i). Parallel over `threads`.
@@ -337,8 +328,8 @@ void prepareBases(Bases& b, const uint8_t* lem, size_t n, unsigned stride, unsig
   auto fill = [&](size_t lo, size_t hi) {
     for (size_t i = lo; i < hi; i++) {
       Affine& p = b.pts[i * stride];
-      loadFq(p.x, lem + 64 * i);
-      loadFq(p.y, lem + 64 * i + 32);
+      p.x = Fq::load(lem + 64 * i);
+      p.y = Fq::load(lem + 64 * i + 32);
       if (stride == 2) {
         Affine& e = b.pts[i * 2 + 1];
         if (isInfAffine(p)) {
@@ -1194,22 +1185,9 @@ unsigned defaultThreads() { return novanet::envThreads(); }
 
 // Reads a Uint8Array argument; false (with a pending TypeError) if it is not one.
 bool bytesArg(napi_env env, napi_value v, const char* name, const uint8_t** data, size_t* len) {
-  bool isTa = false;
-  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa) {
-    napi_throw_type_error(env, "ERR_NOVANET_MSM_INPUT", (std::string(name) + " must be a Uint8Array").c_str());
-    return false;
-  }
-  napi_typedarray_type type;
-  size_t length;
   void* p;
-  napi_value ab;
-  size_t off;
-  if (napi_get_typedarray_info(env, v, &type, &length, &p, &ab, &off) != napi_ok || type != napi_uint8_array) {
-    napi_throw_type_error(env, "ERR_NOVANET_MSM_INPUT", (std::string(name) + " must be a Uint8Array").c_str());
-    return false;
-  }
+  if (!novanet::typedArrayArg(env, v, napi_uint8_array, "ERR_NOVANET_MSM_INPUT", name, &p, len)) return false;
   *data = static_cast<const uint8_t*>(p);
-  *len = length;
   return true;
 }
 

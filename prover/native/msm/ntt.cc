@@ -22,58 +22,28 @@
 #include <vector>
 
 #include "field.h"
+#include "napi_args.h"
 
 namespace nttk {
 
 using novanet::u128;
 
-// add, sub, mul, reduceOnce, isCanonical: field.h (shared with the other files of the addon; the
-// product there is the ADX assembly where the build has ADX and BMI2).
+// add, sub, mul, toMont/fromMont, load/store, parallelFor: field.h (shared with the other files of the
+// addon; the product there is the ADX assembly where the build has ADX and BMI2).
 using Fr = novanet::Elem<novanet::ModP>;
-constexpr Fr ONE_MONT = {{0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea36f7879462eULL,
-                          0x0e0a77c19a07df2fULL}};  // R mod p
-constexpr Fr R2 = {{0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL,
-                    0x0216d0b17f4e44a5ULL}};  // R^2 mod p
-constexpr Fr ONE = {{1, 0, 0, 0}};
-
-#define NT_INLINE NV_INLINE
-
-NT_INLINE Fr load(const uint8_t* p) {
-  Fr r;
-  std::memcpy(r.v, p, 32);
-  return r;
-}
-
-NT_INLINE Fr toMont(const Fr& c) {
-  Fr r;
-  mul(r, c, R2);
-  return r;
-}
-
-NT_INLINE Fr fromMont(const Fr& c) {
-  Fr r;
-  mul(r, c, ONE);
-  return r;
-}
 
 unsigned workers() { return novanet::envThreads(); }
 
+// Runs f(lo, hi) over [0, n) on up to T workers; inline below 4096 items.
 template <typename F>
 void parallelFor(size_t n, unsigned T, F f) {
-  if (T <= 1 || n < 4096) {
-    f((size_t)0, n);
-    return;
-  }
-  std::vector<std::thread> ts;
-  for (unsigned t = 1; t < T; t++) ts.emplace_back(f, n * t / T, n * (t + 1) / T);
-  f((size_t)0, n / T);
-  for (auto& th : ts) th.join();
+  novanet::parallelFor(n, T, 4096, f);
 }
 
 // tw[j] = w^j (Montgomery), j < n/2.
 std::vector<Fr> twiddles(const Fr& wMont, size_t n) {
   std::vector<Fr> tw(n / 2 > 0 ? n / 2 : 1);
-  tw[0] = ONE_MONT;
+  tw[0] = novanet::oneMont<novanet::ModP>;
   for (size_t j = 1; j < n / 2; j++) mul(tw[j], tw[j - 1], wMont);
   return tw;
 }
@@ -113,24 +83,16 @@ void scalePowers(Fr* a, size_t n, const Fr& c, const Fr& s) {
 void throwCode(napi_env env, const char* code, const std::string& msg) { napi_throw_range_error(env, code, msg.c_str()); }
 
 bool vecArg(napi_env env, napi_value v, const char* name, long n, const uint8_t** out, size_t* len) {
-  bool isTa = false;
-  napi_typedarray_type type;
-  size_t length;
   void* p;
-  napi_value ab;
-  size_t off;
-  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
-      napi_get_typedarray_info(env, v, &type, &length, &p, &ab, &off) != napi_ok || type != napi_uint8_array) {
-    napi_throw_type_error(env, "ERR_NOVANET_FR_INPUT", (std::string(name) + " must be a Uint8Array").c_str());
-    return false;
-  }
+  size_t length;
+  if (!novanet::typedArrayArg(env, v, napi_uint8_array, "ERR_NOVANET_FR_INPUT", name, &p, &length)) return false;
   if (length % 32 != 0 || (n >= 0 && length != 32 * (size_t)n)) {
     throwCode(env, "ERR_NOVANET_FR_LENGTH", std::string(name) + " has " + std::to_string(length) + " bytes");
     return false;
   }
   const uint8_t* b = static_cast<const uint8_t*>(p);
   for (size_t i = 0; i < length / 32; i++) {
-    if (!isCanonical(load(b + 32 * i))) {
+    if (!isCanonical(Fr::load(b + 32 * i))) {
       throwCode(env, "ERR_NOVANET_FR_NONCANONICAL",
                 std::string(name) + "[" + std::to_string(i) + "] is not a canonical element of F_p");
       return false;
@@ -161,15 +123,15 @@ napi_value Quotient(napi_env env, napi_callback_info info) {
       !vecArg(env, argv[3], "params", 6, &pp, &lp))
     return nullptr;
   Fr prm[6];
-  for (int i = 0; i < 6; i++) prm[i] = toMont(load(pp + 32 * i));
+  for (int i = 0; i < 6; i++) prm[i] = toMont(Fr::load(pp + 32 * i));
   const Fr &w = prm[0], &wInv = prm[1], &g = prm[2], &gInv = prm[3], &nInv = prm[4], &zInv = prm[5];
   std::vector<Fr> A(n), B(n), C(n);
   const unsigned T = workers();
   parallelFor(n, T, [&](size_t lo, size_t hi) {
     for (size_t i = lo; i < hi; i++) {
-      A[i] = toMont(load(pa + 32 * i));
-      B[i] = toMont(load(pb + 32 * i));
-      C[i] = toMont(load(pc + 32 * i));
+      A[i] = toMont(Fr::load(pa + 32 * i));
+      B[i] = toMont(Fr::load(pb + 32 * i));
+      C[i] = toMont(Fr::load(pc + 32 * i));
     }
   });
   const std::vector<Fr> twF = twiddles(w, n), twI = twiddles(wInv, n);
@@ -204,18 +166,12 @@ napi_value Quotient(napi_env env, napi_callback_info info) {
   C.shrink_to_fit();
   ntt(A.data(), n, twI, T);
   scalePowers(A.data(), n, nInv, gInv);
-  napi_value ab, out;
-  void* buf;
-  if (napi_create_arraybuffer(env, 32 * n, &buf, &ab) != napi_ok ||
-      napi_create_typedarray(env, napi_uint8_array, 32 * n, ab, 0, &out) != napi_ok) {
-    napi_throw_error(env, "ERR_NOVANET_FR", "cannot allocate the result vector");
-    return nullptr;
-  }
-  uint8_t* o = static_cast<uint8_t*>(buf);
+  uint8_t* o;
+  napi_value out = novanet::newBytes(env, 32 * n, "ERR_NOVANET_FR", "the result vector", &o);
+  if (!out) return nullptr;
   parallelFor(n, T, [&](size_t lo, size_t hi) {
     for (size_t i = lo; i < hi; i++) {
-      const Fr r = fromMont(A[i]);
-      std::memcpy(o + 32 * i, r.v, 32);
+      fromMont(A[i]).store(o + 32 * i);
     }
   });
   return out;

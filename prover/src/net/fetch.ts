@@ -96,8 +96,8 @@ export async function fetchArtefact(
   let have = 0;
   let total = -1;
   const errors: string[] = [];
-  // Each source gets four tries: a fresh connection sometimes resets streams opened while it is still
-  // being set up (seen with many concurrent requests); later tries resume from the bytes already held.
+  // Each source gets four tries (a stream can be reset, a connection drop); later tries resume from the bytes
+  // already held.
   const TRIES = 4;
   const tries = sources.flatMap((p) => Array.from({ length: TRIES }, () => p));
   for (let i = 0; i < tries.length && (total < 0 || have < total); i++) {

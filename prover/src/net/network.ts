@@ -18,7 +18,7 @@ import { multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p, type Libp2p } from "libp2p";
 import type { CID } from "multiformats/cid";
 import { fetchArtefact, fetchHandler } from "./fetch.js";
-import { DHT_PROTOCOL, FETCH_PROTOCOL, MAX_GOSSIP_BYTES } from "./protocols.js";
+import { DHT_PROTOCOL, FETCH_MAX_STREAMS, FETCH_PROTOCOL, MAX_EARLY_STREAMS, MAX_GOSSIP_BYTES } from "./protocols.js";
 import type { ArtefactStore } from "./store.js";
 
 /** The peer key of `file`, created (Ed25519) on first use. */
@@ -136,7 +136,7 @@ export class Network {
       // TCP and WebSockets (listen on `/ip4/…/tcp/<port>/ws` for the latter).
       transports: [tcp(), webSockets()],
       connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
+      streamMuxers: [yamux({ maxEarlyStreams: MAX_EARLY_STREAMS })],
       services: {
         identify: identify(),
         // Kad-DHT under the network's own protocol name (never joins the public IPFS DHT), every node a
@@ -164,7 +164,7 @@ export class Network {
           o.onMisbehaviour?.(peer, why);
         },
       }),
-      { maxInboundStreams: 64 },
+      { maxInboundStreams: FETCH_MAX_STREAMS, maxOutboundStreams: FETCH_MAX_STREAMS },
     );
     net.pubsub.addEventListener("message", (evt) => {
       const m = evt.detail;
@@ -223,15 +223,7 @@ export class Network {
         try {
           return await this.libp2p.dialProtocol(peer, protocol, opts);
         } catch (e) {
-          // A connection whose muxer has closed can stay listed as open for a moment (seen under load, with
-          // many streams opened at once on a fresh connection): every retry would pick it again. Drop the
-          // peer's connections once (not once per concurrent fetch), so the next try dials a fresh one.
-          const k = peer.toString();
-          if (/muxer is "closed"/.test((e as Error).message) && Date.now() - (this.repaired.get(k) ?? 0) > 2000) {
-            this.repaired.set(k, Date.now());
-            this.o.log?.({ level: "warn", msg: "fetch: dead connection dropped", peer: k });
-            await this.libp2p.hangUp(peer).catch(() => {});
-          }
+          this.dropDeadConnections(peer);
           throw e;
         }
       },
@@ -240,6 +232,22 @@ export class Network {
       sources,
       { maxBytes },
     );
+  }
+
+  /**
+   * Aborts the connections to `peer` whose muxer has closed while the connection itself is still open. libp2p
+   * 3.3 leaves such a connection listed as open when only the muxer was aborted (the remote sent a yamux
+   * GoAway, or too many early streams; see {@link MAX_EARLY_STREAMS}), and hands it back to every dial, each
+   * failing with `The connection muxer is "closed"`. Aborted, it is forgotten and the next try dials anew.
+   * Called when a fetch's dial fails, and on every peer by {@link healGossip}.
+   */
+  private dropDeadConnections(peer: PeerId): void {
+    for (const c of this.libp2p.getConnections(peer)) {
+      const muxer = (c as unknown as { muxer?: { status: string } }).muxer;
+      if (c.status !== "open" || muxer === undefined || muxer.status === "open") continue;
+      this.o.log?.({ level: "warn", msg: "connection with a closed muxer dropped", peer: peer.toString() });
+      c.abort(new Error("stream muxer closed"));
+    }
   }
 
   /** Peers connected now. */
@@ -275,7 +283,6 @@ export class Network {
 
   private deadSince = new Map<string, number>();
   private lonelySince = new Map<string, number>();
-  private repaired = new Map<string, number>();
 
   /**
    * Detects dead gossip and repairs it (called every few seconds):
@@ -285,9 +292,11 @@ export class Network {
    *   re-sends our subscriptions);
    * - a topic we follow that no peer is known to subscribe to while peers are connected, for `graceMs`:
    *   our subscription is announced again (unsubscribe + subscribe; the topic validator is kept).
+   * First, connections whose muxer has closed under them are dropped (see {@link dropDeadConnections}).
    */
   async healGossip(graceMs = 10_000, now = Date.now()): Promise<{ reconnected: string[]; resubscribed: string[] }> {
     const out = { reconnected: [] as string[], resubscribed: [] as string[] };
+    for (const p of this.libp2p.getPeers()) this.dropDeadConnections(p);
     const connected = this.libp2p.getPeers();
     const live = new Set(connected.map((p) => p.toString()));
     for (const k of this.deadSince.keys()) if (!live.has(k)) this.deadSince.delete(k);

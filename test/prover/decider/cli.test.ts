@@ -1,45 +1,19 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { main } from "../../../prover/src/cli/main.js";
 import { loadSrsFromPtau } from "../../../prover/src/commitment/srs.js";
 import { verifyBundleOnchain } from "../../../prover/src/decider/bundle.js";
 import { OnchainCheckError } from "../../../prover/src/errors/decider.js";
-
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { runCli as cli, proveCubicDev } from "../../helpers/cli.js";
 
 describe("decider v3 in the CLI (the default of novanet prove; verify off-chain and --onchain)", function () {
   this.timeout(600_000);
-  const dir = mkdtempSync(join(tmpdir(), "novanet-decider3-cli-"));
-  const bundle = join(dir, "bundle");
-  const input = join(dir, "z0.json");
+  let bundle: string;
   let printed: { ptau: string; vkey: string };
   let own: string[] = [];
 
   before(async () => {
-    writeFileSync(input, '["3"]');
-    const r = await cli([
-      "prove",
-      "--circuit",
-      "test/fixtures/circuits/cubic.circom",
-      "--steps",
-      "3",
-      "--input",
-      input,
-      "--out",
-      bundle,
-      "--hiding",
-      "--quiet",
-      "--insecure-dev-keys",
-    ]);
-    assert.equal(r.code, 0, r.err);
-    printed = JSON.parse(r.out);
+    ({ bundle, printed } = await proveCubicDev("novanet-decider3-cli-"));
     own = ["--ptau", printed.ptau, "--vkey", printed.vkey];
   });
 
@@ -103,33 +77,14 @@ describe("decider v3 in the CLI (the default of novanet prove; verify off-chain 
 
 describe("decider in the CLI (novanet prove / verify --onchain / setup)", function () {
   this.timeout(600_000);
-  const dir = mkdtempSync(join(tmpdir(), "novanet-decider-cli-"));
-  const bundle = join(dir, "bundle");
-  const input = join(dir, "z0.json");
+  let dir: string;
+  let bundle: string;
   /** The prover's own SRS and dev vkey (printed by prove): what its own verify passes. */
   let own: string[] = [];
   let printed: { ptau: string; vkey: string; r1csHash?: string };
 
   before(async () => {
-    writeFileSync(input, '["3"]');
-    const r = await cli([
-      "prove",
-      "--circuit",
-      "test/fixtures/circuits/cubic.circom",
-      "--steps",
-      "3",
-      "--input",
-      input,
-      "--out",
-      bundle,
-      "--hiding",
-      "--quiet",
-      "--insecure-dev-keys",
-      "--decider",
-      "v2",
-    ]);
-    assert.equal(r.code, 0, r.err);
-    printed = JSON.parse(r.out);
+    ({ dir, bundle, printed } = await proveCubicDev("novanet-decider-cli-", ["--decider", "v2"]));
     own = ["--ptau", printed.ptau, "--vkey", printed.vkey, "--insecure-dev-keys"];
   });
 

@@ -8,11 +8,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair } from "@libp2p/crypto/keys";
+import type { Connection, ConnectionGater } from "@libp2p/interface";
 import { lpStream } from "@libp2p/utils";
 import { ArtefactError, FetchError } from "../../../prover/src/errors/node.js";
 import { fetchHandler } from "../../../prover/src/net/fetch.js";
 import { Network } from "../../../prover/src/net/network.js";
-import { FETCH_PROTOCOL, MAX_GOSSIP_BYTES } from "../../../prover/src/net/protocols.js";
+import { FETCH_MAX_STREAMS, FETCH_PROTOCOL, MAX_GOSSIP_BYTES } from "../../../prover/src/net/protocols.js";
 import { ArtefactStore, cidOf } from "../../../prover/src/net/store.js";
 
 describe("net: fetch protocol and gossip on loopback", function () {
@@ -54,13 +55,73 @@ describe("net: fetch protocol and gossip on loopback", function () {
     await assert.rejects(b.net.fetch(cid, [a.net.peerId], 1024 * 1024), FetchError);
   });
 
-  it("serves twelve concurrent requests of one peer on a fresh connection", async () => {
-    const a = await host("conc-a");
-    const b = await host("conc-b");
-    const cid = a.store.put(new Uint8Array([4, 5, 6]));
-    await b.net.libp2p.dial(a.net.libp2p.getMultiaddrs()[0]);
-    const got = await Promise.all(Array.from({ length: 12 }, () => b.net.fetch(cid, [a.net.peerId], 10)));
-    for (const g of got) assert.deepEqual(g, new Uint8Array([4, 5, 6]));
+  /** Makes `net` slow to accept inbound connections: its gate answers after `ms`, as on a loaded machine. */
+  function slowListener(net: Network, ms: number): void {
+    const gater = (net.libp2p as unknown as { components: { connectionGater: ConnectionGater } }).components
+      .connectionGater;
+    const deny = gater.denyInboundEncryptedConnection?.bind(gater);
+    gater.denyInboundEncryptedConnection = async (peer, conn) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return (await deny?.(peer, conn)) ?? false;
+    };
+  }
+
+  const muxerOf = (c: Connection) => (c as unknown as { muxer: { status: string; abort(e: Error): void } }).muxer;
+
+  it("serves twelve, and up to FETCH_MAX_STREAMS, concurrent requests of one peer on a fresh connection the listener is still setting up", async () => {
+    // With Noise the muxer is agreed inside the handshake: the dialler opens its streams as soon as it has sent its
+    // last handshake message, and they queue at the listener until it has checked the peer. Past yamux's early
+    // stream limit (libp2p's default 10; here 12 fetches plus identify, DHT and gossip streams) the listener aborted
+    // the muxer: every stream was reset, and the dialler kept the connection listed as open with a closed muxer.
+    for (const n of [12, FETCH_MAX_STREAMS]) {
+      const a = await host(`conc-a${n}`);
+      const b = await host(`conc-b${n}`);
+      slowListener(a.net, 300);
+      const cid = a.store.put(new Uint8Array([4, 5, 6]));
+      const conn = await b.net.libp2p.dial(a.net.libp2p.getMultiaddrs()[0]);
+      const before = misbehaviour.length;
+      const got = await Promise.all(Array.from({ length: n }, () => b.net.fetch(cid, [a.net.peerId], 10)));
+      for (const g of got) assert.deepEqual(g, new Uint8Array([4, 5, 6]));
+      // Served on that connection, first try: it is still open, muxer included, and nothing was dropped.
+      assert.equal(conn.status, "open", `${n}`);
+      assert.equal(muxerOf(conn).status, "open", `${n}`);
+      assert.deepEqual(
+        b.net.libp2p.getConnections(a.net.peerId).map((c) => c.id),
+        [conn.id],
+      );
+      assert.deepEqual(misbehaviour.slice(before), [], `${n}`);
+    }
+  });
+
+  it("drops a connection whose muxer closed under it and fetches over a new one", async () => {
+    const a = await host("dead-a");
+    const b = await host("dead-b");
+    const cid = a.store.put(new Uint8Array([7, 8]));
+    const conn = await b.net.libp2p.dial(a.net.libp2p.getMultiaddrs()[0]);
+    // The listener aborts its muxer (as on too many early streams): the dialler gets a yamux GoAway, its muxer
+    // closes, and its TCP connection stays listed as open.
+    await new Promise((r) => setTimeout(r, 200));
+    for (const c of a.net.libp2p.getConnections(b.net.peerId)) muxerOf(c).abort(new Error("test: muxer aborted"));
+    const until = Date.now() + 5000;
+    while (muxerOf(conn).status === "open" && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(muxerOf(conn).status, "closed");
+    assert.equal(conn.status, "open", "libp2p still lists the connection as open");
+    assert.deepEqual(await b.net.fetch(cid, [a.net.peerId], 10), new Uint8Array([7, 8]));
+    assert.notEqual(conn.status, "open", "the dead connection was dropped");
+    assert.ok(misbehaviour.includes("connection with a closed muxer dropped"));
+    // The periodic repair (healGossip) drops such a connection on either side without waiting for a fetch: here the
+    // listener's, whose muxer is aborted (the dialler's then closes with the TCP connection).
+    const c2 = await host("dead-c");
+    const conn2 = await c2.net.libp2p.dial(a.net.libp2p.getMultiaddrs()[0]);
+    await new Promise((r) => setTimeout(r, 200));
+    const [inbound] = a.net.libp2p.getConnections(c2.net.peerId);
+    muxerOf(inbound).abort(new Error("test: muxer aborted"));
+    assert.equal(inbound.status, "open", "libp2p still lists the connection as open");
+    await a.net.healGossip();
+    assert.notEqual(inbound.status, "open");
+    const end = Date.now() + 5000;
+    while (conn2.status === "open" && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    assert.notEqual(conn2.status, "open");
   });
 
   it("rejects bytes that do not hash to the requested CID", async () => {

@@ -12,17 +12,18 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { type Address, type Hex, keccak256 } from "viem";
-import { main } from "../../../prover/src/cli/main.js";
 import { loadSrsFromPtau, srsFromTau, srsRegistration } from "../../../prover/src/commitment/srs.js";
 import type { G2Affine } from "../../../prover/src/curve/bn254.js";
 import { compileVerifier } from "../../../prover/src/decider/bundle.js";
 import type { SnarkjsVkey } from "../../../prover/src/decider/snarkjs.js";
 import { renderDeciderVerifier } from "../../../prover/src/decider/solidity.js";
 import { RENDERED_VERIFIER_NAME } from "../../../prover/src/trust/registration.js";
-import { fileBlake2b, TRUST_FORMAT, vkHash } from "../../../prover/src/trust/store.js";
+import { TRUST_FORMAT, vkHash } from "../../../prover/src/trust/store.js";
+import { runCli as cli } from "../../helpers/cli.js";
 import { testPtauPath } from "../../helpers/prover.js";
+import { circuitVerifyArgs, writeTestTrustStore } from "../../helpers/trust.js";
 import { type RpcNode, startRpcNode } from "../../indexer/helpers/rpc-node.js";
 import { deciderFixture } from "../decider/fixtures.js";
 
@@ -30,20 +31,6 @@ const CUBIC = "test/fixtures/circuits/cubic.r1cs";
 const DEV11 = "test/fixtures/ptau/dev-11.ptau";
 const CUBIC_HASH = "0xdf078ff93427271c6e99b7dcfcca9858a3fe2a5f319aec7631076f3bf1e1d939" as Hex;
 const N = 64;
-
-async function cli(argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  });
-  return { code, out, err };
-}
 
 describe("trust: novanet circuit verify (registry impersonation)", function () {
   this.timeout(120_000);
@@ -65,6 +52,31 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), "novanet-circuit-verify-"));
     ptau = await testPtauPath();
+    // As a registrant deploys a verifier rendered from the key (the same in-process compile as the check):
+    // cubic's own key over an SRS nobody pinned (a known τ) and over the test SRS, and mix2's key rendered
+    // under cubic's r1csHash and state width. Compiled before the chain starts: solc blocks this process for
+    // seconds under load, and the chain's idle keep-alive connection was then reset under the next request.
+    const cubic = await deciderFixture("cubic");
+    const mix2 = await deciderFixture("mix2");
+    cubicVkey = cubic.keys.vkey;
+    const compile = (vkey: SnarkjsVkey, tauG2: G2Affine) =>
+      compileVerifier(
+        renderDeciderVerifier(vkey, {
+          name: RENDERED_VERIFIER_NAME,
+          stepR1csHash: CUBIC_HASH,
+          variant: "hashed",
+          stateWidth: 1,
+          tauG2,
+        }),
+        RENDERED_VERIFIER_NAME,
+      );
+    const knownSrs = srsFromTau(5n, N);
+    const tauG2 = (await loadSrsFromPtau(ptau, 2)).tauG2;
+    const compiled = {
+      known: compile(cubic.keys.vkey, knownSrs.tauG2),
+      cubic: compile(cubic.keys.vkey, tauG2),
+      mix2: compile(mix2.keys.vkey, tauG2),
+    };
     node = await startRpcNode();
     const { viem } = node.connection;
     const [owner, outsider] = await viem.getWalletClients();
@@ -84,36 +96,20 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
     await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, dev11, impostor.address, 1000n], {
       account: outsider.account,
     });
-    // As a registrant deploys a verifier rendered from the key (the same in-process compile as the check):
-    // cubic's own key, and mix2's key rendered under cubic's r1csHash and state width.
-    const cubic = await deciderFixture("cubic");
-    const mix2 = await deciderFixture("mix2");
-    cubicVkey = cubic.keys.vkey;
-    const deploy = async (vkey: SnarkjsVkey, tauG2: G2Affine) => {
-      const c = compileVerifier(
-        renderDeciderVerifier(vkey, {
-          name: RENDERED_VERIFIER_NAME,
-          stepR1csHash: CUBIC_HASH,
-          variant: "hashed",
-          stateWidth: 1,
-          tauG2,
-        }),
-        RENDERED_VERIFIER_NAME,
-      );
+    const deploy = async (c: ReturnType<typeof compileVerifier>) => {
       const hash = await owner.deployContract({ abi: c.abi, bytecode: c.bytecode });
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
       return receipt.contractAddress as Address;
     };
     // cubic's decider over an SRS nobody pinned (a known τ), registered with that SRS.
-    const knownSrs = srsFromTau(5n, N);
-    const known = srsRegistration(knownSrs);
-    knownVerifier = await deploy(cubic.keys.vkey, knownSrs.tauG2);
-    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, known, knownVerifier, 1000n], { account: owner.account });
+    knownVerifier = await deploy(compiled.known);
+    await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, srsRegistration(knownSrs), knownVerifier, 1000n], {
+      account: owner.account,
+    });
     const srs = srsRegistration(await loadSrsFromPtau(ptau, N));
     testSrs = srs;
-    const tauG2 = (await loadSrsFromPtau(ptau, 2)).tauG2;
-    const renderedCubic = await deploy(cubic.keys.vkey, tauG2);
-    const renderedMix2 = await deploy(mix2.keys.vkey, tauG2);
+    const renderedCubic = await deploy(compiled.cubic);
+    const renderedMix2 = await deploy(compiled.mix2);
     await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, srs, renderedCubic, 1000n], { account: owner.account });
     await reg.write.registerCircuit([CUBIC_HASH, 4n, 4n, 1, srs, renderedMix2, 1000n], { account: owner.account });
     registryContract = reg;
@@ -121,46 +117,19 @@ describe("trust: novanet circuit verify (registry impersonation)", function () {
     cubicVkeyFile = join(tmp, "cubic-vkey.json");
     writeFileSync(cubicVkeyFile, JSON.stringify(cubic.keys.vkey));
     store = join(tmp, "store.json");
-    writeFileSync(
-      store,
-      JSON.stringify({
-        format: TRUST_FORMAT,
-        ptau: [
-          {
-            label: "test ptau (snarkjs, one contribution)",
-            file: basename(ptau),
-            power: 10,
-            blake2b: await fileBlake2b(ptau),
-            kind: "insecure-dev",
-          },
-        ],
-        deciders: [],
-      }),
-    );
+    await writeTestTrustStore(store, ptau, "test ptau (snarkjs, one contribution)");
   });
   after(async () => {
     await node?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  const args = (id: string, extra: string[] = []) => [
-    "circuit",
-    "verify",
-    id,
-    "--rpc",
-    node.url,
-    "--registry",
-    registry,
-    "--circuit",
-    CUBIC,
-    "--trust",
-    store,
-    "--ptau-dir",
-    dirname(ptau),
-    "--ptau-dir",
-    dirname(DEV11),
-    ...extra,
-  ];
+  const args = (id: string, extra: string[] = []) =>
+    circuitVerifyArgs(
+      { rpc: node.url, registry, circuit: CUBIC, trust: store, ptauDirs: [dirname(ptau), dirname(DEV11)] },
+      id,
+      extra,
+    );
 
   it("trusts an honest registration (pinned SRS found in the caller's folder, trusted decider code)", async () => {
     const r = await cli(args(ids.honest, ["--decider-codehash", honestCodehash]));

@@ -9,35 +9,22 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { dirname, join } from "node:path";
 import { type Address, concatHex, type Hex, numberToHex, type PublicClient, size } from "viem";
 import { loadR1cs } from "../../../prover/src/arith/r1cs.js";
-import { main } from "../../../prover/src/cli/main.js";
 import { loadSrsFromPtau, srsRegistration } from "../../../prover/src/commitment/srs.js";
 import { g2ToEvm } from "../../../prover/src/curve/bn254.js";
 import { DECIDER_V3_VKEY_FORMAT, deciderV3Keys } from "../../../prover/src/decider/bundleV3.js";
 import { DevKeysRefusedError, TrustStoreError } from "../../../prover/src/errors/trust.js";
-import { fileBlake2b, loadTrustStore, TRUST_FORMAT } from "../../../prover/src/trust/store.js";
+import { loadTrustStore } from "../../../prover/src/trust/store.js";
 import { checkDeployedV3, parseV3Pins, resolveDeciderKeyV3 } from "../../../prover/src/trust/v3.js";
+import { runCli as cli } from "../../helpers/cli.js";
 import { testPtauPath } from "../../helpers/prover.js";
+import { circuitVerifyArgs, writeTestTrustStore } from "../../helpers/trust.js";
 import { type RpcNode, startRpcNode } from "../../indexer/helpers/rpc-node.js";
 
 const CUBIC = "test/fixtures/circuits/cubic.r1cs";
 const N = 64;
-
-async function cli(argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  });
-  return { code, out, err };
-}
 
 describe("trust: decider v3 pins and circuit verify", function () {
   this.timeout(300_000);
@@ -119,23 +106,7 @@ describe("trust: decider v3 pins and circuit verify", function () {
       beacon: true,
     };
     store = join(tmp, "store.json");
-    writeFileSync(
-      store,
-      JSON.stringify({
-        format: TRUST_FORMAT,
-        ptau: [
-          {
-            label: "test ptau",
-            file: basename(ptau),
-            power: 10,
-            blake2b: await fileBlake2b(ptau),
-            kind: "insecure-dev",
-          },
-        ],
-        deciders: [],
-        decidersV3: [pin],
-      }),
-    );
+    await writeTestTrustStore(store, ptau, "test ptau", { decidersV3: [pin] });
   });
   after(async () => {
     await node?.close();
@@ -192,25 +163,11 @@ describe("trust: decider v3 pins and circuit verify", function () {
     assert.equal((await checkDeployedV3(pub, honest, words, srs2.tauG2, art)).ok, false);
   });
 
-  const args = (id: string, extra: string[] = []) => [
-    "circuit",
-    "verify",
-    id,
-    "--rpc",
-    node.url,
-    "--registry",
-    registry,
-    "--circuit",
-    CUBIC,
-    "--trust",
-    store,
-    "--ptau-dir",
-    tmp,
-    "--ptau-dir",
-    ptau.slice(0, ptau.lastIndexOf("/")),
-    "--json",
-    ...extra,
-  ];
+  const args = (id: string, extra: string[] = []) =>
+    circuitVerifyArgs({ rpc: node.url, registry, circuit: CUBIC, trust: store, ptauDirs: [tmp, dirname(ptau)] }, id, [
+      "--json",
+      ...extra,
+    ]);
 
   it("circuit verify: the DeciderVerifierV3 of the pinned key is trusted (dev pin: with --insecure-dev-keys only)", async () => {
     const ok = await cli(args(ids.honest, ["--insecure-dev-keys"]));
