@@ -7,13 +7,14 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type Hex, keccak256 } from "viem";
 import { compileCircuit } from "../circuits/compile.js";
-import { addDeciderToBundle, bundleHasDecider, verifyBundleDecider, verifyBundleOnchain } from "../decider/bundle.js";
 import {
-  addDeciderV3ToBundle,
-  bundleDeciderIsV3,
-  verifyBundleDeciderV3,
-  verifyBundleOnchainV3,
-} from "../decider/bundleV3.js";
+  addDeciderToBundle,
+  bundleDeciderVersion,
+  bundleHasDecider,
+  type TrustedDeciderKey,
+  verifyBundleDecider,
+  verifyBundleOnchain,
+} from "../decider/bundle.js";
 import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
 import { DevKeysRefusedError } from "../errors/trust.js";
@@ -123,33 +124,22 @@ export async function prove(args: string[], io: Io): Promise<number> {
       warn: (m) => io.err(`\n*** ${m} ***\n\n`),
     });
     let vkeyPath: string | undefined;
-    if (!values["no-decider"] && values.decider === "v3") {
-      // Decider v3 (decider/bundleV3.ts): keys cached by circuit under <cache>/keys-v3, self-checked.
-      const { keys } = await addDeciderV3ToBundle(r.bundle, {
+    if (!values["no-decider"]) {
+      // The succinct proof of the root (decider/bundle.ts, v3 by default): dev keys cached by circuit
+      // (<cache>/keys-v3, or <cache>/keys for v2), the proof checked by its own verifier before the run
+      // counts as a success.
+      const d = await addDeciderToBundle(r.bundle, {
+        version: values.decider === "v2" ? 2 : 3,
         cacheDir: values.cache,
         srsPtau: r.ptau,
-        progress: progressPrinter(io, values.quiet!),
-        decodeWitness: decodeRootWitness,
-      });
-      vkeyPath = keys.vkeyPath;
-      io.err(
-        "\n*** INSECURE DEV KEYS: the decider keys were made in this process; this proof convinces no one else ***\n\n",
-      );
-    } else if (!values["no-decider"]) {
-      // The succinct proof of the root (decider/bundle.ts): keys cached by circuit under <cache>/keys,
-      // the proof checked by its own verifier before the run counts as a success.
-      const { keys } = await addDeciderToBundle(r.bundle, {
-        cacheDir: values.cache,
-        srsPtau: r.ptau,
-        srsInsecureDev: r.insecureDevSrs,
         progress: progressPrinter(io, values.quiet!),
         warn: (m) => io.err(`\n*** ${m} ***\n\n`),
         decodeWitness: decodeRootWitness,
       });
-      vkeyPath = join(keys.dir, "vkey.json");
-      await terminateSnarkjsCurve();
+      vkeyPath = d.vkeyPath;
+      if (d.proved.proved.version === 2) await terminateSnarkjsCurve();
       io.err(
-        "\n*** INSECURE DEV KEYS: the decider keys have one in-process contribution; this proof convinces no one else ***\n\n",
+        `\n*** INSECURE DEV KEYS: ${d.proved.proved.version === 2 ? "the decider keys have one in-process contribution" : "the decider keys were made in this process"}; this proof convinces no one else ***\n\n`,
       );
     }
     return { r: { ...r, bundle: out }, vkeyPath };
@@ -204,50 +194,42 @@ export async function verify(args: string[], io: Io): Promise<number> {
   let keys: { label: string; trust: string; vkHash: string } | undefined;
   if (r.valid && !bundleHasDecider(positionals[0])) {
     if (values.onchain) Object.assign(r, { valid: false, reason: "not succinct: the bundle has no decider proof" });
-  } else if (r.valid && r.circuit && r.trustedSrs && bundleDeciderIsV3(positionals[0])) {
-    // Decider v3: the caller's v3 key file (--vkey), labelled by a store pin of its hash, or the store's
-    // v3 pin for this circuit; a key that is not a pinned ceremony key needs --insecure-dev-keys.
-    const k = resolveDeciderKeyV3(store.decidersV3 ?? [], r.circuit.r1csHash, values.vkey);
-    keys = { label: k.label, trust: k.trust, vkHash: k.vkHash };
-    assertKeyAllowed(
-      { ...keys, vkey: undefined as never } as Parameters<typeof assertKeyAllowed>[0],
-      values["insecure-dev-keys"]!,
-    );
-    const words = k.words;
-    const d = verifyBundleDeciderV3(positionals[0], { words, srs: r.trustedSrs, stepR1csHash: r.circuit.r1csHash });
-    if (!d.ok) {
-      Object.assign(r, { valid: false, reason: `decider v3 proof rejected (${d.reason} check failed)` });
-    } else {
-      succinct = true;
-      if (values.onchain) {
-        const o = await verifyBundleOnchainV3(positionals[0], { words, tauG2: r.trustedSrs.tauG2 });
-        if (o.ok) gas = o.gas;
-        else Object.assign(r, { valid: false, reason: o.reason });
-      }
-    }
   } else if (r.valid && r.circuit && r.trustedSrs) {
-    const key = resolveDeciderKey(store, r.circuit.r1csHash, "hashed", values.vkey);
-    keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
-    assertKeyAllowed(key, values["insecure-dev-keys"]!);
-    const d = await verifyBundleDecider(positionals[0], { vkey: key.vkey, srs: r.trustedSrs });
+    // The bundle's decider.format says which version's key to use; the key itself is the caller's.
+    let trusted: TrustedDeciderKey;
+    if (bundleDeciderVersion(positionals[0]) === 3) {
+      // v3: the caller's v3 key file (--vkey), labelled by a store pin of its hash, or the store's v3 pin
+      // for this circuit; a key that is not a pinned ceremony key needs --insecure-dev-keys.
+      const k = resolveDeciderKeyV3(store.decidersV3 ?? [], r.circuit.r1csHash, values.vkey);
+      keys = { label: k.label, trust: k.trust, vkHash: k.vkHash };
+      assertKeyAllowed(
+        { ...keys, vkey: undefined as never } as Parameters<typeof assertKeyAllowed>[0],
+        values["insecure-dev-keys"]!,
+      );
+      trusted = { version: 3, words: k.words };
+    } else {
+      const key = resolveDeciderKey(store, r.circuit.r1csHash, "hashed", values.vkey);
+      keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
+      assertKeyAllowed(key, values["insecure-dev-keys"]!);
+      trusted = { version: 2, vkey: key.vkey };
+    }
+    const circuit = { r1csHash: r.circuit.r1csHash, stateWidth: r.z0.length };
+    const d = await verifyBundleDecider(positionals[0], { ...trusted, srs: r.trustedSrs, circuit });
     await terminateSnarkjsCurve();
     if (!d.ok) {
       // The bundle's key claim is only used to explain a rejection, never to choose the key.
       const claimed = (readBundleJson(positionals[0]).json.decider as { keys?: { vkHash?: unknown } } | null)?.keys
         ?.vkHash;
       const other =
-        typeof claimed === "string" && claimed !== key.vkHash
-          ? `: the bundle claims decider key vkHash ${claimed}, the trusted key is ${key.vkHash}`
+        typeof claimed === "string" && claimed !== keys.vkHash
+          ? `: the bundle claims decider key vkHash ${claimed}, the trusted key is ${keys.vkHash}`
           : "";
-      Object.assign(r, { valid: false, reason: `decider proof rejected (${d.reason} check failed)${other}` });
+      const v = trusted.version === 3 ? " v3" : "";
+      Object.assign(r, { valid: false, reason: `decider${v} proof rejected (${d.reason} check failed)${other}` });
     } else {
       succinct = true;
       if (values.onchain) {
-        const o = await verifyBundleOnchain(positionals[0], {
-          vkey: key.vkey,
-          tauG2: r.trustedSrs.tauG2,
-          stepR1csHash: r.circuit.r1csHash,
-        });
+        const o = await verifyBundleOnchain(positionals[0], { ...trusted, tauG2: r.trustedSrs.tauG2, circuit });
         if (o.ok) gas = o.gas;
         else Object.assign(r, { valid: false, reason: o.reason });
       }

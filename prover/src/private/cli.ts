@@ -29,6 +29,7 @@ type Io = { out: (s: string) => void; err: (s: string) => void };
 
 export const PRIVATE_USAGE = `  novanet prove --private --circuit <step.circom> --steps <N> --input <z0.json> --out <bundle-dir>
                 [--chain-id <id> --market <address>] [--hide-input] [--hide-output] [--ptau <file>] [--cache <dir>]
+                [--decider v3|v2]   (v2 only for a private circuit registered with a v2 verifier)
   novanet verify <private-bundle-dir> --circuit <step.circom> [--ptau <file> | --ptau-dir <dir> | --trust <store.json>]
                 [--vkey <vkey.json>] [--insecure-dev-keys] [--json]
   novanet submit <private-bundle-dir> --rpc <url> --market <address> --circuit-id <id> [--from <address>]
@@ -57,6 +58,8 @@ export type PrivateProveValues = {
   market?: string;
   "hide-input"?: boolean;
   "hide-output"?: boolean;
+  /** `v3` (default) or `v2` (main checked the value). */
+  decider?: string;
 };
 
 /** `novanet prove --private …` after main parsed and checked the common options. */
@@ -77,6 +80,7 @@ export async function provePrivateCommand(
     market: target.market,
     hideInput: v["hide-input"],
     hideOutput: v["hide-output"],
+    decider: v.decider === "v2" ? 2 : 3,
     onProgress: progress,
     warn: (m) => io.err(`\n*** ${m} ***\n\n`),
   });
@@ -95,6 +99,7 @@ export async function provePrivateCommand(
       ms: Math.round(r.ms),
       ptau: r.ptau,
       vkey: r.vkey,
+      decider: `v${r.decider}`,
     })}\n`,
   );
   return 0;

@@ -6,9 +6,11 @@
  * the circuit's registered decider. The market must hold `F̂` as a registered circuit (docs/private.md
  * says how to register it); the calldata and the events carry only commitments and proofs.
  *
- * Before sending, this checks that the bundle targets this chain and market and that the circuit id's
- * registration is `F̂`'s (R1CS hash, state width 1, SRS digest), so a mismatch is a typed error, not a
- * revert.
+ * Before sending, this checks that the bundle targets this chain and market, that the circuit id's
+ * registration is `F̂`'s (R1CS hash, state width 1, SRS digest), and that the registered verifier is of the
+ * bundle's decider version (its `deciderVersion()`, read as the node reads it: 3 for `DeciderVerifierV3`,
+ * 2 when the getter reverts) and, for v3, that its `vkeyHash()` is the key the bundle claims — so a mismatch
+ * is a typed error, not a revert. (The claim only chooses the error message; the contract checks the proof.)
  */
 import {
   type Account,
@@ -24,9 +26,14 @@ import {
   type WalletClient,
 } from "viem";
 import { CircuitRegistryAbi, ProofMarketAbi } from "../chain/abi.js";
-import { deciderProofAbi } from "../decider/abi.js";
+import { deciderVersionOf } from "../chain/market.js";
+import { deciderProofMarketAbi } from "../decider/bundle.js";
 import { PrivateSubmitError } from "../errors/private.js";
 import type { PrivateBundle } from "./bundle.js";
+
+const VKEY_HASH_ABI = [
+  { type: "function", name: "vkeyHash", stateMutability: "view", inputs: [], outputs: [{ type: "bytes32" }] },
+] as const;
 
 /** The market's ABI that submitting a private bundle uses: the generated one (scripts/abis.ts), never a copy. */
 export const PRIVATE_SUBMIT_ABI = ProofMarketAbi;
@@ -51,7 +58,7 @@ export function privateSubmitArgs(bundle: PrivateBundle, circuitId: bigint) {
     bundle.commitments,
     bundle.leaves,
     bundle.folds.map((f) => f.cmT),
-    deciderProofAbi(bundle.proof),
+    deciderProofMarketAbi(bundle.proof),
   ] as const;
 }
 
@@ -86,7 +93,7 @@ export async function submitPrivateBundle(
     });
   }
   let registry: Address;
-  let circuit: { r1csHash: Hex; srsDigest: Hex; stateWidth: number };
+  let circuit: { r1csHash: Hex; srsDigest: Hex; stateWidth: number; decider: Address };
   try {
     registry = await publicClient.readContract({ address: market, abi: PRIVATE_SUBMIT_ABI, functionName: "circuits" });
     circuit = await publicClient.readContract({
@@ -104,6 +111,36 @@ export async function submitPrivateBundle(
   if (circuit.r1csHash !== bundle.json.circuit.r1csHash || circuit.stateWidth !== 1) {
     throw new PrivateSubmitError("the circuit id is not this bundle's private circuit F^", {
       details: `registered r1csHash ${circuit.r1csHash} (state width ${circuit.stateWidth}); bundle F^ ${bundle.json.circuit.r1csHash}`,
+    });
+  }
+  // The registered decider's version (and, v3, its key) against the bundle's proof.
+  let version: number;
+  let vkeyHash: Hex | undefined;
+  try {
+    version = await deciderVersionOf(publicClient, circuit.decider);
+    if (version === 3) {
+      vkeyHash = await publicClient.readContract({
+        address: circuit.decider,
+        abi: VKEY_HASH_ABI,
+        functionName: "vkeyHash",
+      });
+    }
+  } catch (cause) {
+    throw new PrivateSubmitError("cannot read the circuit's decider verifier", {
+      details: `${circuit.decider}: ${revertName(cause)}`,
+      cause,
+    });
+  }
+  if (version !== bundle.proof.version) {
+    throw new PrivateSubmitError(
+      `the circuit's registered verifier is decider v${version}, the bundle carries a v${bundle.proof.version} proof (prove again with --decider v${version})`,
+      { details: `circuit ${params.circuitId}, verifier ${circuit.decider}` },
+    );
+  }
+  const claimed = (bundle.json.decider as { keys?: { vkHash?: unknown } }).keys?.vkHash;
+  if (vkeyHash !== undefined && typeof claimed === "string" && claimed.toLowerCase() !== vkeyHash.toLowerCase()) {
+    throw new PrivateSubmitError("the bundle's decider key is not the registered verifier's key", {
+      details: `registered vkeyHash ${vkeyHash}, bundle claims ${claimed}`,
     });
   }
   if (circuit.srsDigest !== bundle.json.srs.digest) {
