@@ -27,7 +27,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Abi, ContractFunctionRevertedError, encodeDeployData, type Hex, BaseError as ViemBaseError } from "viem";
+import { type Abi, ContractFunctionRevertedError, encodeDeployData, type Hex } from "viem";
 import type { R1csShape } from "../arith/r1cs.js";
 import { loadR1cs } from "../arith/r1cs.js";
 import type { RelaxedInstance, RelaxedWitness } from "../arith/relaxed.js";
@@ -628,20 +628,28 @@ export async function checkVersionedProofOnchain(
     await pc.readContract(call);
     return { ok: true, gas: await pc.estimateContractGas(call) };
   } catch (err) {
-    const reverted =
-      err instanceof ViemBaseError && err.walk((e) => e instanceof ContractFunctionRevertedError) !== null;
-    if (!reverted) {
+    // By name, not `instanceof`: the client is Hardhat's, whose viem may be another build than this module's.
+    const rev = revertIn(err);
+    if (!rev) {
       throw new OnchainCheckError("the on-chain check failed without a revert", {
         details: err instanceof Error ? err.message.split("\n")[0] : String(err),
         cause: err,
       });
     }
-    const rev = (err as ViemBaseError).walk((e) => e instanceof ContractFunctionRevertedError) as
-      | ContractFunctionRevertedError
-      | undefined;
-    const name = rev?.data?.errorName ?? rev?.reason ?? rev?.shortMessage ?? "revert";
+    const name = rev.data?.errorName ?? rev.reason ?? rev.shortMessage ?? "revert";
     return { ok: false, gas: null, reason: `on-chain verifier reverted: ${name}` };
   }
+}
+
+/** The `ContractFunctionRevertedError` in an error's cause chain, if any. */
+function revertIn(err: unknown): ContractFunctionRevertedError | undefined {
+  for (let e = err as { name?: string; cause?: unknown } | undefined, i = 0; e && i < 16; i++) {
+    if (e instanceof ContractFunctionRevertedError || e.name === "ContractFunctionRevertedError") {
+      return e as ContractFunctionRevertedError;
+    }
+    e = e.cause as typeof e;
+  }
+  return undefined;
 }
 
 /** {@link checkVersionedProofOnchain} of a bundle's decider proof for its root (`novanet verify --onchain`). */
