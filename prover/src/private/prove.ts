@@ -17,7 +17,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { type Address, getAddress, isAddress, zeroAddress } from "viem";
-import { loadR1cs } from "../arith/r1cs.js";
+import { loadR1cs, type R1csShape } from "../arith/r1cs.js";
 import { devPowerFor, ensureDevPtau } from "../commitment/devsrs.js";
 import { loadSrsFromPtau, srsDigest } from "../commitment/srs.js";
 import {
@@ -111,6 +111,20 @@ export function parseMarketTarget(chainId?: string, market?: string): { chainId:
   return { chainId: BigInt(chainId), market: getAddress(market!) };
 }
 
+/**
+ * The power of the dev `.ptau` `prove --private` uses without `--ptau`: enough for `F̂`'s commitments and
+ * for `D_F̂`'s Groth16 domain (constraints + public inputs, and v3's committed wires) of decider `version`.
+ */
+export function privateDevPtauPower(shape: R1csShape, version: DeciderVersion): number {
+  const n = Math.max(shape.nW, shape.m, 1) + 1;
+  if (version === 2) {
+    const { layout } = buildDecider(shape);
+    return devPowerFor(n, layout.nConstraints, layout.nPublic);
+  }
+  const c = deciderV3Circuit(shape);
+  return devPowerFor(n, c.constraints.length + c.nPublic + c.nCommitted + 1);
+}
+
 export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePrivateResult> {
   const t0 = performance.now();
   const progress = opts.onProgress ?? (() => {});
@@ -129,21 +143,11 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
   const shape = await loadR1cs(pc.wrapped.r1csPath);
   const n = Math.max(shape.nW, shape.m, 1) + 1;
   const version = opts.decider ?? 3;
-  // The Groth16 domain of D_F̂ (constraints + public inputs, and v3's committed wires).
-  const g16Domain = (() => {
-    if (version === 2) {
-      const { layout } = buildDecider(shape);
-      return layout.nConstraints + layout.nPublic;
-    }
-    const c = deciderV3Circuit(shape);
-    return c.constraints.length + c.nPublic + c.nCommitted + 1;
-  })();
-
   // One ptau for the commitments (and, v2, D_F's Groth16 keys; sized for D_F̂ either way).
   let ptau = opts.ptau ? resolve(opts.ptau) : undefined;
   const insecureDev = ptau === undefined;
   if (!ptau) {
-    const power = devPowerFor(n, g16Domain);
+    const power = privateDevPtauPower(shape, version);
     progress({ event: "srs", dev: true, power });
     ptau = await ensureDevPtau(power, {
       cacheDir: join(cacheRoot, "ptau"),
