@@ -208,7 +208,7 @@ describe("private mode: prove, verify, leak, submit", function () {
         vkey: other,
       });
       assert.equal(wrongKey.valid, false);
-      assert.match(wrongKey.reason!, /decider proof rejected .*unpinned key passed by --vkey/);
+      assert.match(wrongKey.reason!, /decider proof rejected .*unpinned v3 key passed by --vkey/);
     });
   });
 
@@ -605,6 +605,7 @@ describe("private mode: prove, verify, leak, submit", function () {
         circuitId: m2.circuitId,
       });
       assert.equal(res.cN, v2.r.cN);
+      process.stderr.write(`      submitBundle (private, v2 decider, ${N} leaves): ${res.gasUsed} gas\n`);
     });
 
     it("each version's bundle is refused before sending to a market registered with the other version", async () => {
