@@ -69,6 +69,9 @@ export async function prove(args: string[], io: Io): Promise<number> {
       market: { type: "string" },
       "hide-input": { type: "boolean", default: false },
       "hide-output": { type: "boolean", default: false },
+      // Private mode: read the registered decider of this circuit id (docs/private.md "Decider versions").
+      rpc: { type: "string" },
+      "circuit-id": { type: "string" },
     },
   });
   if (positionals.length > 0)
@@ -98,15 +101,16 @@ export async function prove(args: string[], io: Io): Promise<number> {
     if (values["no-decider"])
       throw new UsageError("--private always makes the decider proof (--no-decider is not allowed)");
     const { circuit, out, ptau, cache } = values;
+    const deciderExplicit = args.some((a) => a === "--decider" || a.startsWith("--decider="));
     const code = await provePrivateCommand(
-      { ...values, circuit: circuit!, out: out!, ptau, cache, steps, z0 },
+      { ...values, circuit: circuit!, out: out!, ptau, cache, steps, z0, deciderExplicit },
       io,
       progressPrinter(io, values.quiet!),
     );
     await terminateSnarkjsCurve();
     return code;
   }
-  for (const k of ["chain-id", "market", "hide-input", "hide-output"] as const) {
+  for (const k of ["chain-id", "market", "hide-input", "hide-output", "rpc", "circuit-id"] as const) {
     if (values[k]) throw new UsageError(`--${k} is a private-mode option (add --private)`);
   }
   const out = resolve(values.out!);

@@ -42,7 +42,7 @@ import {
 } from "../errors/decider.js";
 import { vkHash } from "../trust/store.js";
 import { type DeciderProofAbi, deciderProofAbi, deciderProofV3AsMarketProof, instanceAbi } from "./abi.js";
-import { deciderV3Keys, decideV3 } from "./bundleV3.js";
+import { type DevKeysKind, deciderV3Keys, decideV3 } from "./bundleV3.js";
 import { buildDecider } from "./circuit.js";
 import { type DeciderProof, proveDecider } from "./prove.js";
 import { setupDecider } from "./setup.js";
@@ -299,6 +299,8 @@ export type ProveRootOptions = {
   /** v2: `.ptau` for `D_F`'s snarkjs keys (default `srsPtau`, or a cached INSECURE dev ptau if too small). */
   ptau?: string;
   cacheDir?: string;
+  /** v3: which dev keys (default `"random"`; `"beacon-only"`: the keys `novanet circuit register` deploys). */
+  v3Kind?: DevKeysKind;
   progress?: (e: Record<string, unknown> & { event: string }) => void;
   warn?: (m: string) => void;
 };
@@ -336,6 +338,7 @@ export async function proveRoot(
     progress({ event: "decider-setup", decider: "v3", constraints: c.constraints.length });
     const keys = await deciderV3Keys(shape, {
       cacheDir: opts.cacheDir,
+      kind: opts.v3Kind,
       log: (e) => progress({ event: "decider-keys", ...e }),
     });
     const r = await decideV3(shape, srs, U, W, { hiding: opts.hiding, keys, progress });

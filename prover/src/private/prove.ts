@@ -27,6 +27,7 @@ import {
   deciderProofJson,
   proveRoot,
 } from "../decider/bundle.js";
+import type { DevKeysKind } from "../decider/bundleV3.js";
 import { buildDecider } from "../decider/circuit.js";
 import { deciderV3Circuit } from "../decider/v3.js";
 import { InputFileError } from "../errors/cli.js";
@@ -59,6 +60,8 @@ export type ProvePrivateOptions = {
    * market checks the root with the registered decider; `novanet submit` refuses a mismatch).
    */
   decider?: DeciderVersion;
+  /** v3: which of this machine's dev keys (default `"random"`; `registeredPrivateDecider` picks the registered one). */
+  v3Kind?: DevKeysKind;
   /** Target market: the fold domain binds them, so the bundle can be submitted there (and only there). */
   chainId?: bigint;
   market?: Address;
@@ -197,6 +200,7 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
     hiding: true,
     srsPtau: ptau,
     cacheDir: cacheRoot,
+    v3Kind: opts.v3Kind,
     progress,
     warn: opts.warn,
   }).catch((e: unknown) => {

@@ -25,9 +25,11 @@ import {
   BaseError as ViemBaseError,
   type WalletClient,
 } from "viem";
+import type { R1csShape } from "../arith/r1cs.js";
 import { CircuitRegistryAbi, ProofMarketAbi } from "../chain/abi.js";
 import { deciderVersionOf } from "../chain/market.js";
 import { deciderProofMarketAbi } from "../decider/bundle.js";
+import { type DevKeysKind, deciderV3Keys } from "../decider/bundleV3.js";
 import { PrivateSubmitError } from "../errors/private.js";
 import type { PrivateBundle } from "./bundle.js";
 
@@ -50,6 +52,64 @@ export type SubmitPrivateParameters = {
 };
 
 export type SubmitPrivateResult = { jobId: bigint; txHash: Hex; gasUsed: bigint; cN: bigint };
+
+/** What `prove --private` must prove with for a registered private circuit: its decider version and, v3, which key. */
+export type RegisteredPrivateDecider = { version: 2 } | { version: 3; v3Kind: DevKeysKind; vkeyHash: Hex };
+
+/**
+ * Reads circuit `circuitId` of `market`'s registry and picks the decider a private bundle for it must carry,
+ * as the node does (node/work.ts): the registered verifier's `deciderVersion()` (2 when the getter reverts)
+ * and, for v3, which of this machine's dev keys of `F̂` has the verifier's `vkeyHash()` (the `random` keys
+ * `prove --private` makes, or the `beacon-only` keys `novanet circuit register` deploys).
+ * @throws {PrivateSubmitError} the circuit is not `F̂` (`shape`), or no local v3 key is the registered one.
+ */
+export async function registeredPrivateDecider(
+  publicClient: PublicClient,
+  market: Address,
+  circuitId: bigint,
+  shape: R1csShape,
+  cacheDir: string,
+): Promise<RegisteredPrivateDecider> {
+  let decider: Address;
+  try {
+    const registry = await publicClient.readContract({
+      address: market,
+      abi: PRIVATE_SUBMIT_ABI,
+      functionName: "circuits",
+    });
+    const c = await publicClient.readContract({
+      address: registry,
+      abi: CircuitRegistryAbi,
+      functionName: "getCircuit",
+      args: [circuitId],
+    });
+    if (c.r1csHash !== shape.r1csHash || c.stateWidth !== 1) {
+      throw new PrivateSubmitError("the circuit id is not this circuit's private wrapper F^", {
+        details: `registered r1csHash ${c.r1csHash} (state width ${c.stateWidth}); F^ ${shape.r1csHash}`,
+      });
+    }
+    decider = c.decider;
+  } catch (cause) {
+    if (cause instanceof PrivateSubmitError) throw cause;
+    throw new PrivateSubmitError("cannot read the circuit from the market's registry", {
+      details: `circuit ${circuitId}: ${revertName(cause)}`,
+      cause,
+    });
+  }
+  const version = await deciderVersionOf(publicClient, decider);
+  if (version === 2) return { version: 2 };
+  if (version !== 3) {
+    throw new PrivateSubmitError(`the circuit's verifier is decider v${version}, which this prover does not make`);
+  }
+  const vkeyHash = await publicClient.readContract({ address: decider, abi: VKEY_HASH_ABI, functionName: "vkeyHash" });
+  for (const kind of ["random", "beacon-only"] as const) {
+    const k = await deciderV3Keys(shape, { cacheDir, kind });
+    if (k.vkHash.toLowerCase() === vkeyHash.toLowerCase()) return { version: 3, v3Kind: kind, vkeyHash };
+  }
+  throw new PrivateSubmitError("none of this machine's v3 keys of F^ is the registered verifier's key", {
+    details: `registered vkeyHash ${vkeyHash} (keys under ${cacheDir}/keys-v3/${shape.r1csHash})`,
+  });
+}
 
 /** The `submitBundle` arguments of a private bundle (also what a leak test inspects). */
 export function privateSubmitArgs(bundle: PrivateBundle, circuitId: bigint) {

@@ -168,5 +168,49 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
     ]);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /PrivateSubmitError/);
+
+    // --rpc --circuit-id: the registered verifier (here DeciderVerifierV3 with the prover's own key) decides;
+    // an explicit --decider v2 that contradicts it is a usage error before anything is proved.
+    const reg = [
+      "prove",
+      "--insecure-dev-keys",
+      "--private",
+      "--circuit",
+      CUBIC,
+      "--steps",
+      "2",
+      "--input",
+      input,
+      "--chain-id",
+      String(m.chainId),
+      "--market",
+      m.market,
+      "--rpc",
+      bridge.url,
+      "--circuit-id",
+      "1",
+      "--cache",
+      CACHE,
+      "--quiet",
+    ];
+    const p2 = await run([...reg, "--out", join(tmp, "reg")]);
+    assert.equal(p2.code, 0, p2.err);
+    assert.equal(JSON.parse(p2.out).decider, "v3");
+    const s2 = await run([
+      "submit",
+      join(tmp, "reg"),
+      "--rpc",
+      bridge.url,
+      "--market",
+      m.market,
+      "--circuit-id",
+      "1",
+      "--from",
+      from,
+    ]);
+    assert.equal(s2.code, 0, s2.err);
+    const contra = await run([...reg, "--out", join(tmp, "reg2"), "--decider", "v2"]);
+    assert.equal(contra.code, 2);
+    assert.match(contra.err, /verifier is decider v3/);
   });
 });

@@ -23,7 +23,12 @@ import { PrivateBundleError, PrivateSubmitError } from "../../../prover/src/erro
 import { DevKeysRefusedError, UntrustedDeciderKeyError, UntrustedSrsError } from "../../../prover/src/errors/trust.js";
 import { P } from "../../../prover/src/field/fr.js";
 import { type ProvePrivateResult, provePrivate } from "../../../prover/src/private/prove.js";
-import { PRIVATE_SUBMIT_ABI, privateSubmitArgs, submitPrivateBundle } from "../../../prover/src/private/submit.js";
+import {
+  PRIVATE_SUBMIT_ABI,
+  privateSubmitArgs,
+  registeredPrivateDecider,
+  submitPrivateBundle,
+} from "../../../prover/src/private/submit.js";
 import { readPrivateBundle, verifyPrivateBundle } from "../../../prover/src/private/verify.js";
 import { compilePrivateCircuit, type PrivateCircuit, stateCommitment } from "../../../prover/src/private/wrapper.js";
 import { fileBlake2b, TRUST_FORMAT } from "../../../prover/src/trust/store.js";
@@ -606,6 +611,22 @@ describe("private mode: prove, verify, leak, submit", function () {
       });
       assert.equal(res.cN, v2.r.cN);
       process.stderr.write(`      submitBundle (private, v2 decider, ${N} leaves): ${res.gasUsed} gas\n`);
+    });
+
+    it("registeredPrivateDecider reads the registered verifier as the node does: v3 with the prover's key, or v2", async () => {
+      const shape = await loadR1cs(pc.wrapped.r1csPath);
+      const r3 = await registeredPrivateDecider(m.publicClient as never, m.market, 1n, shape, CACHE);
+      assert.equal(r3.version, 3);
+      assert.equal(r3.version === 3 && r3.v3Kind, "random");
+      assert.equal(r3.version === 3 && r3.vkeyHash, readVkeyV3(open.r.vkey).vkHash);
+      assert.deepEqual(await registeredPrivateDecider(m2.publicClient as never, m2.market, 1n, shape, CACHE), {
+        version: 2,
+      });
+      // Another circuit's shape (cubic's own F, not F̂): refused before anything is proved.
+      await assert.rejects(
+        registeredPrivateDecider(m.publicClient as never, m.market, 1n, await loadR1cs(pc.step.r1csPath), CACHE),
+        (e: unknown) => e instanceof PrivateSubmitError && /not this circuit's private wrapper/.test(e.message),
+      );
     });
 
     it("each version's bundle is refused before sending to a market registered with the other version", async () => {
