@@ -17,10 +17,11 @@ import {
 } from "../decider/bundle.js";
 import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
-import { DevKeysRefusedError } from "../errors/trust.js";
+import { DeciderProofFormatError } from "../errors/decider.js";
+import { DevKeysRefusedError, UntrustedDeciderKeyError } from "../errors/trust.js";
 import { isPrivateBundlePath, provePrivateCommand, verifyPrivateCommand } from "../private/cli.js";
 import { assertKeyAllowed, loadTrustStore, resolveDeciderKey } from "../trust/store.js";
-import { resolveDeciderKeyV3 } from "../trust/v3.js";
+import { isVkeyV3File, resolveDeciderKeyV3 } from "../trust/v3.js";
 import { decodeRootWitness } from "./bundle.js";
 import { type ProgressEvent, proveLocal, readStateFile, writeBundleAtomically } from "./prove.js";
 import { readBundleJson, verifyBundle } from "./verify.js";
@@ -201,7 +202,12 @@ export async function verify(args: string[], io: Io): Promise<number> {
   } else if (r.valid && r.circuit && r.trustedSrs) {
     // The bundle's decider.format says which version's key to use; the key itself is the caller's.
     let trusted: TrustedDeciderKey;
-    if (bundleDeciderVersion(positionals[0]) === 3) {
+    const version = bundleDeciderVersion(positionals[0]);
+    if (version === null) {
+      const format = (readBundleJson(positionals[0]).json.decider as { format?: unknown }).format;
+      throw new DeciderProofFormatError("unknown decider format", { details: JSON.stringify(format) });
+    }
+    if (version === 3) {
       // v3: the caller's v3 key file (--vkey), labelled by a store pin of its hash, or the store's v3 pin
       // for this circuit; a key that is not a pinned ceremony key needs --insecure-dev-keys.
       const k = resolveDeciderKeyV3(store.decidersV3 ?? [], r.circuit.r1csHash, values.vkey);
@@ -212,6 +218,12 @@ export async function verify(args: string[], io: Io): Promise<number> {
       );
       trusted = { version: 3, words: k.words };
     } else {
+      // A bundle that claims v2 with a v3 key file passed: refused (typed), never read as a snarkjs key.
+      if (values.vkey !== undefined && isVkeyV3File(values.vkey)) {
+        throw new UntrustedDeciderKeyError("the --vkey file is a decider v3 key; this bundle carries a v2 proof", {
+          details: values.vkey,
+        });
+      }
       const key = resolveDeciderKey(store, r.circuit.r1csHash, "hashed", values.vkey);
       keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
       assertKeyAllowed(key, values["insecure-dev-keys"]!);
