@@ -7,19 +7,21 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type Hex, keccak256 } from "viem";
 import { compileCircuit } from "../circuits/compile.js";
-import { addDeciderToBundle, bundleHasDecider, verifyBundleDecider, verifyBundleOnchain } from "../decider/bundle.js";
 import {
-  addDeciderV3ToBundle,
-  bundleDeciderIsV3,
-  verifyBundleDeciderV3,
-  verifyBundleOnchainV3,
-} from "../decider/bundleV3.js";
+  addDeciderToBundle,
+  bundleDeciderVersion,
+  bundleHasDecider,
+  type TrustedDeciderKey,
+  verifyBundleDecider,
+  verifyBundleOnchain,
+} from "../decider/bundle.js";
 import { terminateSnarkjsCurve } from "../decider/snarkjs.js";
 import { InputFileError, UsageError } from "../errors/cli.js";
-import { DevKeysRefusedError } from "../errors/trust.js";
+import { DeciderProofFormatError } from "../errors/decider.js";
+import { DevKeysRefusedError, UntrustedDeciderKeyError } from "../errors/trust.js";
 import { isPrivateBundlePath, provePrivateCommand, verifyPrivateCommand } from "../private/cli.js";
 import { assertKeyAllowed, loadTrustStore, resolveDeciderKey } from "../trust/store.js";
-import { resolveDeciderKeyV3 } from "../trust/v3.js";
+import { isVkeyV3File, resolveDeciderKeyV3 } from "../trust/v3.js";
 import { decodeRootWitness } from "./bundle.js";
 import { type ProgressEvent, proveLocal, readStateFile, writeBundleAtomically } from "./prove.js";
 import { readBundleJson, verifyBundle } from "./verify.js";
@@ -68,6 +70,9 @@ export async function prove(args: string[], io: Io): Promise<number> {
       market: { type: "string" },
       "hide-input": { type: "boolean", default: false },
       "hide-output": { type: "boolean", default: false },
+      // Private mode: read the registered decider of this circuit id (docs/private.md "Decider versions").
+      rpc: { type: "string" },
+      "circuit-id": { type: "string" },
     },
   });
   if (positionals.length > 0)
@@ -97,15 +102,16 @@ export async function prove(args: string[], io: Io): Promise<number> {
     if (values["no-decider"])
       throw new UsageError("--private always makes the decider proof (--no-decider is not allowed)");
     const { circuit, out, ptau, cache } = values;
+    const deciderExplicit = args.some((a) => a === "--decider" || a.startsWith("--decider="));
     const code = await provePrivateCommand(
-      { ...values, circuit: circuit!, out: out!, ptau, cache, steps, z0 },
+      { ...values, circuit: circuit!, out: out!, ptau, cache, steps, z0, deciderExplicit },
       io,
       progressPrinter(io, values.quiet!),
     );
     await terminateSnarkjsCurve();
     return code;
   }
-  for (const k of ["chain-id", "market", "hide-input", "hide-output"] as const) {
+  for (const k of ["chain-id", "market", "hide-input", "hide-output", "rpc", "circuit-id"] as const) {
     if (values[k]) throw new UsageError(`--${k} is a private-mode option (add --private)`);
   }
   const out = resolve(values.out!);
@@ -123,33 +129,22 @@ export async function prove(args: string[], io: Io): Promise<number> {
       warn: (m) => io.err(`\n*** ${m} ***\n\n`),
     });
     let vkeyPath: string | undefined;
-    if (!values["no-decider"] && values.decider === "v3") {
-      // Decider v3 (decider/bundleV3.ts): keys cached by circuit under <cache>/keys-v3, self-checked.
-      const { keys } = await addDeciderV3ToBundle(r.bundle, {
+    if (!values["no-decider"]) {
+      // The succinct proof of the root (decider/bundle.ts, v3 by default): dev keys cached by circuit
+      // (<cache>/keys-v3, or <cache>/keys for v2), the proof checked by its own verifier before the run
+      // counts as a success.
+      const d = await addDeciderToBundle(r.bundle, {
+        version: values.decider === "v2" ? 2 : 3,
         cacheDir: values.cache,
         srsPtau: r.ptau,
-        progress: progressPrinter(io, values.quiet!),
-        decodeWitness: decodeRootWitness,
-      });
-      vkeyPath = keys.vkeyPath;
-      io.err(
-        "\n*** INSECURE DEV KEYS: the decider keys were made in this process; this proof convinces no one else ***\n\n",
-      );
-    } else if (!values["no-decider"]) {
-      // The succinct proof of the root (decider/bundle.ts): keys cached by circuit under <cache>/keys,
-      // the proof checked by its own verifier before the run counts as a success.
-      const { keys } = await addDeciderToBundle(r.bundle, {
-        cacheDir: values.cache,
-        srsPtau: r.ptau,
-        srsInsecureDev: r.insecureDevSrs,
         progress: progressPrinter(io, values.quiet!),
         warn: (m) => io.err(`\n*** ${m} ***\n\n`),
         decodeWitness: decodeRootWitness,
       });
-      vkeyPath = join(keys.dir, "vkey.json");
-      await terminateSnarkjsCurve();
+      vkeyPath = d.vkeyPath;
+      if (d.proved.proved.version === 2) await terminateSnarkjsCurve();
       io.err(
-        "\n*** INSECURE DEV KEYS: the decider keys have one in-process contribution; this proof convinces no one else ***\n\n",
+        `\n*** INSECURE DEV KEYS: ${d.proved.proved.version === 2 ? "the decider keys have one in-process contribution" : "the decider keys were made in this process"}; this proof convinces no one else ***\n\n`,
       );
     }
     return { r: { ...r, bundle: out }, vkeyPath };
@@ -204,50 +199,53 @@ export async function verify(args: string[], io: Io): Promise<number> {
   let keys: { label: string; trust: string; vkHash: string } | undefined;
   if (r.valid && !bundleHasDecider(positionals[0])) {
     if (values.onchain) Object.assign(r, { valid: false, reason: "not succinct: the bundle has no decider proof" });
-  } else if (r.valid && r.circuit && r.trustedSrs && bundleDeciderIsV3(positionals[0])) {
-    // Decider v3: the caller's v3 key file (--vkey), labelled by a store pin of its hash, or the store's
-    // v3 pin for this circuit; a key that is not a pinned ceremony key needs --insecure-dev-keys.
-    const k = resolveDeciderKeyV3(store.decidersV3 ?? [], r.circuit.r1csHash, values.vkey);
-    keys = { label: k.label, trust: k.trust, vkHash: k.vkHash };
-    assertKeyAllowed(
-      { ...keys, vkey: undefined as never } as Parameters<typeof assertKeyAllowed>[0],
-      values["insecure-dev-keys"]!,
-    );
-    const words = k.words;
-    const d = verifyBundleDeciderV3(positionals[0], { words, srs: r.trustedSrs, stepR1csHash: r.circuit.r1csHash });
-    if (!d.ok) {
-      Object.assign(r, { valid: false, reason: `decider v3 proof rejected (${d.reason} check failed)` });
-    } else {
-      succinct = true;
-      if (values.onchain) {
-        const o = await verifyBundleOnchainV3(positionals[0], { words, tauG2: r.trustedSrs.tauG2 });
-        if (o.ok) gas = o.gas;
-        else Object.assign(r, { valid: false, reason: o.reason });
-      }
-    }
   } else if (r.valid && r.circuit && r.trustedSrs) {
-    const key = resolveDeciderKey(store, r.circuit.r1csHash, "hashed", values.vkey);
-    keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
-    assertKeyAllowed(key, values["insecure-dev-keys"]!);
-    const d = await verifyBundleDecider(positionals[0], { vkey: key.vkey, srs: r.trustedSrs });
+    // The bundle's decider.format says which version's key to use; the key itself is the caller's.
+    let trusted: TrustedDeciderKey;
+    const version = bundleDeciderVersion(positionals[0]);
+    if (version === null) {
+      const format = (readBundleJson(positionals[0]).json.decider as { format?: unknown }).format;
+      throw new DeciderProofFormatError("unknown decider format", { details: JSON.stringify(format) });
+    }
+    if (version === 3) {
+      // v3: the caller's v3 key file (--vkey), labelled by a store pin of its hash, or the store's v3 pin
+      // for this circuit; a key that is not a pinned ceremony key needs --insecure-dev-keys.
+      const k = resolveDeciderKeyV3(store.decidersV3 ?? [], r.circuit.r1csHash, values.vkey);
+      keys = { label: k.label, trust: k.trust, vkHash: k.vkHash };
+      assertKeyAllowed(
+        { ...keys, vkey: undefined as never } as Parameters<typeof assertKeyAllowed>[0],
+        values["insecure-dev-keys"]!,
+      );
+      trusted = { version: 3, words: k.words };
+    } else {
+      // A bundle that claims v2 with a v3 key file passed: refused (typed), never read as a snarkjs key.
+      if (values.vkey !== undefined && isVkeyV3File(values.vkey)) {
+        throw new UntrustedDeciderKeyError("the --vkey file is a decider v3 key; this bundle carries a v2 proof", {
+          details: values.vkey,
+        });
+      }
+      const key = resolveDeciderKey(store, r.circuit.r1csHash, "hashed", values.vkey);
+      keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
+      assertKeyAllowed(key, values["insecure-dev-keys"]!);
+      trusted = { version: 2, vkey: key.vkey };
+    }
+    const circuit = { r1csHash: r.circuit.r1csHash, stateWidth: r.z0.length };
+    const d = await verifyBundleDecider(positionals[0], { ...trusted, srs: r.trustedSrs, circuit });
     await terminateSnarkjsCurve();
     if (!d.ok) {
       // The bundle's key claim is only used to explain a rejection, never to choose the key.
       const claimed = (readBundleJson(positionals[0]).json.decider as { keys?: { vkHash?: unknown } } | null)?.keys
         ?.vkHash;
       const other =
-        typeof claimed === "string" && claimed !== key.vkHash
-          ? `: the bundle claims decider key vkHash ${claimed}, the trusted key is ${key.vkHash}`
+        typeof claimed === "string" && claimed !== keys.vkHash
+          ? `: the bundle claims decider key vkHash ${claimed}, the trusted key is ${keys.vkHash}`
           : "";
-      Object.assign(r, { valid: false, reason: `decider proof rejected (${d.reason} check failed)${other}` });
+      const v = trusted.version === 3 ? " v3" : "";
+      Object.assign(r, { valid: false, reason: `decider${v} proof rejected (${d.reason} check failed)${other}` });
     } else {
       succinct = true;
       if (values.onchain) {
-        const o = await verifyBundleOnchain(positionals[0], {
-          vkey: key.vkey,
-          tauG2: r.trustedSrs.tauG2,
-          stepR1csHash: r.circuit.r1csHash,
-        });
+        const o = await verifyBundleOnchain(positionals[0], { ...trusted, tauG2: r.trustedSrs.tauG2, circuit });
         if (o.ok) gas = o.gas;
         else Object.assign(r, { valid: false, reason: o.reason });
       }

@@ -103,6 +103,8 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .option("--market <address>", "private mode: the market the bundle is for")
     .option("--hide-input", "private mode: hide z_0")
     .option("--hide-output", "private mode: hide z_N")
+    .option("--rpc <url>", "private mode: read the decider of --circuit-id's registered verifier")
+    .option("--circuit-id <id>", "private mode: prove with this registered circuit's decider version and key")
     .action(() => withProver(async () => setCode(await (await import("./local.js")).prove(rest(1), io))));
 
   p.command("verify")

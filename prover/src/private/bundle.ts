@@ -15,8 +15,13 @@
  *   "leaves": [cmW_0, …, cmW_{N−1}],                            blinded witness commitments
  *   "folds":  [{ "nodeId", "cmT", "r" }, …],                    N − 1 folds in post-order, cmT blinded
  *   "root":   { "cmW", "cmE", "u", "x", "hash" },
- *   "decider": { "format", "variant", "deciderConstraints", "insecureDevKeys", "proof" } }
+ *   "decider": v3: { "format": "novanet/decider/v3", "variant": "commit-and-prove", "deciderConstraints",
+ *                    "keys": { "vkHash", "insecureDevKeys" }, "proof" }       (decider/bundle.ts, as local bundles)
+ *              v2: { "format": "novanet/private-decider/v1", "variant": "hashed", "deciderConstraints",
+ *                    "insecureDevKeys", "proof" }                            (bundles made before v3, and --decider v2)
  * ```
+ * `decider.format` decides how the proof is parsed (decider/bundle.ts's table); the verifier's key is its own,
+ * of that version, and `keys` / `insecureDevKeys` are claims it never consults.
  * Nothing else: no witness, no folded witness, no intermediate state `z_k` (0 < k < N), no salt of an
  * interior boundary, no key, no ptau path, no verifier contract. Leaf `k`'s instance is rebuilt by the
  * verifier as `(cmW_k, (0, 0), 1, (c_{k+1}, c_k))`.
@@ -24,11 +29,18 @@
 import type { Hex } from "viem";
 import type { RelaxedInstance } from "../arith/relaxed.js";
 import { type G1Affine, g1FromAffine, P, Q } from "../curve/bn254.js";
-import { type DeciderProofJson, parseDeciderProof } from "../decider/bundle.js";
-import type { DeciderProof } from "../decider/prove.js";
+import {
+  DECIDER_V3_FORMAT,
+  type DeciderProofJson,
+  type DeciderV3BundleJson,
+  parseDeciderJson,
+  parseVersionedProof,
+  type VersionedProof,
+} from "../decider/bundle.js";
 import { PrivateBundleError } from "../errors/private.js";
 
 export const PRIVATE_BUNDLE_FORMAT = "novanet/private-bundle/v1";
+/** `decider.format` of a private bundle's v2 proof (v3 proofs use decider/bundle.ts's `novanet/decider/v3`). */
 export const PRIVATE_DECIDER_FORMAT = "novanet/private-decider/v1";
 export const PRIVATE_BUNDLE_JSON = "bundle.json";
 
@@ -55,13 +67,16 @@ export type PrivateBundleJson = {
   leaves: PointJson[];
   folds: { nodeId: string; cmT: PointJson; r: string }[];
   root: { cmW: PointJson; cmE: PointJson; u: string; x: string[]; hash: Hex };
-  decider: {
-    format: typeof PRIVATE_DECIDER_FORMAT;
-    variant: "hashed";
-    deciderConstraints: number;
-    insecureDevKeys: boolean;
-    proof: DeciderProofJson;
-  };
+  decider: PrivateDeciderV2Json | DeciderV3BundleJson;
+};
+
+/** A private bundle's v2 `decider` field (unchanged since private mode existed). */
+export type PrivateDeciderV2Json = {
+  format: typeof PRIVATE_DECIDER_FORMAT;
+  variant: "hashed";
+  deciderConstraints: number;
+  insecureDevKeys: boolean;
+  proof: DeciderProofJson;
 };
 
 export const dec = (v: bigint): string => v.toString(10);
@@ -125,7 +140,8 @@ export type PrivateBundle = {
   root: RelaxedInstance;
   chainId: bigint;
   market: Hex;
-  proof: DeciderProof;
+  /** The decider proof and its version (from `decider.format`). */
+  proof: VersionedProof;
 };
 
 /** Validates a parsed `bundle.json` of a private bundle. @throws {PrivateBundleError}. */
@@ -182,11 +198,13 @@ export function parsePrivateBundle(v: unknown): PrivateBundle {
     x: decArray(r.x, "root.x", 2),
   };
   const d = obj(o.decider, "decider");
-  if (d.format !== PRIVATE_DECIDER_FORMAT) fail("unknown decider format", "decider.format");
-  let proof: DeciderProof;
+  let proof: VersionedProof;
   try {
-    proof = parseDeciderProof(d.proof);
+    if (d.format === PRIVATE_DECIDER_FORMAT) proof = parseVersionedProof(2, d.proof);
+    else if (d.format === DECIDER_V3_FORMAT) proof = parseDeciderJson(d, "decider");
+    else fail("unknown decider format", "decider.format");
   } catch (cause) {
+    if (cause instanceof PrivateBundleError) throw cause;
     throw new PrivateBundleError("malformed private bundle: decider proof", { details: "decider.proof", cause });
   }
   return {

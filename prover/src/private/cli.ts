@@ -19,16 +19,20 @@ import {
   isAddress,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { loadR1cs } from "../arith/r1cs.js";
+import type { DevKeysKind } from "../decider/bundleV3.js";
 import { UsageError } from "../errors/cli.js";
 import { isPrivateBundleJson } from "./bundle.js";
 import { parseMarketTarget, provePrivate } from "./prove.js";
-import { submitPrivateBundle } from "./submit.js";
+import { registeredPrivateDecider, submitPrivateBundle } from "./submit.js";
 import { readPrivateBundle, verifyPrivateBundle } from "./verify.js";
+import { compilePrivateCircuit } from "./wrapper.js";
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
 export const PRIVATE_USAGE = `  novanet prove --private --circuit <step.circom> --steps <N> --input <z0.json> --out <bundle-dir>
                 [--chain-id <id> --market <address>] [--hide-input] [--hide-output] [--ptau <file>] [--cache <dir>]
+                [--decider v3|v2 | --rpc <url> --circuit-id <id>]   (the registered verifier decides)
   novanet verify <private-bundle-dir> --circuit <step.circom> [--ptau <file> | --ptau-dir <dir> | --trust <store.json>]
                 [--vkey <vkey.json>] [--insecure-dev-keys] [--json]
   novanet submit <private-bundle-dir> --rpc <url> --market <address> --circuit-id <id> [--from <address>]
@@ -57,6 +61,11 @@ export type PrivateProveValues = {
   market?: string;
   "hide-input"?: boolean;
   "hide-output"?: boolean;
+  /** `v3` (default) or `v2` (main checked the value). */
+  decider?: string;
+  deciderExplicit?: boolean;
+  rpc?: string;
+  "circuit-id"?: string;
 };
 
 /** `novanet prove --private …` after main parsed and checked the common options. */
@@ -66,6 +75,37 @@ export async function provePrivateCommand(
   progress: (e: Record<string, unknown> & { event: string }) => void,
 ): Promise<number> {
   const target = parseMarketTarget(v["chain-id"], v.market);
+  let decider: 2 | 3 = v.decider === "v2" ? 2 : 3;
+  let v3Kind: DevKeysKind | undefined;
+  if (v.rpc !== undefined || v["circuit-id"] !== undefined) {
+    // The registered verifier decides the version (and, v3, which local key), as the node reads it.
+    if (v.rpc === undefined || v["circuit-id"] === undefined || v.market === undefined) {
+      throw new UsageError("--rpc and --circuit-id go together, with --chain-id and --market");
+    }
+    if (!/^[1-9][0-9]{0,30}$/.test(v["circuit-id"])) throw new UsageError("--circuit-id must be a positive integer");
+    const publicClient = createPublicClient({ transport: http(v.rpc) });
+    const chainId = BigInt(await publicClient.getChainId());
+    if (chainId !== target.chainId) {
+      throw new UsageError("--chain-id is not the chain --rpc serves", { details: `${target.chainId} ≠ ${chainId}` });
+    }
+    const cacheRoot = resolve(v.cache ?? ".novanet");
+    const pc = await compilePrivateCircuit(v.circuit, cacheRoot);
+    const reg = await registeredPrivateDecider(
+      publicClient,
+      target.market,
+      BigInt(v["circuit-id"]),
+      await loadR1cs(pc.wrapped.r1csPath),
+      cacheRoot,
+    );
+    if (v.deciderExplicit && reg.version !== decider) {
+      throw new UsageError(
+        `--decider v${decider}, but circuit ${v["circuit-id"]}'s verifier is decider v${reg.version}`,
+      );
+    }
+    decider = reg.version;
+    if (reg.version === 3) v3Kind = reg.v3Kind;
+    progress({ event: "registered-decider", circuitId: v["circuit-id"], ...reg });
+  }
   const r = await provePrivate({
     circuit: v.circuit,
     steps: v.steps,
@@ -77,6 +117,8 @@ export async function provePrivateCommand(
     market: target.market,
     hideInput: v["hide-input"],
     hideOutput: v["hide-output"],
+    decider,
+    v3Kind,
     onProgress: progress,
     warn: (m) => io.err(`\n*** ${m} ***\n\n`),
   });
@@ -95,6 +137,7 @@ export async function provePrivateCommand(
       ms: Math.round(r.ms),
       ptau: r.ptau,
       vkey: r.vkey,
+      decider: `v${r.decider}`,
     })}\n`,
   );
   return 0;

@@ -7,8 +7,9 @@
  * 2. Leaf `k` is `F̂`'s witness for `(z_k, s_k, s_{k+1})`: `x = (c_{k+1}, c_k)`, `cmW` blinded. Leaves are
  *    made on demand while the tree is folded depth-first (only O(log N) witnesses alive), every fold
  *    with a blinded `cmT`, under the domain of `--chain-id`/`--market` (0 / the zero address if unset).
- * 3. The root is decided with hiding on (a random satisfying instance folded in), and the proof is
- *    checked here before the run counts as a success.
+ * 3. The root is decided with hiding on (a random satisfying instance folded in; the Groth16 proof
+ *    re-randomised), by decider v3 unless `decider: 2` (a circuit registered with a v2 verifier), and the
+ *    proof is checked here before the run counts as a success (decider/bundle.ts `proveRoot`).
  * 4. The bundle is written to a temporary folder and renamed into place: an interrupted run leaves none.
  * No witness, folded witness, intermediate state or interior salt is written anywhere.
  */
@@ -16,15 +17,21 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { type Address, getAddress, isAddress, zeroAddress } from "viem";
-import { loadR1cs } from "../arith/r1cs.js";
+import { loadR1cs, type R1csShape } from "../arith/r1cs.js";
 import { devPowerFor, ensureDevPtau } from "../commitment/devsrs.js";
 import { loadSrsFromPtau, srsDigest } from "../commitment/srs.js";
-import { deciderProofJson } from "../decider/bundle.js";
+import {
+  type DeciderV3BundleJson,
+  type DeciderVersion,
+  deciderJson,
+  deciderProofJson,
+  proveRoot,
+} from "../decider/bundle.js";
+import type { DevKeysKind } from "../decider/bundleV3.js";
 import { buildDecider } from "../decider/circuit.js";
-import { proveDecider } from "../decider/prove.js";
-import { setupDecider } from "../decider/setup.js";
-import { checkDecider } from "../decider/verify.js";
+import { deciderV3Circuit } from "../decider/v3.js";
 import { InputFileError } from "../errors/cli.js";
+import { DeciderSelfCheckError } from "../errors/decider.js";
 import { PrivateBundleError } from "../errors/private.js";
 import { randomFr } from "../field/fr.js";
 import { DOMAIN_TAG, domainSeparator, instanceHash } from "../folding/transcript.js";
@@ -46,8 +53,15 @@ export type ProvePrivateOptions = {
   z0: bigint[];
   /** Output bundle folder (replaced if it holds a bundle). */
   out: string;
-  /** A ceremony `.ptau` (commitments and `D_F`'s keys); without it a cached INSECURE dev one. */
+  /** A ceremony `.ptau` (commitments, and `D_F`'s keys for v2); without it a cached INSECURE dev one. */
   ptau?: string;
+  /**
+   * Decider version (default 3). 2 only for a private circuit `F̂` registered with a v2 verifier (the
+   * market checks the root with the registered decider; `novanet submit` refuses a mismatch).
+   */
+  decider?: DeciderVersion;
+  /** v3: which of this machine's dev keys (default `"random"`; `registeredPrivateDecider` picks the registered one). */
+  v3Kind?: DevKeysKind;
   /** Target market: the fold domain binds them, so the bundle can be submitted there (and only there). */
   chainId?: bigint;
   market?: Address;
@@ -81,6 +95,9 @@ export type ProvePrivateResult = {
   /** The prover's own `.ptau` and decider verification key: what ITS OWN `verify --ptau … --vkey …` uses. */
   ptau: string;
   vkey: string;
+  decider: DeciderVersion;
+  /** v2 only: the snarkjs keys the proof was made with (a test exports the market's v2 verifier from them). */
+  v2Keys?: Awaited<ReturnType<typeof proveRoot>>["v2Keys"];
 };
 
 /** Checks `--market` and `--chain-id` values. @throws {InputFileError}. */
@@ -95,6 +112,20 @@ export function parseMarketTarget(chainId?: string, market?: string): { chainId:
   if (!isAddress(market!, { strict: false }))
     throw new InputFileError("--market is not an address", { details: market });
   return { chainId: BigInt(chainId), market: getAddress(market!) };
+}
+
+/**
+ * The power of the dev `.ptau` `prove --private` uses without `--ptau`: enough for `F̂`'s commitments and
+ * for `D_F̂`'s Groth16 domain (constraints + public inputs, and v3's committed wires) of decider `version`.
+ */
+export function privateDevPtauPower(shape: R1csShape, version: DeciderVersion): number {
+  const n = Math.max(shape.nW, shape.m, 1) + 1;
+  if (version === 2) {
+    const { layout } = buildDecider(shape);
+    return devPowerFor(n, layout.nConstraints, layout.nPublic);
+  }
+  const c = deciderV3Circuit(shape);
+  return devPowerFor(n, c.constraints.length + c.nPublic + c.nCommitted + 1);
 }
 
 export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePrivateResult> {
@@ -114,13 +145,12 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
   }
   const shape = await loadR1cs(pc.wrapped.r1csPath);
   const n = Math.max(shape.nW, shape.m, 1) + 1;
-  const { layout } = buildDecider(shape);
-
-  // One ptau for the commitments and D_F's Groth16 keys.
+  const version = opts.decider ?? 3;
+  // One ptau for the commitments (and, v2, D_F's Groth16 keys; sized for D_F̂ either way).
   let ptau = opts.ptau ? resolve(opts.ptau) : undefined;
   const insecureDev = ptau === undefined;
   if (!ptau) {
-    const power = devPowerFor(n, layout.nConstraints, layout.nPublic);
+    const power = privateDevPtauPower(shape, version);
     progress({ event: "srs", dev: true, power });
     ptau = await ensureDevPtau(power, {
       cacheDir: join(cacheRoot, "ptau"),
@@ -165,21 +195,23 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
   const root = await build(0, N);
   const zN = z;
 
-  progress({ event: "decider-setup", constraints: layout.nConstraints });
-  const keys = await setupDecider(shape, ptau, {
-    cacheDir: join(cacheRoot, "keys"),
-    log: (e) => progress({ event: "decider-keys", ...e }),
-  });
-  const proof = await proveDecider(shape, srs, keys, root.node.U, root.W, {
+  // Hiding always: a random satisfying instance is folded into the root before it is decided.
+  const proved = await proveRoot(version, shape, srs, root.node.U, root.W, {
     hiding: true,
-    onTiming: (t) => progress({ event: "decider-prove", ...t }),
+    srsPtau: ptau,
+    cacheDir: cacheRoot,
+    v3Kind: opts.v3Kind,
+    progress,
+    warn: opts.warn,
+  }).catch((e: unknown) => {
+    if (e instanceof DeciderSelfCheckError) {
+      throw new PrivateBundleError("the decider proof just made does not verify (corrupted keys?)", {
+        details: e.message,
+        cause: e,
+      });
+    }
+    throw e;
   });
-  const self = await checkDecider(keys.vkey, srs, 1, root.node.U, proof);
-  if (!self.ok) {
-    throw new PrivateBundleError("the decider proof just made does not verify (corrupted keys?)", {
-      details: `${self.reason} check failed; keys ${keys.dir}`,
-    });
-  }
 
   const rootHash = instanceHash(root.node.U);
   const bundle: PrivateBundleJson = {
@@ -210,13 +242,20 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
       x: root.node.U.x.map(dec),
       hash: rootHash,
     },
-    decider: {
-      format: PRIVATE_DECIDER_FORMAT,
-      variant: "hashed",
-      deciderConstraints: layout.nConstraints,
-      insecureDevKeys: true,
-      proof: deciderProofJson(proof),
-    },
+    decider:
+      proved.proved.version === 2
+        ? {
+            format: PRIVATE_DECIDER_FORMAT,
+            variant: "hashed",
+            deciderConstraints: proved.deciderConstraints,
+            insecureDevKeys: true,
+            proof: deciderProofJson(proved.proved.proof),
+          }
+        : (deciderJson(proved.proved, {
+            deciderConstraints: proved.deciderConstraints,
+            vkHash: proved.vkHash,
+            insecureDevKeys: true,
+          }) as DeciderV3BundleJson),
   };
   // Atomic: write a sibling temporary folder, then swap it in.
   mkdirSync(dirname(out), { recursive: true });
@@ -247,6 +286,8 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
     rootHash,
     ms: performance.now() - t0,
     ptau,
-    vkey: join(keys.dir, "vkey.json"),
+    vkey: proved.vkeyPath,
+    decider: version,
+    v2Keys: proved.v2Keys,
   };
 }

@@ -6,9 +6,11 @@
  * the circuit's registered decider. The market must hold `F̂` as a registered circuit (docs/private.md
  * says how to register it); the calldata and the events carry only commitments and proofs.
  *
- * Before sending, this checks that the bundle targets this chain and market and that the circuit id's
- * registration is `F̂`'s (R1CS hash, state width 1, SRS digest), so a mismatch is a typed error, not a
- * revert.
+ * Before sending, this checks that the bundle targets this chain and market, that the circuit id's
+ * registration is `F̂`'s (R1CS hash, state width 1, SRS digest), and that the registered verifier is of the
+ * bundle's decider version (its `deciderVersion()`, read as the node reads it: 3 for `DeciderVerifierV3`,
+ * 2 when the getter reverts) and, for v3, that its `vkeyHash()` is the key the bundle claims — so a mismatch
+ * is a typed error, not a revert. (The claim only chooses the error message; the contract checks the proof.)
  */
 import {
   type Account,
@@ -23,10 +25,17 @@ import {
   BaseError as ViemBaseError,
   type WalletClient,
 } from "viem";
+import type { R1csShape } from "../arith/r1cs.js";
 import { CircuitRegistryAbi, ProofMarketAbi } from "../chain/abi.js";
-import { deciderProofAbi } from "../decider/abi.js";
+import { deciderVersionOf } from "../chain/market.js";
+import { deciderProofMarketAbi } from "../decider/bundle.js";
+import { type DevKeysKind, deciderV3Keys } from "../decider/bundleV3.js";
 import { PrivateSubmitError } from "../errors/private.js";
 import type { PrivateBundle } from "./bundle.js";
+
+const VKEY_HASH_ABI = [
+  { type: "function", name: "vkeyHash", stateMutability: "view", inputs: [], outputs: [{ type: "bytes32" }] },
+] as const;
 
 /** The market's ABI that submitting a private bundle uses: the generated one (scripts/abis.ts), never a copy. */
 export const PRIVATE_SUBMIT_ABI = ProofMarketAbi;
@@ -44,6 +53,64 @@ export type SubmitPrivateParameters = {
 
 export type SubmitPrivateResult = { jobId: bigint; txHash: Hex; gasUsed: bigint; cN: bigint };
 
+/** What `prove --private` must prove with for a registered private circuit: its decider version and, v3, which key. */
+export type RegisteredPrivateDecider = { version: 2 } | { version: 3; v3Kind: DevKeysKind; vkeyHash: Hex };
+
+/**
+ * Reads circuit `circuitId` of `market`'s registry and picks the decider a private bundle for it must carry,
+ * as the node does (node/work.ts): the registered verifier's `deciderVersion()` (2 when the getter reverts)
+ * and, for v3, which of this machine's dev keys of `F̂` has the verifier's `vkeyHash()` (the `random` keys
+ * `prove --private` makes, or the `beacon-only` keys `novanet circuit register` deploys).
+ * @throws {PrivateSubmitError} the circuit is not `F̂` (`shape`), or no local v3 key is the registered one.
+ */
+export async function registeredPrivateDecider(
+  publicClient: PublicClient,
+  market: Address,
+  circuitId: bigint,
+  shape: R1csShape,
+  cacheDir: string,
+): Promise<RegisteredPrivateDecider> {
+  let decider: Address;
+  try {
+    const registry = await publicClient.readContract({
+      address: market,
+      abi: PRIVATE_SUBMIT_ABI,
+      functionName: "circuits",
+    });
+    const c = await publicClient.readContract({
+      address: registry,
+      abi: CircuitRegistryAbi,
+      functionName: "getCircuit",
+      args: [circuitId],
+    });
+    if (c.r1csHash !== shape.r1csHash || c.stateWidth !== 1) {
+      throw new PrivateSubmitError("the circuit id is not this circuit's private wrapper F^", {
+        details: `registered r1csHash ${c.r1csHash} (state width ${c.stateWidth}); F^ ${shape.r1csHash}`,
+      });
+    }
+    decider = c.decider;
+  } catch (cause) {
+    if (cause instanceof PrivateSubmitError) throw cause;
+    throw new PrivateSubmitError("cannot read the circuit from the market's registry", {
+      details: `circuit ${circuitId}: ${revertName(cause)}`,
+      cause,
+    });
+  }
+  const version = await deciderVersionOf(publicClient, decider);
+  if (version === 2) return { version: 2 };
+  if (version !== 3) {
+    throw new PrivateSubmitError(`the circuit's verifier is decider v${version}, which this prover does not make`);
+  }
+  const vkeyHash = await publicClient.readContract({ address: decider, abi: VKEY_HASH_ABI, functionName: "vkeyHash" });
+  for (const kind of ["random", "beacon-only"] as const) {
+    const k = await deciderV3Keys(shape, { cacheDir, kind });
+    if (k.vkHash.toLowerCase() === vkeyHash.toLowerCase()) return { version: 3, v3Kind: kind, vkeyHash };
+  }
+  throw new PrivateSubmitError("none of this machine's v3 keys of F^ is the registered verifier's key", {
+    details: `registered vkeyHash ${vkeyHash} (keys under ${cacheDir}/keys-v3/${shape.r1csHash})`,
+  });
+}
+
 /** The `submitBundle` arguments of a private bundle (also what a leak test inspects). */
 export function privateSubmitArgs(bundle: PrivateBundle, circuitId: bigint) {
   return [
@@ -51,7 +118,7 @@ export function privateSubmitArgs(bundle: PrivateBundle, circuitId: bigint) {
     bundle.commitments,
     bundle.leaves,
     bundle.folds.map((f) => f.cmT),
-    deciderProofAbi(bundle.proof),
+    deciderProofMarketAbi(bundle.proof),
   ] as const;
 }
 
@@ -86,7 +153,7 @@ export async function submitPrivateBundle(
     });
   }
   let registry: Address;
-  let circuit: { r1csHash: Hex; srsDigest: Hex; stateWidth: number };
+  let circuit: { r1csHash: Hex; srsDigest: Hex; stateWidth: number; decider: Address };
   try {
     registry = await publicClient.readContract({ address: market, abi: PRIVATE_SUBMIT_ABI, functionName: "circuits" });
     circuit = await publicClient.readContract({
@@ -104,6 +171,36 @@ export async function submitPrivateBundle(
   if (circuit.r1csHash !== bundle.json.circuit.r1csHash || circuit.stateWidth !== 1) {
     throw new PrivateSubmitError("the circuit id is not this bundle's private circuit F^", {
       details: `registered r1csHash ${circuit.r1csHash} (state width ${circuit.stateWidth}); bundle F^ ${bundle.json.circuit.r1csHash}`,
+    });
+  }
+  // The registered decider's version (and, v3, its key) against the bundle's proof.
+  let version: number;
+  let vkeyHash: Hex | undefined;
+  try {
+    version = await deciderVersionOf(publicClient, circuit.decider);
+    if (version === 3) {
+      vkeyHash = await publicClient.readContract({
+        address: circuit.decider,
+        abi: VKEY_HASH_ABI,
+        functionName: "vkeyHash",
+      });
+    }
+  } catch (cause) {
+    throw new PrivateSubmitError("cannot read the circuit's decider verifier", {
+      details: `${circuit.decider}: ${revertName(cause)}`,
+      cause,
+    });
+  }
+  if (version !== bundle.proof.version) {
+    throw new PrivateSubmitError(
+      `the circuit's registered verifier is decider v${version}, the bundle carries a v${bundle.proof.version} proof (prove again with --decider v${version})`,
+      { details: `circuit ${params.circuitId}, verifier ${circuit.decider}` },
+    );
+  }
+  const claimed = (bundle.json.decider as { keys?: { vkHash?: unknown } }).keys?.vkHash;
+  if (vkeyHash !== undefined && typeof claimed === "string" && claimed.toLowerCase() !== vkeyHash.toLowerCase()) {
+    throw new PrivateSubmitError("the bundle's decider key is not the registered verifier's key", {
+      details: `registered vkeyHash ${vkeyHash}, bundle claims ${claimed}`,
     });
   }
   if (circuit.srsDigest !== bundle.json.srs.digest) {

@@ -9,7 +9,9 @@
  * 3. the fold tree: leaf `k` is `(cmW_k, (0, 0), 1, (c_{k+1}, c_k))` (continuity is by construction:
  *    neighbouring leaves share `c_k`), the folds come in the canonical post-order and each `r` is the
  *    transcript challenge, and the folded root is the bundle's root;
- * 4. the decider proof of the root (Groth16 of `D_F` for `F̂` and the KZG openings);
+ * 4. the decider proof of the root, with a key of the version `decider.format` names (v3: the commit-and-prove
+ *    Groth16 of `D_F̂` and one KZG opening, the key's words naming `F̂`; v2: Groth16 of the hashed `D_F̂`
+ *    and the KZG openings);
  * 5. the published openings: `c_0 = Poseidon(z0, s_0)`, `c_N = Poseidon(zN, s_N)`.
  * An invalid bundle gives `{ valid: false, reason }`; a bundle that cannot be checked (unreadable,
  * malformed, no key) throws a typed error.
@@ -19,8 +21,9 @@ import { join, resolve } from "node:path";
 import { loadR1cs } from "../arith/r1cs.js";
 import type { RelaxedInstance } from "../arith/relaxed.js";
 import { G1_ZERO } from "../curve/bn254.js";
-import { checkDecider } from "../decider/verify.js";
+import { checkVersionedProof, type TrustedDeciderKey } from "../decider/bundle.js";
 import { PrivateBundleError } from "../errors/private.js";
+import { UntrustedDeciderKeyError } from "../errors/trust.js";
 import { verifyFold } from "../folding/nifs.js";
 import { domainSeparator, instanceHash } from "../folding/transcript.js";
 import { nodeId, splitPoint } from "../folding/tree.js";
@@ -32,6 +35,7 @@ import {
   type SrsTrust,
   type TrustStore,
 } from "../trust/store.js";
+import { isVkeyV3File, resolveDeciderKeyV3 } from "../trust/v3.js";
 import { PRIVATE_BUNDLE_JSON, type PrivateBundle, parsePrivateBundle } from "./bundle.js";
 import { compilePrivateCircuit, stateCommitment, WRAPPER_VERSION } from "./wrapper.js";
 
@@ -40,7 +44,10 @@ export type VerifyPrivateOptions = {
   circuit: string;
   /** The caller's `.ptau` (labelled by its pin, `unpinned` otherwise); default: a pinned file of the store. */
   ptau?: string;
-  /** The decider's verification key (snarkjs JSON); default: the store's pin for `F̂`. */
+  /**
+   * The decider's verification key: a v3 key file (`vkey-v3.json`) for a v3 proof, snarkjs JSON for a v2
+   * one; default: the store's pin for `F̂` (`decidersV3` / `deciders`).
+   */
   vkey?: string;
   /** The trust store (default {@link loadTrustStore} with `trust` and `ptauDirs`). */
   store?: TrustStore;
@@ -194,13 +201,32 @@ export async function verifyPrivateBundle(path: string, opts: VerifyPrivateOptio
     return invalid("the folds do not reach the bundle's root");
   }
 
-  // 4. The decider, with the caller's verification key.
-  const key = resolveDeciderKey(store, shape.r1csHash as `0x${string}`, "hashed", opts.vkey);
-  result.keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
-  assertKeyAllowed(key, opts.insecureDevKeys ?? false);
-  const vkey = key.vkey;
-  const d = await checkDecider(vkey, srs, 1, t.root, b.proof);
-  if (!d.ok) return invalid(`decider proof rejected (${d.reason} check failed; key ${key.label})`);
+  // 4. The decider, with the caller's verification key of the version the bundle's format names.
+  const r1csHash = shape.r1csHash as `0x${string}`;
+  let trustedKey: TrustedDeciderKey;
+  if (b.proof.version === 3) {
+    const k = resolveDeciderKeyV3(store.decidersV3 ?? [], r1csHash, opts.vkey);
+    result.keys = { label: k.label, trust: k.trust, vkHash: k.vkHash };
+    assertKeyAllowed(
+      { ...result.keys, vkey: undefined as never } as Parameters<typeof assertKeyAllowed>[0],
+      opts.insecureDevKeys ?? false,
+    );
+    trustedKey = { version: 3, words: k.words };
+  } else {
+    if (opts.vkey !== undefined && isVkeyV3File(opts.vkey)) {
+      throw new UntrustedDeciderKeyError("the --vkey file is a decider v3 key; this bundle carries a v2 proof", {
+        details: opts.vkey,
+      });
+    }
+    const key = resolveDeciderKey(store, r1csHash, "hashed", opts.vkey);
+    result.keys = { label: key.label, trust: key.trust, vkHash: key.vkHash };
+    assertKeyAllowed(key, opts.insecureDevKeys ?? false);
+    trustedKey = { version: 2, vkey: key.vkey };
+  }
+  const d = await checkVersionedProof(trustedKey, srs, { r1csHash, stateWidth: 1 }, t.root, b.proof);
+  if (!d.ok) {
+    return invalid(`decider proof rejected (${d.reason} check failed; key ${result.keys.label})`);
+  }
 
   // 5. The openings of c_0 and c_N.
   if (b.input && stateCommitment(b.input.z0, b.input.salt) !== b.commitments[0]) {

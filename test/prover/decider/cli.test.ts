@@ -64,9 +64,11 @@ describe("decider v3 in the CLI (the default of novanet prove; verify off-chain 
       const json = JSON.parse(original);
       json.decider.proof.yo = String((BigInt(json.decider.proof.yo) + 1n) % 2n ** 200n);
       writeFileSync(path, JSON.stringify(json));
-      const { verifyBundleOnchainV3, readVkeyV3File } = await import("../../../prover/src/decider/bundleV3.js");
+      const { readVkeyV3File } = await import("../../../prover/src/decider/bundleV3.js");
       const srs = await loadSrsFromPtau(printed.ptau, 8);
-      const o = await verifyBundleOnchainV3(bundle, { words: readVkeyV3File(printed.vkey).words, tauG2: srs.tauG2 });
+      const circuit = { r1csHash: json.circuit.r1csHash, stateWidth: json.circuit.stateWidth };
+      const words = readVkeyV3File(printed.vkey).words;
+      const o = await verifyBundleOnchain(bundle, { version: 3, words, tauG2: srs.tauG2, circuit });
       assert.equal(o.ok, false);
       assert.match(o.ok ? "" : o.reason, /DeciderVerifierV3ProofRejected/);
     } finally {
@@ -122,6 +124,63 @@ describe("decider in the CLI (novanet prove / verify --onchain / setup)", functi
     }
   });
 
+  it("a v2 bundle in the on-disk format written before v3 still verifies (format, field names and order pinned)", async () => {
+    const json = JSON.parse(readFileSync(join(bundle, "bundle.json"), "utf8"));
+    // The exact shape v2 bundles on users' disks have (decider/bundle.ts before the v2/v3 merge).
+    assert.deepEqual(Object.keys(json.decider), ["format", "variant", "deciderConstraints", "keys", "proof"]);
+    assert.deepEqual(Object.keys(json.decider.proof), [
+      "a",
+      "b",
+      "c",
+      "zeta",
+      "yW",
+      "yE",
+      "piW",
+      "piE",
+      "blind",
+      "cmT",
+    ]);
+    assert.equal(json.decider.variant, "hashed");
+    const r = await cli(["verify", bundle, "--json", "--quiet", ...own]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.equal(JSON.parse(r.out).succinct, true);
+  });
+
+  it("corrupt one input of a v2 bundle: the format flag, the key claim, a proof element, the circuit's key", async () => {
+    const path = join(bundle, "bundle.json");
+    const original = readFileSync(path, "utf8");
+    try {
+      // The format flag rewritten to v3: the v2 proof is not a v3 proof (malformed: exit 2, never valid).
+      let json = JSON.parse(original);
+      json.decider.format = "novanet/decider/v3";
+      writeFileSync(path, JSON.stringify(json));
+      let r = await cli(["verify", bundle, "--json", "--quiet", ...own]);
+      assert.notEqual(r.code, 0, r.out);
+      // An unknown format: a typed error, never a skipped decider check.
+      json.decider.format = "novanet/decider/none";
+      writeFileSync(path, JSON.stringify(json));
+      r = await cli(["verify", bundle, "--json", "--quiet", ...own]);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(r.err, /DeciderProofFormatError/);
+      // The key claim says "not dev keys": dev keys are still refused without --insecure-dev-keys.
+      json = JSON.parse(original);
+      json.decider.keys.insecureDevKeys = false;
+      writeFileSync(path, JSON.stringify(json));
+      r = await cli(["verify", bundle, "--json", "--quiet", "--ptau", printed.ptau, "--vkey", printed.vkey]);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /DevKeysRefusedError/);
+      // A proof element (c) replaced by another valid point (a): rejected.
+      json = JSON.parse(original);
+      json.decider.proof.c = json.decider.proof.a;
+      writeFileSync(path, JSON.stringify(json));
+      r = await cli(["verify", bundle, "--json", "--quiet", ...own]);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(JSON.parse(r.out).reason, /decider proof rejected/);
+    } finally {
+      writeFileSync(path, original);
+    }
+  });
+
   it("an EVM/compiler failure is OnchainCheckError ('could not check', exit 2), not 'verifier reverted'", async () => {
     const vkey = JSON.parse(readFileSync(printed.vkey, "utf8"));
     const srs = await loadSrsFromPtau(printed.ptau, 2);
@@ -129,7 +188,12 @@ describe("decider in the CLI (novanet prove / verify --onchain / setup)", functi
     // A verification key the renderer cannot write as Solidity (the compiler step fails).
     const broken = { ...vkey, vk_alpha_1: ["0x12", "1", "1"] };
     await assert.rejects(
-      verifyBundleOnchain(bundle, { vkey: broken, tauG2: srs.tauG2, stepR1csHash: json.circuit.r1csHash }),
+      verifyBundleOnchain(bundle, {
+        version: 2,
+        vkey: broken,
+        tauG2: srs.tauG2,
+        circuit: { r1csHash: json.circuit.r1csHash, stateWidth: json.circuit.stateWidth },
+      }),
       OnchainCheckError,
     );
   });

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadR1cs } from "../../../prover/src/arith/r1cs.js";
 import { main } from "../../../prover/src/cli/main.js";
-import { devPowerFor, ensureDevPtau } from "../../../prover/src/commitment/devsrs.js";
-import { buildDecider } from "../../../prover/src/decider/circuit.js";
+import { ensureDevPtau } from "../../../prover/src/commitment/devsrs.js";
+import { privateDevPtauPower } from "../../../prover/src/private/prove.js";
 import { compilePrivateCircuit } from "../../../prover/src/private/wrapper.js";
 import { privateMarket, rpcBridge } from "./helpers.js";
 
@@ -26,7 +26,7 @@ async function run(args: string[]) {
 }
 
 describe("private mode: the CLI (prove --private, verify, submit)", function () {
-  this.timeout(2_400_000); // a clean cache makes the dev-15 ptau and D_F̂'s keys first (~20 min here)
+  this.timeout(1_200_000); // a clean cache makes the dev ptau and D_F̂'s v3 keys first
   let tmp: string;
   let server: Server | undefined;
 
@@ -65,11 +65,8 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
   it("prove --private for a market, verify it, submit it over JSON-RPC: the job is Verified", async () => {
     const pc = await compilePrivateCircuit(CUBIC, CACHE);
     const shape = await loadR1cs(pc.wrapped.r1csPath);
-    const { layout } = buildDecider(shape);
-    const ptau = await ensureDevPtau(
-      devPowerFor(Math.max(shape.nW, shape.m) + 1, layout.nConstraints, layout.nPublic),
-      { cacheDir: join(CACHE, "ptau"), warn: () => {} },
-    );
+    // The dev ptau prove --private (decider v3) uses: the market registers F̂ over the same SRS.
+    const ptau = await ensureDevPtau(privateDevPtauPower(shape, 3), { cacheDir: join(CACHE, "ptau"), warn: () => {} });
     const m = await privateMarket(pc, ptau, CACHE);
     const bridge = await rpcBridge(m.conn.provider);
     server = bridge.server;
@@ -101,6 +98,8 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
     assert.equal(p.code, 0, p.err);
     const res = JSON.parse(p.out);
     assert.equal(res.private, true);
+    assert.equal(res.decider, "v3");
+    assert.equal(JSON.parse(readFileSync(res.vkey, "utf8")).format, "novanet/decider/v3-vkey");
     assert.deepEqual(res.z0, ["7"]);
     assert.equal(res.zN, undefined);
     assert.equal(JSON.parse(readFileSync(join(dir, "bundle.json"), "utf8")).output, null);
@@ -169,5 +168,49 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
     ]);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /PrivateSubmitError/);
+
+    // --rpc --circuit-id: the registered verifier (here DeciderVerifierV3 with the prover's own key) decides;
+    // an explicit --decider v2 that contradicts it is a usage error before anything is proved.
+    const reg = [
+      "prove",
+      "--insecure-dev-keys",
+      "--private",
+      "--circuit",
+      CUBIC,
+      "--steps",
+      "2",
+      "--input",
+      input,
+      "--chain-id",
+      String(m.chainId),
+      "--market",
+      m.market,
+      "--rpc",
+      bridge.url,
+      "--circuit-id",
+      "1",
+      "--cache",
+      CACHE,
+      "--quiet",
+    ];
+    const p2 = await run([...reg, "--out", join(tmp, "reg")]);
+    assert.equal(p2.code, 0, p2.err);
+    assert.equal(JSON.parse(p2.out).decider, "v3");
+    const s2 = await run([
+      "submit",
+      join(tmp, "reg"),
+      "--rpc",
+      bridge.url,
+      "--market",
+      m.market,
+      "--circuit-id",
+      "1",
+      "--from",
+      from,
+    ]);
+    assert.equal(s2.code, 0, s2.err);
+    const contra = await run([...reg, "--out", join(tmp, "reg2"), "--decider", "v2"]);
+    assert.equal(contra.code, 2);
+    assert.match(contra.err, /verifier is decider v3/);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Helpers of the private-mode tests: a market on Hardhat's in-process chain with `F̂` registered (its
- * decider verifier generated from the prover's own keys and compiled with solc), a JSON-RPC bridge that
+ * decider verifier made from the prover's own keys: `DeciderVerifierV3` with the v3 key words, or the v2
+ * verifier generated from the snarkjs keys and compiled with solc), a JSON-RPC bridge that
  * serves that chain over HTTP on 127.0.0.1 (for `novanet submit --rpc`), and the attacker's search for
  * secret values in published bytes.
  */
@@ -12,9 +13,12 @@ import { network } from "hardhat";
 import { type Abi, type Address, type Hex, hexToBytes } from "viem";
 import { loadR1cs } from "../../../prover/src/arith/r1cs.js";
 import { loadSrsFromPtau, srsRegistration } from "../../../prover/src/commitment/srs.js";
+import { g2ToEvm } from "../../../prover/src/curve/bn254.js";
+import { deciderV3Keys } from "../../../prover/src/decider/bundleV3.js";
 import { buildDecider } from "../../../prover/src/decider/circuit.js";
 import { setupDecider } from "../../../prover/src/decider/setup.js";
 import { exportDeciderVerifier } from "../../../prover/src/decider/solidity.js";
+import { deciderV3Circuit } from "../../../prover/src/decider/v3.js";
 import type { SubmitClients } from "../../../prover/src/private/submit.js";
 import type { PrivateCircuit } from "../../../prover/src/private/wrapper.js";
 import { deployNovaNet } from "../../helpers/deployV1.js";
@@ -53,10 +57,12 @@ function compileSolidity(source: string, name: string): { abi: Abi; bytecode: He
 }
 
 /**
- * A fresh in-process chain with NovaNet deployed and `F̂` of `pc` registered as circuit 1, its decider
- * verifier exported from the decider keys in `cacheRoot` over `ptau`.
+ * A fresh in-process chain with NovaNet deployed and `F̂` of `pc` registered as circuit 1 over the SRS of
+ * `ptau`, with a decider verifier of version `decider` made from the prover's own dev keys in `cacheRoot`:
+ * v3 (default) `DeciderVerifierV3` deployed with the words of `deciderV3Keys` (the keys `prove --private`
+ * made and cached); v2 the verifier exported from `D_F̂`'s snarkjs keys over `ptau`.
  */
-export async function privateMarket(pc: PrivateCircuit, ptau: string, cacheRoot: string) {
+export async function privateMarket(pc: PrivateCircuit, ptau: string, cacheRoot: string, decider: 2 | 3 = 3) {
   const conn = await network.connect();
   const { viem } = conn;
   const publicClient = await viem.getPublicClient();
@@ -67,13 +73,24 @@ export async function privateMarket(pc: PrivateCircuit, ptau: string, cacheRoot:
   const shape = await loadR1cs(pc.wrapped.r1csPath);
   const n = Math.max(shape.nW, shape.m, 1) + 1;
   const srs = await loadSrsFromPtau(ptau, n);
-  const keys = await setupDecider(shape, ptau, { cacheDir: join(cacheRoot, "keys"), log: () => {} });
-  const { abi, bytecode } = compileSolidity(
-    await exportDeciderVerifier(keys, srs.tauG2, "PrivateDeciderVerifier"),
-    "PrivateDeciderVerifier",
-  );
-  const hash = await owner.deployContract({ abi, bytecode });
-  const verifier = (await publicClient.waitForTransactionReceipt({ hash })).contractAddress as Address;
+  let verifier: Address;
+  let deciderConstraints: bigint;
+  if (decider === 3) {
+    const keys = await deciderV3Keys(shape, { cacheDir: cacheRoot });
+    const tau = g2ToEvm(srs.tauG2).flat() as [bigint, bigint, bigint, bigint];
+    const v = await viem.deployContract("DeciderVerifierV3", [keys.words, tau]);
+    verifier = v.address;
+    deciderConstraints = BigInt(deciderV3Circuit(shape).constraints.length);
+  } else {
+    const keys = await setupDecider(shape, ptau, { cacheDir: join(cacheRoot, "keys"), log: () => {} });
+    const { abi, bytecode } = compileSolidity(
+      await exportDeciderVerifier(keys, srs.tauG2, "PrivateDeciderVerifier"),
+      "PrivateDeciderVerifier",
+    );
+    const hash = await owner.deployContract({ abi, bytecode });
+    verifier = (await publicClient.waitForTransactionReceipt({ hash })).contractAddress as Address;
+    deciderConstraints = BigInt(buildDecider(shape).layout.nConstraints);
+  }
   const registry = await viem.getContractAt("CircuitRegistry", addrs.circuitRegistry);
   await registry.write.registerCircuit([
     shape.r1csHash,
@@ -82,7 +99,7 @@ export async function privateMarket(pc: PrivateCircuit, ptau: string, cacheRoot:
     1,
     srsRegistration(srs),
     verifier,
-    BigInt(buildDecider(shape).layout.nConstraints),
+    deciderConstraints,
   ]);
   const chainId = BigInt(await publicClient.getChainId());
   // biome-ignore lint/suspicious/noExplicitAny: Hardhat's extended viem clients are structurally viem clients.
@@ -97,7 +114,7 @@ export async function privateMarket(pc: PrivateCircuit, ptau: string, cacheRoot:
     market: addrs.proofMarket,
     circuitId: 1n,
     chainId,
-    keys,
+    verifier,
   };
 }
 

@@ -1,10 +1,13 @@
 /**
- * Private mode end to end (docs/private.md): `provePrivate` through the wrapper F̂ of cubic.circom,
+ * Private mode end to end (docs/private.md), on decider v3 (the default): `provePrivate` through the wrapper
+ * F̂ of cubic.circom,
  * `verifyPrivateBundle` and its rejections, the leak test (an attacker holding the published bundle, the
  * submitBundle calldata and the events searches them for every secret the prover held, and tries to tell
  * two private inputs apart), and `submitPrivateBundle` on a market on Hardhat's in-process chain. The same
  * attacker, run against a bundle of the old local mode (`novanet prove --hiding`), finds the states: the
- * test can fail.
+ * test can fail. A v2 private bundle (`decider: 2`, for a circuit registered with a v2 verifier) still
+ * verifies and is accepted by a v2-registered market; each version's bundle is refused before sending to a
+ * market whose registered verifier is of the other version.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,19 +16,22 @@ import { basename, dirname, join } from "node:path";
 import { encodeFunctionData, type Hex, zeroAddress } from "viem";
 import { loadR1cs } from "../../../prover/src/arith/r1cs.js";
 import { proveLocal } from "../../../prover/src/cli/prove.js";
-import { devPowerFor, devPtauPath } from "../../../prover/src/commitment/devsrs.js";
 import { commit } from "../../../prover/src/commitment/pedersen.js";
 import { loadSrsFromPtau } from "../../../prover/src/commitment/srs.js";
-import { buildDecider } from "../../../prover/src/decider/circuit.js";
-import type { SnarkjsVkey } from "../../../prover/src/decider/snarkjs.js";
+import { deciderV3Keys, readVkeyV3File as readVkeyV3 } from "../../../prover/src/decider/bundleV3.js";
 import { PrivateBundleError, PrivateSubmitError } from "../../../prover/src/errors/private.js";
 import { DevKeysRefusedError, UntrustedDeciderKeyError, UntrustedSrsError } from "../../../prover/src/errors/trust.js";
 import { P } from "../../../prover/src/field/fr.js";
 import { type ProvePrivateResult, provePrivate } from "../../../prover/src/private/prove.js";
-import { PRIVATE_SUBMIT_ABI, privateSubmitArgs, submitPrivateBundle } from "../../../prover/src/private/submit.js";
+import {
+  PRIVATE_SUBMIT_ABI,
+  privateSubmitArgs,
+  registeredPrivateDecider,
+  submitPrivateBundle,
+} from "../../../prover/src/private/submit.js";
 import { readPrivateBundle, verifyPrivateBundle } from "../../../prover/src/private/verify.js";
 import { compilePrivateCircuit, type PrivateCircuit, stateCommitment } from "../../../prover/src/private/wrapper.js";
-import { fileBlake2b, TRUST_FORMAT, vkHash } from "../../../prover/src/trust/store.js";
+import { fileBlake2b, TRUST_FORMAT } from "../../../prover/src/trust/store.js";
 import { testPtau12 } from "../../../scripts/gen-verifier.js";
 import { abiWords, decimalTokens, leaked, privateMarket } from "./helpers.js";
 
@@ -46,6 +52,7 @@ async function provePrivateCase(
   z0: bigint[],
   target: { chainId: bigint; market: Hex },
   hide: boolean,
+  decider: 2 | 3 = 3,
 ): Promise<{ r: ProvePrivateResult; secrets: Secrets }> {
   const secrets: Secrets = { witnesses: [], states: [z0] };
   const r = await provePrivate({
@@ -58,6 +65,7 @@ async function provePrivateCase(
     market: target.market,
     hideInput: hide,
     hideOutput: hide,
+    decider,
     warn: () => {},
     observeLeaf: (_k, s) => {
       secrets.witnesses.push([...s.witness]);
@@ -68,7 +76,9 @@ async function provePrivateCase(
 }
 
 describe("private mode: prove, verify, leak, submit", function () {
-  this.timeout(2_400_000); // a clean cache makes the dev-15 ptau and D_F̂'s keys first (~20 min here)
+  // A clean cache makes the dev ptaus and D_F̂'s keys first: v3 seconds; v2 (the dev-15 ptau and the hashed
+  // D_F̂'s snarkjs keys) 3 to 20 min here, then cached.
+  this.timeout(2_400_000);
   let tmp: string;
   let pc: PrivateCircuit;
   let ptau: string;
@@ -77,26 +87,32 @@ describe("private mode: prove, verify, leak, submit", function () {
   let hiddenA: { dir: string; r: ProvePrivateResult; secrets: Secrets };
   let hiddenB: { dir: string; r: ProvePrivateResult; secrets: Secrets };
 
+  let v2: { dir: string; r: ProvePrivateResult };
+  let m2: Awaited<ReturnType<typeof privateMarket>>;
+
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), "novanet-private-"));
     TEST_PTAU12 = await testPtau12();
     pc = await compilePrivateCircuit(CUBIC, CACHE);
-    const shape = await loadR1cs(pc.wrapped.r1csPath);
-    const { layout } = buildDecider(shape);
-    ptau = devPtauPath(
-      devPowerFor(Math.max(shape.nW, shape.m) + 1, layout.nConstraints, layout.nPublic),
-      join(CACHE, "ptau"),
-    );
-    // The first prove makes the dev ptau and the keys if they are not cached; the market's verifier is
-    // exported from the same keys.
+    // The first prove makes the dev ptau and the v3 keys if they are not cached; the market's verifier is
+    // deployed with the same keys' words.
     const dir = join(tmp, "open");
     const target0 = { chainId: 31337n, market: zeroAddress as Hex };
-    await provePrivateCase(join(tmp, "warm"), [3n], target0, false);
+    const warm = await provePrivateCase(join(tmp, "warm"), [3n], target0, false);
+    ptau = warm.r.ptau;
     m = await privateMarket(pc, ptau, CACHE);
     const target = { chainId: m.chainId, market: m.market };
     open = { dir, ...(await provePrivateCase(dir, [bigState()], target, false)) };
     hiddenA = { dir: join(tmp, "hA"), ...(await provePrivateCase(join(tmp, "hA"), [bigState()], target, true)) };
     hiddenB = { dir: join(tmp, "hB"), ...(await provePrivateCase(join(tmp, "hB"), [bigState()], target, true)) };
+    // A v2 private bundle, for a market whose F̂ is registered with a v2 verifier (over the v2 run's ptau).
+    const v2dir = join(tmp, "v2");
+    const v2warm = await provePrivateCase(join(tmp, "v2warm"), [5n], target0, false, 2);
+    m2 = await privateMarket(pc, v2warm.r.ptau, CACHE, 2);
+    v2 = {
+      dir: v2dir,
+      ...(await provePrivateCase(v2dir, [bigState()], { chainId: m2.chainId, market: m2.market }, true, 2)),
+    };
   });
 
   after(() => {
@@ -124,7 +140,7 @@ describe("private mode: prove, verify, leak, submit", function () {
 
     it("a pinned dev ptau found by name in --ptau-dir is used and labelled insecure-dev; no pinned key: UntrustedDeciderKeyError", async () => {
       const store = join(tmp, "store.json");
-      const pin = (vkey: SnarkjsVkey | null) => ({
+      const pin = (key: { words: string[] } | null) => ({
         format: TRUST_FORMAT,
         ptau: [
           {
@@ -135,17 +151,16 @@ describe("private mode: prove, verify, leak, submit", function () {
             kind: "insecure-dev",
           },
         ],
-        deciders: vkey
+        decidersV3: key
           ? [
               {
                 label: "F^ cubic dev key",
                 stepR1csHash: readPrivateBundle(open.dir).json.circuit.r1csHash,
-                variant: "hashed",
-                vkHash: vkHash(vkey),
-                vkey,
+                vkHash: (readPrivateBundle(open.dir).json.decider as { keys: { vkHash: string } }).keys.vkHash,
+                words: key.words,
                 kind: "insecure-dev",
-                contributions: 1,
-                beacon: true,
+                contributions: 0,
+                beacon: false,
               },
             ]
           : [],
@@ -187,11 +202,10 @@ describe("private mode: prove, verify, leak, submit", function () {
         ptau: TEST_PTAU12,
       });
       assert.equal(claimed.valid, false);
-      // A verification key of another setup of the same D_F (other α, β, δ): the decider proof is rejected.
-      const other = join(tmp, "other-vkey.json");
-      const k = JSON.parse(readFileSync(open.r.vkey, "utf8"));
-      [k.vk_alpha_1, k.IC[0]] = [k.IC[0], k.vk_alpha_1];
-      writeFileSync(other, JSON.stringify(k));
+      // A verification key of another setup of the same D_F̂ (the beacon-only v3 keys: other τ, α, β, δ, σ):
+      // the decider proof is rejected.
+      const shape = await loadR1cs(pc.wrapped.r1csPath);
+      const other = (await deciderV3Keys(shape, { cacheDir: CACHE, kind: "beacon-only" })).vkeyPath;
       const wrongKey = await verifyPrivateBundle(open.dir, {
         ...trusted(),
         circuit: CUBIC,
@@ -199,7 +213,7 @@ describe("private mode: prove, verify, leak, submit", function () {
         vkey: other,
       });
       assert.equal(wrongKey.valid, false);
-      assert.match(wrongKey.reason!, /decider proof rejected .*unpinned key passed by --vkey/);
+      assert.match(wrongKey.reason!, /decider proof rejected .*unpinned v3 key passed by --vkey/);
     });
   });
 
@@ -258,11 +272,109 @@ describe("private mode: prove, verify, leak, submit", function () {
       assert.match(reason!, /does not open c_N/);
     });
 
-    it("rejects a consistent re-fold with a forged decider proof (yW changed)", async () => {
-      const reason = await tamper((j) => {
-        j.decider.proof.yW = String((BigInt(j.decider.proof.yW) + 1n) % P);
+    it("the bundle carries a v3 proof (format novanet/decider/v3, blinded) and only a claim about its key", () => {
+      const j = JSON.parse(readFileSync(join(open.dir, "bundle.json"), "utf8"));
+      assert.equal(j.decider.format, "novanet/decider/v3");
+      assert.equal(j.decider.variant, "commit-and-prove");
+      assert.notEqual(j.decider.proof.blind, null, "hiding: a random instance is folded in");
+      assert.equal(j.decider.keys.vkHash, readVkeyV3(open.r.vkey).vkHash);
+      assert.equal(j.decider.vkey, undefined);
+      assert.equal(j.decider.words, undefined);
+    });
+
+    it("corrupt one input of the decider proof: each element of the v3 proof is rejected", async () => {
+      const bump = (v: string) => String((BigInt(v) + 1n) % P);
+      // biome-ignore lint/suspicious/noExplicitAny: tampering edits arbitrary JSON.
+      const edits: [string, (j: Record<string, any>) => void][] = [
+        ["yo (the opening's value)", (j) => (j.decider.proof.yo = bump(j.decider.proof.yo))],
+        ["d (the commitment that fixes ζ)", (j) => (j.decider.proof.d = j.decider.proof.pi)],
+        ["pok", (j) => (j.decider.proof.pok = j.decider.proof.d)],
+        ["a and c swapped", (j) => ([j.decider.proof.a, j.decider.proof.c] = [j.decider.proof.c, j.decider.proof.a])],
+        ["cmT", (j) => (j.decider.proof.cmT = j.leaves[0])],
+        ["blind.u (the blinding instance)", (j) => (j.decider.proof.blind.u = bump(j.decider.proof.blind.u))],
+        ["blind dropped (decide U itself)", (j) => (j.decider.proof.blind = null)],
+      ];
+      for (const [what, edit] of edits) {
+        const reason = await tamper(edit);
+        assert.match(reason ?? "", /decider proof rejected/, what);
+      }
+    });
+
+    it("corrupt one public input: the root (u, x) or a commitment the folds reach: rejected", async () => {
+      for (const edit of [
+        // biome-ignore lint/suspicious/noExplicitAny: tampering edits arbitrary JSON.
+        (j: Record<string, any>) => (j.root.u = String((BigInt(j.root.u) + 1n) % P)),
+        // biome-ignore lint/suspicious/noExplicitAny: tampering edits arbitrary JSON.
+        (j: Record<string, any>) => (j.commitments[N] = String((BigInt(j.commitments[N]) + 1n) % P)),
+      ]) {
+        assert.match((await tamper(edit)) ?? "", /do not reach|transcript challenge|does not open/);
+      }
+    });
+
+    it("flags in the bundle cannot make the verifier skip a check or choose its key", async () => {
+      const base = { circuit: CUBIC, cacheDir: CACHE, ptau };
+      // biome-ignore lint/suspicious/noExplicitAny: tampering edits arbitrary JSON.
+      const write = (edit: (j: Record<string, any>) => void) => {
+        const j = JSON.parse(readFileSync(join(open.dir, "bundle.json"), "utf8"));
+        edit(j);
+        const dir = mkdtempSync(join(tmp, "flag-"));
+        writeFileSync(join(dir, "bundle.json"), JSON.stringify(j));
+        return dir;
+      };
+      // "No dev keys here" (both claims): the dev key is still refused without insecureDevKeys.
+      const calm = write((j) => {
+        j.decider.keys.insecureDevKeys = false;
+        j.srs.insecureDev = false;
       });
-      assert.match(reason!, /decider proof rejected/);
+      await assert.rejects(verifyPrivateBundle(calm, { ...base, vkey: open.r.vkey }), DevKeysRefusedError);
+      // A claimed key hash of another key: the verifier still uses the caller's key (valid with the right one).
+      const shape = await loadR1cs(pc.wrapped.r1csPath);
+      const beacon = await deciderV3Keys(shape, { cacheDir: CACHE, kind: "beacon-only" });
+      const claim = write((j) => (j.decider.keys.vkHash = beacon.vkHash));
+      const ok = await verifyPrivateBundle(claim, { ...trusted(), circuit: CUBIC, cacheDir: CACHE });
+      assert.equal(ok.valid, true, ok.reason);
+      const bad = await verifyPrivateBundle(claim, {
+        ...trusted(),
+        circuit: CUBIC,
+        cacheDir: CACHE,
+        vkey: beacon.vkeyPath,
+      });
+      assert.equal(bad.valid, false);
+      // Without a key from the caller or its store, no key is taken from the bundle's claim.
+      await assert.rejects(verifyPrivateBundle(claim, { ...base, insecureDevKeys: true }), UntrustedDeciderKeyError);
+      // The format flag switched to the v2 format: the v3 proof does not parse as v2 (typed error, no verdict).
+      const v2flag = write((j) => (j.decider.format = "novanet/private-decider/v1"));
+      await assert.rejects(verifyPrivateBundle(v2flag, { ...trusted(), ...base }), PrivateBundleError);
+      // An unknown format or variant: typed error / ignored, never a skipped check.
+      const none = write((j) => (j.decider.format = "novanet/decider/none"));
+      await assert.rejects(verifyPrivateBundle(none, { ...trusted(), ...base }), PrivateBundleError);
+      const variant = write((j) => {
+        j.decider.variant = "unhashed";
+        j.decider.proof.yo = String((BigInt(j.decider.proof.yo) + 1n) % P);
+      });
+      const v = await verifyPrivateBundle(variant, { ...trusted(), ...base });
+      assert.equal(v.valid, false);
+      // The claimed circuit ids: F̂'s R1CS hash of another circuit is refused before any proof is checked.
+      const other = write((j) => (j.circuit.r1csHash = `0x${"11".repeat(32)}`));
+      assert.match((await verifyPrivateBundle(other, { ...trusted(), ...base })).reason ?? "", /F\^ is not the one/);
+      const otherF = write((j) => (j.circuit.stepR1csHash = `0x${"22".repeat(32)}`));
+      assert.match((await verifyPrivateBundle(otherF, { ...trusted(), ...base })).reason ?? "", /another step circuit/);
+    });
+
+    it("a v2 private bundle (decider: 2) verifies with the v2 key; a v3 key for it is refused", async () => {
+      const j = JSON.parse(readFileSync(join(v2.dir, "bundle.json"), "utf8"));
+      assert.equal(j.decider.format, "novanet/private-decider/v1");
+      assert.deepEqual(Object.keys(j.decider), ["format", "variant", "deciderConstraints", "insecureDevKeys", "proof"]);
+      const base = { circuit: CUBIC, cacheDir: CACHE, ptau: v2.r.ptau, insecureDevKeys: true };
+      const ok = await verifyPrivateBundle(v2.dir, { ...base, vkey: v2.r.vkey });
+      assert.equal(ok.valid, true, ok.reason);
+      await assert.rejects(verifyPrivateBundle(v2.dir, { ...base, vkey: open.r.vkey }), UntrustedDeciderKeyError);
+      const dir = mkdtempSync(join(tmp, "v2t-"));
+      j.decider.proof.yW = String((BigInt(j.decider.proof.yW) + 1n) % P);
+      writeFileSync(join(dir, "bundle.json"), JSON.stringify(j));
+      const bad = await verifyPrivateBundle(dir, { ...base, vkey: v2.r.vkey });
+      assert.equal(bad.valid, false);
+      assert.match(bad.reason!, /decider proof rejected/);
     });
 
     it("rejects a claim about another step circuit (statement binding: F is the caller's)", async () => {
@@ -471,12 +583,69 @@ describe("private mode: prove, verify, leak, submit", function () {
       );
     });
 
-    it("the market rejects a forged decider proof", async () => {
+    it("the market rejects a forged decider proof (v3: yo, then d, each changed)", async () => {
       const b = readPrivateBundle(hiddenB.dir);
-      b.proof = { ...b.proof, yE: (b.proof.yE + 1n) % P };
+      assert.equal(b.proof.version, 3);
+      if (b.proof.version !== 3) return;
+      const p = b.proof.proof;
+      for (const forged of [
+        { ...p, yo: (p.yo + 1n) % P },
+        { ...p, g16: { ...p.g16, d: p.pi } },
+      ]) {
+        await assert.rejects(
+          submitPrivateBundle(m.userClients, {
+            bundle: { ...b, proof: { version: 3, proof: forged } },
+            market: m.market,
+            circuitId: m.circuitId,
+          }),
+          (e: unknown) => e instanceof PrivateSubmitError && /rejected/.test(e.message),
+        );
+      }
+    });
+
+    it("a v2 private bundle is verified by a market whose F̂ is registered with a v2 verifier", async () => {
+      const res = await submitPrivateBundle(m2.userClients, {
+        bundle: readPrivateBundle(v2.dir),
+        market: m2.market,
+        circuitId: m2.circuitId,
+      });
+      assert.equal(res.cN, v2.r.cN);
+      process.stderr.write(`      submitBundle (private, v2 decider, ${N} leaves): ${res.gasUsed} gas\n`);
+    });
+
+    it("registeredPrivateDecider reads the registered verifier as the node does: v3 with the prover's key, or v2", async () => {
+      const shape = await loadR1cs(pc.wrapped.r1csPath);
+      const r3 = await registeredPrivateDecider(m.publicClient as never, m.market, 1n, shape, CACHE);
+      assert.equal(r3.version, 3);
+      assert.equal(r3.version === 3 && r3.v3Kind, "random");
+      assert.equal(r3.version === 3 && r3.vkeyHash, readVkeyV3(open.r.vkey).vkHash);
+      assert.deepEqual(await registeredPrivateDecider(m2.publicClient as never, m2.market, 1n, shape, CACHE), {
+        version: 2,
+      });
+      // Another circuit's shape (cubic's own F, not F̂): refused before anything is proved.
       await assert.rejects(
-        submitPrivateBundle(m.userClients, { bundle: b, market: m.market, circuitId: m.circuitId }),
-        (e: unknown) => e instanceof PrivateSubmitError && /rejected/.test(e.message),
+        registeredPrivateDecider(m.publicClient as never, m.market, 1n, await loadR1cs(pc.step.r1csPath), CACHE),
+        (e: unknown) => e instanceof PrivateSubmitError && /not this circuit's private wrapper/.test(e.message),
+      );
+    });
+
+    it("each version's bundle is refused before sending to a market registered with the other version", async () => {
+      // Fresh in-process chains deploy the market at the same address, so each bundle targets both markets.
+      assert.equal(m2.market, m.market);
+      assert.equal(m2.chainId, m.chainId);
+      await assert.rejects(
+        submitPrivateBundle(m.userClients, { bundle: readPrivateBundle(v2.dir), market: m.market, circuitId: 1n }),
+        (e: unknown) =>
+          e instanceof PrivateSubmitError && /registered verifier is decider v3.*v2 proof/.test(e.message),
+      );
+      await assert.rejects(
+        submitPrivateBundle(m2.userClients, {
+          bundle: readPrivateBundle(hiddenB.dir),
+          market: m2.market,
+          circuitId: 1n,
+        }),
+        (e: unknown) =>
+          e instanceof PrivateSubmitError && /registered verifier is decider v2.*v3 proof/.test(e.message),
       );
     });
   });
