@@ -115,7 +115,7 @@ export type WebGpuMsmBackend = MsmBackend & {
    * GPU's digit and sort kernels make them (for tests against {@link hostBucketLists}; the order within a
    * bucket depends on the atomics' timing).
    */
-  bucketLists(scalars: Uint8Array, scalarBytes: number, c: number): Promise<BucketLists>;
+  bucketLists(scalars: Uint8Array, scalarBytes: number, c: number, read?: { entries: boolean }): Promise<BucketLists>;
 };
 
 /** The window width minimising windows·(n + 2^c) for `n` scalars of `bits` bits (2 ≤ c ≤ 15). */
@@ -623,7 +623,12 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
     return entries;
   }
 
-  async function bucketLists(scalars: Uint8Array, scalarBytes: number, c: number): Promise<BucketLists> {
+  async function bucketLists(
+    scalars: Uint8Array,
+    scalarBytes: number,
+    c: number,
+    read = { entries: true },
+  ): Promise<BucketLists> {
     const n = scalars.length / scalarBytes;
     const bits = scalarBytes === 32 ? 254 : 8 * scalarBytes;
     const windows = Math.ceil((bits + 1) / c);
@@ -642,6 +647,12 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
       const total = offsets[offsets.length - 1];
       const encoder = device.createCommandEncoder({ label: "msm-bucket-lists" });
       const entries = scatter(temps, encoder, src, cursor, c, 0, windows, 0, total);
+      if (!read.entries) {
+        // Timing (bench:gpu): the lists stay on the GPU, as in an MSM; only the offsets came back.
+        device.queue.submit([encoder.finish()]);
+        await device.queue.onSubmittedWorkDone();
+        return { offsets: offsets.slice(), entries: new Uint32Array(0) };
+      }
       const readback = scratch("msm-entries-readback", 4 * total, MAP_READ | COPY_DST);
       if (total > 0) encoder.copyBufferToBuffer(entries, 0, readback, 0, 4 * total);
       device.queue.submit([encoder.finish()]);
