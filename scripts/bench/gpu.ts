@@ -321,9 +321,15 @@ async function main(): Promise<void> {
       });
     }
     log({ step: "products", size: `2^${k}` });
-    const p = await measure(reps, productRuns, (a, b) => a.every((v, j) => hex(v) === hex(b[j])));
-    rows.push({ what: "products Az,Bz,Cz", log2: k, kind: "3 nnz/row", ms: p.ms });
-    log({ step: "products", size: `2^${k}`, ...p });
+    try {
+      const p = await measure(reps, productRuns, (a, b) => a.every((v, j) => hex(v) === hex(b[j])));
+      rows.push({ what: "products Az,Bz,Cz", log2: k, kind: "3 nnz/row", ms: p.ms });
+      log({ step: "products", size: `2^${k}`, ...p });
+    } catch (error) {
+      // E.g. the stacked CSR's coefficients past one binding (128 MiB on llvmpipe): the fold row still runs.
+      skipped[`products 2^${k}`] = (error as Error).message.split("\n").filter(Boolean).join(" ");
+      log({ step: "products", size: `2^${k}`, skipped: skipped[`products 2^${k}`] });
+    }
     log({ step: "fold", size: `2^${k}` });
     const f = await measure(reps, foldRuns, (a, b) => {
       const bytes = (x: Awaited<ReturnType<typeof proveFold>>) =>
