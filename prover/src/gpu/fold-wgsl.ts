@@ -83,7 +83,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     // A coefficient in Montgomery form times a canonical value: (c·R)·x/R = c·x; c = 1 adds x as it is.
     if (fe_eq(v, ONE_M)) { acc = fe_add(acc, zc); } else { acc = fe_add(acc, fe_mul(v, zc)); }
   }
-  st_out(i, acc);
+  // params.b: the first output row of this part of the stacked matrix (split past one binding).
+  st_out(i + params.b, acc);
 }
 `;
 

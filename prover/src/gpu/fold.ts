@@ -112,7 +112,10 @@ export type GpuFoldBackend = {
   release(): void;
 };
 
-type ResidentShape = { idx: GPUBuffer; vals: GPUBuffer; rows: number; colsAt: number; nVars: number };
+/** Rows outRow .. outRow + rows − 1 of the stacked [A; B; C] (row pointers rebased, then columns). */
+type ShapePart = { idx: GPUBuffer; vals: GPUBuffer; rows: number; colsAt: number; outRow: number };
+/** A shape on the device: one part, or several when its coefficients pass one binding. */
+type ResidentShape = { parts: ShapePart[]; rows: number; nVars: number };
 
 /**
  * The GPU fold backend on `device` (compiles its four kernels first). The device may be shared with
@@ -120,7 +123,12 @@ type ResidentShape = { idx: GPUBuffer; vals: GPUBuffer; rows: number; colsAt: nu
  *
  * @throws {WebGpuMsmError} the kernels do not compile on this adapter.
  */
-export async function createWebGpuFold(device: GPUDevice, adapter = "unknown adapter"): Promise<GpuFoldBackend> {
+export async function createWebGpuFold(
+  device: GPUDevice,
+  adapter = "unknown adapter",
+  /** `csrBinding`: a lower limit than the device's binding size for the CSR's parts (tests of the split). */
+  opts: { csrBinding?: number } = {},
+): Promise<GpuFoldBackend> {
   const code = foldShaders();
   device.pushErrorScope("validation");
   const names: FoldKernelName[] = ["spmv", "cross", "axpy", "fold3"];
@@ -137,6 +145,7 @@ export async function createWebGpuFold(device: GPUDevice, adapter = "unknown ada
   if (err) throw new WebGpuMsmError("the fold kernels did not compile", { details: err.message });
   const pipe = Object.fromEntries(names.map((n, i) => [n, pipes[i]])) as Record<FoldKernelName, GPUComputePipeline>;
   const maxBinding = device.limits.maxStorageBufferBindingSize;
+  const csrBinding = Math.min(maxBinding, opts.csrBinding ?? maxBinding);
   const shapes = new WeakMap<R1csShape, ResidentShape>();
   const allShapes = new Set<ResidentShape>();
 
@@ -167,12 +176,12 @@ export async function createWebGpuFold(device: GPUDevice, adapter = "unknown ada
       }
       return b;
     }
-    dispatch(k: FoldKernelName, resources: GPUBuffer[], count: number, a = 0, s1 = 0n, s2 = 0n): void {
+    dispatch(k: FoldKernelName, resources: GPUBuffer[], count: number, a = 0, s1 = 0n, s2 = 0n, b = 0): void {
       const groups = Math.max(1, Math.ceil(count / WORKGROUP));
       const x = Math.min(groups, 65535);
       const y = Math.ceil(groups / x);
       const params = new Uint32Array(20);
-      params.set([count, x * WORKGROUP, a, 0]);
+      params.set([count, x * WORKGROUP, a, b]);
       params.set(scalarWords(s1), 4);
       params.set(scalarWords(s2), 12);
       const ub = this.buffer("fold-params", params.byteLength, UNIFORM);
@@ -261,21 +270,44 @@ export async function createWebGpuFold(device: GPUDevice, adapter = "unknown ada
       vals.set(packCsr(M).valsMont, 32 * k);
       k += M.cols.length;
     }
-    fits(idx.byteLength, "the R1CS index");
-    fits(vals.byteLength, "the R1CS coefficients");
-    const idxBuf = device.createBuffer({
-      label: "r1cs-idx",
-      size: Math.max(32, idx.byteLength),
-      usage: STORAGE | COPY_DST,
-    });
-    device.queue.writeBuffer(idxBuf, 0, idx);
-    const valBuf = device.createBuffer({
-      label: "r1cs-vals",
-      size: Math.max(32, vals.byteLength),
-      usage: STORAGE | COPY_DST,
-    });
-    if (vals.length > 0) device.queue.writeBuffer(valBuf, 0, vals);
-    const res = { idx: idxBuf, vals: valBuf, rows, colsAt: rows + 1, nVars: shape.nVars };
+    // Parts of consecutive rows whose index words and coefficients each fit one binding (a 2^20-row
+    // R1CS with 3 non-zeros a row has 302 MB of coefficients: three parts on a 128 MiB limit).
+    const parts: ShapePart[] = [];
+    let r0 = 0;
+    const makePart = (r1: number) => {
+      const k0 = idx[r0];
+      const k1 = idx[r1];
+      const n = r1 - r0;
+      const pi = new Uint32Array(n + 1 + (k1 - k0));
+      for (let i = 0; i < n; i++) pi[i] = idx[r0 + i] - k0;
+      pi[n] = k1 - k0;
+      pi.set(idx.subarray(rows + 1 + k0, rows + 1 + k1), n + 1);
+      const pv = vals.subarray(32 * k0, 32 * k1);
+      fits(pi.byteLength, "the R1CS index");
+      fits(pv.byteLength, "the R1CS coefficients");
+      const idxBuf = device.createBuffer({
+        label: "r1cs-idx",
+        size: Math.max(32, pi.byteLength),
+        usage: STORAGE | COPY_DST,
+      });
+      device.queue.writeBuffer(idxBuf, 0, pi);
+      const valBuf = device.createBuffer({
+        label: "r1cs-vals",
+        size: Math.max(32, pv.byteLength),
+        usage: STORAGE | COPY_DST,
+      });
+      if (pv.length > 0) device.queue.writeBuffer(valBuf, 0, pv);
+      parts.push({ idx: idxBuf, vals: valBuf, rows: n, colsAt: n + 1, outRow: r0 });
+      r0 = r1;
+    };
+    for (let i = 0; i < rows; i++) {
+      // Row i joins the current part unless that would pass the limit (a part has ≥ 1 row).
+      const k = idx[i + 1] - idx[r0];
+      const words = i + 1 - r0 + 1 + k;
+      if (i > r0 && (32 * k > csrBinding || 4 * words > csrBinding)) makePart(i);
+    }
+    makePart(rows);
+    const res = { parts, rows, nVars: shape.nVars };
     shapes.set(shape, res);
     allShapes.add(res);
     return res;
@@ -308,7 +340,9 @@ export async function createWebGpuFold(device: GPUDevice, adapter = "unknown ada
         const zb = s.upload("fold-z", [z]);
         fits(32 * sh.rows, "Az | Bz | Cz");
         const out = s.buffer("fold-abc", 32 * sh.rows);
-        s.dispatch("spmv", [sh.idx, sh.vals, zb, out], sh.rows, sh.colsAt);
+        for (const part of sh.parts) {
+          s.dispatch("spmv", [part.idx, part.vals, zb, out], part.rows, part.colsAt, 0n, 0n, part.outRow);
+        }
         const [all] = await s.read([[out, 32 * sh.rows]]);
         return split(all, shape.m);
       });
@@ -413,8 +447,10 @@ export async function createWebGpuFold(device: GPUDevice, adapter = "unknown ada
     },
     release() {
       for (const r of allShapes) {
-        r.idx.destroy();
-        r.vals.destroy();
+        for (const part of r.parts) {
+          part.idx.destroy();
+          part.vals.destroy();
+        }
       }
       allShapes.clear();
     },

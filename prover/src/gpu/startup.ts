@@ -8,7 +8,8 @@
  *   constraints on the GPU path and on the CPU path) picks the faster path, any adapter competing,
  *   software ones included; the result is cached in `<cacheDir>/gpu-calibration.json`, keyed by the
  *   adapter, the native addon's presence and the CPUs, so later starts reuse it;
- * - unset, for the node (`calibrate: "hardware"`): the same calibration, but only a hardware adapter
+ * - unset, for the node (`calibrate: "hardware"`): when the machine has a GPU device node
+ *   ({@link gpuDeviceNodes}; else Dawn is not loaded at all), the same calibration, but only a hardware adapter
  *   competes (a software one — llvmpipe, SwiftShader — lost 7–9× to the native CPU backend, docs/msm.md;
  *   without a hardware adapter nothing is timed and the CPU default stays);
  * - unset, for `novanet prove` (`calibrate: "cached"`): a calibration cached for this machine in the
@@ -17,7 +18,7 @@
  *
  * The measured capacity ({@link GpuCapacity}) is returned for the node to compare with what it declared.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { MsmBackendSelectionError } from "../errors/msm.js";
@@ -29,6 +30,43 @@ import { createWebGpuFold } from "./fold.js";
 import { defaultFoldBackend, setDefaultFoldBackend } from "./select.js";
 
 export const CALIBRATION_FILE = "gpu-calibration.json";
+
+/**
+ * The GPU device nodes under `dev` (default `/dev`): `dri/renderD*` (Mesa/AMD/Intel render nodes) and
+ * `nvidia*`. Without one, a node with `NOVANET_MSM` unset does not probe WebGPU at all: Dawn would only
+ * find nothing, and print "Couldn't load Vulkan" on the process's stderr while doing so.
+ */
+export function gpuDeviceNodes(dev = "/dev"): string[] {
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  return [
+    ...list(join(dev, "dri"))
+      .filter((f) => /^renderD\d+$/.test(f))
+      .map((f) => join(dev, "dri", f)),
+    ...list(dev)
+      .filter((f) => /^nvidia/.test(f) || f === "dxg")
+      .map((f) => join(dev, f)),
+  ];
+}
+
+/** Whether a backend's `name` is exactly the one `NOVANET_MSM=choice` makes (not merely a prefix of it). */
+export function backendMatches(choice: string, name: string): boolean {
+  switch (choice) {
+    case "native":
+      return name === "cpu-native";
+    case "ffjavascript":
+      return name === "cpu-ffjavascript-wasm";
+    case "webgpu":
+      return /^webgpu( \(.+\))?$/.test(name);
+    default:
+      return false;
+  }
+}
 
 export type ProvingSetup = {
   /** The MSM backend's name (e.g. `cpu-native`, `webgpu (llvmpipe … (Dawn opengles))`). */
@@ -55,6 +93,8 @@ export type ProvingOptions = {
   /** Calibration size (default 2^12 constraints) and the fold step's time budget for the capacity (10 s). */
   logN?: number;
   budgetMs?: number;
+  /** Where GPU device nodes are looked for before an unset `NOVANET_MSM` probes Dawn (default `/dev`). */
+  devDir?: string;
 };
 
 type CacheFile = {
@@ -148,8 +188,7 @@ export async function prepareProving(opts: ProvingOptions): Promise<ProvingSetup
     // The process default may already exist (made before this call, e.g. by an earlier proof in the
     // same process): replace it unless it is already the backend chosen.
     const made = (await defaultMsmBackend().catch(() => undefined))?.name ?? "";
-    const wanted = choice === "webgpu" ? /^webgpu/ : new RegExp(`^cpu-${choice}`);
-    if (choice !== (process.env.NOVANET_MSM ?? "") || adoptedGpu || !wanted.test(made)) {
+    if (choice !== (process.env.NOVANET_MSM ?? "") || adoptedGpu || !backendMatches(choice, made)) {
       setDefaultMsmBackend(await createSelectedMsmBackend(choice));
       adoptedGpu = false;
     }
@@ -172,6 +211,15 @@ export async function prepareProving(opts: ProvingOptions): Promise<ProvingSetup
       await adoptCpu();
       return current("default", { reason: `the cached GPU choice failed: ${(error as Error).message}` });
     }
+  }
+  const linux = process.platform === "linux" || opts.devDir !== undefined;
+  if (mode === "hardware" && linux && gpuDeviceNodes(opts.devDir).length === 0) {
+    // Linux without a GPU device node: Dawn is not even loaded (it would find nothing and warn on
+    // stderr). Elsewhere (Metal, D3D12) there are no such nodes to look for, and Dawn is probed.
+    await adoptCpu();
+    return current("default", {
+      reason: `no GPU device node (${opts.devDir ?? "/dev"}/dri/renderD*, ${opts.devDir ?? "/dev"}/nvidia*); NOVANET_MSM=auto or webgpu probes WebGPU anyway`,
+    });
   }
   const { probeNodeGpu } = await import("../msm/webgpu/node.js");
   // Unset: only Dawn's default backend (Vulkan/Metal/D3D12) is probed — the OpenGL ES one is Mesa's

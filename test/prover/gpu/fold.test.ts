@@ -70,10 +70,12 @@ describe("GPU fold step: host side (runs everywhere)", () => {
 describe("GPU fold step: the WGSL kernels against the bigint reference (on whatever adapter Dawn finds)", function () {
   this.timeout(600_000);
   let gpu: GpuFoldBackend;
+  let device: GPUDevice;
   before(async () => {
     if (noGpu) return;
     const got = await requestNodeGpuDevice();
     if ("reason" in got) throw new Error(got.reason);
+    device = got.device;
     gpu = await createWebGpuFold(got.device, got.adapter);
   });
 
@@ -141,6 +143,17 @@ describe("GPU fold step: the WGSL kernels against the bigint reference (on whate
       ] as const) {
         assert.equal(hex(got[k]), hex(bigintKernels.spmv(packCsr(M), zp)), `${k} ${kind}`);
       }
+    }
+    // Past one binding (forced here with a 1 KiB limit: ≤ 32 coefficients a part, parts straddling A, B
+    // and C): the stacked CSR is uploaded in row ranges, one dispatch each, with the same products.
+    const small = await createWebGpuFold(device, gpu.adapter, { csrBinding: 1024 });
+    try {
+      const zp = packFr(kinds(nVars).random);
+      const want = await gpu.products(shape, zp);
+      const got = await small.products(shape, zp);
+      for (const k of ["Az", "Bz", "Cz"] as const) assert.equal(hex(got[k]), hex(want[k]), `split ${k}`);
+    } finally {
+      small.release();
     }
   });
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bn254 } from "@noble/curves/bn254.js";
@@ -7,8 +8,10 @@ import { main } from "../../../prover/src/cli/main.js";
 import { SOFTWARE_ADAPTER } from "../../../prover/src/gpu/capacity.js";
 import { defaultFoldBackend } from "../../../prover/src/gpu/select.js";
 import {
+  backendMatches,
   CALIBRATION_FILE,
   calibrationKey,
+  gpuDeviceNodes,
   type ProvingSetup,
   prepareNodeProving,
   prepareProving,
@@ -82,8 +85,80 @@ describe("gpu/startup: the backends a node or `novanet prove` uses (NOVANET_MSM,
     setDefaultMsmBackend(await (await import("../../../prover/src/msm/default.js")).createSelectedMsmBackend(""));
   });
 
+  it("backend names are matched exactly, not by prefix (a look-alike default is replaced)", async () => {
+    assert.ok(backendMatches("native", "cpu-native"));
+    assert.ok(!backendMatches("native", "cpu-native-debug"));
+    assert.ok(backendMatches("ffjavascript", "cpu-ffjavascript-wasm"));
+    assert.ok(!backendMatches("ffjavascript", "cpu-ffjavascript-wasm-1t"));
+    assert.ok(backendMatches("webgpu", "webgpu"));
+    assert.ok(backendMatches("webgpu", "webgpu (llvmpipe (Dawn opengles))"));
+    assert.ok(!backendMatches("webgpu", "webgpu-sim"));
+    assert.ok(!backendMatches("native", "cpu-noble-js"));
+    // The process default is a backend whose name only starts like the chosen one's: it must be replaced.
+    process.env.NOVANET_MSM = "ffjavascript";
+    const lookAlike = {
+      name: "cpu-ffjavascript-wasm-1t",
+      msm: async () => ({ x: 0n, y: 0n }),
+      terminate: async () => {},
+    };
+    setDefaultMsmBackend(lookAlike);
+    const s = await prepareProving({ cacheDir: dir });
+    assert.equal(s.msm, "cpu-ffjavascript-wasm");
+    assert.notEqual(await defaultMsmBackend(), lookAlike);
+    setDefaultMsmBackend(await (await import("../../../prover/src/msm/default.js")).createSelectedMsmBackend(""));
+  });
+
+  it("unset, for the node, no GPU device node: Dawn is not loaded and says nothing on stderr", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "novanet-dev-"));
+    const fake = mkdtempSync(join(tmpdir(), "novanet-dev-"));
+    mkdirSync(join(fake, "dri"));
+    writeFileSync(join(fake, "dri", "renderD128"), "");
+    writeFileSync(join(fake, "dri", "card0"), "");
+    writeFileSync(join(fake, "nvidia0"), "");
+    try {
+      assert.deepEqual(gpuDeviceNodes(empty), []);
+      assert.deepEqual(gpuDeviceNodes(fake).sort(), [join(fake, "dri", "renderD128"), join(fake, "nvidia0")].sort());
+      const s = await prepareProving({ cacheDir: dir, choice: "", calibrate: "hardware", devDir: empty });
+      assert.equal(s.source, "default");
+      assert.match(s.reason ?? "", /no GPU device node/);
+      assert.equal(s.adapter, undefined);
+      // In a fresh process (nothing loaded yet): a node start with NOVANET_MSM unset on this machine's /dev
+      // (when it has no GPU node) or an empty one loads no Dawn, so no "Couldn't load Vulkan" on stderr.
+      const script = `
+        const { prepareNodeProving } = await import("./prover/src/gpu/startup.ts");
+        const { gpuDeviceNodes } = await import("./prover/src/gpu/startup.ts");
+        const lines = [];
+        await prepareNodeProving(process.argv[1], (e) => lines.push(e));
+        const loaded = Object.keys(await import("node:module").then((m) => m.default._cache ?? {})).some((k) => k.includes("node_modules/webgpu"));
+        console.log(JSON.stringify({ lines, nodes: gpuDeviceNodes(), loaded }));`;
+      const env = { ...process.env };
+      delete env.NOVANET_MSM;
+      delete env.NOVANET_WEBGPU_BACKEND;
+      const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, empty], {
+        encoding: "utf8",
+        env,
+        timeout: 300_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const got = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}");
+      if (got.nodes.length === 0) {
+        assert.doesNotMatch(r.stderr, /Vulkan|Dawn|Warning/, "nothing from Dawn on stderr");
+        assert.equal(got.loaded, false, "the webgpu package was not loaded");
+        assert.match(got.lines[0].reason, /no GPU device node/);
+      }
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+      rmSync(fake, { recursive: true, force: true });
+    }
+  });
+
   it("unset, for the node: only a hardware adapter competes; without one nothing is timed or cached", async () => {
-    const s = await prepareProving({ cacheDir: dir, choice: "", calibrate: "hardware" });
+    // A (fake) render node, so that Dawn's default backend is probed even on this machine.
+    const fake = mkdtempSync(join(tmpdir(), "novanet-dev-"));
+    mkdirSync(join(fake, "dri"));
+    writeFileSync(join(fake, "dri", "renderD128"), "");
+    const s = await prepareProving({ cacheDir: dir, choice: "", calibrate: "hardware", devDir: fake });
+    rmSync(fake, { recursive: true, force: true });
     // Only Dawn's default backend (Vulkan/Metal/D3D12) is probed for a node with NOVANET_MSM unset.
     const vk = await probeNodeGpu("default");
     const hardware = "adapter" in vk && !SOFTWARE_ADAPTER.test(vk.adapter);

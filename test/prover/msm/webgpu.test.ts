@@ -20,6 +20,7 @@ import {
   GLV,
   glvScalars,
   glvSplit,
+  hostBucketLists,
   partitionByBits,
   signedDigits,
   type WebGpuMsmBackend,
@@ -300,6 +301,110 @@ describe("WebGPU MSM: the WGSL kernels (on whatever adapter Dawn finds)", functi
     },
   );
 
+  /** The bucket lists with each bucket's entries in ascending order (the GPU's order is the atomics'). */
+  function canonical(l: { offsets: Uint32Array; entries: Uint32Array }): number[][] {
+    const out: number[][] = [];
+    for (let k = 0; k + 1 < l.offsets.length; k++) {
+      if (l.offsets[k] === l.offsets[k + 1]) continue;
+      out.push([k, ...Array.from(l.entries.subarray(l.offsets[k], l.offsets[k + 1])).sort((a, b) => a - b)]);
+    }
+    return out;
+  }
+
+  itGpu("GPU digits + bucket sort equal the host's (random, witness, zero, p−1, all-equal; c = 2..15)", async () => {
+    const n = 700;
+    const inputs: [string, bigint[], number][] = [
+      ["random", Array.from({ length: n }, () => randomScalar()), 32],
+      ["witness", Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0n : i % 11 === 0 ? BigInt(i) * 977n : 1n)), 32],
+      ["zero", Array.from({ length: n }, () => 0n), 32],
+      [
+        "p-1 and edges",
+        Array.from({ length: n }, (_, i) => [P - 1n, P - 2n, (P - 1n) / 2n, 1n << 253n, 0n][i % 5]),
+        32,
+      ],
+      ["all equal (one bucket a window)", Array.from({ length: n }, () => 0x1234567n), 32],
+      ["1-byte", Array.from({ length: n }, (_, i) => BigInt((i * 37) % 256)), 1],
+      ["8-byte", Array.from({ length: n }, (_, i) => (BigInt(i) << 45n) ^ 0xfedcba9876543n), 8],
+      ["3-byte (rows not word-aligned)", Array.from({ length: n }, (_, i) => BigInt((i * 7919) % (1 << 24))), 3],
+    ];
+    for (const [name, values, bytes] of inputs) {
+      const le = scalarsToLe(values, bytes);
+      for (const c of [2, 5, 13, 15]) {
+        const host = hostBucketLists(le, bytes, c);
+        const dev = await gpu.bucketLists(le, bytes, c);
+        assert.deepEqual(dev.offsets, host.offsets, `${name}, c=${c}: bucket offsets`);
+        assert.deepEqual(canonical(dev), canonical(host), `${name}, c=${c}: bucket contents`);
+        if (name === "zero") assert.equal(dev.entries.length, 0, "zero digits are skipped");
+      }
+    }
+    // Witness-like: zero digits take no place in the lists (only the nonzero scalars' low digits).
+    const bits = scalarsToLe(Array.from({ length: n }, (_, i) => BigInt(i % 2)));
+    assert.equal((await gpu.bucketLists(bits, 32, 13)).entries.length, n / 2);
+  });
+
+  itGpu(
+    "GPU sort and host sort: the same MSM as noble (uniform, witness, zero, all-equal, edge bases; GLV, partition)",
+    async () => {
+      const big = await testSrs(1000);
+      const inf = { x: 0n, y: 0n };
+      // Edge bases: infinity, a repeated point, P and −P among the SRS points.
+      const pts = Array.from({ length: 1000 }, (_, i) => srsG1(big, i));
+      pts[3] = inf;
+      pts[10] = pts[11] = pts[12] = pts[5];
+      pts[20] = g1Neg(pts[21]);
+      const bases = lem(pts);
+      const cases: [string, bigint[]][] = [
+        ["uniform", Array.from({ length: 1000 }, () => randomScalar())],
+        ["witness", Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? 0n : i % 97 === 0 ? randomScalar() : 1n))],
+        ["zero", Array.from({ length: 1000 }, () => 0n)],
+        ["all p−1", Array.from({ length: 1000 }, () => P - 1n)],
+        ["all equal", Array.from({ length: 1000 }, () => 5n)],
+      ];
+      try {
+        for (const [name, s] of cases) {
+          const want = await noble.msm(bases, scalarsToLe(s));
+          for (const [sort, glv, partition] of [
+            ["gpu", false, true],
+            ["host", false, true],
+            ["gpu", true, true],
+            ["gpu", false, false],
+            ["gpu", true, false],
+          ] as const) {
+            gpu.configure({ sort, glv, partition });
+            assert.deepEqual(
+              await gpu.msm(bases, scalarsToLe(s)),
+              want,
+              `${name}: ${sort} glv=${glv} part=${partition}`,
+            );
+          }
+        }
+      } finally {
+        gpu.configure({ sort: "gpu", glv: false, partition: true });
+      }
+    },
+  );
+
+  itGpu("both sorts reject a scalar ≥ p with a typed error naming its index", async () => {
+    const le = scalarsToLe([1n, 2n, 3n, 4n, 5n]);
+    let v = P + 7n;
+    for (let j = 0; j < 32; j++, v >>= 8n) le[3 * 32 + j] = Number(v & 0xffn);
+    try {
+      for (const sort of ["gpu", "host"] as const) {
+        for (const partition of [true, false]) {
+          gpu.configure({ sort, partition });
+          await assert.rejects(gpu.msm(srs.g1Lem.subarray(0, 64 * 5), le), (e: Error) => {
+            assert.ok(e instanceof MsmInputError, `${sort}: ${e.name}`);
+            assert.match(String((e as MsmInputError).details), /index 3\b/);
+            return true;
+          });
+        }
+      }
+      assert.throws(() => gpu.configure({ sort: "cuda" as "gpu" }), MsmInputError);
+    } finally {
+      gpu.configure({ sort: "gpu", partition: true });
+    }
+  });
+
   itGpu("2^22 bases (X and Y buffers of 128 MiB each: the binding limit) run, and are uploaded once", async () => {
     const n = 1 << 22;
     const limit = gpu.device.limits.maxStorageBufferBindingSize;
@@ -323,7 +428,8 @@ describe("WebGPU MSM: the WGSL kernels (on whatever adapter Dawn finds)", functi
     const write = queue.writeBuffer.bind(queue);
     let bigWrites = 0;
     queue.writeBuffer = ((buf: GPUBuffer, off: number, data: ArrayBufferView | ArrayBuffer, ...rest: number[]) => {
-      if (data.byteLength >= 1 << 26) bigWrites++;
+      // Bases only (the GPU sort uploads the 128 MiB of raw scalars at every call, as it should).
+      if (data.byteLength >= 1 << 26 && buf.label.startsWith("msm-bases")) bigWrites++;
       return write(buf, off, data, ...rest);
     }) as typeof queue.writeBuffer;
     try {

@@ -20,7 +20,7 @@ import { G1_ZERO, type G1Affine, g1ToAffine, Q } from "../../curve/bn254.js";
 import { MsmInputError } from "../../errors/commitment.js";
 import { WebGpuMsmError } from "../../errors/msm.js";
 import { assertMsmInput, type MsmBackend } from "../backend.js";
-import { msmShaders, WORKGROUP } from "./wgsl.js";
+import { msmShaders, SCAN_BLOCK, sortShaders, WORKGROUP } from "./wgsl.js";
 
 // WebGPU flag values (the GPUBufferUsage / GPUMapMode globals are not defined everywhere in Node).
 const MAP_READ = 0x0001;
@@ -85,14 +85,37 @@ export type WebGpuMsmOptions = {
    * per-window reductions weigh more.
    */
   glv?: boolean;
+  /**
+   * Where the signed digits are made and counting-sorted by bucket: `gpu` (default: the raw scalars are
+   * uploaded once and WGSL kernels make the digits, a histogram with atomics, its prefix sum and the
+   * scatter of base indices and signs; only the bucket offsets come back to plan the accumulation) or
+   * `host` (the earlier path: {@link signedDigits} and a counting sort in JavaScript, entries uploaded).
+   * `NOVANET_WEBGPU_SORT=host|gpu` sets it in Node (msm/webgpu/node.ts).
+   */
+  sort?: "gpu" | "host";
 };
+
+/** The bucket lists of one pass: offsets[slot] .. offsets[slot + 1] are slot's entries (slot = w·H + |d| − 1). */
+export type BucketLists = { offsets: Uint32Array; entries: Uint32Array };
 
 export type WebGpuMsmBackend = MsmBackend & {
   readonly device: GPUDevice;
   /** The adapter's description, as given in the options. */
   readonly adapter: string;
   /** Changes the window width and chunk length of later calls (tests, tuning) without recompiling. */
-  configure(tuning: { window?: number; chunk?: number; partition?: boolean; glv?: boolean }): void;
+  configure(tuning: {
+    window?: number;
+    chunk?: number;
+    partition?: boolean;
+    glv?: boolean;
+    sort?: "gpu" | "host";
+  }): void;
+  /**
+   * The bucket lists of one pass over all `scalars` at window `c` (every window of the width), as the
+   * GPU's digit and sort kernels make them (for tests against {@link hostBucketLists}; the order within a
+   * bucket depends on the atomics' timing).
+   */
+  bucketLists(scalars: Uint8Array, scalarBytes: number, c: number, read?: { entries: boolean }): Promise<BucketLists>;
 };
 
 /** The window width minimising windows·(n + 2^c) for `n` scalars of `bits` bits (2 ≤ c ≤ 15). */
@@ -245,6 +268,34 @@ export function signedDigits(
 }
 
 /**
+ * The bucket lists the host's counting sort makes from {@link signedDigits} for a pass over all n
+ * scalars at window c (the same layout as the GPU's: entry = index, bit 31 = negative digit).
+ */
+export function hostBucketLists(scalars: Uint8Array, scalarBytes: number, c: number): BucketLists {
+  const n = scalars.length / scalarBytes;
+  const bits = scalarBytes === 32 ? 254 : 8 * scalarBytes;
+  const windows = Math.ceil((bits + 1) / c);
+  const { digits } = signedDigits(scalars, scalarBytes, n, c, windows);
+  const H = 1 << (c - 1);
+  const slots = windows * H;
+  const offsets = new Uint32Array(slots + 1);
+  for (let w = 0; w < windows; w++)
+    for (let i = 0; i < n; i++) {
+      const d = digits[w * n + i];
+      if (d !== 0) offsets[w * H + Math.abs(d)]++;
+    }
+  for (let k = 0; k < slots; k++) offsets[k + 1] += offsets[k];
+  const entries = new Uint32Array(offsets[slots]);
+  const fill = offsets.slice(0, slots);
+  for (let w = 0; w < windows; w++)
+    for (let i = 0; i < n; i++) {
+      const d = digits[w * n + i];
+      if (d !== 0) entries[fill[w * H + Math.abs(d) - 1]++] = d < 0 ? (i | 0x80000000) >>> 0 : i;
+    }
+  return { offsets, entries };
+}
+
+/**
  * GLV on BN254: λ, a cube root of unity in F_p with λ·(x, y) = (β·x, y) (wgsl.ts `GLV_BETA`), and the short
  * lattice basis (a1, −b1), (a2, b2) of {(u, v): u + v·λ ≡ 0 (mod p)}. Rounding by ⌊k·g_i/2^256⌋ with
  * g1 = ⌊b2·2^256/p⌋, g2 = ⌊b1·2^256/p⌋ keeps |k1|, |k2| < 2^128 (127 bits on 200 000 random and edge
@@ -341,7 +392,7 @@ function jacToNoble(u: Uint32Array, w: number) {
 }
 
 /**
- * The WebGPU backend on `device`. Compiles the three kernels (asynchronously) before returning.
+ * The WebGPU backend on `device`. Compiles the kernels (asynchronously) before returning.
  *
  * @example
  * const backend = await createWebGpuMsm(device, { adapter: "Apple M2" });
@@ -352,9 +403,20 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
   let fixedWindow: number | undefined;
   let partition = true;
   let glv = options.glv ?? false;
-  function configure(tuning: { window?: number; chunk?: number; partition?: boolean; glv?: boolean }): void {
+  let sortOnGpu = (options.sort ?? "gpu") === "gpu";
+  function configure(tuning: {
+    window?: number;
+    chunk?: number;
+    partition?: boolean;
+    glv?: boolean;
+    sort?: "gpu" | "host";
+  }): void {
+    if (tuning.sort !== undefined && tuning.sort !== "gpu" && tuning.sort !== "host") {
+      throw new MsmInputError("WebGPU MSM sort must be gpu or host", { details: String(tuning.sort) });
+    }
     if (tuning.partition !== undefined) partition = tuning.partition;
     if (tuning.glv !== undefined) glv = tuning.glv;
+    if (tuning.sort !== undefined) sortOnGpu = tuning.sort === "gpu";
     const ch = tuning.chunk ?? chunk;
     if (!Number.isInteger(ch) || ch < 1 || ch > 4096) {
       throw new MsmInputError("WebGPU MSM chunk must be an integer in 1..4096", { details: String(ch) });
@@ -376,16 +438,71 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
     });
   device.pushErrorScope("validation");
   const code = msmShaders(options.rolledLoops ?? false);
-  const [chunksPipe, reducePipe, segmentsPipe] = await Promise.all([
-    pipeline(code.chunks, "msm-chunks"),
-    pipeline(code.reduce, "msm-reduce"),
-    pipeline(code.segments, "msm-segments"),
-  ]);
+  const sorting = sortShaders();
+  const [chunksPipe, reducePipe, segmentsPipe, histPipe, scatterPipe, scanBlocksPipe, scanTopPipe, scanAddPipe] =
+    await Promise.all([
+      pipeline(code.chunks, "msm-chunks"),
+      pipeline(code.reduce, "msm-reduce"),
+      pipeline(code.segments, "msm-segments"),
+      pipeline(sorting.histogram, "msm-histogram"),
+      pipeline(sorting.scatter, "msm-scatter"),
+      pipeline(sorting.scanBlocks, "msm-scan-blocks"),
+      pipeline(sorting.scanTop, "msm-scan-top"),
+      pipeline(sorting.scanAdd, "msm-scan-add"),
+    ]);
   const compileError = await device.popErrorScope();
   if (compileError) throw new WebGpuMsmError("the MSM kernels did not compile", { details: compileError.message });
 
   const resident = new WeakMap<ArrayBufferLike, Map<number, Resident>>();
   let terminated = false;
+
+  /** Buffer helpers that record what they make in `temps` (destroyed by the caller). */
+  function helpers(temps: GPUBuffer[]) {
+    const buffer = (label: string, data: Uint32Array | Uint8Array, usage = STORAGE): GPUBuffer => {
+      const bytes = Math.max(4, Math.ceil(data.byteLength / 4) * 4);
+      const b = device.createBuffer({ label, size: bytes, usage: usage | COPY_DST });
+      if (data.byteLength % 4 === 0) {
+        if (data.byteLength > 0) device.queue.writeBuffer(b, 0, data);
+      } else {
+        const padded = new Uint8Array(bytes);
+        padded.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        device.queue.writeBuffer(b, 0, padded);
+      }
+      temps.push(b);
+      return b;
+    };
+    const scratch = (label: string, bytes: number, usage = STORAGE): GPUBuffer => {
+      const b = device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 4) * 4), usage });
+      temps.push(b);
+      return b;
+    };
+    /** One compute pass of `count` threads; params: [count, stride, ...rest] (padded to `words`). */
+    const dispatch = (
+      encoder: GPUCommandEncoder,
+      pipe: GPUComputePipeline,
+      resources: GPUBuffer[],
+      count: number,
+      rest: number[],
+      words = 8,
+    ) => {
+      const groups = Math.max(1, Math.ceil(count / WORKGROUP));
+      const x = Math.min(groups, 65535);
+      const y = Math.ceil(groups / x);
+      const p = new Uint32Array(words);
+      p.set([count, x * WORKGROUP, ...rest]);
+      const params = buffer("msm-params", p, UNIFORM);
+      const bind = device.createBindGroup({
+        layout: pipe.getBindGroupLayout(0),
+        entries: [...resources, params].map((buf, binding) => ({ binding, resource: { buffer: buf } })),
+      });
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(pipe);
+      pass.setBindGroup(0, bind);
+      pass.dispatchWorkgroups(x, y);
+      pass.end();
+    };
+    return { buffer, scratch, dispatch };
+  }
 
   function bases(points: Uint8Array, n: number): Resident {
     let byOffset = resident.get(points.buffer);
@@ -421,6 +538,133 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
     return r;
   }
 
+  /** Raw scalars on the GPU, as they are (little-endian bytes read as u32 words by the digit kernels). */
+  function uploadScalars(temps: GPUBuffer[], scalars: Uint8Array): GPUBuffer {
+    if (scalars.byteLength > maxBinding) {
+      throw new MsmInputError("MSM scalars too large for one WebGPU binding", {
+        details: `${scalars.byteLength} bytes; the adapter allows ${maxBinding}`,
+      });
+    }
+    return helpers(temps).buffer("msm-scalars", scalars);
+  }
+
+  /** What the digit kernels read for one pass: the scalars, which of them (`items`) and how. */
+  type DigitSource = {
+    scal: GPUBuffer;
+    sbits: number;
+    count: number;
+    mode: 0 | 1 | 2;
+    items: GPUBuffer;
+    check: boolean;
+  };
+
+  /**
+   * GPU digits and histogram of windows 0..windows−1, its prefix sum (offsets of every slot w·H + |d| − 1),
+   * read back with the first scalar ≥ p (if any). The returned cursor buffer holds the offsets, for the
+   * scatter's atomics.
+   */
+  async function gpuOffsets(
+    temps: GPUBuffer[],
+    src: DigitSource,
+    c: number,
+    windows: number,
+  ): Promise<{ offsets: Uint32Array; cursor: GPUBuffer }> {
+    const { buffer, scratch, dispatch } = helpers(temps);
+    const H = 1 << (c - 1);
+    const slots = windows * H;
+    const init = new Uint32Array(slots + 1);
+    init[slots] = 0xffffffff;
+    const hist = buffer("msm-histogram", init, STORAGE | COPY_SRC);
+    const offs = scratch("msm-offsets", 4 * (slots + 1), STORAGE | COPY_SRC);
+    const blocks = Math.ceil(slots / SCAN_BLOCK);
+    const sums = scratch("msm-block-sums", 4 * blocks);
+    const cursor = scratch("msm-cursor", 4 * slots, STORAGE | COPY_DST);
+    const readback = scratch("msm-offsets-readback", 4 * (slots + 2), MAP_READ | COPY_DST);
+    const encoder = device.createCommandEncoder({ label: "msm-sort" });
+    const sp = [src.sbits, c, 0, windows, src.mode, 0, slots, src.check ? 1 : 0];
+    dispatch(encoder, histPipe, [src.scal, src.items, hist], src.count, sp, 16);
+    dispatch(encoder, scanBlocksPipe, [hist, offs, sums], blocks, [slots]);
+    dispatch(encoder, scanTopPipe, [offs, sums], 1, [blocks, slots]);
+    dispatch(encoder, scanAddPipe, [offs, sums], slots, []);
+    encoder.copyBufferToBuffer(offs, 0, cursor, 0, 4 * slots);
+    encoder.copyBufferToBuffer(offs, 0, readback, 0, 4 * (slots + 1));
+    encoder.copyBufferToBuffer(hist, 4 * slots, readback, 4 * (slots + 1), 4);
+    device.pushErrorScope("validation");
+    device.pushErrorScope("out-of-memory");
+    device.queue.submit([encoder.finish()]);
+    const [oom, invalid] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
+    if (oom || invalid)
+      throw new WebGpuMsmError("the GPU rejected the digit sort", { details: (oom ?? invalid)?.message });
+    await readback.mapAsync(MODE_READ);
+    const all = new Uint32Array(readback.getMappedRange().slice(0));
+    readback.unmap();
+    if (all[slots + 1] !== 0xffffffff) {
+      throw new MsmInputError("MSM scalar is not below the group order p", { details: `index ${all[slots + 1]}` });
+    }
+    return { offsets: all.subarray(0, slots + 1), cursor };
+  }
+
+  /** Scatter of windows w0..w1−1's nonzero digits into `entries` (positions from the cursor, less `base`). */
+  function scatter(
+    temps: GPUBuffer[],
+    encoder: GPUCommandEncoder,
+    src: DigitSource,
+    cursor: GPUBuffer,
+    c: number,
+    w0: number,
+    w1: number,
+    base: number,
+    total: number,
+  ): GPUBuffer {
+    const { scratch, dispatch } = helpers(temps);
+    const entries = scratch("msm-entries", 4 * total, STORAGE | COPY_SRC);
+    const sp = [src.sbits, c, w0, w1, src.mode, base, 0, 0];
+    dispatch(encoder, scatterPipe, [src.scal, src.items, cursor, entries], src.count, sp, 16);
+    return entries;
+  }
+
+  async function bucketLists(
+    scalars: Uint8Array,
+    scalarBytes: number,
+    c: number,
+    read = { entries: true },
+  ): Promise<BucketLists> {
+    const n = scalars.length / scalarBytes;
+    const bits = scalarBytes === 32 ? 254 : 8 * scalarBytes;
+    const windows = Math.ceil((bits + 1) / c);
+    const temps: GPUBuffer[] = [];
+    try {
+      const { buffer, scratch } = helpers(temps);
+      const src: DigitSource = {
+        scal: uploadScalars(temps, scalars),
+        sbits: 8 * scalarBytes,
+        count: n,
+        mode: 0,
+        items: buffer("msm-items", new Uint32Array(1)),
+        check: scalarBytes === 32,
+      };
+      const { offsets, cursor } = await gpuOffsets(temps, src, c, windows);
+      const total = offsets[offsets.length - 1];
+      const encoder = device.createCommandEncoder({ label: "msm-bucket-lists" });
+      const entries = scatter(temps, encoder, src, cursor, c, 0, windows, 0, total);
+      if (!read.entries) {
+        // Timing (bench:gpu): the lists stay on the GPU, as in an MSM; only the offsets came back.
+        device.queue.submit([encoder.finish()]);
+        await device.queue.onSubmittedWorkDone();
+        return { offsets: offsets.slice(), entries: new Uint32Array(0) };
+      }
+      const readback = scratch("msm-entries-readback", 4 * total, MAP_READ | COPY_DST);
+      if (total > 0) encoder.copyBufferToBuffer(entries, 0, readback, 0, 4 * total);
+      device.queue.submit([encoder.finish()]);
+      await readback.mapAsync(MODE_READ);
+      const out = new Uint32Array(readback.getMappedRange().slice(0, 4 * total));
+      readback.unmap();
+      return { offsets: offsets.slice(), entries: out };
+    } finally {
+      for (const b of temps) b.destroy();
+    }
+  }
+
   async function msm(points: Uint8Array, scalars: Uint8Array, scalarBytes = 32): Promise<G1Affine> {
     if (terminated) throw new WebGpuMsmError("the WebGPU MSM backend was terminated");
     const n = assertMsmInput(points, scalars, scalarBytes);
@@ -430,21 +674,62 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
     const groups = partition
       ? partitionByBits(scalars, scalarBytes, n)
       : [{ bits: width, idx: undefined as Uint32Array | undefined }];
-    let total = bn254.G1.Point.ZERO;
-    for (const g of groups) {
-      if (glv && scalarBytes === 32 && g.bits > 128) {
-        // Full-width scalars: k·P = k1·P + k2·φ(P) with 128-bit halves (the kernel applies φ).
-        const all = g.idx ?? Uint32Array.from({ length: n }, (_, i) => i);
-        const h = glvScalars(scalars, all);
-        total = total.add(await pass(res, h.scalars, 16, h.bases.length, 128, h.bases, h.neg));
-      } else total = total.add(await pass(res, scalars, scalarBytes, g.idx ?? n, g.bits));
+    const temps: GPUBuffer[] = [];
+    try {
+      // The raw scalars are uploaded once for every pass that reads them (GPU sort).
+      let scal: GPUBuffer | undefined;
+      const raw = () => {
+        scal ??= uploadScalars(temps, scalars.subarray(0, n * scalarBytes));
+        return scal;
+      };
+      let total = bn254.G1.Point.ZERO;
+      for (const g of groups) {
+        if (glv && scalarBytes === 32 && g.bits > 128) {
+          // Full-width scalars: k·P = k1·P + k2·φ(P) with 128-bit halves (the kernel applies φ). The split
+          // is BigInt work on the host; the halves' digits and sort then run where `sort` says.
+          const all = g.idx ?? Uint32Array.from({ length: n }, (_, i) => i);
+          const h = glvScalars(scalars, all);
+          let src: DigitSource | undefined;
+          if (sortOnGpu) {
+            const items = new Uint32Array(h.bases.length);
+            for (let t = 0; t < items.length; t++) items[t] = (h.bases[t] | (h.neg[t] << 31)) >>> 0;
+            const { buffer } = helpers(temps);
+            src = {
+              scal: uploadScalars(temps, h.scalars),
+              sbits: 128,
+              count: items.length,
+              mode: 2,
+              items: buffer("msm-items", items),
+              check: false,
+            };
+          }
+          total = total.add(await pass(res, h.scalars, 16, h.bases.length, 128, src, h.bases, h.neg));
+        } else {
+          let src: DigitSource | undefined;
+          if (sortOnGpu) {
+            const { buffer } = helpers(temps);
+            src = {
+              scal: raw(),
+              sbits: 8 * scalarBytes,
+              count: g.idx ? g.idx.length : n,
+              mode: g.idx ? 1 : 0,
+              items: buffer("msm-items", g.idx ?? new Uint32Array(1)),
+              check: scalarBytes === 32,
+            };
+          }
+          total = total.add(await pass(res, scalars, scalarBytes, g.idx ?? n, g.bits, src));
+        }
+      }
+      return g1ToAffine(total);
+    } finally {
+      for (const b of temps) b.destroy();
     }
-    return g1ToAffine(total);
   }
 
   /**
    * One Pippenger pass over the scalars `idx` (or all n) of at most `bits` bits; scalar i's base is
-   * `baseOf[i]` (with the φ flag) when given, and `negate[i]` negates it.
+   * `baseOf[i]` (with the φ flag) when given, and `negate[i]` negates it. With `src` the digits and the
+   * bucket sort run on the GPU (src says what the kernels read), else on the host.
    */
   async function pass(
     res: Resident,
@@ -452,6 +737,7 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
     scalarBytes: number,
     idx: Uint32Array | number,
     bits: number,
+    src?: DigitSource,
     baseOf?: Uint32Array,
     negate?: Uint8Array,
   ): Promise<typeof bn254.G1.Point.ZERO> {
@@ -459,179 +745,180 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
     const n = sub ? sub.length : (idx as number);
     const c = fixedWindow ?? chooseWindow(n, bits);
     const windows = Math.ceil((bits + 1) / c);
-    const { digits, active } = signedDigits(scalars, scalarBytes, n, c, windows, sub);
-    const activeWindows = active.flatMap((a, w) => (a ? [w] : []));
-    if (activeWindows.length === 0) return bn254.G1.Point.ZERO;
     const H = 1 << (c - 1);
     const segs = Math.min(H, SEGMENTS);
     const segLen = H / segs;
-
     const temps: GPUBuffer[] = [];
-    const buffer = (label: string, data: Uint32Array, usage = STORAGE): GPUBuffer => {
-      const b = device.createBuffer({ label, size: Math.max(4, data.byteLength), usage: usage | COPY_DST });
-      device.queue.writeBuffer(b, 0, data);
-      temps.push(b);
-      return b;
-    };
-    const scratch = (label: string, bytes: number, usage = STORAGE): GPUBuffer => {
-      const b = device.createBuffer({ label, size: Math.max(16, bytes), usage });
-      temps.push(b);
-      return b;
-    };
-    const dispatch = (
-      encoder: GPUCommandEncoder,
-      pipe: GPUComputePipeline,
-      resources: GPUBuffer[],
-      count: number,
-      a = 0,
-      b = 0,
-    ) => {
-      const groups = Math.ceil(count / WORKGROUP);
-      const x = Math.min(groups, 65535);
-      const y = Math.ceil(groups / x);
-      const params = buffer("msm-params", new Uint32Array([count, x * WORKGROUP, a, b, 16, 8, 0, 0]), UNIFORM);
-      const bind = device.createBindGroup({
-        layout: pipe.getBindGroupLayout(0),
-        entries: [...resources, params].map((buf, binding) => ({ binding, resource: { buffer: buf } })),
-      });
-      const pass = encoder.beginComputePass();
-      pass.setPipeline(pipe);
-      pass.setBindGroup(0, bind);
-      pass.dispatchWorkgroups(x, y);
-      pass.end();
-    };
+    const { buffer, scratch, dispatch } = helpers(temps);
 
-    // Batches of active windows, bounded in entries and buckets.
-    const perWindow = activeWindows.map((w) => {
-      let k = 0;
-      for (let i = 0; i < n; i++) if (digits[w * n + i] !== 0) k++;
-      return k;
-    });
-    const batches: number[][] = [];
-    {
-      let cur: number[] = [];
-      let entries = 0;
-      activeWindows.forEach((w, j) => {
-        if (
-          cur.length > 0 &&
-          (entries + perWindow[j] > MAX_BATCH_ENTRIES || (cur.length + 1) * H > MAX_BATCH_BUCKETS)
-        ) {
-          batches.push(cur);
-          cur = [];
-          entries = 0;
-        }
-        cur.push(w);
-        entries += perWindow[j];
-      });
-      batches.push(cur);
-    }
-    const maxBatch = Math.max(...batches.map((b) => b.length));
-    const buckets = scratch("msm-buckets", maxBatch * H * JAC_BYTES, STORAGE | COPY_DST);
-    const segBytes = 2 * segs * JAC_BYTES;
-    const readback = scratch("msm-readback", activeWindows.length * segBytes, MAP_READ | COPY_DST);
-
-    device.pushErrorScope("validation");
-    device.pushErrorScope("out-of-memory");
-    let done = 0;
-    for (const batch of batches) {
-      const encoder = device.createCommandEncoder({ label: "msm" });
-      encoder.clearBuffer(buckets);
-      // Counting sort of the nonzero digits by bucket slot (local window · H + |digit| − 1).
-      const slots = batch.length * H;
-      const offsets = new Uint32Array(slots + 1);
-      for (let j = 0; j < batch.length; j++) {
-        const row = batch[j] * n;
-        for (let i = 0; i < n; i++) {
-          const d = digits[row + i];
-          if (d !== 0) offsets[j * H + Math.abs(d)]++;
-        }
-      }
-      for (let s = 0; s < slots; s++) offsets[s + 1] += offsets[s];
-      const total = offsets[slots];
-      const entries = new Uint32Array(total);
-      const fill = offsets.slice(0, slots);
-      for (let j = 0; j < batch.length; j++) {
-        const row = batch[j] * n;
-        for (let i = 0; i < n; i++) {
-          const d = digits[row + i];
-          if (d === 0) continue;
-          const b = baseOf ? baseOf[i] : sub ? sub[i] : i;
-          const minus = d < 0 !== (negate !== undefined && negate[i] === 1);
-          entries[fill[j * H + Math.abs(d) - 1]++] = minus ? (b | 0x80000000) >>> 0 : b;
-        }
-      }
-      // Level 0: runs of ≤ chunk entries within each bucket.
-      const groupSlot: number[] = [];
-      let groupItems: number[] = [];
-      const starts0: number[] = [];
-      for (let s = 0; s < slots; s++) {
-        const lo = offsets[s];
-        const hi = offsets[s + 1];
-        if (lo === hi) continue;
-        let k = 0;
-        for (let e = lo; e < hi; e += chunk, k++) starts0.push(e);
-        groupSlot.push(s);
-        groupItems.push(k);
-      }
-      starts0.push(total);
-      const runs0 = starts0.length - 1;
-      const final0 = groupItems.every((k) => k === 1);
-      const dest0 = new Uint32Array(runs0);
-      if (final0) dest0.set(groupSlot);
-      else for (let r = 0; r < runs0; r++) dest0[r] = r;
-      let current = final0 ? buckets : scratch("msm-partials", runs0 * JAC_BYTES);
-      dispatch(
-        encoder,
-        chunksPipe,
-        [
-          res.px,
-          res.py,
-          buffer("msm-entries", entries),
-          buffer("msm-starts", new Uint32Array(starts0)),
-          buffer("msm-dests", dest0),
-          current,
-        ],
-        runs0,
-      );
-      let finished = final0;
-      while (!finished) {
-        const starts: number[] = [];
-        const nextItems: number[] = [];
-        let item = 0;
-        // Runs of ≥ 2 items, so that every level shrinks a bucket with more than one.
-        const fan = Math.max(chunk, 2);
-        for (const m of groupItems) {
+    try {
+      // Per window: how many nonzero digits; and, per batch of windows, the bucket offsets and entries.
+      let perWindow: number[];
+      let batchInput: (
+        batch: number[],
+        encoder: GPUCommandEncoder,
+      ) => { offsets: Uint32Array; total: number; entries: GPUBuffer };
+      let contiguous: boolean;
+      if (src) {
+        const { offsets, cursor } = await gpuOffsets(temps, src, c, windows);
+        perWindow = Array.from({ length: windows }, (_, w) => offsets[(w + 1) * H] - offsets[w * H]);
+        contiguous = true;
+        batchInput = (batch, encoder) => {
+          const w0 = batch[0];
+          const w1 = batch[batch.length - 1] + 1;
+          const base = offsets[w0 * H];
+          const local = offsets.slice(w0 * H, w1 * H + 1);
+          for (let k = 0; k < local.length; k++) local[k] -= base;
+          const total = local[local.length - 1];
+          return { offsets: local, total, entries: scatter(temps, encoder, src, cursor, c, w0, w1, base, total) };
+        };
+      } else {
+        const { digits } = signedDigits(scalars, scalarBytes, n, c, windows, sub);
+        perWindow = Array.from({ length: windows }, (_, w) => {
           let k = 0;
-          for (let e = 0; e < m; e += fan, k++) starts.push(item + e);
-          item += m;
-          nextItems.push(k);
+          for (let i = 0; i < n; i++) if (digits[w * n + i] !== 0) k++;
+          return k;
+        });
+        contiguous = false;
+        batchInput = (batch) => {
+          // Counting sort of the nonzero digits by bucket slot (local window · H + |digit| − 1).
+          const slots = batch.length * H;
+          const offsets = new Uint32Array(slots + 1);
+          for (let j = 0; j < batch.length; j++) {
+            const row = batch[j] * n;
+            for (let i = 0; i < n; i++) {
+              const d = digits[row + i];
+              if (d !== 0) offsets[j * H + Math.abs(d)]++;
+            }
+          }
+          for (let s = 0; s < slots; s++) offsets[s + 1] += offsets[s];
+          const total = offsets[slots];
+          const entries = new Uint32Array(total);
+          const fill = offsets.slice(0, slots);
+          for (let j = 0; j < batch.length; j++) {
+            const row = batch[j] * n;
+            for (let i = 0; i < n; i++) {
+              const d = digits[row + i];
+              if (d === 0) continue;
+              const b = baseOf ? baseOf[i] : sub ? sub[i] : i;
+              const minus = d < 0 !== (negate !== undefined && negate[i] === 1);
+              entries[fill[j * H + Math.abs(d) - 1]++] = minus ? (b | 0x80000000) >>> 0 : b;
+            }
+          }
+          return { offsets, total, entries: buffer("msm-entries", entries) };
+        };
+      }
+      const activeWindows = perWindow.flatMap((k, w) => (k > 0 ? [w] : []));
+      if (activeWindows.length === 0) return bn254.G1.Point.ZERO;
+
+      // Batches of active windows, bounded in entries and buckets (GPU sort: runs of adjacent windows, so
+      // that a batch's slots are one range of the offsets).
+      const batches: number[][] = [];
+      {
+        let cur: number[] = [];
+        let entries = 0;
+        for (const w of activeWindows) {
+          if (
+            cur.length > 0 &&
+            (entries + perWindow[w] > MAX_BATCH_ENTRIES ||
+              (cur.length + 1) * H > MAX_BATCH_BUCKETS ||
+              (contiguous && cur[cur.length - 1] !== w - 1))
+          ) {
+            batches.push(cur);
+            cur = [];
+            entries = 0;
+          }
+          cur.push(w);
+          entries += perWindow[w];
         }
-        starts.push(item);
-        const runs = starts.length - 1;
-        finished = nextItems.every((k) => k === 1);
-        const dests = new Uint32Array(runs);
-        if (finished) dests.set(groupSlot);
-        else for (let r = 0; r < runs; r++) dests[r] = r;
-        const out = finished ? buckets : scratch("msm-partials", runs * JAC_BYTES);
+        batches.push(cur);
+      }
+      const maxBatch = Math.max(...batches.map((b) => b.length));
+      const buckets = scratch("msm-buckets", maxBatch * H * JAC_BYTES, STORAGE | COPY_DST);
+      const segBytes = 2 * segs * JAC_BYTES;
+      const readback = scratch("msm-readback", activeWindows.length * segBytes, MAP_READ | COPY_DST);
+
+      device.pushErrorScope("validation");
+      device.pushErrorScope("out-of-memory");
+      let done = 0;
+      for (const batch of batches) {
+        const encoder = device.createCommandEncoder({ label: "msm" });
+        encoder.clearBuffer(buckets);
+        const slots = batch.length * H;
+        const { offsets, total, entries } = batchInput(batch, encoder);
+        // Level 0: runs of ≤ chunk entries within each bucket.
+        const groupSlot: number[] = [];
+        let groupItems: number[] = [];
+        const starts0: number[] = [];
+        for (let s = 0; s < slots; s++) {
+          const lo = offsets[s];
+          const hi = offsets[s + 1];
+          if (lo === hi) continue;
+          let k = 0;
+          for (let e = lo; e < hi; e += chunk, k++) starts0.push(e);
+          groupSlot.push(s);
+          groupItems.push(k);
+        }
+        starts0.push(total);
+        const runs0 = starts0.length - 1;
+        const final0 = groupItems.every((k) => k === 1);
+        const dest0 = new Uint32Array(runs0);
+        if (final0) dest0.set(groupSlot);
+        else for (let r = 0; r < runs0; r++) dest0[r] = r;
+        let current = final0 ? buckets : scratch("msm-partials", runs0 * JAC_BYTES);
         dispatch(
           encoder,
-          reducePipe,
-          [current, buffer("msm-starts", new Uint32Array(starts)), buffer("msm-dests", dests), out],
-          runs,
+          chunksPipe,
+          [
+            res.px,
+            res.py,
+            entries,
+            buffer("msm-starts", new Uint32Array(starts0)),
+            buffer("msm-dests", dest0),
+            current,
+          ],
+          runs0,
+          [0, 0, 16, 8],
         );
-        current = out;
-        groupItems = nextItems;
+        let finished = final0;
+        while (!finished) {
+          const starts: number[] = [];
+          const nextItems: number[] = [];
+          let item = 0;
+          // Runs of ≥ 2 items, so that every level shrinks a bucket with more than one.
+          const fan = Math.max(chunk, 2);
+          for (const m of groupItems) {
+            let k = 0;
+            for (let e = 0; e < m; e += fan, k++) starts.push(item + e);
+            item += m;
+            nextItems.push(k);
+          }
+          starts.push(item);
+          const runs = starts.length - 1;
+          finished = nextItems.every((k) => k === 1);
+          const dests = new Uint32Array(runs);
+          if (finished) dests.set(groupSlot);
+          else for (let r = 0; r < runs; r++) dests[r] = r;
+          const out = finished ? buckets : scratch("msm-partials", runs * JAC_BYTES);
+          dispatch(
+            encoder,
+            reducePipe,
+            [current, buffer("msm-starts", new Uint32Array(starts)), buffer("msm-dests", dests), out],
+            runs,
+            [0, 0, 16, 8],
+          );
+          current = out;
+          groupItems = nextItems;
+        }
+        const segOut = scratch("msm-segments", batch.length * segBytes, STORAGE | COPY_SRC);
+        dispatch(encoder, segmentsPipe, [buckets, segOut], batch.length * segs, [H, segLen, 16, 8]);
+        encoder.copyBufferToBuffer(segOut, 0, readback, done * segBytes, batch.length * segBytes);
+        device.queue.submit([encoder.finish()]);
+        done += batch.length;
       }
-      const segOut = scratch("msm-segments", batch.length * segBytes, STORAGE | COPY_SRC);
-      dispatch(encoder, segmentsPipe, [buckets, segOut], batch.length * segs, H, segLen);
-      encoder.copyBufferToBuffer(segOut, 0, readback, done * segBytes, batch.length * segBytes);
-      device.queue.submit([encoder.finish()]);
-      done += batch.length;
-    }
-    // Both scopes are popped before any await, so that concurrent calls cannot interleave them.
-    const scopes = [device.popErrorScope(), device.popErrorScope()];
-    const [oom, invalid] = await Promise.all(scopes);
-    try {
+      // Both scopes are popped before any await, so that concurrent calls cannot interleave them.
+      const scopes = [device.popErrorScope(), device.popErrorScope()];
+      const [oom, invalid] = await Promise.all(scopes);
       if (oom || invalid) {
         throw new WebGpuMsmError("the GPU rejected the MSM", { details: (oom ?? invalid)?.message });
       }
@@ -674,6 +961,7 @@ export async function createWebGpuMsm(device: GPUDevice, options: WebGpuMsmOptio
     device,
     msm,
     configure,
+    bucketLists,
     async terminate(): Promise<void> {
       terminated = true;
       device.destroy();

@@ -131,5 +131,7 @@ export async function createWebGpuBackend(options: WebGpuMsmOptions = {}): Promi
   if ("reason" in got) throw new WebGpuUnavailableError("no WebGPU device is available", { details: got.reason });
   // NOVANET_WEBGPU_GLV=1: GLV on (off by default, see WebGpuMsmOptions.glv).
   const glv = process.env.NOVANET_WEBGPU_GLV === "1";
-  return createWebGpuMsm(got.device, { adapter: got.adapter, glv, ...options });
+  // NOVANET_WEBGPU_SORT=host: the digits and the bucket sort on the host (default: on the GPU).
+  const sort = process.env.NOVANET_WEBGPU_SORT === "host" ? "host" : "gpu";
+  return createWebGpuMsm(got.device, { adapter: got.adapter, glv, sort, ...options });
 }

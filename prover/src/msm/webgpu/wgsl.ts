@@ -346,3 +346,187 @@ export function msmShaders(rolled: boolean): { chunks: string; reduce: string; s
       .replaceAll("WORDS", "8u");
   return { chunks: bind(CHUNKS), reduce: bind(REDUCE), segments: bind(SEGMENTS) };
 }
+
+/** Slots per thread of the first scan kernel (`scanBlocks`). */
+export const SCAN_BLOCK = 256;
+
+/** The scalar field order p as eight 32-bit words (the digit kernels reject scalars ≥ p). */
+const P_ORDER = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001n;
+
+const SORT_COMMON = /* wgsl */ `
+// count: threads (scalars of the pass); sbits: bits per scalar in the raw buffer (8·scalarBytes);
+// c: window width; w0..w1: the windows handled (digits of windows below w0 are computed for the carry);
+// mode 0: scalar t, entry t; 1: scalar items[t], entry items[t]; 2: scalar t, entry items[t] (GLV: the base
+// with its φ bit and the half's sign in bit 31); base: subtracted from cursor positions (scatter);
+// slots: where the histogram keeps the first scalar ≥ p (atomicMin); check: compare 32-byte scalars with p.
+struct SortParams {
+  count: u32, stride: u32, sbits: u32, c: u32, w0: u32, w1: u32, mode: u32, base: u32,
+  slots: u32, check: u32, pad0: u32, pad1: u32, pad2: u32, pad3: u32, pad4: u32, pad5: u32,
+}
+const PW = array<u32, 8>(${Array.from({ length: 8 }, (_, i) => `${Number((P_ORDER >> BigInt(32 * i)) & 0xffffffffn)}u`).join(", ")});
+
+fn scalar_of(t: u32) -> u32 {
+  if (sp.mode == 1u) { return items[t]; }
+  return t;
+}
+
+fn entry_of(t: u32) -> u32 {
+  if (sp.mode == 0u) { return t; }
+  return items[t];
+}
+
+// Bits [bit, bit + c) of scalar s, zero past its width (c ≤ 15).
+fn bits_at(s: u32, bit: u32) -> u32 {
+  if (bit >= sp.sbits) { return 0u; }
+  let g = s * sp.sbits + bit;
+  let wi = g >> 5u;
+  let sh = g & 31u;
+  var v = scal[wi] >> sh;
+  if (sh + sp.c > 32u && wi + 1u < arrayLength(&scal)) { v |= scal[wi + 1u] << (32u - sh); }
+  let avail = min(sp.c, sp.sbits - bit);
+  return v & ((1u << avail) - 1u);
+}
+
+fn below_p(s: u32) -> bool {
+  var pw = PW;
+  for (var k = 8u; k > 0u; k--) {
+    let a = scal[8u * s + k - 1u];
+    if (a != pw[k - 1u]) { return a < pw[k - 1u]; }
+  }
+  return false;
+}
+`;
+
+/** Digits → bucket histogram: for every nonzero signed digit of windows w0..w1, one atomic increment. */
+const HISTOGRAM = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> scal: array<u32>;
+@group(0) @binding(1) var<storage, read> items: array<u32>;
+@group(0) @binding(2) var<storage, read_write> hist: array<atomic<u32>>;
+@group(0) @binding(3) var<uniform> sp: SortParams;
+${SORT_COMMON}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let t = gid.x + gid.y * sp.stride;
+  if (t >= sp.count) { return; }
+  let s = scalar_of(t);
+  if (sp.check == 1u && !below_p(s)) {
+    atomicMin(&hist[sp.slots], s);
+    return;
+  }
+  let h = 1u << (sp.c - 1u);
+  var carry = 0u;
+  for (var w = 0u; w < sp.w1; w++) {
+    let v = bits_at(s, w * sp.c) + carry;
+    var mag = v;
+    carry = 0u;
+    if (v > h) {
+      mag = (1u << sp.c) - v;
+      carry = 1u;
+    }
+    if (w >= sp.w0 && mag != 0u) { atomicAdd(&hist[(w - sp.w0) * h + mag - 1u], 1u); }
+  }
+}
+`;
+
+/** Scatter: the same digits again; each nonzero one takes the next place of its bucket (atomic cursor). */
+const SCATTER = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> scal: array<u32>;
+@group(0) @binding(1) var<storage, read> items: array<u32>;
+@group(0) @binding(2) var<storage, read_write> cursor: array<atomic<u32>>;
+@group(0) @binding(3) var<storage, read_write> entries: array<u32>;
+@group(0) @binding(4) var<uniform> sp: SortParams;
+${SORT_COMMON}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let t = gid.x + gid.y * sp.stride;
+  if (t >= sp.count) { return; }
+  let s = scalar_of(t);
+  let e = entry_of(t);
+  let h = 1u << (sp.c - 1u);
+  var carry = 0u;
+  for (var w = 0u; w < sp.w1; w++) {
+    let v = bits_at(s, w * sp.c) + carry;
+    var mag = v;
+    var neg = 0u;
+    carry = 0u;
+    if (v > h) {
+      mag = (1u << sp.c) - v;
+      carry = 1u;
+      neg = 0x80000000u;
+    }
+    if (w >= sp.w0 && mag != 0u) {
+      let pos = atomicAdd(&cursor[w * h + mag - 1u], 1u);
+      entries[pos - sp.base] = e ^ neg;
+    }
+  }
+}
+`;
+
+const SCAN_PARAMS = /* wgsl */ `
+struct Params { count: u32, stride: u32, a: u32, b: u32, limbs: u32, words: u32, pad0: u32, pad1: u32 }
+`;
+
+/** Scan 1: thread b writes the exclusive prefix of slots [256b, 256b + 256) and the block's total. */
+const SCAN_BLOCKS = /* wgsl */ `${SCAN_PARAMS}
+@group(0) @binding(0) var<storage, read> hist: array<u32>;
+@group(0) @binding(1) var<storage, read_write> offs: array<u32>;
+@group(0) @binding(2) var<storage, read_write> sums: array<u32>;
+@group(0) @binding(3) var<uniform> params: Params;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let b = gid.x + gid.y * params.stride;
+  if (b >= params.count) { return; }
+  let lo = b * ${SCAN_BLOCK}u;
+  let hi = min(lo + ${SCAN_BLOCK}u, params.a);
+  var acc = 0u;
+  for (var i = lo; i < hi; i++) {
+    offs[i] = acc;
+    acc += hist[i];
+  }
+  sums[b] = acc;
+}
+`;
+
+/** Scan 2 (one thread): exclusive prefix of the block totals; the grand total goes to offs[slots]. */
+const SCAN_TOP = /* wgsl */ `${SCAN_PARAMS}
+@group(0) @binding(0) var<storage, read_write> offs: array<u32>;
+@group(0) @binding(1) var<storage, read_write> sums: array<u32>;
+@group(0) @binding(2) var<uniform> params: Params;
+@compute @workgroup_size(1)
+fn main() {
+  var acc = 0u;
+  for (var b = 0u; b < params.a; b++) {
+    let t = sums[b];
+    sums[b] = acc;
+    acc += t;
+  }
+  offs[params.b] = acc;
+}
+`;
+
+/** Scan 3: every slot adds its block's offset. */
+const SCAN_ADD = /* wgsl */ `${SCAN_PARAMS}
+@group(0) @binding(0) var<storage, read_write> offs: array<u32>;
+@group(0) @binding(1) var<storage, read> sums: array<u32>;
+@group(0) @binding(2) var<uniform> params: Params;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * params.stride;
+  if (i >= params.count) { return; }
+  offs[i] += sums[i / ${SCAN_BLOCK}u];
+}
+`;
+
+/**
+ * The kernels that decompose scalars into signed digits and counting-sort them by bucket on the GPU
+ * (no field arithmetic: they compile in well under a second even on llvmpipe). ≤ 4 storage buffers each.
+ */
+export function sortShaders(): {
+  histogram: string;
+  scatter: string;
+  scanBlocks: string;
+  scanTop: string;
+  scanAdd: string;
+} {
+  return { histogram: HISTOGRAM, scatter: SCATTER, scanBlocks: SCAN_BLOCKS, scanTop: SCAN_TOP, scanAdd: SCAN_ADD };
+}
