@@ -53,6 +53,11 @@ export async function startNodeNet(o: {
   decider?: 2 | 3;
   /** With `decider: 2`: the v2 verifier to register instead of the committed test-only one (e.g. a ceremony's). */
   verifierV2?: { abi: unknown; bytecode: Hex };
+  /** Node `i`'s declared capacity (default 1,048,576) and whether it stakes 500 at setup (default yes). */
+  capacity?: (i: number) => bigint;
+  stake?: (i: number) => boolean;
+  /** The decider size registered for the circuit, when above the real one (a larger capacity class). */
+  deciderConstraints?: bigint;
 }) {
   const port = o.port ?? 20000 + Math.floor(Math.random() * 20000);
   const rpcUrl = `http://127.0.0.1:${port}`;
@@ -108,6 +113,10 @@ export async function startNodeNet(o: {
     // biome-ignore lint/suspicious/noExplicitAny: artifact ABI.
     const vh = await owner.deployContract({ abi: va.abi, bytecode: va.bytecode, args: [] } as any);
     verifier = getAddress((await publicClient.waitForTransactionReceipt({ hash: vh })).contractAddress as Address);
+  }
+  if (o.deciderConstraints !== undefined) {
+    assert.ok(o.deciderConstraints >= deciderConstraints, "a declared decider size is never below the real one");
+    deciderConstraints = o.deciderConstraints;
   }
   await send(owner, A.circuitRegistry, readArtifact("CircuitRegistry").abi, "registerCircuit", [
     shape.r1csHash,
@@ -168,8 +177,9 @@ export async function startNodeNet(o: {
     configs.push(file);
     await send(owner, A.stakeToken, tokenAbi, "mint", [acct.address, 1000n * E18]);
     await send(wallet(2 + i), A.stakeToken, tokenAbi, "approve", [A.proverRegistry, 2n ** 255n]);
-    assert.equal(await nodeCommand(["register", "--config", file, "--capacity", "1048576"]), 0);
-    assert.equal(await nodeCommand(["stake", "--config", file, "--amount", "500"]), 0);
+    const capacity = String(o.capacity?.(i) ?? 1048576n);
+    assert.equal(await nodeCommand(["register", "--config", file, "--capacity", capacity]), 0);
+    if (o.stake?.(i) ?? true) assert.equal(await nodeCommand(["stake", "--config", file, "--amount", "500"]), 0);
   }
   const requester = wallet(1);
   await send(owner, feeToken, tokenAbi, "mint", [account(1).address, 1_000_000n * E18]);

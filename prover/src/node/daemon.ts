@@ -16,7 +16,14 @@ import type { PeerId } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { bytesToHex, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { DECISION_TASK, type MarketAdapter, type MarketEvent, ViemMarketV2 } from "../chain/market.js";
+import {
+  type CircuitRecord,
+  DECISION_TASK,
+  type MarketAdapter,
+  type MarketEvent,
+  type ProverStatus,
+  ViemMarketV2,
+} from "../chain/market.js";
 import { ChainError, FetchError, NodeConfigError } from "../errors/node.js";
 import type { FoldContext } from "../folding/nifs.js";
 import { foldNodes, nodeId as nodeIdOf, nodeRange, type ProverNode, splitPoint } from "../folding/tree.js";
@@ -29,6 +36,7 @@ import { ensureCircuitFiles, type Fetcher, readIfExists, resolveDeciderKey } fro
 import type { NodeConfig } from "./config.js";
 import { decideRoot } from "./decide.js";
 import { estimateTaskBytes, type TaskSize, WorkerPool } from "./pool.js";
+import { capacityFits, isNoEligibleProver } from "./refresh.js";
 import { type AutoUnstake, type JobRow, type SlashRow, StateDb, type TaskRow } from "./state.js";
 import { CircuitRuntime, checkArtefact, encodeArtefact, nodeData, type OnChainNode, proveChunk } from "./work.js";
 
@@ -82,6 +90,14 @@ export class NodeDaemon {
   private metricsServer?: Server;
   private loopDone?: Promise<void>;
   private chainNow = 0n;
+  /**
+   * `refreshSnapshot` per task (`jobId/taskId`): in flight, or its outcome — sent (never again while the task
+   * stays undrawable) or refused before sending (tried again after a doubling back-off, ms).
+   */
+  private refreshing = new Set<string>();
+  private refreshes = new Map<string, { sent: boolean; at: number; backoffMs: number }>();
+  private ownStatus?: { at: number; st: Promise<ProverStatus> };
+  private circuitRecs = new Map<string, Promise<CircuitRecord>>();
 
   private constructor(
     readonly cfg: NodeConfig,
@@ -513,8 +529,12 @@ export class NodeDaemon {
       const job = this.db.job(t.jobId);
       if (!job || !this.ready(job, t)) continue;
       if (t.state !== "assigned" && t.checkAt > this.chainNow) continue;
-      const cur = await this.chain.task(t.jobId, t.taskId).catch(() => undefined);
+      const cur = await this.chain.task(t.jobId, t.taskId).catch((e) => {
+        if (isNoEligibleProver(e)) this.refreshSnapshot(job, t);
+        return undefined;
+      });
       if (!cur) continue;
+      this.refreshes.delete(key);
       if (cur.state === "done" || cur.state === "paid") {
         this.db.markDone(t.jobId, t.taskId, cur.submitter.toLowerCase());
         continue;
@@ -561,6 +581,53 @@ export class NodeDaemon {
       });
       this.running.set(key, p);
     }
+  }
+
+  /**
+   * A task whose stake snapshot holds no fitting prover (`getTask` reverts `ProverRegistryNoEligibleProver`):
+   * when this node's own registration fits it (its class covers the task's constraints, and it has stake),
+   * calls `refreshSnapshot` once, so that the next poll reads a draw over the previous block's snapshot. A
+   * node that does not fit sends nothing; the market's simulation refuses (no transaction) while the previous
+   * block holds no eligible weight (`MarketNoEligibleProver`: e.g. this node staked in the latest block) or
+   * the snapshot is not empty; a refusal is tried again after a doubling back-off (2 s up to 10 min), a sent
+   * transaction (even one that reverted) never.
+   */
+  private refreshSnapshot(job: JobRow, t: TaskRow): void {
+    const key = `${t.jobId}/${t.taskId}`;
+    const prev = this.refreshes.get(key);
+    if (!this.chain.refreshSnapshot || this.refreshing.has(key) || prev?.sent || (prev?.at ?? 0) > Date.now()) return;
+    this.refreshing.add(key);
+    const ctx = logKey(t);
+    const run = async () => {
+      const now = Date.now();
+      if (!this.ownStatus || now - this.ownStatus.at > 5000) this.ownStatus = { at: now, st: this.chain.status() };
+      const cid = String(job.circuitId);
+      if (!this.circuitRecs.has(cid)) this.circuitRecs.set(cid, this.chain.circuit(job.circuitId));
+      const [st, rec] = await Promise.all([this.ownStatus.st, this.circuitRecs.get(cid) as Promise<CircuitRecord>]);
+      const need = t.kind === "decision" ? rec.deciderConstraints : rec.nConstraints;
+      if (!st.registered || st.stake === 0n || !capacityFits(st.maxConstraints, need)) {
+        this.refreshes.set(key, { sent: false, at: Date.now() + 5000, backoffMs: 0 }); // a read, not a send
+        return;
+      }
+      try {
+        const tx = await this.chain.refreshSnapshot?.(t.jobId, t.taskId);
+        this.refreshes.set(key, { sent: true, at: 0, backoffMs: 0 });
+        this.log({ msg: "snapshot refreshed", ...ctx, tx });
+      } catch (e) {
+        const sent = e instanceof ChainError && /transaction reverted|not mined/.test(e.message);
+        const backoffMs = Math.min(Math.max((prev?.backoffMs ?? 0) * 2, 2000), 600_000);
+        this.refreshes.set(key, { sent, at: Date.now() + backoffMs, backoffMs });
+        this.log({ level: "warn", msg: "snapshot refresh failed", ...ctx, sent, err: errText(e) });
+      }
+    };
+    run()
+      .catch((e) => {
+        this.ownStatus = undefined;
+        this.circuitRecs.delete(String(job.circuitId));
+        this.refreshes.set(key, { sent: false, at: Date.now() + 15_000, backoffMs: prev?.backoffMs ?? 0 });
+        this.log({ level: "warn", msg: "snapshot refresh check failed", ...ctx, err: errText(e) });
+      })
+      .finally(() => this.refreshing.delete(key));
   }
 
   private async runTask(job: JobRow, t: TaskRow, availableAt: bigint): Promise<void> {
