@@ -105,8 +105,13 @@ describe("novanet node answers disputes on its submissions", function () {
     assert.equal(resolved.args.challengerWon, false, "answered: the challenger lost");
     assert.equal(resolved.args.cancelled, false);
     assert.equal(resolved.args.slashed, 0n);
+    // The answer's event can be on-chain before the node has read its receipt and logged it.
+    await waitFor(
+      async () => (again.out.some((l) => l.includes('"msg":"dispute answered"')) ? true : undefined),
+      60_000,
+      "the node logged its answer",
+    );
     assert.ok(again.out.some((l) => l.includes('"msg":"disputed"')));
-    assert.ok(again.out.some((l) => l.includes('"msg":"dispute answered"')));
     // The node kept its stake and earned the bond; the attacker's bond is gone; the node was not reset.
     const after = await read<{ stake: bigint; unbonding: bigint }>(A.proverRegistry, ProverRegistryAbi, "proverInfo", [
       honest,
