@@ -89,7 +89,7 @@ export async function prove(args: string[], io: Io): Promise<number> {
   if (!values["no-decider"] && !values["insecure-dev-keys"] && !(values.private && values["decider-key"])) {
     // prove makes D_F's keys with one in-process contribution: whoever runs it could know δ.
     throw new DevKeysRefusedError(
-      "prove would make the decider proof with dev keys (one in-process contribution): pass --insecure-dev-keys or --no-decider",
+      "prove would make the decider proof with dev keys (one in-process contribution): pass --insecure-dev-keys or --no-decider (--private: or --decider-key <a v3 ceremony's key>)",
     );
   }
   if (values.decider !== "v3" && values.decider !== "v2") {

@@ -16,7 +16,7 @@ import { ensureDevPtau } from "../../../prover/src/commitment/devsrs.js";
 import { deciderV3Keys } from "../../../prover/src/decider/bundleV3.js";
 import { vkeyWordsV3 } from "../../../prover/src/decider/v3.js";
 import { readKeys } from "../../../prover/src/groth16/keys.js";
-import { privateDevPtauPower } from "../../../prover/src/private/prove.js";
+import { privateDevPtauPower, provePrivate } from "../../../prover/src/private/prove.js";
 import { compilePrivateCircuit } from "../../../prover/src/private/wrapper.js";
 import { transcriptV3 } from "../../../prover/src/trust/ceremonyV3.js";
 import { privateMarket, rpcBridge } from "./helpers.js";
@@ -161,9 +161,12 @@ describe("private mode: a v3 ceremony's key for F̂ (prove --private --decider-k
     const cut = join(tmp, "cut.g16k");
     copyFileSync(key, cut);
     truncateSync(cut, Math.floor(readFileSync(key).length / 2));
+    // A working v3 key of F̂, but not the registered one (this machine's own dev key).
+    const mine = (await deciderV3Keys(await loadR1cs(pcF.wrapped.r1csPath), { cacheDir: CACHE })).path;
     const block = await m.publicClient.getBlockNumber();
     const cases: [string, string[], RegExp][] = [
       ["other", ["--decider-key", other], /PrivateDeciderKeyError: --decider-key is refused: the key is for another/],
+      ["mine", ["--decider-key", mine], /PrivateDeciderKeyError: .*verifying key differs from the registered/],
       ["flipped", ["--decider-key", flipped], /PrivateDeciderKeyError: --decider-key is refused/],
       ["cut", ["--decider-key", cut], /PrivateDeciderKeyError: --decider-key is refused/],
       ["missing", ["--decider-key", join(tmp, "nope.g16k")], /PrivateDeciderKeyError: cannot read --decider-key/],
@@ -179,5 +182,20 @@ describe("private mode: a v3 ceremony's key for F̂ (prove --private --decider-k
       assert.ok(!existsSync(out), `${name}: no bundle`);
     }
     assert.equal(await m.publicClient.getBlockNumber(), block, "no transaction");
+  });
+
+  it("the library without a registered circuit: the key must still be a working v3 key of F̂", async () => {
+    const opts = { circuit: CUBIC, steps: 2, z0: [5n], ptau, cacheDir: CACHE };
+    const r = await provePrivate({ ...opts, out: join(tmp, "lib"), deciderKey: key });
+    const bundle = JSON.parse(readFileSync(join(r.bundle, "bundle.json"), "utf8"));
+    assert.equal(bundle.decider.keys.vkHash, JSON.parse(readFileSync(join(exported, "vkey-v3.json"), "utf8")).vkeyHash);
+    const flipped = join(tmp, "flipped.g16k");
+    await assert.rejects(provePrivate({ ...opts, out: join(tmp, "lib-bad"), deciderKey: flipped }), {
+      name: "PrivateDeciderKeyError",
+    });
+    await assert.rejects(provePrivate({ ...opts, out: join(tmp, "lib-v2"), deciderKey: key, decider: 2 }), {
+      name: "PrivateDeciderKeyError",
+    });
+    assert.ok(!existsSync(join(tmp, "lib-bad")) && !existsSync(join(tmp, "lib-v2")));
   });
 });
