@@ -130,7 +130,11 @@ describe("private mode: a v3 ceremony's key for F̂ (prove --private --decider-k
     assert.equal(bundle.decider.keys.insecureDevKeys, false);
     const unpinned = await run([...base, "--vkey", res.vkey]);
     assert.equal(unpinned.code, 2, unpinned.out + unpinned.err);
-    assert.match(unpinned.err, /DevKeysRefusedError|UntrustedDeciderKeyError/);
+    assert.match(unpinned.err, /DevKeysRefusedError/);
+    const accepted = await run([...base, "--vkey", res.vkey, "--insecure-dev-keys"]);
+    assert.equal(accepted.code, 0, accepted.out + accepted.err);
+    assert.notEqual(JSON.parse(accepted.out).keys.trust, "ceremony");
+    assert.equal(JSON.parse(accepted.out).insecureDevKeys, true);
 
     const s = await run([
       "submit",
