@@ -73,6 +73,8 @@ export async function prove(args: string[], io: Io): Promise<number> {
       // Private mode: read the registered decider of this circuit id (docs/private.md "Decider versions").
       rpc: { type: "string" },
       "circuit-id": { type: "string" },
+      // Private mode: a v3 ceremony's final key of F̂ (private/deciderKey.ts checks it; no dev keys then).
+      "decider-key": { type: "string" },
     },
   });
   if (positionals.length > 0)
@@ -84,10 +86,10 @@ export async function prove(args: string[], io: Io): Promise<number> {
   if (!Number.isSafeInteger(steps) || steps < 1 || !/^[0-9]+$/.test(values.steps!)) {
     throw new UsageError("--steps must be a positive integer", { details: values.steps });
   }
-  if (!values["no-decider"] && !values["insecure-dev-keys"]) {
+  if (!values["no-decider"] && !values["insecure-dev-keys"] && !(values.private && values["decider-key"])) {
     // prove makes D_F's keys with one in-process contribution: whoever runs it could know δ.
     throw new DevKeysRefusedError(
-      "prove would make the decider proof with dev keys (one in-process contribution): pass --insecure-dev-keys or --no-decider",
+      "prove would make the decider proof with dev keys (one in-process contribution): pass --insecure-dev-keys or --no-decider (--private: or --decider-key <a v3 ceremony's key>)",
     );
   }
   if (values.decider !== "v3" && values.decider !== "v2") {
@@ -111,7 +113,7 @@ export async function prove(args: string[], io: Io): Promise<number> {
     await terminateSnarkjsCurve();
     return code;
   }
-  for (const k of ["chain-id", "market", "hide-input", "hide-output", "rpc", "circuit-id"] as const) {
+  for (const k of ["chain-id", "market", "hide-input", "hide-output", "rpc", "circuit-id", "decider-key"] as const) {
     if (values[k]) throw new UsageError(`--${k} is a private-mode option (add --private)`);
   }
   const out = resolve(values.out!);

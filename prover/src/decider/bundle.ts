@@ -42,7 +42,7 @@ import {
 } from "../errors/decider.js";
 import { vkHash } from "../trust/store.js";
 import { type DeciderProofAbi, deciderProofAbi, deciderProofV3AsMarketProof, instanceAbi } from "./abi.js";
-import { type DevKeysKind, deciderV3Keys, decideV3 } from "./bundleV3.js";
+import { type DeciderV3Keys, type DevKeysKind, deciderV3Keys, decideV3 } from "./bundleV3.js";
 import { buildDecider } from "./circuit.js";
 import { type DeciderProof, proveDecider } from "./prove.js";
 import { setupDecider } from "./setup.js";
@@ -301,6 +301,8 @@ export type ProveRootOptions = {
   cacheDir?: string;
   /** v3: which dev keys (default `"random"`; `"beacon-only"`: the keys `novanet circuit register` deploys). */
   v3Kind?: DevKeysKind;
+  /** v3: keys checked by the caller (a ceremony's key, private/deciderKey.ts) instead of this machine's dev keys. */
+  v3Keys?: DeciderV3Keys;
   progress?: (e: Record<string, unknown> & { event: string }) => void;
   warn?: (m: string) => void;
 };
@@ -336,11 +338,13 @@ export async function proveRoot(
   if (version === 3) {
     const c = deciderV3Circuit(shape);
     progress({ event: "decider-setup", decider: "v3", constraints: c.constraints.length });
-    const keys = await deciderV3Keys(shape, {
-      cacheDir: opts.cacheDir,
-      kind: opts.v3Kind,
-      log: (e) => progress({ event: "decider-keys", ...e }),
-    });
+    const keys =
+      opts.v3Keys ??
+      (await deciderV3Keys(shape, {
+        cacheDir: opts.cacheDir,
+        kind: opts.v3Kind,
+        log: (e) => progress({ event: "decider-keys", ...e }),
+      }));
     const r = await decideV3(shape, srs, U, W, { hiding: opts.hiding, keys, progress });
     return {
       proved: { version: 3, proof: r.proof },

@@ -14,3 +14,11 @@ export class PrivateBundleError extends BaseError {
 export class PrivateSubmitError extends BaseError {
   override name = "PrivateSubmitError";
 }
+
+/**
+ * `prove --private --decider-key`: the key file is refused (unreadable, not a v3 key of this `F̂`, not the
+ * registered verifier's key, or its proving sections do not match its verifying key).
+ */
+export class PrivateDeciderKeyError extends BaseError {
+  override name = "PrivateDeciderKeyError";
+}

@@ -22,6 +22,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { loadR1cs } from "../arith/r1cs.js";
 import type { DevKeysKind } from "../decider/bundleV3.js";
 import { UsageError } from "../errors/cli.js";
+import type { DeciderPins } from "../node/circuitFiles.js";
 import { isPrivateBundleJson } from "./bundle.js";
 import { parseMarketTarget, provePrivate } from "./prove.js";
 import { registeredPrivateDecider, submitPrivateBundle } from "./submit.js";
@@ -33,6 +34,7 @@ type Io = { out: (s: string) => void; err: (s: string) => void };
 export const PRIVATE_USAGE = `  novanet prove --private --circuit <step.circom> --steps <N> --input <z0.json> --out <bundle-dir>
                 [--chain-id <id> --market <address>] [--hide-input] [--hide-output] [--ptau <file>] [--cache <dir>]
                 [--decider v3|v2 | --rpc <url> --circuit-id <id>]   (the registered verifier decides)
+                [--decider-key <file.g16k>]   (a v3 ceremony's final key of F^; no --insecure-dev-keys then)
   novanet verify <private-bundle-dir> --circuit <step.circom> [--ptau <file> | --ptau-dir <dir> | --trust <store.json>]
                 [--vkey <vkey.json>] [--insecure-dev-keys] [--json]
   novanet submit <private-bundle-dir> --rpc <url> --market <address> --circuit-id <id> [--from <address>]
@@ -66,6 +68,8 @@ export type PrivateProveValues = {
   deciderExplicit?: boolean;
   rpc?: string;
   "circuit-id"?: string;
+  /** A v3 ceremony's final key of `F̂` (private/deciderKey.ts checks it). */
+  "decider-key"?: string;
 };
 
 /** `novanet prove --private …` after main parsed and checked the common options. */
@@ -77,6 +81,11 @@ export async function provePrivateCommand(
   const target = parseMarketTarget(v["chain-id"], v.market);
   let decider: 2 | 3 = v.decider === "v2" ? 2 : 3;
   let v3Kind: DevKeysKind | undefined;
+  let deciderPins: DeciderPins | undefined;
+  const deciderKey = v["decider-key"];
+  if (deciderKey !== undefined && v.deciderExplicit && decider !== 3) {
+    throw new UsageError("--decider-key is a decider v3 key: it does not go with --decider v2");
+  }
   if (v.rpc !== undefined || v["circuit-id"] !== undefined) {
     // The registered verifier decides the version (and, v3, which local key), as the node reads it.
     if (v.rpc === undefined || v["circuit-id"] === undefined || v.market === undefined) {
@@ -96,15 +105,30 @@ export async function provePrivateCommand(
       BigInt(v["circuit-id"]),
       await loadR1cs(pc.wrapped.r1csPath),
       cacheRoot,
+      { deciderKey },
     );
     if (v.deciderExplicit && reg.version !== decider) {
       throw new UsageError(
         `--decider v${decider}, but circuit ${v["circuit-id"]}'s verifier is decider v${reg.version}`,
       );
     }
+    if (deciderKey !== undefined && reg.version !== 3) {
+      throw new UsageError(
+        `--decider-key is a decider v3 key, but circuit ${v["circuit-id"]}'s verifier is decider v${reg.version}`,
+      );
+    }
     decider = reg.version;
-    if (reg.version === 3) v3Kind = reg.v3Kind;
-    progress({ event: "registered-decider", circuitId: v["circuit-id"], ...reg });
+    if (reg.version === 3) {
+      deciderPins = reg.pins;
+      v3Kind = reg.v3Kind;
+    }
+    progress({
+      event: "registered-decider",
+      circuitId: v["circuit-id"],
+      version: reg.version,
+      ...(reg.version === 3 ? { vkeyHash: reg.vkeyHash } : {}),
+      ...(reg.version === 3 && reg.v3Kind ? { v3Kind: reg.v3Kind } : {}),
+    });
   }
   const r = await provePrivate({
     circuit: v.circuit,
@@ -119,6 +143,8 @@ export async function provePrivateCommand(
     hideOutput: v["hide-output"],
     decider,
     v3Kind,
+    deciderKey,
+    deciderPins,
     onProgress: progress,
     warn: (m) => io.err(`\n*** ${m} ***\n\n`),
   });

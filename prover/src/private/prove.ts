@@ -27,15 +27,16 @@ import {
   deciderProofJson,
   proveRoot,
 } from "../decider/bundle.js";
-import type { DevKeysKind } from "../decider/bundleV3.js";
+import type { DeciderV3Keys, DevKeysKind } from "../decider/bundleV3.js";
 import { buildDecider } from "../decider/circuit.js";
 import { deciderV3Circuit } from "../decider/v3.js";
 import { InputFileError } from "../errors/cli.js";
 import { DeciderSelfCheckError } from "../errors/decider.js";
-import { PrivateBundleError } from "../errors/private.js";
+import { PrivateBundleError, PrivateDeciderKeyError } from "../errors/private.js";
 import { randomFr } from "../field/fr.js";
 import { DOMAIN_TAG, domainSeparator, instanceHash } from "../folding/transcript.js";
 import { type FoldRecord, foldNodes, makeLeaf, type ProverNode, splitPoint } from "../folding/tree.js";
+import type { DeciderPins } from "../node/circuitFiles.js";
 import {
   dec,
   PRIVATE_BUNDLE_FORMAT,
@@ -44,6 +45,7 @@ import {
   type PrivateBundleJson,
   pointJson,
 } from "./bundle.js";
+import { loadPrivateDeciderKey } from "./deciderKey.js";
 import { compilePrivateCircuit, privateStepWitness, WRAPPER_VERSION } from "./wrapper.js";
 
 export type ProvePrivateOptions = {
@@ -62,6 +64,13 @@ export type ProvePrivateOptions = {
   decider?: DeciderVersion;
   /** v3: which of this machine's dev keys (default `"random"`; `registeredPrivateDecider` picks the registered one). */
   v3Kind?: DevKeysKind;
+  /**
+   * v3: a ceremony's final key of `F̂` (`.g16k`) instead of this machine's dev keys, checked before any
+   * folding (private/deciderKey.ts); `deciderPins`: the registered verifier's, which it must match
+   * (`registeredPrivateDecider` with `deciderKey`).
+   */
+  deciderKey?: string;
+  deciderPins?: DeciderPins;
   /** Target market: the fold domain binds them, so the bundle can be submitted there (and only there). */
   chainId?: bigint;
   market?: Address;
@@ -160,6 +169,13 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
   }
   const srs = await loadSrsFromPtau(ptau, n);
   const digest = srsDigest(srs);
+  let v3Keys: DeciderV3Keys | undefined;
+  if (opts.deciderKey !== undefined) {
+    if (version !== 3) throw new PrivateDeciderKeyError("--decider-key is a decider v3 key; this proof is decider v2");
+    progress({ event: "decider-key", file: opts.deciderKey, registered: opts.deciderPins !== undefined });
+    v3Keys = await loadPrivateDeciderKey(opts.deciderKey, shape, srs, { pins: opts.deciderPins, cacheDir: cacheRoot });
+    progress({ event: "decider-key-checked", vkHash: v3Keys.vkHash });
+  }
   const chainId = opts.chainId ?? 0n;
   const market = opts.market ?? zeroAddress;
   const domain = domainSeparator({ chainId, market, r1csHash: shape.r1csHash, srsDigest: digest });
@@ -201,6 +217,7 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
     srsPtau: ptau,
     cacheDir: cacheRoot,
     v3Kind: opts.v3Kind,
+    v3Keys,
     progress,
     warn: opts.warn,
   }).catch((e: unknown) => {
@@ -254,7 +271,8 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
         : (deciderJson(proved.proved, {
             deciderConstraints: proved.deciderConstraints,
             vkHash: proved.vkHash,
-            insecureDevKeys: true,
+            // A claim only (verify reads the key's trust from its own store): not one of this machine's dev keys.
+            insecureDevKeys: v3Keys === undefined,
           }) as DeciderV3BundleJson),
   };
   // Atomic: write a sibling temporary folder, then swap it in.

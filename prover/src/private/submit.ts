@@ -19,6 +19,7 @@ import {
   ContractFunctionRevertedError,
   getAddress,
   type Hex,
+  keccak256,
   type PublicClient,
   parseEventLogs,
   type Transport,
@@ -31,6 +32,7 @@ import { deciderVersionOf } from "../chain/market.js";
 import { deciderProofMarketAbi } from "../decider/bundle.js";
 import { type DevKeysKind, deciderV3Keys } from "../decider/bundleV3.js";
 import { PrivateSubmitError } from "../errors/private.js";
+import type { DeciderPins } from "../node/circuitFiles.js";
 import type { PrivateBundle } from "./bundle.js";
 
 const VKEY_HASH_ABI = [
@@ -54,13 +56,19 @@ export type SubmitPrivateParameters = {
 export type SubmitPrivateResult = { jobId: bigint; txHash: Hex; gasUsed: bigint; cN: bigint };
 
 /** What `prove --private` must prove with for a registered private circuit: its decider version and, v3, which key. */
-export type RegisteredPrivateDecider = { version: 2 } | { version: 3; v3Kind: DevKeysKind; vkeyHash: Hex };
+export type RegisteredPrivateDecider =
+  | { version: 2 }
+  | { version: 3; v3Kind: DevKeysKind; pins?: undefined; vkeyHash: Hex }
+  /** With `deciderKey`: what that key must match (provePrivate's `deciderPins`). */
+  | { version: 3; v3Kind?: undefined; pins: DeciderPins; vkeyHash: Hex };
 
 /**
  * Reads circuit `circuitId` of `market`'s registry and picks the decider a private bundle for it must carry,
  * as the node does (node/work.ts): the registered verifier's `deciderVersion()` (2 when the getter reverts)
  * and, for v3, which of this machine's dev keys of `F̂` has the verifier's `vkeyHash()` (the `random` keys
  * `prove --private` makes, or the `beacon-only` keys `novanet circuit register` deploys).
+ * With `opts.deciderKey` (a ceremony's key, checked by provePrivate) no local key is looked for: the
+ * verifier's pins are returned for that check.
  * @throws {PrivateSubmitError} the circuit is not `F̂` (`shape`), or no local v3 key is the registered one.
  */
 export async function registeredPrivateDecider(
@@ -69,8 +77,10 @@ export async function registeredPrivateDecider(
   circuitId: bigint,
   shape: R1csShape,
   cacheDir: string,
+  opts: { deciderKey?: string } = {},
 ): Promise<RegisteredPrivateDecider> {
   let decider: Address;
+  let registeredCodehash: Hex;
   try {
     const registry = await publicClient.readContract({
       address: market,
@@ -89,6 +99,7 @@ export async function registeredPrivateDecider(
       });
     }
     decider = c.decider;
+    registeredCodehash = c.deciderCodehash;
   } catch (cause) {
     if (cause instanceof PrivateSubmitError) throw cause;
     throw new PrivateSubmitError("cannot read the circuit from the market's registry", {
@@ -102,12 +113,16 @@ export async function registeredPrivateDecider(
     throw new PrivateSubmitError(`the circuit's verifier is decider v${version}, which this prover does not make`);
   }
   const vkeyHash = await publicClient.readContract({ address: decider, abi: VKEY_HASH_ABI, functionName: "vkeyHash" });
+  if (opts.deciderKey !== undefined) {
+    const code = await publicClient.getCode({ address: decider });
+    return { version: 3, vkeyHash, pins: { vkeyHash, codehash: keccak256(code ?? "0x"), registeredCodehash } };
+  }
   for (const kind of ["random", "beacon-only"] as const) {
     const k = await deciderV3Keys(shape, { cacheDir, kind });
     if (k.vkHash.toLowerCase() === vkeyHash.toLowerCase()) return { version: 3, v3Kind: kind, vkeyHash };
   }
   throw new PrivateSubmitError("none of this machine's v3 keys of F^ is the registered verifier's key", {
-    details: `registered vkeyHash ${vkeyHash} (keys under ${cacheDir}/keys-v3/${shape.r1csHash})`,
+    details: `registered vkeyHash ${vkeyHash} (keys under ${cacheDir}/keys-v3/${shape.r1csHash}; a ceremony's key: --decider-key <file.g16k>)`,
   });
 }
 

@@ -60,9 +60,16 @@ function compileSolidity(source: string, name: string): { abi: Abi; bytecode: He
  * A fresh in-process chain with NovaNet deployed and `F̂` of `pc` registered as circuit 1 over the SRS of
  * `ptau`, with a decider verifier of version `decider` made from the prover's own dev keys in `cacheRoot`:
  * v3 (default) `DeciderVerifierV3` deployed with the words of `deciderV3Keys` (the keys `prove --private`
- * made and cached); v2 the verifier exported from `D_F̂`'s snarkjs keys over `ptau`.
+ * made and cached), or with `opts.v3Words` (a ceremony's key, as `circuit register --keys` deploys it); v2
+ * the verifier exported from `D_F̂`'s snarkjs keys over `ptau`.
  */
-export async function privateMarket(pc: PrivateCircuit, ptau: string, cacheRoot: string, decider: 2 | 3 = 3) {
+export async function privateMarket(
+  pc: PrivateCircuit,
+  ptau: string,
+  cacheRoot: string,
+  decider: 2 | 3 = 3,
+  opts: { v3Words?: bigint[] } = {},
+) {
   const conn = await network.connect();
   const { viem } = conn;
   const publicClient = await viem.getPublicClient();
@@ -76,9 +83,9 @@ export async function privateMarket(pc: PrivateCircuit, ptau: string, cacheRoot:
   let verifier: Address;
   let deciderConstraints: bigint;
   if (decider === 3) {
-    const keys = await deciderV3Keys(shape, { cacheDir: cacheRoot });
+    const words = opts.v3Words ?? (await deciderV3Keys(shape, { cacheDir: cacheRoot })).words;
     const tau = g2ToEvm(srs.tauG2).flat() as [bigint, bigint, bigint, bigint];
-    const v = await viem.deployContract("DeciderVerifierV3", [keys.words, tau]);
+    const v = await viem.deployContract("DeciderVerifierV3", [words, tau]);
     verifier = v.address;
     deciderConstraints = BigInt(deciderV3Circuit(shape).constraints.length);
   } else {
