@@ -400,18 +400,23 @@ export class ViemMarketV2 implements MarketAdapter {
     return this.registryAddr;
   }
 
-  async circuit(circuitId: bigint): Promise<CircuitRecord> {
+  /** The circuit registry's entry for `circuitId` (the registry's address read once from the market). */
+  private async circuitEntry(circuitId: bigint) {
     this.circuitsAddr ??= await this.pub.readContract({
       address: this.market,
       abi: MarketAbi,
       functionName: "circuits",
     });
-    const c = await this.pub.readContract({
+    return this.pub.readContract({
       address: this.circuitsAddr,
       abi: CircuitRegistryAbi,
       functionName: "getCircuit",
       args: [circuitId],
     });
+  }
+
+  async circuit(circuitId: bigint): Promise<CircuitRecord> {
+    const c = await this.circuitEntry(circuitId);
     const version = await deciderVersionOf(this.pub, c.decider);
     const vkeyHash =
       version === 3
@@ -516,17 +521,7 @@ export class ViemMarketV2 implements MarketAdapter {
    * a v2 verifier has none: ChainError), its runtime code hash, and the code hash the registry pinned.
    */
   async deciderPins(circuitId: bigint): Promise<{ vkeyHash: Hex; codehash: Hex; registeredCodehash: Hex }> {
-    this.circuitsAddr ??= await this.pub.readContract({
-      address: this.market,
-      abi: MarketAbi,
-      functionName: "circuits",
-    });
-    const c = await this.pub.readContract({
-      address: this.circuitsAddr,
-      abi: CircuitRegistryAbi,
-      functionName: "getCircuit",
-      args: [circuitId],
-    });
+    const c = await this.circuitEntry(circuitId);
     const code = await this.pub.getCode({ address: c.decider });
     let vkeyHash: Hex;
     try {
@@ -541,17 +536,7 @@ export class ViemMarketV2 implements MarketAdapter {
   }
 
   async deciderPinsV2(circuitId: bigint): Promise<DeciderPinsV2> {
-    this.circuitsAddr ??= await this.pub.readContract({
-      address: this.market,
-      abi: MarketAbi,
-      functionName: "circuits",
-    });
-    const c = await this.pub.readContract({
-      address: this.circuitsAddr,
-      abi: CircuitRegistryAbi,
-      functionName: "getCircuit",
-      args: [circuitId],
-    });
+    const c = await this.circuitEntry(circuitId);
     return deciderPinsV2Of(this.pub, c.decider, c.deciderCodehash);
   }
 

@@ -178,10 +178,25 @@ const PTAU_MAGIC = "ptau";
  * @example
  * const srs = await loadSrsFromPtau("dev.ptau", shape.m + 1);
  */
-export async function loadSrsFromPtau(path: string, nPowers: number): Promise<Srs> {
-  if (!Number.isInteger(nPowers) || nPowers < 2) {
-    throw new SrsTooSmallError("nPowers must be an integer ≥ 2", { details: String(nPowers) });
-  }
+/** An open `.ptau` file: its section table and BN254 header checked (magic, version, curve, power). */
+export type PtauFile = {
+  path: string;
+  /** The header's power: the ceremony supports `2^power` constraints. */
+  power: number;
+  /** `len` bytes at `pos`; a read past the end is a {@link PtauFormatError} "truncated". */
+  readAt(pos: number, len: number): Promise<Uint8Array>;
+  /** The section `id`, if the file has it. */
+  section(id: number): { pos: number; size: number } | undefined;
+  /** The section `id`, or a {@link PtauFormatError} naming `what` (and `hint`, when given). */
+  need(id: number, what: string, hint?: string): { pos: number; size: number };
+};
+
+/**
+ * Opens a `.ptau` (snarkjs binary format), checks its framing (magic, version, a section table whose sections
+ * lie inside the file, no duplicates) and its header (BN254, a power in 1..28), runs `f` on it and closes it.
+ * @throws {PtauFormatError} missing file, not a ptau, another curve, truncated or malformed framing.
+ */
+export async function withPtau<T>(path: string, f: (ptau: PtauFile) => Promise<T>): Promise<T> {
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(path, "r");
@@ -206,6 +221,7 @@ export async function loadSrsFromPtau(path: string, nPowers: number): Promise<Sr
       throw new PtauFormatError("unsupported .ptau version", { details: String(dv.getUint32(4, true)) });
     }
     const nSections = dv.getUint32(8, true);
+    if (nSections > 64) throw new PtauFormatError("malformed .ptau (section count)", { details: String(nSections) });
     const sections = new Map<number, { pos: number; size: number }>();
     let pos = 12;
     for (let i = 0; i < nSections; i++) {
@@ -214,22 +230,44 @@ export async function loadSrsFromPtau(path: string, nPowers: number): Promise<Sr
       const id = sdv.getUint32(0, true);
       const len = Number(sdv.getBigUint64(4, true));
       if (sections.has(id)) throw new PtauFormatError("duplicate .ptau section", { details: String(id) });
+      if (pos + 12 + len > size) {
+        throw new PtauFormatError("the .ptau file is truncated", { details: `${path}: section ${id}` });
+      }
       sections.set(id, { pos: pos + 12, size: len });
       pos += 12 + len;
     }
-    const need = (id: number, what: string) => {
+    const need = (id: number, what: string, hint?: string) => {
       const s = sections.get(id);
-      if (!s) throw new PtauFormatError(`the .ptau file has no ${what} section`, { details: `section ${id}` });
+      if (!s) {
+        throw new PtauFormatError(`the .ptau file has no ${what} section${hint ? ` (${hint})` : ""}`, {
+          details: `section ${id}`,
+        });
+      }
       return s;
     };
     const header = need(1, "header");
     const hb = await readAt(header.pos, Math.min(header.size, 4 + 32 + 8));
+    if (hb.length < 40) throw new PtauFormatError("the .ptau header is too short", { details: path });
     const hdv = new DataView(hb.buffer);
     const n8 = hdv.getUint32(0, true);
     if (n8 !== 32 || readLe(hb, 4, 32) !== Q) {
       throw new PtauFormatError("the .ptau file is not over BN254 (bn128)", { details: `n8 ${n8}` });
     }
     const power = hdv.getUint32(36, true);
+    if (power < 1 || power > 28) {
+      throw new PtauFormatError("the .ptau header's power is out of range", { details: String(power) });
+    }
+    return await f({ path, power, readAt, section: (id) => sections.get(id), need });
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function loadSrsFromPtau(path: string, nPowers: number): Promise<Srs> {
+  if (!Number.isInteger(nPowers) || nPowers < 2) {
+    throw new SrsTooSmallError("nPowers must be an integer ≥ 2", { details: String(nPowers) });
+  }
+  return withPtau(path, async ({ power, readAt, need }) => {
     const tauG1 = need(2, "tauG1");
     const tauG2 = need(3, "tauG2");
     const available = Math.floor(tauG1.size / 64);
@@ -247,9 +285,7 @@ export async function loadSrsFromPtau(path: string, nPowers: number): Promise<Sr
     const srs: Srs = { n: nPowers, g1Lem, tauG2: g2FromLem(g2b, 0) };
     await checkSrsStructure(srs);
     return srs;
-  } finally {
-    await fh.close();
-  }
+  });
 }
 
 /**

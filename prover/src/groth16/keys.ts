@@ -219,6 +219,48 @@ export async function mulG(group: "G1" | "G2", scalars: readonly bigint[], nativ
  * Secrets are drawn at random unless `options.toxic` fixes them (tests only). Peak memory: the
  * per-wire QAP evaluations (3 bigints a wire) and one section's points.
  */
+/**
+ * The `.g16k` header of a key of `c` over a `2^power` domain, from its group elements (`icLem`: the `ell + 1`
+ * public-input points, as `g1FromLem` reads them). One place for both
+ * key generators (from known toxic waste, and from a ceremony's ptau).
+ */
+export function keyHeader(
+  c: G16Circuit,
+  power: number,
+  pts: {
+    alpha1: G1Affine;
+    beta1: G1Affine;
+    delta1: G1Affine;
+    beta2: G2Affine;
+    delta2: G2Affine;
+    sigma2: G2Affine;
+    icLem: Uint8Array;
+  },
+): G16KeyHeader {
+  const vkey: G16Vkey = {
+    nPublic: c.nPublic,
+    nCommitted: c.nCommitted,
+    alpha1: pts.alpha1,
+    beta2: pts.beta2,
+    delta2: pts.delta2,
+    sigma2: pts.sigma2,
+    ic: Array.from({ length: c.nPublic + 1 }, (_, i) => g1FromLem(pts.icLem, 64 * i)),
+  };
+  return {
+    format: "novanet-g16k",
+    version: 1,
+    nVars: c.nVars,
+    nPublic: c.nPublic,
+    nCommitted: c.nCommitted,
+    nConstraints: c.constraints.length,
+    domainPower: power,
+    circuitHash: circuitHash(c),
+    beta1: pts.beta1,
+    delta1: pts.delta1,
+    vkey,
+  };
+}
+
 export async function generateKeys(c: G16Circuit, path: string, options: KeygenOptions = {}): Promise<G16KeyHeader> {
   const log = options.onProgress ?? (() => {});
   let t0 = performance.now();
@@ -249,28 +291,15 @@ export async function generateKeys(c: G16Circuit, path: string, options: KeygenO
   );
   const sc = await mulG("G1", [alpha, beta, delta]);
   const g2 = await mulG("G2", [beta, delta, sigma]);
-  const vkey: G16Vkey = {
-    nPublic: ell,
-    nCommitted: kk,
+  const header = keyHeader(c, power, {
     alpha1: g1FromLem(sc, 0),
+    beta1: g1FromLem(sc, 64),
+    delta1: g1FromLem(sc, 128),
     beta2: g2FromLem(g2, 0),
     delta2: g2FromLem(g2, 128),
     sigma2: g2FromLem(g2, 256),
-    ic: Array.from({ length: ell + 1 }, (_, i) => g1FromLem(icLem, 64 * i)),
-  };
-  const header: G16KeyHeader = {
-    format: "novanet-g16k",
-    version: 1,
-    nVars: c.nVars,
-    nPublic: ell,
-    nCommitted: kk,
-    nConstraints: c.constraints.length,
-    domainPower: power,
-    circuitHash: circuitHash(c),
-    beta1: g1FromLem(sc, 64),
-    delta1: g1FromLem(sc, 128),
-    vkey,
-  };
+    icLem,
+  });
   const json = new TextEncoder().encode(JSON.stringify(header, (_, x) => (typeof x === "bigint" ? x.toString() : x)));
   const fh = await open(path, "w");
   try {

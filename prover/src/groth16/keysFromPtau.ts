@@ -28,13 +28,12 @@ import { Groth16KeyError } from "../errors/groth16.js";
 import { P } from "../field/fr.js";
 import { g1FromLem } from "../msm/lem.js";
 import {
-  circuitHash,
   domainPowerFor,
   type G16Circuit,
   type G16KeyHeader,
   type G16ProvingKey,
-  type G16Vkey,
   type KeygenProgress,
+  keyHeader,
   qapRows,
   writeKeyFile,
 } from "./keys.js";
@@ -271,29 +270,15 @@ export async function generateKeysFromPtau(
     push(0, j, P - 1n);
   });
   lap("H");
-  const delta2 = G2_GENERATOR;
-  const vkey: G16Vkey = {
-    nPublic: ell,
-    nCommitted: kk,
+  const header = keyHeader(c, power, {
     alpha1: p1.alpha1,
-    beta2: p1.beta2,
-    delta2,
-    sigma2: delta2,
-    ic: Array.from({ length: ell + 1 }, (_, i) => g1FromLem(ic, 64 * i)),
-  };
-  const header: G16KeyHeader = {
-    format: "novanet-g16k",
-    version: 1,
-    nVars: c.nVars,
-    nPublic: ell,
-    nCommitted: kk,
-    nConstraints: m,
-    domainPower: power,
-    circuitHash: circuitHash(c),
     beta1: p1.beta1,
     delta1: g1FromLem(p1.tauG1, 0),
-    vkey,
-  };
+    beta2: p1.beta2,
+    delta2: G2_GENERATOR,
+    sigma2: G2_GENERATOR,
+    icLem: ic,
+  });
   const pk: G16ProvingKey = {
     ...header,
     A: sections.A,

@@ -15,9 +15,8 @@
  * `e([β]₁, G2) = e(G1, [β]₂)`. A tampered point in any block passes with probability ≤ N/2^128.
  */
 import { randomBytes } from "node:crypto";
-import { open } from "node:fs/promises";
 import { buildBn128, type FfCurve } from "ffjavascript";
-import { checkSrsStructure } from "../commitment/srs.js";
+import { checkSrsStructure, withPtau } from "../commitment/srs.js";
 import {
   G1_GENERATOR,
   type G1Affine,
@@ -56,8 +55,6 @@ export type Phase1 = {
   readonly lagBeta: Uint8Array;
 };
 
-const MAGIC = "ptau";
-
 /**
  * Reads the sections a domain of `2^domainPower` needs from a prepared `.ptau`, with the format checks
  * (magic, version, BN254, section sizes for the file's power). Points are NOT checked here; call
@@ -66,61 +63,9 @@ const MAGIC = "ptau";
  * @throws {SrsTooSmallError} the ptau's power is below `domainPower` (the message names the power needed).
  */
 export async function readPhase1(path: string, domainPower: number): Promise<Phase1> {
-  let fh: Awaited<ReturnType<typeof open>>;
-  try {
-    fh = await open(path, "r");
-  } catch (cause) {
-    throw new PtauFormatError("cannot open the .ptau file", { details: path, cause });
-  }
-  try {
-    const size = (await fh.stat()).size;
-    const readAt = async (pos: number, len: number): Promise<Uint8Array> => {
-      if (pos + len > size) throw new PtauFormatError("the .ptau file is truncated", { details: path });
-      const buf = new Uint8Array(len);
-      const { bytesRead } = await fh.read(buf, 0, len, pos);
-      if (bytesRead !== len) throw new PtauFormatError("the .ptau file is truncated", { details: path });
-      return buf;
-    };
-    const head = await readAt(0, 12);
-    const dv = new DataView(head.buffer);
-    if (new TextDecoder().decode(head.subarray(0, 4)) !== MAGIC)
-      throw new PtauFormatError("not a .ptau file (bad magic)", { details: path });
-    if (dv.getUint32(4, true) !== 1)
-      throw new PtauFormatError("unsupported .ptau version", { details: String(dv.getUint32(4, true)) });
-    const nSections = dv.getUint32(8, true);
-    if (nSections > 64) throw new PtauFormatError("malformed .ptau (section count)", { details: String(nSections) });
-    const sections = new Map<number, { pos: number; size: number }>();
-    let pos = 12;
-    for (let i = 0; i < nSections; i++) {
-      const sh = await readAt(pos, 12);
-      const sdv = new DataView(sh.buffer);
-      const id = sdv.getUint32(0, true);
-      const len = Number(sdv.getBigUint64(4, true));
-      if (sections.has(id)) throw new PtauFormatError("duplicate .ptau section", { details: String(id) });
-      if (pos + 12 + len > size)
-        throw new PtauFormatError("the .ptau file is truncated", { details: `${path}: section ${id}` });
-      sections.set(id, { pos: pos + 12, size: len });
-      pos += 12 + len;
-    }
-    const need = (id: number, what: string) => {
-      const s = sections.get(id);
-      if (!s) {
-        throw new PtauFormatError(
-          `the .ptau file has no ${what} section${id >= 12 ? " (not prepared: run snarkjs powersoftau prepare phase2)" : ""}`,
-          { details: `section ${id}` },
-        );
-      }
-      return s;
-    };
-    const hdr = need(1, "header");
-    const hb = await readAt(hdr.pos, Math.min(hdr.size, 4 + 32 + 8));
-    if (hb.length < 40) throw new PtauFormatError("the .ptau header is too short", { details: path });
-    const n8 = new DataView(hb.buffer).getUint32(0, true);
-    if (n8 !== 32 || readLe(hb, 4, 32) !== Q)
-      throw new PtauFormatError("the .ptau file is not over BN254 (bn128)", { details: `n8 ${n8}` });
-    const power = new DataView(hb.buffer).getUint32(36, true);
-    if (power < 1 || power > 28)
-      throw new PtauFormatError("the .ptau header's power is out of range", { details: String(power) });
+  return withPtau(path, async ({ power, readAt, section, need: needSection }) => {
+    const need = (id: number, what: string) =>
+      needSection(id, what, id >= 12 ? "not prepared: run snarkjs powersoftau prepare phase2" : undefined);
     if (power < domainPower) {
       throw new SrsTooSmallError(`the .ptau's power ${power} is too small: D_F's domain needs power ${domainPower}`, {
         details: `${path}: use a ptau of power ≥ ${domainPower}`,
@@ -150,9 +95,9 @@ export async function readPhase1(path: string, domainPower: number): Promise<Pha
     }
     const n = 2 ** domainPower;
     const blockOff = (n - 1) * 1; // Σ_{p < domainPower} 2^p points before the size-N block
-    const sec = (id: number) => sections.get(id)!;
+    const sec = (id: number) => section(id)!;
     let contributions = 0;
-    const c7 = sections.get(7);
+    const c7 = section(7);
     if (c7 && c7.size >= 4) contributions = new DataView((await readAt(c7.pos, 4)).buffer).getUint32(0, true);
     const a0 = await readAt(sec(4).pos, 64);
     const b0 = await readAt(sec(5).pos, 64);
@@ -170,9 +115,7 @@ export async function readPhase1(path: string, domainPower: number): Promise<Pha
       lagAlpha: await readAt(sec(14).pos + 64 * blockOff, 64 * n),
       lagBeta: await readAt(sec(15).pos + 64 * blockOff, 64 * n),
     };
-  } finally {
-    await fh.close();
-  }
+  });
 }
 
 const R = (1n << 256n) % Q;
