@@ -7,15 +7,8 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../../prover/src/cli/main.js";
 import { writeBundleAtomically } from "../../../prover/src/cli/prove.js";
-
-async function cli(argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { runCli as cli } from "../../helpers/cli.js";
 
 describe("cli: prove writes its bundle atomically", function () {
   this.timeout(300_000);

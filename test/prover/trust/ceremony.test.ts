@@ -13,7 +13,6 @@ import { createHash } from "node:crypto";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../../prover/src/cli/main.js";
 import {
   G1_GENERATOR,
   type G1Affine,
@@ -37,19 +36,13 @@ import {
   zkeySection,
 } from "../../../prover/src/trust/ceremony.js";
 import { assertKeyAllowed, loadTrustStore, resolveDeciderKey } from "../../../prover/src/trust/store.js";
+import { runCli as cli } from "../../helpers/cli.js";
 
 const NODE = process.execPath;
 const BIN = "prover/bin/novanet.js";
 const STEP = "test/fixtures/circuits/cubic.r1cs";
 const PTAU = "test/fixtures/ptau/dev-11.ptau";
 const BEACON = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20";
-
-async function cli(argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 /** The zkey with contribution `i` (0-based) of its MPC section removed (an attacker's edit). */
 function withoutContribution(bytes: Uint8Array, i: number): Uint8Array {

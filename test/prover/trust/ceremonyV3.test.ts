@@ -20,7 +20,6 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../../prover/src/cli/main.js";
 import { generateDevPtau } from "../../../prover/src/commitment/devsrs.js";
 import { setupDeciderV3, vkeyHashV3 } from "../../../prover/src/decider/v3.js";
 import { readKeys } from "../../../prover/src/groth16/keys.js";
@@ -34,18 +33,12 @@ import {
 } from "../../../prover/src/trust/ceremonyV3.js";
 import { loadTrustStore } from "../../../prover/src/trust/store.js";
 import { resolveDeciderKeyV3 } from "../../../prover/src/trust/v3.js";
+import { runCli as cli } from "../../helpers/cli.js";
 
 const NODE = process.execPath;
 const BIN = "prover/bin/novanet.js";
 const STEP = "test/fixtures/circuits/cubic.r1cs";
 const BEACON = "0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000";
-
-async function cli(argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 describe("trust: decider v3 key ceremony", function () {
   this.timeout(600_000);

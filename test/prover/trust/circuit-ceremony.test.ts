@@ -15,7 +15,6 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Address } from "viem";
-import { main } from "../../../prover/src/cli/main.js";
 import { loadSrsFromPtau, srsRegistration } from "../../../prover/src/commitment/srs.js";
 import { compileVerifier } from "../../../prover/src/decider/bundle.js";
 import { type SnarkjsVkey, snarkjs } from "../../../prover/src/decider/snarkjs.js";
@@ -29,6 +28,7 @@ import {
   transcript,
   zkeySection,
 } from "../../../prover/src/trust/ceremony.js";
+import { runCli as cli } from "../../helpers/cli.js";
 import { type RpcNode, startRpcNode } from "../../indexer/helpers/rpc-node.js";
 
 const CUBIC = "test/fixtures/circuits/cubic.r1cs";
@@ -36,13 +36,6 @@ const CUBIC_HASH = "0xdf078ff93427271c6e99b7dcfcca9858a3fe2a5f319aec7631076f3bf1
 const PTAU = "test/fixtures/ptau/dev-11.ptau";
 const BEACON = "a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0";
 const N = 64;
-
-async function cli(argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 /** The zkey with contribution `i` (0-based) of its MPC section (10) cut out, sizes fixed up: an attacker's edit. */
 function withoutContribution(bytes: Uint8Array, i: number): Uint8Array {

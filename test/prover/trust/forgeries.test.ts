@@ -10,18 +10,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keccak256 } from "viem";
-import { main } from "../../../prover/src/cli/main.js";
 import { verifyBundle } from "../../../prover/src/cli/verify.js";
 import { generateDevPtau } from "../../../prover/src/commitment/devsrs.js";
 import { writeR1csBytes } from "../../../prover/src/decider/r1csFile.js";
 import { UntrustedSrsError } from "../../../prover/src/errors/trust.js";
-
-async function cli(argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { runCli as cli } from "../../helpers/cli.js";
 
 describe("trust: forgeries that went around the cryptography", function () {
   this.timeout(600_000);
