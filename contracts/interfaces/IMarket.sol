@@ -13,14 +13,17 @@ import {DeciderProof, Instance} from "./INovaTypes.sol";
 ///      merge nodes are the nodes above them. A node word stored on-chain is
 ///      `keccak256(abi.encode(keccak256(abi.encode(instance)), zIn, zOut))`.
 interface IMarketTypes {
-    /// @notice Job status. Verified, Cancelled, Expired and Voided are final.
+    /// @notice Job status. Verified, Cancelled, Expired and Voided are final. Proposed: an optimistic bundle
+    ///         ({proposeBundle}) in its challenge window (then Verified by {finalizeBundle}, or Voided by a
+    ///         successful {challengeBundle}).
     enum JobStatus {
         None,
         Open,
         Verified,
         Cancelled,
         Expired,
-        Voided
+        Voided,
+        Proposed
     }
 
     /// @notice Task kind.
@@ -135,6 +138,16 @@ interface IMarketTypes {
         bytes32[] proof;
     }
 
+    /// @notice An optimistic bundle's data ({proposeBundle}, {challengeBundle}): the states `z_0..z_N`, the
+    ///         leaves' `cmW`, the cross terms in post-order (as {submitBundle}) and the root instance the
+    ///         proposer claims they fold to (transcript v2, `jobId = 0`), which the decider proof decides.
+    struct BundleData {
+        uint256[] states;
+        Bn254.G1Point[] cmW;
+        Bn254.G1Point[] cmT;
+        Instance root;
+    }
+
     /// @notice A tree node as passed in calldata: its instance and boundary states.
     struct NodeData {
         Instance instance;
@@ -239,6 +252,28 @@ interface IMarketTypes {
     event SnapshotRefreshed(uint256 indexed jobId, uint256 indexed taskId, address indexed caller, uint64 availableBlock);
     /// @notice A new parameter set `paramsId` applies to jobs requested from now on.
     event ParamsSet(uint32 indexed paramsId, Params params);
+    /// @notice An optimistic bundle was proposed as job `jobId`: its decider proof was verified, its folds were
+    ///         not. Until `challengeEnd` anyone may show them wrong with {challengeBundle}; the whole `data` is in
+    ///         this event (what a challenger needs), `dataHash = keccak256(abi.encode(data))`. `bond` (wei) is
+    ///         the challenger's reward, returned to the proposer by {finalizeBundle}.
+    event BundleProposed(
+        uint256 indexed jobId,
+        address indexed proposer,
+        uint256 indexed circuitId,
+        uint32 nLeaves,
+        uint64 challengeEnd,
+        uint256 bond,
+        bytes32 dataHash,
+        BundleData data
+    );
+    /// @notice `challenger` showed proposed bundle `jobId` wrong (its folds do not give its root, or a point is
+    ///         invalid): the job is Voided and `bond` credited to `challenger`.
+    event BundleChallenged(uint256 indexed jobId, address indexed challenger, address indexed proposer, uint256 bond);
+    /// @notice Proposed bundle `jobId` passed its challenge window unchallenged: Verified (with {JobVerified}), and
+    ///         its `bond` credited back to `proposer`.
+    event BundleFinalized(uint256 indexed jobId, address indexed proposer, uint256 bond);
+    /// @notice Optimistic bundles proposed from now on use this challenge window (seconds) and bond (wei per leaf).
+    event BundleParamsSet(uint64 challengeWindow, uint96 bondPerLeaf);
 
     /// @notice No job has this id.
     error MarketUnknownJob(uint256 jobId);
@@ -306,6 +341,18 @@ interface IMarketTypes {
     error MarketSnapshotNotEmpty(uint256 jobId, uint256 taskId, uint64 snapshotBlock);
     /// @notice {refreshSnapshot}: no prover whose capacity fits the task was staked at the end of the previous block either.
     error MarketNoEligibleProver(uint256 jobId, uint256 taskId);
+    /// @notice {proposeBundle}: `msg.value` is not the bond (`bondPerLeaf · N` wei).
+    error MarketInvalidBond(uint256 required, uint256 sent);
+    /// @notice The job is not a proposed bundle in its challenge window (or past it, for {finalizeBundle}).
+    error MarketNotProposed(uint256 jobId, JobStatus status);
+    /// @notice {challengeBundle} after the challenge window.
+    error MarketChallengeClosed(uint256 jobId, uint64 challengeEnd);
+    /// @notice {finalizeBundle} before the challenge window has passed.
+    error MarketChallengeOpen(uint256 jobId, uint64 challengeEnd);
+    /// @notice The data (or `z_N`) passed is not what was proposed.
+    error MarketBundleDataMismatch(uint256 jobId);
+    /// @notice {challengeBundle}: the posted folds give the posted root; nothing to challenge.
+    error MarketBundleValid(uint256 jobId);
 }
 
 /// @title IMarket
@@ -341,6 +388,36 @@ interface IMarket is IMarketTypes {
         Bn254.G1Point[] calldata cmT,
         DeciderProof calldata proof
     ) external returns (uint256 jobId);
+
+    /// @notice Local mode, optimistic: verifies the decider proof of `data.root` but not the folds, stores
+    ///         `keccak256(abi.encode(data))` and opens a challenge window (`bundleParams`). `msg.value` must be the
+    ///         bond, `bondPerLeaf · N` wei. `N ≤ 12,000,000 / (20,000 + 1,300·s)` so that a challenge, which
+    ///         re-executes every fold, fits one transaction. Emits {BundleProposed} (with the data).
+    function proposeBundle(uint256 circuitId, BundleData calldata data, DeciderProof calldata proof)
+        external
+        payable
+        returns (uint256 jobId);
+
+    /// @notice Anyone, within the challenge window: re-executes the folds of proposed bundle `jobId` from `data`
+    ///         (which must be what was proposed) and, when they do not give `data.root` or a point is invalid,
+    ///         voids the job and credits the bond to the caller. Reverts {MarketBundleValid} otherwise.
+    ///         Emits {BundleChallenged}.
+    function challengeBundle(uint256 jobId, BundleData calldata data) external;
+
+    /// @notice Anyone, after the challenge window: the proposed bundle becomes Verified; the bond is credited back
+    ///         to the proposer, who receives the callback. `zN` must be the proposed `z_N`.
+    ///         Emits {BundleFinalized}, {JobVerified}, {CallbackResult}.
+    function finalizeBundle(uint256 jobId, uint256[] calldata zN) external;
+
+    /// @notice Sets the challenge window (60 s … 30 days) and the bond per leaf (10^9 … 10^18 wei) of bundles
+    ///         proposed from now on (owner). Emits {BundleParamsSet}.
+    function setBundleParams(uint64 challengeWindow, uint96 bondPerLeaf) external;
+
+    /// @notice The challenge window and bond per leaf that {proposeBundle} applies now.
+    function bundleParams() external view returns (uint64 challengeWindow, uint96 bondPerLeaf);
+
+    /// @notice A proposed bundle's record: `keccak256(abi.encode(data))`, `keccak256(abi.encode(z_N))` and its bond.
+    function bundleOf(uint256 jobId) external view returns (bytes32 dataHash, bytes32 zNHash, uint256 bond);
 
     /// @notice Slashes the assignees of attempts of `taskId` whose windows passed (so that a stuck task's
     ///         missed attempts are punished without waiting for a submission). Emits {AttemptMissed}.

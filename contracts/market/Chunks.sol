@@ -83,6 +83,34 @@ library Chunks {
         Bn254.G1Point[] calldata cmW,
         Bn254.G1Point[] calldata cmT
     ) external view returns (Instance memory U) {
+        bool ok;
+        (U, ok) = _fold(domain, jobId, s, nodeId, states, cmW, cmT);
+        if (!ok) revert Bn254.Bn254PrecompileFailed(0x07);
+    }
+
+    /// @notice {foldChunk} that reports an invalid point (a precompile failure) as `ok = false` instead of
+    ///         reverting: an optimistic bundle's challenge (MarketDisputes.challengeBundle) counts it as fraud.
+    function tryFoldChunk(
+        bytes32 domain,
+        uint256 jobId,
+        uint256 s,
+        uint256 nodeId,
+        uint256[] calldata states,
+        Bn254.G1Point[] calldata cmW,
+        Bn254.G1Point[] calldata cmT
+    ) external view returns (Instance memory U, bool ok) {
+        return _fold(domain, jobId, s, nodeId, states, cmW, cmT);
+    }
+
+    function _fold(
+        bytes32 domain,
+        uint256 jobId,
+        uint256 s,
+        uint256 nodeId,
+        uint256[] calldata states,
+        Bn254.G1Point[] calldata cmW,
+        Bn254.G1Point[] calldata cmT
+    ) private view returns (Instance memory U, bool valid) {
         uint256[] memory x = new uint256[](2 * s);
         uint256[6] memory res; // cmW.x, cmW.y, cmE.x, cmE.y, u, ok
         assembly ("memory-safe") {
@@ -214,7 +242,7 @@ library Chunks {
                 b := add(a, shl(l, 1))
             }
         }
-        if (res[5] == 0) revert Bn254.Bn254PrecompileFailed(0x07);
+        valid = res[5] != 0;
         U.cmW = Bn254.G1Point(res[0], res[1]);
         U.cmE = Bn254.G1Point(res[2], res[3]);
         U.u = res[4];

@@ -185,6 +185,41 @@ contract Market is IMarket, MarketBase {
     }
 
     /// @inheritdoc IMarket
+    function proposeBundle(uint256 /* circuitId */, BundleData calldata /* data */, DeciderProof calldata /* proof */)
+        external
+        payable
+        returns (uint256)
+    {
+        _delegate();
+    }
+
+    /// @inheritdoc IMarket
+    function challengeBundle(uint256 /* jobId */, BundleData calldata /* data */) external {
+        _delegate();
+    }
+
+    /// @inheritdoc IMarket
+    function finalizeBundle(uint256 /* jobId */, uint256[] calldata /* zN */) external {
+        _delegate();
+    }
+
+    /// @inheritdoc IMarket
+    function setBundleParams(uint64 /* challengeWindow */, uint96 /* bondPerLeaf */) external {
+        _delegate();
+    }
+
+    /// @inheritdoc IMarket
+    function bundleParams() external view returns (uint64, uint96) {
+        return _bundleParams();
+    }
+
+    /// @inheritdoc IMarket
+    function bundleOf(uint256 jobId) external view returns (bytes32, bytes32, uint256) {
+        BundleRecord storage r = _bundles[jobId];
+        return (r.dataHash, r.zNHash, r.bond);
+    }
+
+    /// @inheritdoc IMarket
     function setParams(Params calldata /* p */) external {
         _delegate();
     }
@@ -239,26 +274,13 @@ contract Market is IMarket, MarketBase {
     }
 
     /// @inheritdoc IMarket
-    function cancel(uint256 jobId) external nonReentrant {
-        JobData storage j = _open(jobId);
-        if (msg.sender != j.requester) revert MarketNotRequester(jobId, msg.sender);
-        if (_nodes[jobId][uint256(j.nLeaves)] != bytes32(0)) revert MarketRootExists(jobId);
-        if (j.openDisputes != 0) revert MarketDisputesPending(jobId, j.openDisputes);
-        j.status = JobStatus.Cancelled;
-        uint256 refund = j.fee - j.owed;
-        emit JobCancelled(jobId, refund);
-        _credit(j.requester, j.feeToken, jobId, 0, refund + _bond(j), "refund");
+    function cancel(uint256 /* jobId */) external {
+        _delegate();
     }
 
     /// @inheritdoc IMarket
-    function expire(uint256 jobId) external nonReentrant {
-        JobData storage j = _open(jobId);
-        if (block.timestamp <= j.deadline) revert MarketJobNotExpired(jobId, j.deadline);
-        j.status = JobStatus.Expired;
-        // Open disputes end with the job: bonds back to their challengers.
-        uint256 refund = j.fee - j.owed;
-        emit JobExpired(jobId, refund);
-        _credit(j.requester, j.feeToken, jobId, 0, refund + _bond(j), "refund");
+    function expire(uint256 /* jobId */) external {
+        _delegate();
     }
 
     /// @dev Runs the current call in {extension} on this contract's storage and returns or reverts with its result.

@@ -98,6 +98,21 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
     /// @dev The work weights of each parameter set (the weights in force when it was added): a job's rewards use
     ///      its own set's, so {setWeights} (which adds a parameter set) never reprices an open job.
     mapping(uint32 => Weights) internal _weightsOf;
+    /// @dev Optimistic bundles (MarketDisputes.proposeBundle): each proposal's commitments and bond.
+    mapping(uint256 => BundleRecord) internal _bundles;
+    /// @dev Challenge window (s) and bond (wei per leaf) for new proposals; 0 means the defaults below.
+    uint64 internal _bundleWindow;
+    uint96 internal _bundleBondPerLeaf;
+
+    /// @dev A proposed bundle: `keccak256(abi.encode(BundleData))`, `keccak256(abi.encode(z_N))`, the bond (wei).
+    struct BundleRecord {
+        bytes32 dataHash;
+        bytes32 zNHash;
+        uint256 bond;
+    }
+
+    uint64 internal constant DEFAULT_BUNDLE_WINDOW = 1 hours;
+    uint96 internal constant DEFAULT_BUNDLE_BOND_PER_LEAF = 1e15;
 
     constructor(IProverRegistry registry_, ICircuitRegistry circuits_, Weights memory weights_, address owner_)
         Ownable(owner_)
@@ -106,6 +121,13 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         registry = registry_;
         circuits = circuits_;
         _stakeToken = IERC20(registry_.stakeToken());
+    }
+
+    /// @dev The optimistic bundle parameters in force (the defaults until the owner sets them).
+    function _bundleParams() internal view returns (uint64 window, uint96 bondPerLeaf) {
+        window = _bundleWindow;
+        if (window == 0) return (DEFAULT_BUNDLE_WINDOW, DEFAULT_BUNDLE_BOND_PER_LEAF);
+        bondPerLeaf = _bundleBondPerLeaf;
     }
 
     function _emitRequested(uint256 jobId, Request calldata q, uint256 bond, bytes32 dom, uint32 pid) internal {

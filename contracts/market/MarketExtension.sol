@@ -118,6 +118,29 @@ contract MarketExtension is MarketBase {
         if (!IDeciderVerifier(b.decider).verifyDecider(U, proof)) revert MarketDeciderRejected(b.jobId, cmW.length);
     }
 
+    /// @notice See {IMarket}; reached by delegatecall from {Market}.
+    function cancel(uint256 jobId) external nonReentrant {
+        JobData storage j = _open(jobId);
+        if (msg.sender != j.requester) revert MarketNotRequester(jobId, msg.sender);
+        if (_nodes[jobId][uint256(j.nLeaves)] != bytes32(0)) revert MarketRootExists(jobId);
+        if (j.openDisputes != 0) revert MarketDisputesPending(jobId, j.openDisputes);
+        j.status = JobStatus.Cancelled;
+        uint256 refund = j.fee - j.owed;
+        emit JobCancelled(jobId, refund);
+        _credit(j.requester, j.feeToken, jobId, 0, refund + _bond(j), "refund");
+    }
+
+    /// @notice See {IMarket}; reached by delegatecall from {Market}.
+    function expire(uint256 jobId) external nonReentrant {
+        JobData storage j = _open(jobId);
+        if (block.timestamp <= j.deadline) revert MarketJobNotExpired(jobId, j.deadline);
+        j.status = JobStatus.Expired;
+        // Open disputes end with the job: bonds back to their challengers.
+        uint256 refund = j.fee - j.owed;
+        emit JobExpired(jobId, refund);
+        _credit(j.requester, j.feeToken, jobId, 0, refund + _bond(j), "refund");
+    }
+
     // ================================================================ governance
 
     /// @notice See {IMarket}; reached by delegatecall from {Market}.

@@ -51,11 +51,33 @@ export const MarketAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
+    name: "MarketBundleDataMismatch",
+    type: "error",
+  },
+  { inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }], name: "MarketBundleValid", type: "error" },
+  {
     inputs: [
       { internalType: "uint256", name: "gasLeft", type: "uint256" },
       { internalType: "uint256", name: "needed", type: "uint256" },
     ],
     name: "MarketCallbackGas",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "uint64", name: "challengeEnd", type: "uint64" },
+    ],
+    name: "MarketChallengeClosed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "uint64", name: "challengeEnd", type: "uint64" },
+    ],
+    name: "MarketChallengeOpen",
     type: "error",
   },
   {
@@ -99,6 +121,14 @@ export const MarketAbi = [
     type: "error",
   },
   { inputs: [], name: "MarketInvalidBatch", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "required", type: "uint256" },
+      { internalType: "uint256", name: "sent", type: "uint256" },
+    ],
+    name: "MarketInvalidBond",
+    type: "error",
+  },
   {
     inputs: [
       { internalType: "uint64", name: "deadline", type: "uint64" },
@@ -212,6 +242,14 @@ export const MarketAbi = [
   {
     inputs: [
       { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "enum IMarketTypes.JobStatus", name: "status", type: "uint8" },
+    ],
+    name: "MarketNotProposed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
       { internalType: "address", name: "caller", type: "address" },
     ],
     name: "MarketNotRequester",
@@ -312,6 +350,104 @@ export const MarketAbi = [
       { indexed: false, internalType: "address", name: "beneficiary", type: "address" },
     ],
     name: "AttemptMissed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "jobId", type: "uint256" },
+      { indexed: true, internalType: "address", name: "challenger", type: "address" },
+      { indexed: true, internalType: "address", name: "proposer", type: "address" },
+      { indexed: false, internalType: "uint256", name: "bond", type: "uint256" },
+    ],
+    name: "BundleChallenged",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "jobId", type: "uint256" },
+      { indexed: true, internalType: "address", name: "proposer", type: "address" },
+      { indexed: false, internalType: "uint256", name: "bond", type: "uint256" },
+    ],
+    name: "BundleFinalized",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: false, internalType: "uint64", name: "challengeWindow", type: "uint64" },
+      { indexed: false, internalType: "uint96", name: "bondPerLeaf", type: "uint96" },
+    ],
+    name: "BundleParamsSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "jobId", type: "uint256" },
+      { indexed: true, internalType: "address", name: "proposer", type: "address" },
+      { indexed: true, internalType: "uint256", name: "circuitId", type: "uint256" },
+      { indexed: false, internalType: "uint32", name: "nLeaves", type: "uint32" },
+      { indexed: false, internalType: "uint64", name: "challengeEnd", type: "uint64" },
+      { indexed: false, internalType: "uint256", name: "bond", type: "uint256" },
+      { indexed: false, internalType: "bytes32", name: "dataHash", type: "bytes32" },
+      {
+        components: [
+          { internalType: "uint256[]", name: "states", type: "uint256[]" },
+          {
+            components: [
+              { internalType: "uint256", name: "x", type: "uint256" },
+              { internalType: "uint256", name: "y", type: "uint256" },
+            ],
+            internalType: "struct Bn254.G1Point[]",
+            name: "cmW",
+            type: "tuple[]",
+          },
+          {
+            components: [
+              { internalType: "uint256", name: "x", type: "uint256" },
+              { internalType: "uint256", name: "y", type: "uint256" },
+            ],
+            internalType: "struct Bn254.G1Point[]",
+            name: "cmT",
+            type: "tuple[]",
+          },
+          {
+            components: [
+              {
+                components: [
+                  { internalType: "uint256", name: "x", type: "uint256" },
+                  { internalType: "uint256", name: "y", type: "uint256" },
+                ],
+                internalType: "struct Bn254.G1Point",
+                name: "cmW",
+                type: "tuple",
+              },
+              {
+                components: [
+                  { internalType: "uint256", name: "x", type: "uint256" },
+                  { internalType: "uint256", name: "y", type: "uint256" },
+                ],
+                internalType: "struct Bn254.G1Point",
+                name: "cmE",
+                type: "tuple",
+              },
+              { internalType: "uint256", name: "u", type: "uint256" },
+              { internalType: "uint256[]", name: "x", type: "uint256[]" },
+            ],
+            internalType: "struct Instance",
+            name: "root",
+            type: "tuple",
+          },
+        ],
+        indexed: false,
+        internalType: "struct IMarketTypes.BundleData",
+        name: "data",
+        type: "tuple",
+      },
+    ],
+    name: "BundleProposed",
     type: "event",
   },
   {
@@ -695,7 +831,90 @@ export const MarketAbi = [
   },
   {
     inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
+    name: "bundleOf",
+    outputs: [
+      { internalType: "bytes32", name: "", type: "bytes32" },
+      { internalType: "bytes32", name: "", type: "bytes32" },
+      { internalType: "uint256", name: "", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "bundleParams",
+    outputs: [
+      { internalType: "uint64", name: "", type: "uint64" },
+      { internalType: "uint96", name: "", type: "uint96" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     name: "cancel",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "", type: "uint256" },
+      {
+        components: [
+          { internalType: "uint256[]", name: "states", type: "uint256[]" },
+          {
+            components: [
+              { internalType: "uint256", name: "x", type: "uint256" },
+              { internalType: "uint256", name: "y", type: "uint256" },
+            ],
+            internalType: "struct Bn254.G1Point[]",
+            name: "cmW",
+            type: "tuple[]",
+          },
+          {
+            components: [
+              { internalType: "uint256", name: "x", type: "uint256" },
+              { internalType: "uint256", name: "y", type: "uint256" },
+            ],
+            internalType: "struct Bn254.G1Point[]",
+            name: "cmT",
+            type: "tuple[]",
+          },
+          {
+            components: [
+              {
+                components: [
+                  { internalType: "uint256", name: "x", type: "uint256" },
+                  { internalType: "uint256", name: "y", type: "uint256" },
+                ],
+                internalType: "struct Bn254.G1Point",
+                name: "cmW",
+                type: "tuple",
+              },
+              {
+                components: [
+                  { internalType: "uint256", name: "x", type: "uint256" },
+                  { internalType: "uint256", name: "y", type: "uint256" },
+                ],
+                internalType: "struct Bn254.G1Point",
+                name: "cmE",
+                type: "tuple",
+              },
+              { internalType: "uint256", name: "u", type: "uint256" },
+              { internalType: "uint256[]", name: "x", type: "uint256[]" },
+            ],
+            internalType: "struct Instance",
+            name: "root",
+            type: "tuple",
+          },
+        ],
+        internalType: "struct IMarketTypes.BundleData",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    name: "challengeBundle",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -735,7 +954,7 @@ export const MarketAbi = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
+    inputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     name: "expire",
     outputs: [],
     stateMutability: "nonpayable",
@@ -746,6 +965,16 @@ export const MarketAbi = [
     name: "extension",
     outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "", type: "uint256" },
+      { internalType: "uint256[]", name: "", type: "uint256[]" },
+    ],
+    name: "finalizeBundle",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -879,6 +1108,135 @@ export const MarketAbi = [
   {
     inputs: [
       { internalType: "uint256", name: "", type: "uint256" },
+      {
+        components: [
+          { internalType: "uint256[]", name: "states", type: "uint256[]" },
+          {
+            components: [
+              { internalType: "uint256", name: "x", type: "uint256" },
+              { internalType: "uint256", name: "y", type: "uint256" },
+            ],
+            internalType: "struct Bn254.G1Point[]",
+            name: "cmW",
+            type: "tuple[]",
+          },
+          {
+            components: [
+              { internalType: "uint256", name: "x", type: "uint256" },
+              { internalType: "uint256", name: "y", type: "uint256" },
+            ],
+            internalType: "struct Bn254.G1Point[]",
+            name: "cmT",
+            type: "tuple[]",
+          },
+          {
+            components: [
+              {
+                components: [
+                  { internalType: "uint256", name: "x", type: "uint256" },
+                  { internalType: "uint256", name: "y", type: "uint256" },
+                ],
+                internalType: "struct Bn254.G1Point",
+                name: "cmW",
+                type: "tuple",
+              },
+              {
+                components: [
+                  { internalType: "uint256", name: "x", type: "uint256" },
+                  { internalType: "uint256", name: "y", type: "uint256" },
+                ],
+                internalType: "struct Bn254.G1Point",
+                name: "cmE",
+                type: "tuple",
+              },
+              { internalType: "uint256", name: "u", type: "uint256" },
+              { internalType: "uint256[]", name: "x", type: "uint256[]" },
+            ],
+            internalType: "struct Instance",
+            name: "root",
+            type: "tuple",
+          },
+        ],
+        internalType: "struct IMarketTypes.BundleData",
+        name: "",
+        type: "tuple",
+      },
+      {
+        components: [
+          { internalType: "uint256[2]", name: "a", type: "uint256[2]" },
+          { internalType: "uint256[2][2]", name: "b", type: "uint256[2][2]" },
+          { internalType: "uint256[2]", name: "c", type: "uint256[2]" },
+          { internalType: "uint256", name: "zeta", type: "uint256" },
+          { internalType: "uint256", name: "yW", type: "uint256" },
+          { internalType: "uint256", name: "yE", type: "uint256" },
+          {
+            components: [
+              { internalType: "uint256", name: "x", type: "uint256" },
+              { internalType: "uint256", name: "y", type: "uint256" },
+            ],
+            internalType: "struct Bn254.G1Point",
+            name: "piW",
+            type: "tuple",
+          },
+          {
+            components: [
+              { internalType: "uint256", name: "x", type: "uint256" },
+              { internalType: "uint256", name: "y", type: "uint256" },
+            ],
+            internalType: "struct Bn254.G1Point",
+            name: "piE",
+            type: "tuple",
+          },
+          {
+            components: [
+              {
+                components: [
+                  { internalType: "uint256", name: "x", type: "uint256" },
+                  { internalType: "uint256", name: "y", type: "uint256" },
+                ],
+                internalType: "struct Bn254.G1Point",
+                name: "cmW",
+                type: "tuple",
+              },
+              {
+                components: [
+                  { internalType: "uint256", name: "x", type: "uint256" },
+                  { internalType: "uint256", name: "y", type: "uint256" },
+                ],
+                internalType: "struct Bn254.G1Point",
+                name: "cmE",
+                type: "tuple",
+              },
+              { internalType: "uint256", name: "u", type: "uint256" },
+              { internalType: "uint256[]", name: "x", type: "uint256[]" },
+            ],
+            internalType: "struct Instance",
+            name: "blind",
+            type: "tuple",
+          },
+          {
+            components: [
+              { internalType: "uint256", name: "x", type: "uint256" },
+              { internalType: "uint256", name: "y", type: "uint256" },
+            ],
+            internalType: "struct Bn254.G1Point",
+            name: "cmT",
+            type: "tuple",
+          },
+        ],
+        internalType: "struct DeciderProof",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    name: "proposeBundle",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "", type: "uint256" },
       { internalType: "uint256", name: "", type: "uint256" },
     ],
     name: "refreshSnapshot",
@@ -949,6 +1307,16 @@ export const MarketAbi = [
       { internalType: "uint256", name: "", type: "uint256" },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint64", name: "", type: "uint64" },
+      { internalType: "uint96", name: "", type: "uint96" },
+    ],
+    name: "setBundleParams",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
