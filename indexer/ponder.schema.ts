@@ -104,9 +104,12 @@ export const job = onchainTable(
     id: t.bigint().primaryKey(),
     requester: t.hex().notNull(),
     circuitId: t.bigint().notNull(),
-    /** "task" (requested, proven task by task) or "bundle" (local mode, verified whole) */
+    /**
+     * "task" (requested, proven task by task), "bundle" (local mode, verified whole) or "optimistic" (a bundle
+     * proposed with its data posted, verified by its decider proof, its folds only if challenged)
+     */
     mode: t.text().notNull(),
-    /** "open", "verified", "cancelled", "expired", "voided" */
+    /** "open", "proposed" (an optimistic bundle in its challenge window), "verified", "cancelled", "expired", "voided" */
     status: t.text().notNull(),
     nLeaves: t.integer().notNull(),
     /** Chunk size 2^chunkLog leaves (0: one-leaf chunks). */
@@ -117,8 +120,9 @@ export const job = onchainTable(
     z0: t.jsonb().$type<string[]>().notNull(),
     feeToken: t.hex().notNull(),
     fee: t.bigint().notNull(),
-    /** The requester bond escrowed with the fee. */
+    /** The requester bond escrowed with the fee; for an optimistic bundle the proposer's bond (wei). */
     bond: t.bigint().notNull(),
+    /** The job's deadline; for an optimistic bundle the end of its challenge window (as `challengeEnd`). */
     deadline: t.bigint().notNull(),
     domain: t.hex().notNull(),
     /** The parameter set the job runs under (params_version); null for a bundle. */
@@ -142,7 +146,17 @@ export const job = onchainTable(
     verifiedBy: t.hex(),
     callbackSuccess: t.boolean(),
     refund: t.bigint(),
-    /** A voided job: who showed it impossible, why ("discontinuous", "not-in-field", "false-step") and where. */
+    /**
+     * An optimistic bundle (BundleProposed): the last second a challenge is accepted, keccak256 of its posted
+     * data, and the z_N it claims (decimal strings; `result` once finalized).
+     */
+    challengeEnd: t.bigint(),
+    dataHash: t.hex(),
+    zN: t.jsonb().$type<string[]>(),
+    /**
+     * A voided job: who showed it impossible, why ("discontinuous", "not-in-field", "false-step"; "challenged"
+     * for an optimistic bundle shown wrong by BundleChallenged, `voidedBy` its challenger) and where.
+     */
     voidedBy: t.hex(),
     voidReason: t.text(),
     voidIndex: t.bigint(),
@@ -345,6 +359,10 @@ export const network = onchainTable("network", (t) => ({
   jobsCancelled: t.integer().notNull(),
   jobsExpired: t.integer().notNull(),
   jobsVoided: t.integer().notNull(),
+  /** Optimistic bundles in their challenge window now; finalized and challenged (voided) ones so far. */
+  jobsProposed: t.integer().notNull(),
+  bundlesFinalized: t.integer().notNull(),
+  bundlesChallenged: t.integer().notNull(),
   tasksDone: t.integer().notNull(),
   leavesDone: t.integer().notNull(),
   foldsDone: t.integer().notNull(),
@@ -393,6 +411,9 @@ export const protocol = onchainTable("protocol", (t) => ({
   maxJobDuration: t.bigint(),
   burnBps: t.integer(),
   callbackGasLimit: t.bigint(),
+  /** Optimistic bundles (BundleParamsSet): challenge window (seconds) and bond per leaf (wei) for new proposals. */
+  bundleChallengeWindow: t.bigint(),
+  bundleBondPerLeaf: t.bigint(),
 }));
 
 export const proverRelations = relations(prover, ({ many }) => ({

@@ -12,6 +12,7 @@ import { h, render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
 import type { DashState, JobTree, TreeNode, TreeTask } from "../lib/dashboard.js";
+import type { ChallengeWindow } from "../lib/optimistic.js";
 
 const html = htm.bind(h);
 
@@ -48,13 +49,21 @@ type Overview = {
     missedAttempts: number;
     resets: number;
     disputes: number;
+    challenge: Challenge | null;
   }[];
   charts: {
     earnings: { x: number[]; series: { account: string; values: Num[] }[] };
     latency: { jobs: number[]; verifiedAfter: number[]; firstSubmissionAfter: (number | null)[] };
   };
 };
-type Tree = JobTree & { jobId: Num; status: string };
+/** An optimistic bundle's challenge window (lib/optimistic.ts, bigints as decimal strings). */
+type Challenge = Omit<ChallengeWindow, "end" | "chainTime" | "secondsLeft" | "bond"> & {
+  end: Num;
+  chainTime: Num | null;
+  secondsLeft: Num | null;
+  bond: Num;
+};
+type Tree = JobTree & { jobId: Num; status: string; mode: string; challenge: Challenge | null };
 
 const STATE_ORDER: DashState[] = [
   "waiting",
@@ -94,6 +103,22 @@ const toUnits = (raw: Num) => Number(BigInt(raw)) / 1e18;
 const time = (unix: Num | number | null) => (unix === null ? "—" : new Date(Number(unix) * 1000).toLocaleTimeString());
 const token = (address: string) => (/^0x0{40}$/.test(address) ? "ETH" : short(address));
 const secs = (s: number) => (s < 120 ? `${s} s` : `${(s / 60).toFixed(1)} min`);
+
+/** What an optimistic bundle's challenge window says: time left, or how it ended. */
+function windowText(c: Challenge): string {
+  if (c.state === "open")
+    return c.secondsLeft === null ? "challenge window open" : `${secs(Number(c.secondsLeft))} left to challenge`;
+  if (c.state === "ended") return "window ended, awaiting finalization";
+  if (c.state === "finalized") return "finalized unchallenged";
+  return `challenged by ${short(c.challenger)}`;
+}
+
+/** The challenge window beside a job's status (nothing for a job that is no optimistic bundle). */
+function ChallengeNote({ c }: { c: Challenge | null }) {
+  if (c === null) return null;
+  return html` <span class="muted" data-challenge=${c.state} data-seconds-left=${c.secondsLeft ?? ""}
+    title=${`challenge window ends ${time(c.end)}; bond ${amount(c.bond)} ETH`}>${windowText(c)}</span>`;
+}
 
 function route(): { job: string; gpu: boolean } {
   const hash = location.hash.replace(/^#/, "");
@@ -137,6 +162,11 @@ function Totals({ o }: { o: Overview }) {
     ["missed", String(n.attemptsMissed), "attempts missed"],
     ["slashes", `${n.slashes} · ${amount(n.slashedAmount as Num)}`, "slashes · amount"],
     ["disputes", `${n.disputesOpen} / ${n.disputesOpened}`, "disputes open / opened"],
+    [
+      "bundles",
+      `${n.jobsProposed} · ${n.bundlesFinalized} · ${n.bundlesChallenged}`,
+      "optimistic bundles proposed · finalized · challenged",
+    ],
   ];
   return html`<section id="totals">
     <h2>Network</h2>
@@ -166,9 +196,9 @@ function Jobs({ o, selected }: { o: Overview; selected: string | undefined }) {
                   location.hash = `job=${j.id}`;
                 }}>
                 <td>#${j.id}</td>
-                <td><span class=${`badge ${j.status}`} data-status>${j.status}</span></td>
+                <td><span class=${`badge ${j.status}`} data-status>${j.status}</span><${ChallengeNote} c=${j.challenge} /></td>
                 <td class="num">${j.nLeaves}</td>
-                <td class="num">${j.mode === "bundle" ? "bundle" : 2 ** j.chunkLog}</td>
+                <td class="num">${j.mode === "bundle" || j.mode === "optimistic" ? j.mode : 2 ** j.chunkLog}</td>
                 <td><span class="bar"><span style=${`width:${j.percent}%`}></span></span> ${j.percent}%</td>
                 <td class="num">${j.tasks.done} / ${j.tasks.total}</td>
                 <td class="num">${amount(j.fee)} ${token(j.feeToken)}</td>
@@ -257,7 +287,7 @@ function JobTreeSection({ tree }: { tree: Tree | { error: string } | null }) {
   if ("error" in tree)
     return html`<section id="tree"><h2>Fold tree</h2><p class="muted" data-error>${tree.error}</p></section>`;
   return html`<section id="tree" class="tree" data-job=${tree.jobId} data-status=${tree.status}>
-    <h2>Fold tree of job #${tree.jobId} <span class="muted">${`— ${tree.nLeaves} leaves, chunks of ${2 ** tree.chunkLog}, ${tree.status}`}</span></h2>
+    <h2>Fold tree of job #${tree.jobId} <span class="muted">${`— ${tree.nLeaves} leaves, ${tree.mode === "optimistic" ? "optimistic bundle" : `chunks of ${2 ** tree.chunkLog}`}, ${tree.status}`}</span><${ChallengeNote} c=${tree.challenge} /></h2>
     <div class="legend">
       ${STATE_ORDER.map(
         (s) =>

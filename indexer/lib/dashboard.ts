@@ -5,14 +5,14 @@
  * the market's live `getTask` view; the tree shape is prover/src/tree/shape.ts.
  */
 import { DECISION_TASK, taskOfNode, treeNodes } from "../../prover/src/tree/shape.js";
-import type { TaskProgress } from "./tasks.js";
+import { isBundleMode, type TaskProgress } from "./tasks.js";
 
 /**
  * A task's state as the dashboard shows it:
  * - `waiting`: its inputs are not proven yet;
  * - `available`: it can be proven, no prover is drawn for the running attempt (yet);
  * - `assigned`: the running attempt has a drawn assignee (the market's `getTask`);
- * - `submitted`: accepted by the market, the job not yet verified;
+ * - `submitted`: accepted by the market, the job not yet verified (an optimistic bundle's posted tree in its window);
  * - `verified`: the job is verified (the decision accepted) or the task's reward was credited;
  * - `disputed`: a dispute on it is open;
  * - `reset`: a lost dispute reset it and it was not submitted again;
@@ -120,7 +120,7 @@ export function jobTree(
   live: ReadonlyMap<bigint, LiveTask>,
   openDisputes: ReadonlyMap<bigint, number>,
 ): JobTree {
-  const chunkLog = job.mode === "bundle" ? 0 : job.chunkLog;
+  const chunkLog = isBundleMode(job.mode) ? 0 : job.chunkLog;
   const byId = new Map<bigint, TreeTask>();
   const counts = Object.fromEntries(DASH_STATES.map((s) => [s, 0])) as Record<DashState, number>;
   const tasks: TreeTask[] = taskList.map((t) => {

@@ -19,6 +19,11 @@ import {
 
 export type TaskKind = "chunk" | "merge" | "decision";
 
+/** A job proven whole in one transaction: a bundle ("bundle") or an optimistic bundle ("optimistic"), cut in one-leaf chunks. */
+export function isBundleMode(mode: string): boolean {
+  return mode === "bundle" || mode === "optimistic";
+}
+
 /** A task id of a job of `nLeaves` leaves cut at `2^chunkLog`: its kind and leaf range, or `undefined` if it is none. */
 export function classifyTask(
   nLeaves: number,
@@ -124,7 +129,9 @@ const isDone = (s: TaskState) => s === "done" || s === "paid";
 export function jobProgress(job: JobLike, rows: readonly TaskRow[], withTasks = true): JobProgress {
   const byId = new Map(rows.map((r) => [r.taskId, r]));
   const verified = job.status === "verified";
-  const bundle = job.mode === "bundle";
+  // A bundle has no task rows: its whole tree is done once verified, or (optimistic) posted while proposed.
+  const bundle = isBundleMode(job.mode);
+  const posted = verified || job.status === "proposed";
   const final = job.status !== "open";
   const tasks = jobTasks(job.nLeaves, bundle ? 0 : job.chunkLog);
   const states = new Map<bigint, TaskState>();
@@ -136,7 +143,7 @@ export function jobProgress(job: JobLike, rows: readonly TaskRow[], withTasks = 
   for (const t of tasks) {
     const row = byId.get(t.id);
     let state: TaskState;
-    if (bundle) state = verified ? "done" : "closed";
+    if (bundle) state = posted ? "done" : "closed";
     else if (row?.status === "paid") state = "paid";
     else if (row?.status === "done") state = "done";
     else if (final) state = verified ? "done" : "closed";

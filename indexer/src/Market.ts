@@ -1,6 +1,8 @@
 /**
  * Market v2 events → `job`, `task`, `attempt`, `contribution`, `dispute`, `params_version`, the provers'
- * work aggregates (leaderboard) and the network totals (docs/events.md, PROTOCOL.md §3). Task ids are the
+ * work aggregates (leaderboard) and the network totals (docs/events.md, PROTOCOL.md §3). Optimistic bundles
+ * (BundleProposed, BundleChallenged, BundleFinalized + JobVerified) are jobs of mode "optimistic", status
+ * "proposed" until their challenge window ends. Task ids are the
  * root node ids of chunks and merges, `(a << 128) | c`, and `2^256 − 1` for the decision; the shape comes
  * from prover/src/tree/shape.ts. v2 writes nothing per task before a submission, so a task row is created
  * by its first event: a submission (NodeSubmitted, JobVerified), a missed attempt (AttemptMissed) or a
@@ -10,6 +12,7 @@
 import { ponder } from "ponder:registry";
 import { attempt, circuit, contribution, dispute, job, paramsVersion, prover, task } from "ponder:schema";
 import { DECISION_TASK } from "../../prover/src/tree/shape.js";
+import { MarketAbi } from "../abis/Market.js";
 import { RewardSplitterAbi } from "../abis/RewardSplitter.js";
 import { addNetwork, addTokenTotal, type Db, decimals, getParams, type Hex, setParams } from "../lib/aggregates.js";
 import { classifyTask, type TaskKind, taskUnits, taskWork } from "../lib/tasks.js";
@@ -152,7 +155,7 @@ async function insertJob(
     id: bigint;
     requester: Hex;
     circuitId: bigint;
-    mode: "task" | "bundle";
+    mode: "task" | "bundle" | "optimistic";
     nLeaves: number;
     chunkLog: number;
     manifestRoot: Hex | null;
@@ -166,15 +169,18 @@ async function insertJob(
     block: Block;
     txHash: Hex;
     weights: { leaf: bigint; fold: bigint; decision: bigint };
+    /** An optimistic bundle's proposal (status "proposed"). */
+    proposal?: { challengeEnd: bigint; dataHash: Hex; zN: readonly bigint[] };
   },
 ) {
   const circuitRow = await db.find(circuit, { id: v.circuitId });
+  const p = v.proposal;
   await db.insert(job).values({
     id: v.id,
     requester: v.requester,
     circuitId: v.circuitId,
     mode: v.mode,
-    status: "open",
+    status: p === undefined ? "open" : "proposed",
     nLeaves: v.nLeaves,
     chunkLog: v.chunkLog,
     manifestRoot: v.manifestRoot,
@@ -190,19 +196,26 @@ async function insertJob(
     decisionWeight: v.weights.decision,
     constraints: circuitRow?.nConstraints ?? 0n,
     deciderConstraints: circuitRow?.deciderConstraints ?? 0n,
-    leavesDone: 0,
-    foldsDone: 0,
+    // A proposal posts its whole tree (submitted, as a task job's submitted chunks count); a challenge undoes it.
+    leavesDone: p === undefined ? 0 : v.nLeaves,
+    foldsDone: p === undefined ? 0 : v.nLeaves - 1,
     chunksDone: 0,
     mergesDone: 0,
     missedAttempts: 0,
     resets: 0,
     disputes: 0,
+    challengeEnd: p?.challengeEnd ?? null,
+    dataHash: p?.dataHash ?? null,
+    zN: p === undefined ? null : decimals(p.zN),
     requestedAt: v.block.timestamp,
     requestedBlock: v.block.number,
+    firstSubmissionAt: p === undefined ? null : v.block.timestamp,
+    leavesDoneAt: p === undefined ? null : v.block.timestamp,
+    rootDoneAt: p === undefined ? null : v.block.timestamp,
     txHash: v.txHash,
   });
   if (circuitRow !== null) await db.update(circuit, { id: v.circuitId }).set({ jobCount: circuitRow.jobCount + 1 });
-  await addNetwork(db, v.block.timestamp, { jobs: 1, jobsOpen: 1 });
+  await addNetwork(db, v.block.timestamp, p === undefined ? { jobs: 1, jobsOpen: 1 } : { jobs: 1, jobsProposed: 1 });
   if (v.fee > 0n) await addTokenTotal(db, v.feeToken, { feesEscrowed: v.fee });
 }
 
@@ -254,6 +267,80 @@ ponder.on("Market:BundleVerified", async ({ event, context }) => {
   });
 });
 
+/**
+ * An optimistic bundle was proposed: a job of mode "optimistic", status "proposed", with its claimed `z_0`
+ * and `z_N` (the posted states cut at the circuit's state width, `root.x.length / 2`), the end of its challenge
+ * window, the proposer's bond and the hash of the posted data. The circuit's domain is the market's (getJob).
+ */
+ponder.on("Market:BundleProposed", async ({ event, context }) => {
+  const a = event.args;
+  const states = a.data.states;
+  const width = a.data.root.x.length / 2;
+  const weights = await currentWeights(context.db, context.client as never, event.log.address, event.block.number);
+  const onChain = (await context.client.readContract({
+    abi: MarketAbi,
+    address: event.log.address,
+    functionName: "getJob",
+    args: [a.jobId],
+    blockNumber: event.block.number,
+  })) as { domain: Hex };
+  await insertJob(context.db, {
+    id: a.jobId,
+    requester: a.proposer,
+    circuitId: a.circuitId,
+    mode: "optimistic",
+    nLeaves: a.nLeaves,
+    chunkLog: 0,
+    manifestRoot: null,
+    z0: states.slice(0, width),
+    feeToken: "0x0000000000000000000000000000000000000000",
+    fee: 0n,
+    bond: a.bond,
+    deadline: a.challengeEnd,
+    domain: onChain.domain,
+    paramsId: null,
+    block: event.block,
+    txHash: event.transaction.hash,
+    weights,
+    proposal: {
+      challengeEnd: a.challengeEnd,
+      dataHash: a.dataHash,
+      zN: states.slice(a.nLeaves * width, (a.nLeaves + 1) * width),
+    },
+  });
+});
+
+/** A proposed bundle was shown wrong in its window: voided ("challenged"), its bond credited to the challenger. */
+ponder.on("Market:BundleChallenged", async ({ event, context }) => {
+  const { jobId, challenger } = event.args;
+  const j = await context.db.find(job, { id: jobId });
+  if (j === null) return;
+  await context.db.update(job, { id: jobId }).set({
+    status: "voided",
+    voidedBy: challenger,
+    voidReason: "challenged",
+    refund: 0n,
+    closedAt: event.block.timestamp,
+    // The posted folds were false: nothing of the tree counts.
+    leavesDone: 0,
+    foldsDone: 0,
+    leavesDoneAt: null,
+    rootDoneAt: null,
+  });
+  await addNetwork(context.db, event.block.timestamp, { jobsProposed: -1, jobsVoided: 1, bundlesChallenged: 1 });
+});
+
+/** A proposed bundle's window passed unchallenged; JobVerified (same transaction) marks it verified. */
+ponder.on("Market:BundleFinalized", async ({ event, context }) => {
+  if ((await context.db.find(job, { id: event.args.jobId })) === null) return;
+  await addNetwork(context.db, event.block.timestamp, { bundlesFinalized: 1 });
+});
+
+ponder.on("Market:BundleParamsSet", async ({ event, context }) => {
+  const { challengeWindow, bondPerLeaf } = event.args;
+  await setParams(context.db, { bundleChallengeWindow: challengeWindow, bundleBondPerLeaf: bondPerLeaf });
+});
+
 ponder.on("Market:NodeSubmitted", async ({ event, context }) => {
   const { jobId, taskId, prover: submitter, attempt: at, instance, zIn, zOut } = event.args;
   await completeTask(context.db, {
@@ -281,7 +368,9 @@ ponder.on("Market:JobVerified", async ({ event, context }) => {
   const { jobId, prover: verifier, zOut } = event.args;
   const j = await context.db.find(job, { id: jobId });
   if (j === null) return;
-  const bundle = j.mode === "bundle";
+  // A bundle (BundleVerified) or an optimistic bundle finalized (BundleFinalized): no task rows, the whole tree.
+  const bundle = j.mode === "bundle" || j.mode === "optimistic";
+  const proposed = j.status === "proposed";
   if (!bundle) {
     await completeTask(context.db, {
       id: event.id,
@@ -301,14 +390,18 @@ ponder.on("Market:JobVerified", async ({ event, context }) => {
     verifiedBy: verifier,
     verifiedAt: event.block.timestamp,
     closedAt: event.block.timestamp,
-    // A bundle's whole tree was checked in this transaction.
+    // A bundle's whole tree was checked in this transaction; an optimistic one's was posted at its proposal.
     leavesDone: bundle ? j.nLeaves : after.leavesDone,
     foldsDone: bundle ? j.nLeaves - 1 : after.foldsDone,
-    leavesDoneAt: bundle ? event.block.timestamp : after.leavesDoneAt,
-    rootDoneAt: bundle ? event.block.timestamp : after.rootDoneAt,
-    firstSubmissionAt: bundle ? event.block.timestamp : after.firstSubmissionAt,
+    leavesDoneAt: bundle ? (after.leavesDoneAt ?? event.block.timestamp) : after.leavesDoneAt,
+    rootDoneAt: bundle ? (after.rootDoneAt ?? event.block.timestamp) : after.rootDoneAt,
+    firstSubmissionAt: bundle ? (after.firstSubmissionAt ?? event.block.timestamp) : after.firstSubmissionAt,
   });
-  await addNetwork(context.db, event.block.timestamp, { jobsVerified: 1, jobsOpen: -1 });
+  await addNetwork(
+    context.db,
+    event.block.timestamp,
+    proposed ? { jobsVerified: 1, jobsProposed: -1 } : { jobsVerified: 1, jobsOpen: -1 },
+  );
 });
 
 ponder.on("Market:CallbackResult", async ({ event, context }) => {

@@ -100,6 +100,19 @@ describe("dashboard tree (indexer/lib/dashboard.ts)", () => {
     assert.deepEqual([tree.decision.taskId, tree.decision.state, tree.decision.prover], ["decision", "verified", B]);
   });
 
+  it("an optimistic bundle: posted (submitted) in its window, verified once finalized, closed once challenged", () => {
+    const shown = (status: string) => {
+      const j = { nLeaves: 4, chunkLog: 3, mode: "optimistic", status };
+      const tree = jobTree(j, jobProgress(j, []).taskList!, new Map(), new Map());
+      assert.equal(tree.chunkLog, 0, "cut in one-leaf chunks whatever the row says");
+      assert.equal(tree.nodes.length, 7);
+      return [...new Set([...tree.nodes.map((n) => n.state), tree.decision.state])];
+    };
+    assert.deepEqual(shown("proposed"), ["submitted"]);
+    assert.deepEqual(shown("verified"), ["verified"]);
+    assert.deepEqual(shown("voided"), ["closed"]);
+  });
+
   it("one-leaf chunks: every fold is a merge and every leaf its own chunk", () => {
     const j = { nLeaves: 3, chunkLog: 0, mode: "task", status: "open" };
     const tree = jobTree(j, jobProgress(j, []).taskList!, new Map(), new Map());

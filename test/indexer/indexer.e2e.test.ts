@@ -3,18 +3,21 @@
  * HTTP on 127.0.0.1, the v2 contracts, a real chunked job driven by the prover's code
  * (helpers/scenario-v2.ts), `ponder start` as a child process waited for until it has indexed the chain
  * head, then GraphQL and REST answers checked against what the chain says. The indexer is then stopped, a
- * second job is requested, and a restart on the same database must resume without duplicating rows. Finally
- * the same chain is indexed into PostgreSQL and every answer must be identical to PGlite's.
+ * second job is requested, and a restart on the same database must resume without duplicating rows. Optimistic
+ * bundles (helpers/optimistic.ts, a 60 s window) are proposed, one challenged and one finalized after the
+ * chain's clock is moved past its window, one left open. Finally the same chain is indexed into PostgreSQL and
+ * every answer must be identical to PGlite's.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Address, parseEther, zeroAddress } from "viem";
+import { type Address, encodeAbiParameters, keccak256, parseEther, zeroAddress } from "viem";
 import { taskUnits } from "../../indexer/lib/tasks.js";
 import { srsRegistration } from "../../prover/src/commitment/srs.js";
 import { jobTasks, nodeId } from "../../prover/src/tree/shape.js";
 import { loadCubic } from "./helpers/job-material.js";
+import { BUNDLE_DATA, type Bundle, buildBundle, registerMockCircuit } from "./helpers/optimistic.js";
 import { getJson, graphql, type PonderProcess, startPonder, waitForIndexedBlock } from "./helpers/ponder.js";
 import { onPostgresUnavailable, type PgCluster, startPostgres, stopPostgres } from "./helpers/postgres.js";
 import { type RpcNode, startRpcNode } from "./helpers/rpc-node.js";
@@ -380,6 +383,162 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
     assert.equal(page.body.task.availableBlock, String(receipt.blockNumber));
     assert.equal(page.body.live.assignee, lower(big.account.address));
     snapshotJobs = [run.jobId, secondJob, jobId];
+    pgliteSnapshot = await snapshot(ponder!, network, snapshotJobs);
+  });
+
+  it("indexes optimistic bundles: proposed, challenged (voided), finalized after the window, one still open", async () => {
+    const owner = network.owner;
+    const [proposer, fraudster] = network.provers;
+    const challenger = network.wallets[7]!;
+    const finalizer = network.wallets[8]!;
+    const publicClient = await network.connection.viem.getPublicClient();
+    const test = await network.connection.viem.getTestClient();
+    const { circuitId, domain } = await registerMockCircuit(network);
+    const WINDOW = 60n;
+    const PER_LEAF = 10n ** 12n;
+    await network.wait(await (await network.market(owner)).write.setBundleParams([WINDOW, PER_LEAF]));
+    const propose = async (wallet: typeof owner, b: Bundle) => {
+      const market = await network.market(wallet);
+      const hash = await market.write.proposeBundle([circuitId, b.data, b.proof] as never, {
+        value: PER_LEAF * BigInt(b.n),
+      });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      assert.equal(receipt.status, "success");
+      const [log] = await market.getEvents.BundleProposed({}, { blockHash: receipt.blockHash });
+      assert.ok(log, "BundleProposed");
+      const at = (await publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
+      return { jobId: log.args.jobId!, dataHash: log.args.dataHash!, end: at + WINDOW, block: receipt.blockNumber };
+    };
+    const good = await buildBundle(domain, 4);
+    const bad = await buildBundle(domain, 3, true);
+    const a = await propose(proposer!, good);
+    const b = await propose(fraudster!, bad);
+    assert.equal(a.dataHash, keccak256(encodeAbiParameters([BUNDLE_DATA], [good.data])));
+    await waitForIndexedBlock(ponder!, CHAIN, await head(network));
+
+    type JobPage = { job: Json; progress: Json; challenge: Json | null };
+    const page = async (id: bigint) => (await getJson<JobPage>(ponder!, `/api/jobs/${id}`)).body;
+    const headTime = async () => (await publicClient.getBlock()).timestamp;
+    let pa = await page(a.jobId);
+    assert.equal(pa.job.mode, "optimistic");
+    assert.equal(pa.job.status, "proposed");
+    assert.equal(pa.job.requester, lower(proposer!.account.address));
+    assert.equal(pa.job.circuitId, String(circuitId));
+    assert.equal(pa.job.nLeaves, 4);
+    assert.deepEqual(pa.job.z0, good.z0.map(String));
+    assert.deepEqual(pa.job.zN, good.zN.map(String));
+    assert.equal(pa.job.result, null);
+    assert.equal(pa.job.challengeEnd, String(a.end));
+    assert.equal(pa.job.deadline, String(a.end));
+    assert.equal(pa.job.bond, String(PER_LEAF * 4n));
+    assert.equal(pa.job.dataHash, a.dataHash);
+    assert.equal(pa.job.domain, domain);
+    assert.deepEqual([pa.job.leavesDone, pa.job.foldsDone], [4, 3], "the posted tree");
+    assert.equal(pa.progress.percent, 100);
+    let now = await headTime();
+    assert.deepEqual(pa.challenge, {
+      state: "open",
+      end: String(a.end),
+      chainTime: String(now),
+      secondsLeft: String(a.end - now),
+      bond: String(PER_LEAF * 4n),
+      dataHash: a.dataHash,
+      proposer: lower(proposer!.account.address),
+      challenger: null,
+      zN: good.zN.map(String),
+    });
+    assert.ok(a.end - now > 0n && a.end - now <= WINDOW);
+    const tree = (await getJson<Json & { nodes: Json[]; challenge: Json }>(ponder!, `/api/jobs/${a.jobId}/tree`)).body;
+    assert.equal(tree.status, "proposed");
+    assert.equal(tree.mode, "optimistic");
+    assert.equal(tree.challenge.state, "open");
+    assert.equal(tree.nodes.length, 7);
+    assert.ok(
+      tree.nodes.every((node) => node.state === "submitted"),
+      "a proposed bundle's tree is posted, not verified",
+    );
+    const stats = (await getJson<{ network: Json; params: Json }>(ponder!, "/api/stats")).body;
+    assert.equal(stats.params.bundleChallengeWindow, String(WINDOW));
+    assert.equal(stats.params.bundleBondPerLeaf, String(PER_LEAF));
+    assert.equal(stats.network.jobsProposed, 2);
+
+    // The fraud is shown within the window: voided, the bond to the challenger.
+    const before = (await getJson<{ network: Json }>(ponder!, "/api/stats")).body.network;
+    await network.wait(await (await network.market(challenger)).write.challengeBundle([b.jobId, bad.data] as never));
+    await waitForIndexedBlock(ponder!, CHAIN, await head(network));
+    const pb = await page(b.jobId);
+    assert.equal(pb.job.status, "voided");
+    assert.equal(pb.job.voidReason, "challenged");
+    assert.equal(pb.job.voidedBy, lower(challenger.account.address));
+    assert.deepEqual([pb.job.leavesDone, pb.job.foldsDone], [0, 0], "the false folds do not count");
+    assert.equal(pb.challenge!.state, "challenged");
+    assert.equal(pb.challenge!.challenger, lower(challenger.account.address));
+    assert.equal(pb.challenge!.secondsLeft, "0");
+    const credits = async (jobId: bigint) =>
+      (
+        await graphql<{ rewardEvents: { items: Json[] } }>(
+          ponder!,
+          `{ rewardEvents(where: { jobId: "${jobId}" }) { items { account token reason amount } } }`,
+        )
+      ).rewardEvents.items;
+    assert.deepEqual(await credits(b.jobId), [
+      {
+        account: lower(challenger.account.address),
+        token: zeroAddress,
+        reason: "challenge",
+        amount: String(PER_LEAF * 3n),
+      },
+    ]);
+
+    // The honest bundle's window passes unchallenged: anyone finalizes it (BundleFinalized, JobVerified).
+    await test.increaseTime({ seconds: Number(WINDOW) + 1 });
+    await test.mine({ blocks: 1 });
+    pa = await page(a.jobId);
+    assert.equal(pa.job.status, "proposed");
+    assert.equal(pa.challenge!.state, "ended");
+    assert.equal(pa.challenge!.secondsLeft, "0");
+    await network.wait(await (await network.market(finalizer)).write.finalizeBundle([a.jobId, good.zN]));
+    await waitForIndexedBlock(ponder!, CHAIN, await head(network));
+    pa = await page(a.jobId);
+    assert.equal(pa.job.status, "verified");
+    assert.deepEqual(pa.job.result, good.zN.map(String));
+    assert.equal(pa.job.verifiedBy, lower(proposer!.account.address));
+    assert.ok(BigInt(pa.job.verifiedAt as string) > a.end);
+    assert.equal(pa.job.firstSubmissionAt, pa.job.requestedAt, "the tree was posted at the proposal");
+    assert.equal(pa.challenge!.state, "finalized");
+    assert.deepEqual(await credits(a.jobId), [
+      { account: lower(proposer!.account.address), token: zeroAddress, reason: "bond", amount: String(PER_LEAF * 4n) },
+    ]);
+    const after = (await getJson<{ network: Json }>(ponder!, "/api/stats")).body.network;
+    assert.equal(after.jobsProposed, 0);
+    assert.equal(after.bundlesFinalized, 1);
+    assert.equal(after.bundlesChallenged, 1);
+    assert.equal(after.jobsVoided, (before.jobsVoided as number) + 1);
+    assert.equal(after.jobsVerified, (before.jobsVerified as number) + 1);
+    assert.equal(after.jobsOpen, before.jobsOpen, "bundles never count as open requests");
+    const onChain = await (await network.market(owner)).read.getJob([a.jobId]);
+    assert.equal(onChain.status, 2, "Verified on chain too");
+
+    // A third stays in its window: the snapshots below (PGlite, PostgreSQL) carry a running window.
+    const c = await propose(proposer!, await buildBundle(domain, 2));
+    await waitForIndexedBlock(ponder!, CHAIN, await head(network));
+    const pc = await page(c.jobId);
+    now = await headTime();
+    assert.equal(pc.job.status, "proposed");
+    assert.equal(pc.challenge!.secondsLeft, String(c.end - now));
+    const listed = (await getJson<{ jobs: Json[] }>(ponder!, "/api/dashboard")).body.jobs;
+    assert.deepEqual(
+      [a.jobId, b.jobId, c.jobId].map((id) => {
+        const j = listed.find((x) => x.id === String(id))!;
+        return [j.mode, j.status, (j.challenge as Json).state];
+      }),
+      [
+        ["optimistic", "verified", "finalized"],
+        ["optimistic", "voided", "challenged"],
+        ["optimistic", "proposed", "open"],
+      ],
+    );
+    snapshotJobs = [...snapshotJobs, a.jobId, b.jobId, c.jobId];
     pgliteSnapshot = await snapshot(ponder!, network, snapshotJobs);
   });
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { challengeWindow } from "../../indexer/lib/optimistic.js";
 import { classifyTask, jobProgress, type TaskRow, taskUnits, taskWork } from "../../indexer/lib/tasks.js";
 import { DECISION_TASK, nodeId } from "../../prover/src/tree/shape.js";
 
@@ -109,5 +110,54 @@ describe("indexer/lib/tasks (market v2 tasks: chunks, merges, the decision)", ()
     const bundle = jobProgress({ nLeaves: 4, chunkLog: 0, mode: "bundle", status: "verified" }, []);
     assert.equal(bundle.percent, 100);
     assert.deepEqual(bundle.folds, { done: 3, total: 3 });
+  });
+
+  it("an optimistic bundle's tree is posted while proposed, done once finalized, closed once challenged", () => {
+    const at = (status: string) => jobProgress({ nLeaves: 4, chunkLog: 0, mode: "optimistic", status }, []);
+    for (const status of ["proposed", "verified"]) {
+      assert.equal(at(status).percent, 100, status);
+      assert.ok(at(status).taskList!.every((t) => t.state === "done"));
+    }
+    assert.equal(at("voided").percent, 0);
+    assert.ok(at("voided").taskList!.every((t) => t.state === "closed"));
+  });
+});
+
+describe("indexer/lib/optimistic (an optimistic bundle's challenge window)", () => {
+  const P = "0x00000000000000000000000000000000000000aa" as const;
+  const C = "0x00000000000000000000000000000000000000cc" as const;
+  const job = (status: string, voidedBy: `0x${string}` | null = null) => ({
+    mode: "optimistic",
+    status,
+    requester: P,
+    challengeEnd: 1000n,
+    bond: 4n,
+    dataHash: `0x${"11".repeat(32)}` as const,
+    zN: ["7"],
+    voidedBy,
+  });
+
+  it("counts the window down against the chain's clock, inclusive of its last second", () => {
+    const w = challengeWindow(job("proposed"), 940n)!;
+    assert.deepEqual([w.state, w.secondsLeft, w.end, w.chainTime], ["open", 60n, 1000n, 940n]);
+    assert.deepEqual([w.proposer, w.challenger, w.bond, w.zN], [P, null, 4n, ["7"]]);
+    assert.deepEqual(
+      [challengeWindow(job("proposed"), 1000n)!.state, challengeWindow(job("proposed"), 1000n)!.secondsLeft],
+      ["open", 0n],
+    );
+    assert.deepEqual(
+      [challengeWindow(job("proposed"), 1001n)!.state, challengeWindow(job("proposed"), 1001n)!.secondsLeft],
+      ["ended", 0n],
+    );
+    const unknown = challengeWindow(job("proposed"), null)!;
+    assert.deepEqual([unknown.state, unknown.secondsLeft], ["open", null], "no clock: no count");
+  });
+
+  it("says how it ended: finalized, or challenged by whom; nothing for other jobs", () => {
+    assert.equal(challengeWindow(job("verified"), 5000n)!.state, "finalized");
+    const c = challengeWindow(job("voided", C), 900n)!;
+    assert.deepEqual([c.state, c.challenger, c.secondsLeft], ["challenged", C, 0n]);
+    assert.equal(challengeWindow({ ...job("verified"), mode: "bundle", challengeEnd: null }, 0n), null);
+    assert.equal(challengeWindow({ ...job("open"), mode: "task" }, 0n), null);
   });
 });

@@ -10,7 +10,8 @@
  *                                  proof, run in the visitor's browser), its bundle at /dashboard/gpu/novanet-gpu.js
  *                                  (scripts/build-browser.ts, built once per process)
  *   GET /api/dashboard             network totals, provers, the latest jobs with their progress, chart series
- *   GET /api/jobs/:id/tree         a job's fold tree: every node with its task's state and prover, the decision
+ *   GET /api/jobs/:id/tree         a job's fold tree: every node with its task's state and prover, the decision,
+ *                                  and an optimistic bundle's challenge window (lib/optimistic.ts)
  *   GET /api/dashboard/events      server-sent events: `overview` (as /api/dashboard) and, with `?job=<id>`
  *                                  or `?job=latest` (the newest job, followed as jobs arrive), `tree` (as
  *                                  /api/jobs/:id/tree), each sent at once and again whenever it changes
@@ -31,6 +32,7 @@ import { MarketAbi } from "../../abis/Market.js";
 import { NETWORK_ID } from "../../lib/aggregates.js";
 import { earningsSeries, type JobTree, jobTree, type LiveTask, openTaskIds } from "../../lib/dashboard.js";
 import { loadIndexerEnv } from "../../lib/env.js";
+import { type ChallengeWindow, challengeWindow } from "../../lib/optimistic.js";
 import { jobProgress } from "../../lib/tasks.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -155,6 +157,8 @@ async function overview() {
               jobRows.map((j) => j.id),
             ),
           );
+  // Read only while some listed bundle is in its challenge window (the page counts its time down).
+  const now = jobRows.some((j) => j.status === "proposed") ? await chainTime() : null;
   const jobs = jobRows.map((j) => {
     const p = jobProgress(
       j,
@@ -179,6 +183,7 @@ async function overview() {
       missedAttempts: j.missedAttempts,
       resets: j.resets,
       disputes: j.disputes,
+      challenge: challengeWindow(j, now),
     };
   });
   // Task rewards dated by when the work was submitted (a job's rewards are all credited at its release).
@@ -237,6 +242,15 @@ async function overview() {
   };
 }
 
+/** The chain head's timestamp (what the market compares a challenge window's end with); null when unreachable. */
+export async function chainTime(): Promise<bigint | null> {
+  try {
+    return (await publicClients.novanet.getBlock()).timestamp;
+  } catch {
+    return null;
+  }
+}
+
 /** The market's `getTask` at the chain head; null when the chain cannot be reached. */
 async function liveTask(jobId: bigint, taskId: bigint): Promise<LiveTask> {
   try {
@@ -258,7 +272,9 @@ async function liveTask(jobId: bigint, taskId: bigint): Promise<LiveTask> {
 }
 
 /** A job's fold tree with live assignees, or undefined for an unknown job. */
-async function tree(jobId: bigint): Promise<({ jobId: bigint; status: string } & JobTree) | undefined> {
+async function tree(
+  jobId: bigint,
+): Promise<({ jobId: bigint; status: string; mode: string; challenge: ChallengeWindow | null } & JobTree) | undefined> {
   const [j] = await db.select().from(schema.job).where(eq(schema.job.id, jobId));
   if (j === undefined) return undefined;
   const rows = await db.select().from(schema.task).where(eq(schema.task.jobId, jobId));
@@ -272,7 +288,8 @@ async function tree(jobId: bigint): Promise<({ jobId: bigint; status: string } &
   const ids = j.status === "open" ? openTaskIds(progress.taskList!).slice(0, LIVE_READS) : [];
   const views = await Promise.all(ids.map((id) => liveTask(jobId, id)));
   const live = new Map(ids.map((id, i) => [id, views[i]!]));
-  return { jobId, status: j.status, ...jobTree(j, progress.taskList!, live, open) };
+  const challenge = challengeWindow(j, j.status === "proposed" ? await chainTime() : null);
+  return { jobId, status: j.status, mode: j.mode, challenge, ...jobTree(j, progress.taskList!, live, open) };
 }
 
 async function newestJob(): Promise<bigint | undefined> {

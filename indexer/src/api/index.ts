@@ -4,7 +4,8 @@
  *   POST /graphql                 GraphQL over every table (Ponder's generated schema, with relations)
  *   GET  /sql/db?sql=…            read-only SQL over HTTP (Ponder's `client()` middleware, as `@ponder/client` speaks it)
  *   GET  /api/stats               network totals, money per fee token, governance parameters
- *   GET  /api/jobs/:id            a job, its circuit and its tree progress (`?nodes=false`: summary only)
+ *   GET  /api/jobs/:id            a job, its circuit and its tree progress (`?nodes=false`: summary only), and
+ *                                 for an optimistic bundle its challenge window (`challenge`, lib/optimistic.ts)
  *   GET  /api/jobs/:id/tasks/:taskId   one task (decimal id; `decision` for the decision): its row, every
  *                                 submission (contributions, reverted ones included), its disputes, the
  *                                 slashes it caused and the rewards credited for it
@@ -23,8 +24,9 @@ import { DECISION_TASK } from "../../../prover/src/tree/shape.js";
 import { MarketAbi } from "../../abis/Market.js";
 import { NETWORK_ID, PARAMS_ID } from "../../lib/aggregates.js";
 import { loadIndexerEnv } from "../../lib/env.js";
+import { challengeWindow } from "../../lib/optimistic.js";
 import { jobProgress } from "../../lib/tasks.js";
-import dashboard from "./dashboard.js";
+import dashboard, { chainTime } from "./dashboard.js";
 
 const app = new Hono();
 const MARKET = loadIndexerEnv(process.env).proofMarket;
@@ -111,6 +113,8 @@ app.get("/api/jobs/:id", async (c) => {
       x.units === y.units ? (x.prover < y.prover ? -1 : 1) : x.units > y.units ? -1 : 1,
     ),
     disputes,
+    // An optimistic bundle: its challenge window at the chain head (null for other jobs).
+    challenge: challengeWindow(jobRow, jobRow.mode === "optimistic" ? await chainTime() : null),
   });
 });
 

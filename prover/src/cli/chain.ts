@@ -651,7 +651,7 @@ export async function requestCommand(o: RequestOpts, io: Io): Promise<number> {
 
 // ------------------------------------------------------------------ job status
 
-const STATUS = ["None", "Open", "Verified", "Cancelled", "Expired", "Voided"] as const;
+const STATUS = ["None", "Open", "Verified", "Cancelled", "Expired", "Voided", "Proposed"] as const;
 const TASK_STATE = ["Waiting", "Open", "Done", "Paid"] as const;
 
 export async function jobStatusCommand(id: string, o: ChainOpts & { follow?: boolean }, io: Io): Promise<number> {
@@ -718,7 +718,7 @@ export async function jobStatusCommand(id: string, o: ChainOpts & { follow?: boo
         );
       }
     }
-    if (!o.follow || status !== "Open") return 0;
+    if (!o.follow || (status !== "Open" && status !== "Proposed")) return 0;
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
