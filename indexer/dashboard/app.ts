@@ -117,7 +117,7 @@ function windowText(c: Challenge): string {
 function ChallengeNote({ c }: { c: Challenge | null }) {
   if (c === null) return null;
   return html` <span class="muted" data-challenge=${c.state} data-seconds-left=${c.secondsLeft ?? ""}
-    title=${`challenge window ends ${time(c.end)}; bond ${amount(c.bond)} ETH`}>${windowText(c)}</span>`;
+    title=${`proposed by ${c.proposer}; challenge window ends ${time(c.end)}; bond ${amount(c.bond)} ETH`}>${windowText(c)}</span>`;
 }
 
 function route(): { job: string; gpu: boolean } {

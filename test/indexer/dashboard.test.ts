@@ -6,8 +6,10 @@
  * events: mid-job (every chunk submitted, no merge yet) the tree must show the chunks as submitted and
  * labelled with their submitters, the first merge as assigned to the prover the market drew, the rest
  * waiting; at the end every node verified with its prover, the job verified in the jobs table, the provers'
- * tasks, earnings and slashes, and the network totals. A screenshot is saved to
- * test-artifacts/dashboard.png (NOVANET_ARTIFACTS overrides the folder).
+ * tasks, earnings and slashes, and the network totals. Then optimistic bundles (helpers/optimistic.ts): a
+ * proposed one shows the seconds left in its challenge window, a challenged one who challenged it, and one
+ * finalized after the chain's clock passed its window. Screenshots are saved to test-artifacts/dashboard.png
+ * and dashboard-optimistic.png (NOVANET_ARTIFACTS overrides the folder).
  */
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -20,6 +22,7 @@ import type { JobTree } from "../../indexer/lib/dashboard.js";
 import { DECISION_TASK, jobTasks, nodeId } from "../../prover/src/tree/shape.js";
 import { chromiumPath, itIfChromium, type NodeView, treeOnPage } from "../helpers/dashboard.js";
 import { loadCubic } from "./helpers/job-material.js";
+import { type Bundle, buildBundle, registerMockCircuit } from "./helpers/optimistic.js";
 import { getJson, type PonderProcess, startPonder, waitForIndexedBlock } from "./helpers/ponder.js";
 import { type RpcNode, startRpcNode } from "./helpers/rpc-node.js";
 import { CHUNK_LOG, type JobRun, N_LEAVES, type Network, runJobScenario, setUpNetwork } from "./helpers/scenario-v2.js";
@@ -266,4 +269,83 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
     assert.equal(app.status, 200);
     assert.match(app.headers.get("content-type") ?? "", /javascript/);
   });
+
+  itBrowser(
+    "shows optimistic bundles: the time left in a proposed one's window, then challenged or finalized",
+    async () => {
+      const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${ponder!.url}/dashboard`);
+      await eventually(async () => assert.equal(await page.locator("#jobs tr[data-job]").count(), 1));
+      const publicClient = await network.connection.viem.getPublicClient();
+      const testClient = await network.connection.viem.getTestClient();
+      const { circuitId, domain } = await registerMockCircuit(network);
+      await network.wait(await (await network.market(network.owner)).write.setBundleParams([60n, 10n ** 12n]));
+      const propose = async (wallet: (typeof network.provers)[number], b: Bundle) => {
+        const market = await network.market(wallet);
+        const jobId = (await market.read.jobCount()) + 1n;
+        await network.wait(
+          await market.write.proposeBundle([circuitId, b.data, b.proof] as never, { value: 10n ** 12n * BigInt(b.n) }),
+        );
+        return jobId.toString();
+      };
+      const good = await buildBundle(domain, 4);
+      const bad = await buildBundle(domain, 3, true);
+      const honest = await propose(network.provers[0]!, good);
+      const fraud = await propose(network.provers[1]!, bad);
+      await waitForIndexedBlock(ponder!, "novanet", await publicClient.getBlockNumber());
+      const row = (id: string) => page.locator(`#jobs tr[data-job="${id}"]`);
+      const note = (id: string) => row(id).locator("[data-challenge]");
+      for (const id of [honest, fraud]) {
+        await eventually(async () => {
+          assert.equal(await row(id).locator("[data-status]").textContent(), "proposed");
+          assert.equal(await note(id).getAttribute("data-challenge"), "open");
+        });
+        const left = Number(await note(id).getAttribute("data-seconds-left"));
+        assert.ok(left > 0 && left <= 60, `${left} s left of a 60 s window`);
+        assert.match((await note(id).textContent()) ?? "", new RegExp(`^${left} s left to challenge$`));
+      }
+      // The newest job's tree: the fraud's posted tree, submitted and not verified, with its window.
+      await eventually(async () => {
+        const tree = await treeOnPage(page);
+        assert.deepEqual([tree.job, tree.status], [fraud, "proposed"]);
+        assert.equal(tree.nodes.length, 2 * 3 - 1 + 1);
+        assert.ok(tree.nodes.every((n) => n.state === "submitted"));
+      });
+      assert.equal(await page.locator("#tree h2 [data-challenge]").getAttribute("data-challenge"), "open");
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: path.join(artifacts, "dashboard-optimistic.png"), fullPage: true });
+
+      const challenger = network.wallets[7]!;
+      await network.wait(
+        await (await network.market(challenger)).write.challengeBundle([BigInt(fraud), bad.data] as never),
+      );
+      await waitForIndexedBlock(ponder!, "novanet", await publicClient.getBlockNumber());
+      await eventually(async () => {
+        assert.equal(await row(fraud).locator("[data-status]").textContent(), "voided");
+        assert.equal(await note(fraud).getAttribute("data-challenge"), "challenged");
+        assert.equal(await note(fraud).textContent(), `challenged by ${short(lower(challenger.account.address))}`);
+        assert.ok((await treeOnPage(page)).nodes.every((n) => n.state === "closed"));
+      });
+
+      // The chain's clock passes the honest bundle's window: it awaits finalization, then anyone finalizes it.
+      await testClient.increaseTime({ seconds: 61 });
+      await testClient.mine({ blocks: 1 });
+      await eventually(async () => {
+        assert.equal(await note(honest).getAttribute("data-challenge"), "ended");
+        assert.equal(await note(honest).getAttribute("data-seconds-left"), "0");
+      });
+      await network.wait(
+        await (await network.market(network.wallets[8]!)).write.finalizeBundle([BigInt(honest), good.zN]),
+      );
+      await waitForIndexedBlock(ponder!, "novanet", await publicClient.getBlockNumber());
+      await eventually(async () => {
+        assert.equal(await row(honest).locator("[data-status]").textContent(), "verified");
+        assert.equal(await note(honest).getAttribute("data-challenge"), "finalized");
+        assert.equal(await page.locator('[data-total="bundles"] .v').textContent(), "0 · 1 · 1");
+      });
+      assert.deepEqual(errors, []);
+    },
+  );
 });
