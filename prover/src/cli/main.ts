@@ -175,8 +175,19 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .option("--market <address>", "the market")
     .option("--circuit-id <id>", "the registered circuit")
     .option("--from <address>", "an account the node holds (else NOVANET_PRIVATE_KEY signs)")
+    .option("--optimistic", "propose with a bond (proposeBundle): cheaper, final after the challenge window")
+    .option("--wait", "with --optimistic: wait past the window, then finalize")
     .action(() =>
       withProver(async () => setCode(await (await import("../private/cli.js")).submitCommand(rest(1), io))),
+    );
+  p.command("finalize")
+    .description("finalize a proposed (optimistic) bundle after its challenge window (docs/private.md)")
+    .argument("<jobId>", "the proposed bundle's job id")
+    .option("--rpc <url>", "JSON-RPC endpoint")
+    .option("--market <address>", "the market")
+    .option("--from <address>", "an account the node holds (else NOVANET_PRIVATE_KEY signs)")
+    .action(() =>
+      withProver(async () => setCode(await (await import("../private/cli.js")).finalizeCommand(rest(1), io))),
     );
 
   // ---- the network
