@@ -327,14 +327,17 @@ export async function simulateChallenge(
 }
 
 /**
- * Whether the folds of `data` give `data.root` as the market re-executes them in `challengeBundle` (and
+ * The root the market's re-execution gives for `data`'s states, leaves and cross terms (`challengeBundle`,
  * `submitBundle`): leaf `k` is `(cmW_k, 0, 1, (z_{k+1}, z_k))`, the cross terms in post-order, transcript v2
- * over all `N` leaves with `jobId = 0`, under the circuit's fold `domain`. A proposer checks this before
- * risking its bond; it is what a challenge decides (short of the on-curve checks of the points).
+ * over all `N` leaves with `jobId = 0`, under the circuit's fold `domain`.
  */
-export async function bundleFoldsReachRoot(data: BundleData, domain: Hex): Promise<boolean> {
+export async function bundleRoot(data: Omit<BundleData, "root">, domain: Hex): Promise<BundleData["root"]> {
   const n = data.cmW.length;
-  if (n === 0 || data.cmT.length !== n - 1 || data.states.length % (n + 1) !== 0) return false;
+  if (n === 0 || data.cmT.length !== n - 1 || data.states.length % (n + 1) !== 0)
+    throw new BundleError("the bundle's arrays have inconsistent lengths", {
+      reason: "MarketInvalidBatch",
+      details: `${data.states.length} states, ${n} leaves, ${data.cmT.length} cross terms`,
+    });
   const s = data.states.length / (n + 1);
   const z = (k: number) => data.states.slice(k * s, (k + 1) * s);
   const ctx = { domain, jobId: 0n, v2Leaves: n };
@@ -350,7 +353,21 @@ export async function bundleFoldsReachRoot(data: BundleData, domain: Hex): Promi
       return { U: foldInstances(L.U, R.U, T, r), tag };
     },
   );
-  const a = root.U;
+  return { cmW: root.U.cmW, cmE: root.U.cmE, u: root.U.u, x: [...root.U.x] };
+}
+
+/**
+ * Whether the folds of `data` give `data.root` as the market re-executes them ({@link bundleRoot}). A proposer
+ * checks this before risking its bond; it is what a challenge decides (short of the points' curve checks).
+ */
+export async function bundleFoldsReachRoot(data: BundleData, domain: Hex): Promise<boolean> {
+  let a: BundleData["root"];
+  try {
+    a = await bundleRoot(data, domain);
+  } catch (e) {
+    if (e instanceof BundleError) return false;
+    throw e;
+  }
   const b = data.root;
   return (
     a.cmW.x === b.cmW.x &&

@@ -410,14 +410,17 @@ export class NodeDaemon {
         continue;
       }
       if (!sim.fraud) {
-        this.metrics.bundlesChecked++;
         if (sim.reason === "MarketBundleValid") {
+          this.metrics.bundlesChecked++;
           this.db.setBundleState(b.jobId, "valid");
           this.log({ level: "debug", msg: "bundle checked out", jobId, proposer: b.proposer });
-        } else {
-          // Challenged or finalized already (MarketNotProposed), or its window closed: nothing to do.
+        } else if (sim.reason === "MarketNotProposed" || sim.reason === "MarketChallengeClosed") {
+          // Challenged or finalized already, or its window closed: nothing to do.
           this.db.setBundleState(b.jobId, "closed", null, sim.reason);
           this.log({ level: "debug", msg: "bundle not challengeable", jobId, reason: sim.reason });
+        } else {
+          // Any other answer (an RPC error viem reads as a revert) decides nothing: asked again next poll.
+          this.log({ level: "warn", msg: "bundle check failed: retried next poll", jobId, err: sim.reason });
         }
         continue;
       }
