@@ -106,6 +106,10 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .option("--rpc <url>", "private mode: read the decider of --circuit-id's registered verifier")
     .option("--circuit-id <id>", "private mode: prove with this registered circuit's decider version and key")
     .option("--decider-key <file.g16k>", "private mode: a v3 ceremony's final key of F^ (checked; no dev keys)")
+    .option(
+      "--transcript <v1|v2>",
+      "private mode: v2 for market v2 (submit, submit --optimistic); default from --rpc, else v1",
+    )
     .action(() => withProver(async () => setCode(await (await import("./local.js")).prove(rest(1), io))));
 
   p.command("verify")

@@ -21,7 +21,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { loadR1cs } from "../arith/r1cs.js";
 import { MarketAbi } from "../chain/abi.js";
-import { type BundleClients, finalizeBundle } from "../chain/bundles.js";
+import { type BundleClients, bundleParams, finalizeBundle } from "../chain/bundles.js";
 import type { DevKeysKind } from "../decider/bundleV3.js";
 import { UsageError } from "../errors/cli.js";
 import type { DeciderPins } from "../node/circuitFiles.js";
@@ -34,6 +34,7 @@ import { compilePrivateCircuit } from "./wrapper.js";
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
 export const PRIVATE_USAGE = `  novanet prove --private --circuit <step.circom> --steps <N> --input <z0.json> --out <bundle-dir>
+                [--transcript v1|v2]   (v2: for market v2's submit and submit --optimistic; default from --rpc)
                 [--chain-id <id> --market <address>] [--hide-input] [--hide-output] [--ptau <file>] [--cache <dir>]
                 [--decider v3|v2 | --rpc <url> --circuit-id <id>]   (the registered verifier decides)
                 [--decider-key <file.g16k>]   (a v3 ceremony's final key of F^; no --insecure-dev-keys then)
@@ -74,6 +75,8 @@ export type PrivateProveValues = {
   "circuit-id"?: string;
   /** A v3 ceremony's final key of `F̂` (private/deciderKey.ts checks it). */
   "decider-key"?: string;
+  /** The fold transcript: `v1` (ProofMarket) or `v2` (market v2); default: v2 when `--rpc` serves a market v2. */
+  transcript?: string;
 };
 
 /** `novanet prove --private …` after main parsed and checked the common options. */
@@ -87,6 +90,9 @@ export async function provePrivateCommand(
   let v3Kind: DevKeysKind | undefined;
   let deciderPins: DeciderPins | undefined;
   const deciderKey = v["decider-key"];
+  if (v.transcript !== undefined && v.transcript !== "v1" && v.transcript !== "v2")
+    throw new UsageError("--transcript must be v1 or v2", { details: v.transcript });
+  let transcript: 1 | 2 = v.transcript === "v2" ? 2 : 1;
   if (deciderKey !== undefined && v.deciderExplicit && decider !== 3) {
     throw new UsageError("--decider-key is a decider v3 key: it does not go with --decider v2");
   }
@@ -100,6 +106,13 @@ export async function provePrivateCommand(
     const chainId = BigInt(await publicClient.getChainId());
     if (chainId !== target.chainId) {
       throw new UsageError("--chain-id is not the chain --rpc serves", { details: `${target.chainId} ≠ ${chainId}` });
+    }
+    // Market v2 (it has bundleParams()) re-executes bundle folds under transcript v2.
+    if (v.transcript === undefined) {
+      transcript = await bundleParams(publicClient, target.market).then(
+        () => 2 as const,
+        () => 1 as const,
+      );
     }
     const cacheRoot = resolve(v.cache ?? ".novanet");
     const pc = await compilePrivateCircuit(v.circuit, cacheRoot);
@@ -145,6 +158,7 @@ export async function provePrivateCommand(
     market: target.market,
     hideInput: v["hide-input"],
     hideOutput: v["hide-output"],
+    transcript,
     decider,
     v3Kind,
     deciderKey,
