@@ -738,6 +738,21 @@ describe("private mode: prove, verify, leak, submit", function () {
       assert.equal(fin.bond, res.bond);
     });
 
+    it("the transcript is part of what verify checks: dropping it from a v2 bundle, or adding it to a v1 one, is rejected", async () => {
+      for (const [src, edit] of [
+        [opt.dir, (j: Record<string, unknown>) => delete j.transcript],
+        [open.dir, (j: Record<string, unknown>) => (j.transcript = 2)],
+      ] as const) {
+        const j = JSON.parse(readFileSync(join(src, "bundle.json"), "utf8"));
+        edit(j);
+        const dir = mkdtempSync(join(tmp, "tr-"));
+        writeFileSync(join(dir, "bundle.json"), JSON.stringify(j));
+        const v = await verifyPrivateBundle(dir, { circuit: CUBIC, cacheDir: CACHE, ...trusted() });
+        assert.equal(v.valid, false, "accepted under the other transcript");
+        assert.match(v.reason ?? "", /transcript challenge/);
+      }
+    });
+
     it("the verified path takes the same bundle on market v2 (submitBundle under transcript v2)", async () => {
       const res = await submitPrivateBundle(mv.userClients, {
         bundle: readPrivateBundle(opt.dir),
