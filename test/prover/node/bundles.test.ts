@@ -32,6 +32,7 @@ import { G1_GENERATOR, g1Mul, randomScalar } from "../../../prover/src/curve/bn2
 import { BundleError, ChainError } from "../../../prover/src/errors/node.js";
 import { domainSeparator } from "../../../prover/src/folding/transcript.js";
 import { loadConfig } from "../../../prover/src/node/config.js";
+import { StateDb } from "../../../prover/src/node/state.js";
 import { runCli } from "../../helpers/cli.js";
 import { mockProof, v2Fixture } from "../../helpers/marketV2.js";
 
@@ -254,5 +255,34 @@ describe("optimistic bundles: the TS client against market v2 (in-process chain,
     assert.equal(cfg({})().watchBundles, true);
     assert.equal(cfg({ watchBundles: false })().watchBundles, false);
     assert.throws(cfg({ watchBundles: "no" }), /invalid node config/);
+  });
+
+  it("the watcher's rows (state.sqlite): recorded once, data exact across a reopen, challenged and closed are final", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "novanet-bundles-db-"));
+    const d = await honest(3);
+    let db = new StateDb(dir);
+    db.addBundle(7n, "0xAbC0000000000000000000000000000000000001", 1000n, 3n * 10n ** 15n, d);
+    db.addBundle(7n, "0x0000000000000000000000000000000000000002", 5n, 1n, { ...d, states: [1n, 2n, 3n, 4n] });
+    db.addBundle(8n, "0x0000000000000000000000000000000000000003", 1000n, 1n, d);
+    db.close();
+    db = new StateDb(dir);
+    const row = db.bundle(7n);
+    assert.ok(row);
+    assert.deepEqual(row.data, d, "the data round-trips exactly (the first record wins)");
+    assert.equal(row.proposer, "0xabc0000000000000000000000000000000000001");
+    assert.equal(row.challengeEnd, 1000n);
+    assert.deepEqual(
+      db.bundles(["pending"]).map((r) => r.jobId),
+      [7n, 8n],
+    );
+    db.setBundleState(7n, "challenging");
+    db.setBundleState(7n, "challenged", "0x01");
+    db.setBundleState(7n, "pending");
+    db.setBundleState(8n, "closed");
+    db.setBundleState(8n, "challenging");
+    assert.equal(db.bundle(7n)?.state, "challenged", "a challenged bundle is never reopened");
+    assert.equal(db.bundle(8n)?.state, "closed");
+    assert.deepEqual(db.bundles(["pending", "challenging"]), []);
+    db.close();
   });
 });
