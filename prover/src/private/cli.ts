@@ -182,6 +182,7 @@ export async function provePrivateCommand(
       ptau: r.ptau,
       vkey: r.vkey,
       decider: `v${r.decider}`,
+      transcript: `v${transcript}`,
     })}\n`,
   );
   return 0;
