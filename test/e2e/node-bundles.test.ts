@@ -4,7 +4,8 @@
  * test-only MockDeciderVerifier (it accepts a proof made from the instance alone), so a proposer can post
  * any root: the decider check at proposal passes and only the folds can tell. The challenge window is 60 s.
  *
- * The node reaches the chain through a proxy that fails the first `eth_call`s of `challengeBundle` (HTTP 503):
+ * A second node runs with `watchBundles: false` and never acts on a bundle.
+ * The nodes reach the chain through a proxy that fails the first `eth_call`s of `challengeBundle` (HTTP 503):
  * the watcher logs, retries on the next poll, and still challenges in time. Then: a fraudulent proposal (its
  * root is not its folds' root) is challenged by the node, which is credited the bond; an honest proposal is
  * left alone (the node's nonce does not move) and is finalized by `novanet finalize` after the window, which
@@ -139,10 +140,12 @@ describe("novanet node watches optimistic bundles: challenges the fraudulent, le
     proxy = await flakyProxy(`http://127.0.0.1:${port}`);
     net = await startNodeNet({
       dir,
-      nodes: 1,
+      nodes: 2,
       port,
-      tweak: (_, cfg) => {
+      tweak: (i, cfg) => {
         cfg.rpcUrl = proxy.url;
+        // Node 1 has the watcher off: it must neither record nor challenge anything.
+        if (i === 1) cfg.watchBundles = false;
       },
     });
     market = net.deployment.addresses.market;
@@ -186,7 +189,7 @@ describe("novanet node watches optimistic bundles: challenges the fraudulent, le
     (net.procs[0]?.out ?? [])
       .filter((l) => l.includes(`"msg":"${msg}"`) && l.includes(`"jobId":"${jobId}"`))
       .map((l) => JSON.parse(l) as Record<string, string>);
-  const nonce = () => net.publicClient.getTransactionCount({ address: net.addresses[0] });
+  const nonce = (i = 0) => net.publicClient.getTransactionCount({ address: net.addresses[i] });
   const status = (jobId: bigint) => net.status(jobId);
   const claimable = (who: Address) =>
     net.publicClient.readContract({
@@ -214,6 +217,7 @@ describe("novanet node watches optimistic bundles: challenges the fraudulent, le
     assert.equal(await bundleFoldsReachRoot(bad, domain), false);
     proxy.failures = 6; // the node's transport retries 3 times: the first simulations fail outright
     const n0 = await nonce();
+    const n1 = await nonce(1);
     const p = await proposeBundle(proposer, market, 2n, bad, mockProof(bad.root));
     fraudJob = p.jobId;
     assert.equal(p.bond, BOND_PER_LEAF * BigInt(N));
@@ -234,6 +238,8 @@ describe("novanet node watches optimistic bundles: challenges the fraudulent, le
     assert.equal(await status(p.jobId), 5, "Voided");
     assert.equal(await claimable(net.addresses[0]), p.bond, "the bond is the node's");
     assert.equal(await nonce(), n0 + 1, "one transaction: the challenge");
+    assert.equal(await nonce(1), n1, "the node with watchBundles off sent nothing");
+    assert.ok(!net.procs[1]?.out.some((l) => l.includes('"msg":"bundle')), "and logged no bundle line");
     const now = (await net.publicClient.getBlock()).timestamp;
     assert.ok(now <= p.challengeEnd, "within the window");
     process.stderr.write(`      challengeBundle (${N} leaves) by the node: ${line.gas} gas\n`);
