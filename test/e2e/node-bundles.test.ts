@@ -37,6 +37,7 @@ import {
   proposeBundle,
 } from "../../prover/src/chain/bundles.js";
 import { readArtifact } from "../../prover/src/chain/deploy.js";
+import { nodeCommand } from "../../prover/src/cli/node.js";
 import { G1_GENERATOR, g1Mul, P, randomScalar } from "../../prover/src/curve/bn254.js";
 import { domainSeparator } from "../../prover/src/folding/transcript.js";
 import { runCli } from "../helpers/cli.js";
@@ -301,5 +302,13 @@ describe("novanet node watches optimistic bundles: challenges the fraudulent, le
     ]);
     assert.notEqual(again.code, 0);
     assert.match(again.err, /not a proposed bundle/);
+    // The bond won is ETH on the market: `novanet node claim --token <zero address>` pays it out.
+    const won = await claimable(net.addresses[0]);
+    assert.equal(won, BOND_PER_LEAF * BigInt(N));
+    const eth0 = await net.publicClient.getBalance({ address: net.addresses[0] });
+    assert.equal(await nodeCommand(["claim", "--config", net.configs[0], "--token", zeroAddress]), 0);
+    assert.equal(await claimable(net.addresses[0]), 0n);
+    const eth1 = await net.publicClient.getBalance({ address: net.addresses[0] });
+    assert.ok(eth1 > eth0 && eth1 - eth0 < won, "the bond, less the claim's gas");
   });
 });
