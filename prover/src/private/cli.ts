@@ -351,6 +351,11 @@ async function waitAndFinalize(
     io.out(`${JSON.stringify({ jobId: String(jobId), status: "Voided" })}\n`);
     return 1;
   }
+  if (job.status === 2) {
+    // Someone finalized it first (anyone may): nothing to send.
+    io.out(`${JSON.stringify({ jobId: String(jobId), status: "Verified", finalizedByOther: true })}\n`);
+    return 0;
+  }
   const f = await finalizeBundle(clients, market, jobId);
   io.out(
     `${JSON.stringify({ jobId: String(jobId), tx: f.txHash, gasUsed: String(f.gasUsed), bond: String(f.bond), status: "Verified" })}\n`,
