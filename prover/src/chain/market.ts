@@ -31,6 +31,7 @@ import type { RelaxedInstance } from "../arith/relaxed.js";
 import type { DeciderProofAbi, InstanceAbi } from "../decider/abi.js";
 import { ChainError } from "../errors/node.js";
 import { CircuitRegistryAbi, MarketAbi, ProverRegistryAbi } from "./abi.js";
+import { type BundleData, type BundleProposal, parseBundleProposed, simulateChallenge } from "./bundles.js";
 
 export type G1 = { x: bigint; y: bigint };
 export type NodeData = {
@@ -100,7 +101,11 @@ export type MarketEvent =
       cancelled: boolean;
       slashed: bigint;
     }
-  | { kind: "JobClosed"; block: bigint; jobId: bigint };
+  | { kind: "JobClosed"; block: bigint; jobId: bigint }
+  /** An optimistic bundle was proposed (chain/bundles.ts): the whole data, for the watcher. */
+  | { kind: "BundleProposed"; block: bigint; proposal: BundleProposal }
+  /** A proposed bundle left its window: challenged (Voided) or finalized (Verified). */
+  | { kind: "BundleClosed"; block: bigint; jobId: bigint; outcome: "challenged" | "finalized"; by: Address };
 
 export type TaskState = "waiting" | "open" | "done" | "paid";
 /** A task as the market derives it at the latest block (`IMarketTypes.TaskView`). */
@@ -181,6 +186,16 @@ export interface MarketAdapter {
    * `ProverRegistryNoEligibleProver`): moves its snapshot to the previous block (`refreshSnapshot`).
    */
   refreshSnapshot?(jobId: bigint, taskId: bigint): Promise<Hex>;
+  /**
+   * An `eth_call` of `challengeBundle(jobId, data)` from this account (chain/bundles.ts `simulateChallenge`):
+   * `fraud` when it would succeed; else the market's revert name. Throws {@link ChainError} when the RPC fails.
+   */
+  simulateChallenge?(
+    jobId: bigint,
+    data: BundleData,
+  ): Promise<{ fraud: true; gas: bigint } | { fraud: false; reason: string }>;
+  /** Sends `challengeBundle(jobId, data)` (simulated first, as every transaction); its gas and the bond won. */
+  challengeBundle?(jobId: bigint, data: BundleData): Promise<{ hash: Hex; gasUsed: bigint; bond: bigint }>;
   // Operator commands.
   register(peerId: Hex, maxConstraints: bigint, gpu: boolean): Promise<Hex>;
   stake(amount: bigint): Promise<Hex>;
@@ -350,6 +365,17 @@ export class ViemMarketV2 implements MarketAdapter {
         case "JobVoided":
           out.push({ kind: "JobClosed", block, jobId: a.jobId });
           break;
+        case "BundleProposed": {
+          const [proposal] = parseBundleProposed([l]);
+          if (proposal) out.push({ kind: "BundleProposed", block, proposal });
+          break;
+        }
+        case "BundleChallenged":
+          out.push({ kind: "BundleClosed", block, jobId: a.jobId, outcome: "challenged", by: a.challenger });
+          break;
+        case "BundleFinalized":
+          out.push({ kind: "BundleClosed", block, jobId: a.jobId, outcome: "finalized", by: a.proposer });
+          break;
       }
     }
     return out;
@@ -500,6 +526,17 @@ export class ViemMarketV2 implements MarketAdapter {
 
   refreshSnapshot(jobId: bigint, taskId: bigint): Promise<Hex> {
     return this.send(this.market, MarketAbi, "refreshSnapshot", [jobId, taskId]);
+  }
+
+  simulateChallenge(jobId: bigint, data: BundleData) {
+    return simulateChallenge(this.pub, this.market, this.account, jobId, data);
+  }
+
+  async challengeBundle(jobId: bigint, data: BundleData): Promise<{ hash: Hex; gasUsed: bigint; bond: bigint }> {
+    const hash = await this.send(this.market, MarketAbi, "challengeBundle", [jobId, data]);
+    const receipt = await this.pub.getTransactionReceipt({ hash });
+    const [ev] = parseEventLogs({ abi: MarketAbi, eventName: "BundleChallenged", logs: receipt.logs });
+    return { hash, gasUsed: receipt.gasUsed, bond: ev?.args.bond ?? 0n };
   }
 
   async getDispute(jobId: bigint, nodeId: bigint): Promise<{ challenger: Address; answerBy: bigint }> {

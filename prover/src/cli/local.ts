@@ -75,6 +75,8 @@ export async function prove(args: string[], io: Io): Promise<number> {
       "circuit-id": { type: "string" },
       // Private mode: a v3 ceremony's final key of F̂ (private/deciderKey.ts checks it; no dev keys then).
       "decider-key": { type: "string" },
+      // Private mode: the fold transcript, v1 (ProofMarket) or v2 (market v2; found with --rpc when not given).
+      transcript: { type: "string" },
     },
   });
   if (positionals.length > 0)
@@ -113,7 +115,16 @@ export async function prove(args: string[], io: Io): Promise<number> {
     await terminateSnarkjsCurve();
     return code;
   }
-  for (const k of ["chain-id", "market", "hide-input", "hide-output", "rpc", "circuit-id", "decider-key"] as const) {
+  for (const k of [
+    "chain-id",
+    "market",
+    "hide-input",
+    "hide-output",
+    "rpc",
+    "circuit-id",
+    "decider-key",
+    "transcript",
+  ] as const) {
     if (values[k]) throw new UsageError(`--${k} is a private-mode option (add --private)`);
   }
   const out = resolve(values.out!);

@@ -106,6 +106,10 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .option("--rpc <url>", "private mode: read the decider of --circuit-id's registered verifier")
     .option("--circuit-id <id>", "private mode: prove with this registered circuit's decider version and key")
     .option("--decider-key <file.g16k>", "private mode: a v3 ceremony's final key of F^ (checked; no dev keys)")
+    .option(
+      "--transcript <v1|v2>",
+      "private mode: v2 for market v2 (submit, submit --optimistic); default from --rpc, else v1",
+    )
     .action(() => withProver(async () => setCode(await (await import("./local.js")).prove(rest(1), io))));
 
   p.command("verify")
@@ -175,8 +179,19 @@ function program(argv: string[], io: Io, setCode: (c: number) => void): Command 
     .option("--market <address>", "the market")
     .option("--circuit-id <id>", "the registered circuit")
     .option("--from <address>", "an account the node holds (else NOVANET_PRIVATE_KEY signs)")
+    .option("--optimistic", "propose with a bond (proposeBundle): cheaper, final after the challenge window")
+    .option("--wait", "with --optimistic: wait past the window, then finalize")
     .action(() =>
       withProver(async () => setCode(await (await import("../private/cli.js")).submitCommand(rest(1), io))),
+    );
+  p.command("finalize")
+    .description("finalize a proposed (optimistic) bundle after its challenge window (docs/private.md)")
+    .argument("<jobId>", "the proposed bundle's job id")
+    .option("--rpc <url>", "JSON-RPC endpoint")
+    .option("--market <address>", "the market")
+    .option("--from <address>", "an account the node holds (else NOVANET_PRIVATE_KEY signs)")
+    .action(() =>
+      withProver(async () => setCode(await (await import("../private/cli.js")).finalizeCommand(rest(1), io))),
     );
 
   // ---- the network

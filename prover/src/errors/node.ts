@@ -19,3 +19,16 @@ export class FetchError extends BaseError {
 export class ChainError extends BaseError {
   override name = "ChainError";
 }
+
+/**
+ * An optimistic-bundle call (`proposeBundle`, `challengeBundle`, `finalizeBundle`: chain/bundles.ts) was
+ * refused by the market: `reason` is the market's error name (`MarketChallengeOpen`, `MarketBundleValid`, …).
+ */
+export class BundleError extends BaseError {
+  override name = "BundleError";
+  readonly reason: string;
+  constructor(shortMessage: string, parameters: { reason: string; details?: string; cause?: unknown }) {
+    super(shortMessage, parameters);
+    this.reason = parameters.reason;
+  }
+}

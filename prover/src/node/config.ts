@@ -106,6 +106,11 @@ export const NodeConfigSchema = z.object({
   maxFeePerGas: z.coerce.bigint().optional(),
   /** Prometheus /metrics on 127.0.0.1:port (0: off). */
   metricsPort: z.number().int().nonnegative().default(0),
+  /**
+   * Watch optimistic bundles (docs/node.md "Bundle watcher"): simulate `challengeBundle` on every proposal in
+   * its window (one `eth_call` each) and challenge the fraudulent ones, winning their bond.
+   */
+  watchBundles: z.boolean().default(true),
   /** Fee token whose claimable balance `status` reports. */
   feeToken: address.optional(),
 });

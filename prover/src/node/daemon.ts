@@ -63,6 +63,9 @@ export class NodeDaemon {
     /** Seconds from a task becoming available on-chain to this node's submission, summed, and the count. */
     availableToSubmitS: 0,
     availableToSubmitN: 0,
+    /** Optimistic bundles this node challenged (and won the bond of), and those it checked and found valid. */
+    bundlesChallenged: 0,
+    bundlesChecked: 0,
   };
   private running = new Map<string, Promise<void>>();
   /** Bounded by `workers` and by memory (pool.ts); sizes of the circuits' tasks for its estimates. */
@@ -219,6 +222,8 @@ export class NodeDaemon {
         await this.slashBreaker();
         // Disputes first (an unanswered one costs `disputeSlash`), and even while draining.
         await this.answerDisputes();
+        // Fraudulent optimistic bundles are challenged (and their bond won) even while draining.
+        await this.watchBundles();
         if (!this.draining) await this.schedule();
         if (Date.now() - lastRedial > 3000) {
           lastRedial = Date.now();
@@ -348,6 +353,94 @@ export class NodeDaemon {
       case "JobClosed":
         this.db.closeJob(e.jobId);
         return;
+      case "BundleProposed":
+        if (!this.cfg.watchBundles) return;
+        this.db.addBundle(
+          e.proposal.jobId,
+          e.proposal.proposer,
+          e.proposal.challengeEnd,
+          e.proposal.bond,
+          e.proposal.data,
+        );
+        return;
+      case "BundleClosed":
+        this.db.setBundleState(
+          e.jobId,
+          e.outcome === "challenged" && e.by.toLowerCase() === me ? "challenged" : "closed",
+        );
+        return;
+    }
+  }
+
+  // ── bundle watcher ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Checks every recorded optimistic bundle still in its window by simulating `challengeBundle` with its
+   * posted data (one `eth_call`): the market re-executes the folds, so a simulation that succeeds means the
+   * bundle is fraudulent, and the challenge is sent (the bond is credited to this account). An honest
+   * bundle reverts `MarketBundleValid` and is never simulated again (its data is fixed). A failed RPC call
+   * leaves the bundle pending for the next poll. A bundle is marked `challenging` before the transaction:
+   * after a restart it is simulated again, and a challenge that landed reverts there (`MarketNotProposed`),
+   * so no second one is sent; every transaction is simulated again just before it is sent, too.
+   */
+  private async watchBundles(): Promise<void> {
+    if (!this.cfg.watchBundles || !this.chain.simulateChallenge || !this.chain.challengeBundle) return;
+    const rows = this.db.bundles(["pending", "challenging"]);
+    if (rows.length === 0) return;
+    let now: bigint;
+    try {
+      now = await this.chain.now();
+    } catch (e) {
+      this.log({ level: "warn", msg: "bundle watcher: cannot read the chain time", err: errText(e) });
+      return;
+    }
+    for (const b of rows) {
+      if (this.stopped) return;
+      const jobId = String(b.jobId);
+      if (b.challengeEnd < now) {
+        this.db.setBundleState(b.jobId, "closed", null, "window passed");
+        this.log({ level: "debug", msg: "bundle window passed", jobId });
+        continue;
+      }
+      let sim: Awaited<ReturnType<NonNullable<MarketAdapter["simulateChallenge"]>>>;
+      try {
+        sim = await this.chain.simulateChallenge(b.jobId, b.data);
+      } catch (e) {
+        this.log({ level: "warn", msg: "bundle check failed: retried next poll", jobId, err: errText(e) });
+        continue;
+      }
+      if (!sim.fraud) {
+        if (sim.reason === "MarketBundleValid") {
+          this.metrics.bundlesChecked++;
+          this.db.setBundleState(b.jobId, "valid");
+          this.log({ level: "debug", msg: "bundle checked out", jobId, proposer: b.proposer });
+        } else if (sim.reason === "MarketNotProposed" || sim.reason === "MarketChallengeClosed") {
+          // Challenged or finalized already, or its window closed: nothing to do.
+          this.db.setBundleState(b.jobId, "closed", null, sim.reason);
+          this.log({ level: "debug", msg: "bundle not challengeable", jobId, reason: sim.reason });
+        } else {
+          // Any other answer (an RPC error viem reads as a revert) decides nothing: asked again next poll.
+          this.log({ level: "warn", msg: "bundle check failed: retried next poll", jobId, err: sim.reason });
+        }
+        continue;
+      }
+      this.db.setBundleState(b.jobId, "challenging");
+      try {
+        const r = await this.chain.challengeBundle(b.jobId, b.data);
+        this.db.setBundleState(b.jobId, "challenged", r.hash);
+        this.metrics.bundlesChallenged++;
+        this.log({
+          msg: "bundle challenged",
+          jobId,
+          proposer: b.proposer,
+          gas: String(r.gasUsed),
+          bond: String(r.bond),
+          tx: r.hash,
+        });
+      } catch (e) {
+        this.db.setBundleState(b.jobId, "challenging", null, errText(e));
+        this.log({ level: "warn", msg: "bundle challenge failed: re-checked next poll", jobId, err: errText(e) });
+      }
     }
   }
 
@@ -1036,6 +1129,8 @@ export class NodeDaemon {
       lines.push(`novanet_task_failures_consecutive ${this.failures}`);
       lines.push(`novanet_available_to_submit_seconds_sum ${this.metrics.availableToSubmitS}`);
       lines.push(`novanet_available_to_submit_seconds_count ${this.metrics.availableToSubmitN}`);
+      lines.push(`novanet_bundles_challenged_total ${this.metrics.bundlesChallenged}`);
+      lines.push(`novanet_bundles_checked_total ${this.metrics.bundlesChecked}`);
       lines.push(`novanet_peers ${this.net.peerCount()}`);
       lines.push(`novanet_memory_reserved_bytes ${this.pool.reservedBytes}`);
       res.setHeader("content-type", "text/plain; version=0.0.4");

@@ -19,6 +19,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import type { BundleData } from "../chain/bundles.js";
 import { NodeConfigError } from "../errors/node.js";
 
 export type TaskState = "waiting" | "assigned" | "submitted" | "done" | "lost" | "failed" | "other";
@@ -70,6 +71,24 @@ export type AutoUnstake = {
   tx?: string;
   releaseAt?: string;
 };
+/**
+ * An optimistic bundle the watcher follows (daemon.ts `watchBundles`): `pending` until its challenge is
+ * simulated; `valid` (the simulation said `MarketBundleValid`: never simulated again, the data is fixed);
+ * `challenging` (this node decided to challenge: set before the transaction, so a restart re-simulates it and
+ * sends again only if the first did not land); `challenged` (our challenge landed); `closed` (challenged by
+ * another, finalized, or its window passed).
+ */
+export type BundleState = "pending" | "valid" | "challenging" | "challenged" | "closed";
+export type BundleRow = {
+  jobId: bigint;
+  proposer: string;
+  challengeEnd: bigint;
+  bond: bigint;
+  data: BundleData;
+  state: BundleState;
+  error: string | null;
+};
+
 export type JobRow = {
   jobId: bigint;
   circuitId: bigint;
@@ -94,6 +113,8 @@ CREATE TABLE IF NOT EXISTS disputes (job_id TEXT, node_id TEXT, challenger TEXT,
   tx TEXT, error TEXT, PRIMARY KEY (job_id, node_id, challenger, answer_by));
 CREATE TABLE IF NOT EXISTS slashes (id TEXT PRIMARY KEY, reason TEXT NOT NULL, job_id TEXT, task_id TEXT,
   amount TEXT NOT NULL, block TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bundles (job_id TEXT PRIMARY KEY, proposer TEXT, challenge_end TEXT, bond TEXT,
+  data TEXT, state TEXT, tx TEXT, error TEXT);
 `;
 
 const big = (v: unknown) => BigInt(v as string);
@@ -395,6 +416,36 @@ export class StateDb {
     return { count: rows.length, wei: rows.reduce((a, r) => a + BigInt(r.amount), 0n) };
   }
 
+  /** Records a proposed bundle once (a re-read log changes nothing). */
+  addBundle(jobId: bigint, proposer: string, challengeEnd: bigint, bond: bigint, data: BundleData): void {
+    const json = JSON.stringify(data, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+    this.db
+      .prepare("INSERT OR IGNORE INTO bundles VALUES (?, ?, ?, ?, ?, 'pending', NULL, NULL)")
+      .run(String(jobId), proposer.toLowerCase(), String(challengeEnd), String(bond), json);
+  }
+
+  /** Moves bundle `jobId` to `state` (a `challenged` or `closed` row is final: never moved back). */
+  setBundleState(jobId: bigint, state: BundleState, tx: string | null = null, error: string | null = null): void {
+    this.db
+      .prepare(
+        "UPDATE bundles SET state = ?, tx = COALESCE(?, tx), error = ? WHERE job_id = ? AND state NOT IN ('challenged', 'closed')",
+      )
+      .run(state, tx, error, String(jobId));
+  }
+
+  bundle(jobId: bigint): BundleRow | undefined {
+    const r = this.db.prepare("SELECT * FROM bundles WHERE job_id = ?").get(String(jobId));
+    return r ? rowToBundle(r) : undefined;
+  }
+
+  /** Bundles in the given states, oldest job first. */
+  bundles(states: BundleState[]): BundleRow[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM bundles WHERE state IN (${states.map(() => "?").join(", ")})`)
+      .all(...states) as Record<string, unknown>[];
+    return rows.map(rowToBundle).sort((a, b) => (a.jobId < b.jobId ? -1 : 1));
+  }
+
   autoUnstake(): AutoUnstake | undefined {
     const v = this.getMeta("autoUnstake");
     return v ? (JSON.parse(v) as AutoUnstake) : undefined;
@@ -419,6 +470,25 @@ function rowToTask(r: Record<string, unknown>): TaskRow {
     deadline: big(r.deadline),
     state: r.state as TaskState,
     attempts: Number(r.attempts),
+    error: (r.error as string | null) ?? null,
+  };
+}
+
+function rowToBundle(r: Record<string, unknown>): BundleRow {
+  const d = JSON.parse(r.data as string);
+  const pt = (p: { x: string; y: string }) => ({ x: BigInt(p.x), y: BigInt(p.y) });
+  return {
+    jobId: big(r.job_id),
+    proposer: r.proposer as string,
+    challengeEnd: big(r.challenge_end),
+    bond: big(r.bond),
+    data: {
+      states: d.states.map(BigInt),
+      cmW: d.cmW.map(pt),
+      cmT: d.cmT.map(pt),
+      root: { cmW: pt(d.root.cmW), cmE: pt(d.root.cmE), u: BigInt(d.root.u), x: d.root.x.map(BigInt) },
+    },
+    state: r.state as BundleState,
     error: (r.error as string | null) ?? null,
   };
 }

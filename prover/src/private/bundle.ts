@@ -8,6 +8,7 @@
  *                "nConstraints", "nW" (of F̂) },
  *   "srs": { "digest", "n", "insecureDev" },                    a claim, checked against the verifier's SRS
  *   "domain": { "tag", "chainId", "market", "value" },          the fold domain (market-bound with --market)
+ *   "transcript": 2,                                            only for market v2 (absent: transcript v1, ProofMarket)
  *   "steps": N,
  *   "commitments": [c_0, …, c_N],                               c_k = Poseidon(z_k, s_k), salts never published
  *   "input":  { "z0": [...], "salt" } | null,                   the opening of c_0 (null: input kept private)
@@ -60,6 +61,11 @@ export type PrivateBundleJson = {
   };
   srs: { digest: Hex; n: number; insecureDev: boolean };
   domain: { tag: string; chainId: string; market: Hex; value: Hex };
+  /**
+   * 2: the folds use transcript v2 over all `N` leaves (`jobId = 0`), as market v2's `submitBundle` and
+   * `proposeBundle`/`challengeBundle` re-execute them; absent: transcript v1 (the v1 ProofMarket).
+   */
+  transcript?: 2;
   steps: number;
   commitments: string[];
   input: { z0: string[]; salt: string } | null;
@@ -140,6 +146,8 @@ export type PrivateBundle = {
   root: RelaxedInstance;
   chainId: bigint;
   market: Hex;
+  /** The fold transcript: 1 (v1 ProofMarket) or 2 (market v2: `submitBundle`, optimistic `proposeBundle`). */
+  transcript: 1 | 2;
   /** The decider proof and its version (from `decider.format`). */
   proof: VersionedProof;
 };
@@ -190,6 +198,7 @@ export function parsePrivateBundle(v: unknown): PrivateBundle {
       r: parseDec(fo.r, `folds[${i}].r`),
     };
   });
+  if (o.transcript !== undefined && o.transcript !== 2) fail("transcript must be 2 or absent", "transcript");
   const r = obj(o.root, "root");
   const root: RelaxedInstance = {
     cmW: parsePoint(r.cmW, "root.cmW"),
@@ -219,6 +228,7 @@ export function parsePrivateBundle(v: unknown): PrivateBundle {
     root,
     chainId,
     market: domain.market as Hex,
+    transcript: o.transcript === 2 ? 2 : 1,
     proof,
   };
 }

@@ -74,6 +74,11 @@ export type ProvePrivateOptions = {
   /** Target market: the fold domain binds them, so the bundle can be submitted there (and only there). */
   chainId?: bigint;
   market?: Address;
+  /**
+   * The fold transcript: 1 (default; the v1 ProofMarket) or 2 (market v2, whose `submitBundle` and optimistic
+   * `proposeBundle`/`challengeBundle` re-execute the folds under transcript v2 over all `N` leaves).
+   */
+  transcript?: 1 | 2;
   /** Keep `z0` (resp. `zN`) private: publish only its commitment `c_0` (resp. `c_N`), not its opening. */
   hideInput?: boolean;
   hideOutput?: boolean;
@@ -184,7 +189,8 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
   // One salt per boundary; c_k = Poseidon(z_k, s_k) is the only trace of z_k that leaves this function.
   const salts = Array.from({ length: N + 1 }, randomFr);
   const commitments: bigint[] = [];
-  const ctx = { shape, srs, domain, jobId: 0n, hiding: true };
+  const transcript = opts.transcript ?? 1;
+  const ctx = { shape, srs, domain, jobId: 0n, hiding: true, v2Leaves: transcript === 2 ? N : 0 };
   const leaves: ProverNode["node"][] = [];
   const folds: FoldRecord[] = [];
   let z = opts.z0;
@@ -246,6 +252,7 @@ export async function provePrivate(opts: ProvePrivateOptions): Promise<ProvePriv
     },
     srs: { digest, n, insecureDev },
     domain: { tag: DOMAIN_TAG, chainId: dec(chainId), market, value: domain },
+    ...(transcript === 2 ? { transcript: 2 as const } : {}),
     steps: N,
     commitments: commitments.map(dec),
     input: opts.hideInput ? null : { z0: opts.z0.map(dec), salt: dec(salts[0]) },

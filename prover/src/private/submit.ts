@@ -28,10 +28,12 @@ import {
 } from "viem";
 import type { R1csShape } from "../arith/r1cs.js";
 import { CircuitRegistryAbi, ProofMarketAbi } from "../chain/abi.js";
+import { type BundleData, bundleFoldsReachRoot, type ProposeResult, proposeBundle } from "../chain/bundles.js";
 import { deciderVersionOf } from "../chain/market.js";
 import { deciderProofMarketAbi } from "../decider/bundle.js";
 import { type DevKeysKind, deciderV3Keys } from "../decider/bundleV3.js";
 import { PrivateSubmitError } from "../errors/private.js";
+import { domainSeparator } from "../folding/transcript.js";
 import type { DeciderPins } from "../node/circuitFiles.js";
 import type { PrivateBundle } from "./bundle.js";
 
@@ -160,6 +162,77 @@ export async function submitPrivateBundle(
 ): Promise<SubmitPrivateResult> {
   const { publicClient, walletClient } = clients;
   const { bundle } = params;
+  const market = await checkPrivateTarget(publicClient, params);
+  const args = privateSubmitArgs(bundle, params.circuitId);
+  let hash: Hex;
+  try {
+    const { request } = await publicClient.simulateContract({
+      address: market,
+      abi: PRIVATE_SUBMIT_ABI,
+      functionName: "submitBundle",
+      args,
+      account: walletClient.account,
+    });
+    hash = await walletClient.writeContract(request);
+  } catch (cause) {
+    throw new PrivateSubmitError("the market rejected the bundle", { details: revertName(cause), cause });
+  }
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new PrivateSubmitError("submitBundle reverted", { details: hash });
+  const [ev] = parseEventLogs({ abi: PRIVATE_SUBMIT_ABI, eventName: "JobVerified", logs: receipt.logs });
+  if (!ev) throw new PrivateSubmitError("no JobVerified event in the receipt", { details: hash });
+  return { jobId: ev.args.jobId, txHash: hash, gasUsed: receipt.gasUsed, cN: ev.args.zOut[0] };
+}
+
+/** The optimistic bundle data of a private bundle: the same words `submitBundle` publishes, plus its root. */
+export function privateProposeData(bundle: PrivateBundle): BundleData {
+  return {
+    states: bundle.commitments,
+    cmW: bundle.leaves,
+    cmT: bundle.folds.map((f) => f.cmT),
+    root: { cmW: bundle.root.cmW, cmE: bundle.root.cmE, u: bundle.root.u, x: bundle.root.x },
+  };
+}
+
+/**
+ * Proposes `bundle` to market v2's `proposeBundle` (optimistic: the decider proof is checked now, the folds
+ * only if someone challenges within the window; `bondPerLeaf · N` wei ride with it, returned at
+ * {@link finalizeBundle}). Before sending, the same checks as {@link submitPrivateBundle}, and a local
+ * re-fold under the market's bundle transcript (transcript v2, `jobId = 0`): a bundle whose folds do not
+ * give its root would be challenged and its bond lost, so it is refused here.
+ *
+ * @throws {PrivateSubmitError} wrong chain, market or circuit; folds that do not reach the root.
+ * @throws {BundleError} the market reverted (`MarketDeciderRejected`, `MarketInvalidBond`, …).
+ */
+export async function proposePrivateBundle(
+  clients: SubmitClients,
+  params: SubmitPrivateParameters,
+): Promise<ProposeResult & { cN: bigint }> {
+  const market = await checkPrivateTarget(clients.publicClient, params);
+  const data = privateProposeData(params.bundle);
+  const b = params.bundle;
+  const domain = domainSeparator({
+    chainId: b.chainId,
+    market,
+    r1csHash: b.json.circuit.r1csHash,
+    srsDigest: b.json.srs.digest,
+  });
+  if (!(await bundleFoldsReachRoot(data, domain))) {
+    throw new PrivateSubmitError(
+      "the bundle's folds do not give its root under the market's bundle transcript (v2): a challenge would take the bond",
+      { details: "prove it for this market's optimistic mode, or submit it without --optimistic" },
+    );
+  }
+  const r = await proposeBundle(clients, market, params.circuitId, data, deciderProofMarketAbi(params.bundle.proof));
+  return { ...r, cN: params.bundle.commitments[params.bundle.N] };
+}
+
+/**
+ * The checks before sending a private bundle: this chain and market, the circuit id registered as `F̂`, its
+ * verifier of the bundle's decider version and key, its SRS. Returns the market's checksummed address.
+ */
+async function checkPrivateTarget(publicClient: PublicClient, params: SubmitPrivateParameters): Promise<Address> {
+  const { bundle } = params;
   const market = getAddress(params.market);
   const chainId = BigInt(await publicClient.getChainId());
   if (bundle.chainId !== chainId || getAddress(bundle.market) !== market) {
@@ -223,23 +296,5 @@ export async function submitPrivateBundle(
       details: `registered ${circuit.srsDigest}, bundle ${bundle.json.srs.digest}`,
     });
   }
-  const args = privateSubmitArgs(bundle, params.circuitId);
-  let hash: Hex;
-  try {
-    const { request } = await publicClient.simulateContract({
-      address: market,
-      abi: PRIVATE_SUBMIT_ABI,
-      functionName: "submitBundle",
-      args,
-      account: walletClient.account,
-    });
-    hash = await walletClient.writeContract(request);
-  } catch (cause) {
-    throw new PrivateSubmitError("the market rejected the bundle", { details: revertName(cause), cause });
-  }
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new PrivateSubmitError("submitBundle reverted", { details: hash });
-  const [ev] = parseEventLogs({ abi: PRIVATE_SUBMIT_ABI, eventName: "JobVerified", logs: receipt.logs });
-  if (!ev) throw new PrivateSubmitError("no JobVerified event in the receipt", { details: hash });
-  return { jobId: ev.args.jobId, txHash: hash, gasUsed: receipt.gasUsed, cN: ev.args.zOut[0] };
+  return market;
 }

@@ -18,13 +18,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Hex } from "viem";
 import { loadR1cs } from "../arith/r1cs.js";
 import type { RelaxedInstance } from "../arith/relaxed.js";
 import { G1_ZERO } from "../curve/bn254.js";
 import { checkVersionedProof, type TrustedDeciderKey } from "../decider/bundle.js";
 import { PrivateBundleError } from "../errors/private.js";
 import { UntrustedDeciderKeyError } from "../errors/trust.js";
-import { verifyFold } from "../folding/nifs.js";
+import { foldChallengeFor, foldInstances } from "../folding/nifs.js";
 import { domainSeparator, instanceHash } from "../folding/transcript.js";
 import { nodeId, splitPoint } from "../folding/tree.js";
 import {
@@ -119,6 +120,9 @@ export function refoldPrivateTree(
 ): { root: RelaxedInstance } | { reason: string } {
   const order = foldPostOrder(b.N);
   const nodes = new Map<bigint, RelaxedInstance>();
+  // Transcript v2 (market v2): each inner node's challenge hashes its children's tags.
+  const tags = new Map<bigint, Hex>();
+  const ctx = { domain, jobId: 0n, v2Leaves: b.transcript === 2 ? b.N : 0 };
   for (let k = 0; k < b.N; k++) {
     nodes.set(nodeId(k, k + 1), {
       cmW: b.leaves[k],
@@ -135,9 +139,16 @@ export function refoldPrivateTree(
     const mid = splitPoint(a, c);
     const left = nodes.get(nodeId(a, mid))!;
     const right = nodes.get(nodeId(mid, c))!;
-    const { U, r } = verifyFold(domain, 0n, f.nodeId, left, right, f.cmT);
+    const { r, tag } = foldChallengeFor(
+      ctx,
+      f.nodeId,
+      { U: left, tag: tags.get(nodeId(a, mid)) },
+      { U: right, tag: tags.get(nodeId(mid, c)) },
+      f.cmT,
+    );
     if (r !== f.r) return { reason: `fold [${a}, ${c}): r is not the transcript challenge` };
-    nodes.set(f.nodeId, U);
+    nodes.set(f.nodeId, foldInstances(left, right, f.cmT, r));
+    if (tag !== undefined) tags.set(f.nodeId, tag);
   }
   return { root: nodes.get(nodeId(0, b.N))! };
 }

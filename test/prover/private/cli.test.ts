@@ -9,6 +9,7 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadR1cs } from "../../../prover/src/arith/r1cs.js";
+import { MarketAbi } from "../../../prover/src/chain/abi.js";
 import { main } from "../../../prover/src/cli/main.js";
 import { ensureDevPtau } from "../../../prover/src/commitment/devsrs.js";
 import { privateDevPtauPower } from "../../../prover/src/private/prove.js";
@@ -212,5 +213,120 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
     const contra = await run([...reg, "--out", join(tmp, "reg2"), "--decider", "v2"]);
     assert.equal(contra.code, 2);
     assert.match(contra.err, /verifier is decider v3/);
+  });
+
+  it("market v2: prove --private --rpc picks transcript v2; submit --optimistic --wait proposes, waits out the window, finalizes", async () => {
+    const pc = await compilePrivateCircuit(CUBIC, CACHE);
+    const shape = await loadR1cs(pc.wrapped.r1csPath);
+    const ptau = await ensureDevPtau(privateDevPtauPower(shape, 3), { cacheDir: join(CACHE, "ptau"), warn: () => {} });
+    const m = await privateMarket(pc, ptau, CACHE, 3, { marketV2: true });
+    const bridge = await rpcBridge(m.conn.provider);
+    try {
+      // A 60 s window (the market's minimum) and the default bond.
+      await m.publicClient.waitForTransactionReceipt({
+        hash: await m.owner.writeContract({
+          address: m.market,
+          abi: MarketAbi,
+          functionName: "setBundleParams",
+          args: [60n, 10n ** 15n],
+        }),
+      });
+      const input = join(tmp, "z0-opt.json");
+      writeFileSync(input, '["11"]');
+      const dir = join(tmp, "opt");
+      const p = await run([
+        "prove",
+        "--insecure-dev-keys",
+        "--private",
+        "--circuit",
+        CUBIC,
+        "--steps",
+        "3",
+        "--input",
+        input,
+        "--out",
+        dir,
+        "--chain-id",
+        String(m.chainId),
+        "--market",
+        m.market,
+        "--rpc",
+        bridge.url,
+        "--circuit-id",
+        "1",
+        "--hide-input",
+        "--hide-output",
+        "--cache",
+        CACHE,
+        "--quiet",
+      ]);
+      assert.equal(p.code, 0, p.err);
+      assert.equal(JSON.parse(p.out).transcript, "v2");
+      assert.equal(JSON.parse(readFileSync(join(dir, "bundle.json"), "utf8")).transcript, 2);
+      const bad = await run([
+        "prove",
+        "--insecure-dev-keys",
+        "--private",
+        "--circuit",
+        CUBIC,
+        "--steps",
+        "2",
+        "--input",
+        input,
+        "--out",
+        join(tmp, "x"),
+        "--transcript",
+        "v3",
+      ]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /--transcript must be v1 or v2/);
+      // Chain time moves on while the command waits (an in-process chain has no clock of its own).
+      let done = false;
+      const clock = (async () => {
+        while (!done) {
+          await new Promise((r) => setTimeout(r, 300));
+          await m.conn.networkHelpers.time.increase(10);
+        }
+      })();
+      const from = m.user.account.address;
+      const s = await run([
+        "submit",
+        dir,
+        "--rpc",
+        bridge.url,
+        "--market",
+        m.market,
+        "--circuit-id",
+        "1",
+        "--from",
+        from,
+        "--optimistic",
+        "--wait",
+      ]).finally(() => {
+        done = true;
+      });
+      await clock;
+      assert.equal(s.code, 0, s.err);
+      const [proposed, verified] = s.out
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      assert.equal(proposed.status, "Proposed");
+      assert.equal(proposed.bond, String(3n * 10n ** 15n));
+      assert.ok(BigInt(proposed.challengeEnd) > 0n);
+      assert.equal(verified.status, "Verified");
+      assert.equal(verified.jobId, proposed.jobId);
+      assert.equal(verified.bond, proposed.bond);
+      const job = await m.publicClient.readContract({
+        address: m.market,
+        abi: MarketAbi,
+        functionName: "getJob",
+        args: [BigInt(proposed.jobId)],
+      });
+      assert.equal(job.status, 2);
+      assert.match(s.err, /"event":"waiting"/);
+    } finally {
+      bridge.server.close();
+    }
   });
 });

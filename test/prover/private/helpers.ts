@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { type Abi, type Address, type Hex, hexToBytes } from "viem";
 import { loadR1cs } from "../../../prover/src/arith/r1cs.js";
+import { deployNetwork } from "../../../prover/src/chain/deploy.js";
 import { loadSrsFromPtau, srsRegistration } from "../../../prover/src/commitment/srs.js";
 import { g2ToEvm } from "../../../prover/src/curve/bn254.js";
 import { deciderV3Keys } from "../../../prover/src/decider/bundleV3.js";
@@ -61,14 +62,15 @@ function compileSolidity(source: string, name: string): { abi: Abi; bytecode: He
  * `ptau`, with a decider verifier of version `decider` made from the prover's own dev keys in `cacheRoot`:
  * v3 (default) `DeciderVerifierV3` deployed with the words of `deciderV3Keys` (the keys `prove --private`
  * made and cached), or with `opts.v3Words` (a ceremony's key, as `circuit register --keys` deploys it); v2
- * the verifier exported from `D_F̂`'s snarkjs keys over `ptau`.
+ * the verifier exported from `D_F̂`'s snarkjs keys over `ptau`. The market is the v1 ProofMarket, or with
+ * `opts.marketV2` market v2 (`deployNetwork`; `market` is then its address).
  */
 export async function privateMarket(
   pc: PrivateCircuit,
   ptau: string,
   cacheRoot: string,
   decider: 2 | 3 = 3,
-  opts: { v3Words?: bigint[] } = {},
+  opts: { v3Words?: bigint[]; marketV2?: boolean } = {},
 ) {
   const conn = await network.connect();
   const { viem } = conn;
@@ -76,7 +78,13 @@ export async function privateMarket(
   const [owner, user, other] = await viem.getWalletClients();
   // biome-ignore lint/suspicious/noExplicitAny: Hardhat's extended viem clients are structurally viem clients.
   const clients = { publicClient: publicClient as any, walletClient: owner as any };
-  const addrs = await deployNovaNet(clients);
+  // The v1 ProofMarket (transcript v1), or market v2 (`marketV2`: submitBundle and the optimistic proposeBundle).
+  const addrs = opts.marketV2
+    ? await deployNetwork(clients).then((d) => ({
+        proofMarket: d.addresses.market,
+        circuitRegistry: d.addresses.circuitRegistry,
+      }))
+    : await deployNovaNet(clients);
   const shape = await loadR1cs(pc.wrapped.r1csPath);
   const n = Math.max(shape.nW, shape.m, 1) + 1;
   const srs = await loadSrsFromPtau(ptau, n);

@@ -13,11 +13,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { encodeFunctionData, type Hex, zeroAddress } from "viem";
+import { encodeAbiParameters, encodeFunctionData, type Hex, type PublicClient, zeroAddress } from "viem";
 import { loadR1cs } from "../../../prover/src/arith/r1cs.js";
+import { MarketAbi } from "../../../prover/src/chain/abi.js";
+import { bundleDataHash, finalizeBundle, simulateChallenge } from "../../../prover/src/chain/bundles.js";
 import { proveLocal } from "../../../prover/src/cli/prove.js";
 import { commit } from "../../../prover/src/commitment/pedersen.js";
 import { loadSrsFromPtau } from "../../../prover/src/commitment/srs.js";
+import { deciderProofMarketAbi } from "../../../prover/src/decider/bundle.js";
 import { deciderV3Keys, readVkeyV3File as readVkeyV3 } from "../../../prover/src/decider/bundleV3.js";
 import { PrivateBundleError, PrivateSubmitError } from "../../../prover/src/errors/private.js";
 import { DevKeysRefusedError, UntrustedDeciderKeyError, UntrustedSrsError } from "../../../prover/src/errors/trust.js";
@@ -25,7 +28,9 @@ import { P } from "../../../prover/src/field/fr.js";
 import { type ProvePrivateResult, provePrivate } from "../../../prover/src/private/prove.js";
 import {
   PRIVATE_SUBMIT_ABI,
+  privateProposeData,
   privateSubmitArgs,
+  proposePrivateBundle,
   registeredPrivateDecider,
   submitPrivateBundle,
 } from "../../../prover/src/private/submit.js";
@@ -53,6 +58,7 @@ async function provePrivateCase(
   target: { chainId: bigint; market: Hex },
   hide: boolean,
   decider: 2 | 3 = 3,
+  transcript: 1 | 2 = 1,
 ): Promise<{ r: ProvePrivateResult; secrets: Secrets }> {
   const secrets: Secrets = { witnesses: [], states: [z0] };
   const r = await provePrivate({
@@ -66,6 +72,7 @@ async function provePrivateCase(
     hideInput: hide,
     hideOutput: hide,
     decider,
+    transcript,
     warn: () => {},
     observeLeaf: (_k, s) => {
       secrets.witnesses.push([...s.witness]);
@@ -454,7 +461,20 @@ describe("private mode: prove, verify, leak, submit", function () {
         functionName: "submitBundle",
         args: privateSubmitArgs(b, 1n),
       });
-      return new Set([...decimalTokens(text), ...abiWords(calldata)]);
+      // The optimistic path: proposeBundle's calldata and the BundleProposed event's data (the whole bundle data).
+      const data = privateProposeData(b);
+      const propose = encodeFunctionData({
+        abi: MarketAbi,
+        functionName: "proposeBundle",
+        args: [1n, data as never, deciderProofMarketAbi(b.proof) as never],
+      });
+      const ev = MarketAbi.find((x) => x.type === "event" && x.name === "BundleProposed");
+      assert.ok(ev && ev.type === "event");
+      const eventData = encodeAbiParameters(
+        ev.inputs.filter((i) => !i.indexed),
+        [b.N, 1n << 40n, 10n ** 15n * BigInt(b.N), bundleDataHash(data), data] as never,
+      );
+      return new Set([...decimalTokens(text), ...abiWords(calldata), ...abiWords(propose), ...abiWords(eventData)]);
     };
 
     /** The secrets of a run: every state z_k and every wire of every leaf's F̂ witness except x. */
@@ -647,6 +667,113 @@ describe("private mode: prove, verify, leak, submit", function () {
         (e: unknown) =>
           e instanceof PrivateSubmitError && /registered verifier is decider v2.*v3 proof/.test(e.message),
       );
+    });
+  });
+
+  describe("optimistic submit to market v2 (proposeBundle; transcript v2)", () => {
+    let mv: Awaited<ReturnType<typeof privateMarket>>;
+    let opt: { dir: string; r: ProvePrivateResult; secrets: Secrets };
+    before(async () => {
+      mv = await privateMarket(pc, ptau, CACHE, 3, { marketV2: true });
+      const dir = join(tmp, "optimistic");
+      opt = {
+        dir,
+        ...(await provePrivateCase(dir, [bigState()], { chainId: mv.chainId, market: mv.market }, true, 3, 2)),
+      };
+    });
+
+    it("a transcript-v2 private bundle verifies; the market takes it with its bond; calldata and BundleProposed leak nothing", async () => {
+      const b = readPrivateBundle(opt.dir);
+      assert.equal(b.transcript, 2);
+      const v = await verifyPrivateBundle(opt.dir, { circuit: CUBIC, cacheDir: CACHE, ...trusted() });
+      assert.equal(v.valid, true, v.reason);
+      const res = await proposePrivateBundle(mv.userClients, { bundle: b, market: mv.market, circuitId: mv.circuitId });
+      assert.equal(res.cN, opt.r.cN);
+      assert.equal(res.bond, 10n ** 15n * BigInt(N));
+      const tx = await mv.publicClient.getTransaction({ hash: res.txHash });
+      const receipt = await mv.publicClient.getTransactionReceipt({ hash: res.txHash });
+      const pub = abiWords(tx.input);
+      for (const log of receipt.logs) {
+        for (const w of abiWords(log.data)) pub.add(w);
+        for (const t of log.topics) pub.add(BigInt(t));
+      }
+      const secrets = new Set<bigint>();
+      for (const z of opt.secrets.states) for (const v of z) secrets.add(v);
+      for (const w of opt.secrets.witnesses) for (const v of w.slice(3)) secrets.add(v);
+      assert.ok(secrets.size > N * 240);
+      assert.deepEqual(leaked(secrets, pub), []);
+      // The same words as submitBundle: beyond them only ABI offsets and lengths (< 2^64), the root, the bond and
+      // window, the data hash and the event topics. (Aligned words here: calldata after its selector, log data from 0.)
+      const aligned = (hex: Hex, start: number) => {
+        const out: bigint[] = [];
+        for (let o = 2 + 2 * start; o + 64 <= hex.length; o += 64) out.push(BigInt(`0x${hex.slice(o, o + 64)}`));
+        return out;
+      };
+      const submitted = new Set(
+        aligned(
+          encodeFunctionData({ abi: PRIVATE_SUBMIT_ABI, functionName: "submitBundle", args: privateSubmitArgs(b, 1n) }),
+          4,
+        ),
+      );
+      const root = [b.root.cmW.x, b.root.cmW.y, b.root.cmE.x, b.root.cmE.y, b.root.u, ...b.root.x];
+      const words = [...aligned(tx.input, 4), ...receipt.logs.flatMap((l) => aligned(l.data, 0))];
+      const extra = words.filter((w) => !submitted.has(w) && !root.includes(w) && w >= 1n << 64n);
+      const allowed = new Set([
+        BigInt(bundleDataHash(privateProposeData(b))),
+        ...receipt.logs.flatMap((l) => l.topics.map((t) => BigInt(t))),
+      ]);
+      assert.deepEqual(
+        extra.filter((w) => !allowed.has(w)),
+        [],
+        "only the data hash and event topics (signatures, the proposer)",
+      );
+      process.stderr.write(`      proposeBundle (private, ${N} leaves): ${res.gasUsed} gas\n`);
+      // Honest under the market's own re-execution: a challenge finds nothing; finalized after the window.
+      const pc2 = mv.publicClient as unknown as PublicClient;
+      const sim = await simulateChallenge(pc2, mv.market, mv.other.account.address, res.jobId, privateProposeData(b));
+      assert.deepEqual(sim, { fraud: false, reason: "MarketBundleValid" });
+      const { networkHelpers } = mv.conn;
+      await networkHelpers.time.increase(3601);
+      const fin = await finalizeBundle(mv.userClients, mv.market, res.jobId);
+      assert.equal(fin.bond, res.bond);
+    });
+
+    it("the transcript is part of what verify checks: dropping it from a v2 bundle, or adding it to a v1 one, is rejected", async () => {
+      for (const [src, edit] of [
+        [opt.dir, (j: Record<string, unknown>) => delete j.transcript],
+        [open.dir, (j: Record<string, unknown>) => (j.transcript = 2)],
+      ] as const) {
+        const j = JSON.parse(readFileSync(join(src, "bundle.json"), "utf8"));
+        edit(j);
+        const dir = mkdtempSync(join(tmp, "tr-"));
+        writeFileSync(join(dir, "bundle.json"), JSON.stringify(j));
+        const v = await verifyPrivateBundle(dir, { circuit: CUBIC, cacheDir: CACHE, ...trusted() });
+        assert.equal(v.valid, false, "accepted under the other transcript");
+        assert.match(v.reason ?? "", /transcript challenge/);
+      }
+    });
+
+    it("the verified path takes the same bundle on market v2 (submitBundle under transcript v2)", async () => {
+      const res = await submitPrivateBundle(mv.userClients, {
+        bundle: readPrivateBundle(opt.dir),
+        market: mv.market,
+        circuitId: mv.circuitId,
+      });
+      assert.equal(res.cN, opt.r.cN);
+      process.stderr.write(`      submitBundle (private, market v2, ${N} leaves): ${res.gasUsed} gas\n`);
+    });
+
+    it("a transcript-v1 bundle for market v2 is refused before sending (a challenge would take its bond)", async () => {
+      const dir = join(tmp, "optimistic-v1");
+      await provePrivateCase(dir, [bigState()], { chainId: mv.chainId, market: mv.market }, true, 3, 1);
+      const b = readPrivateBundle(dir);
+      assert.equal(b.transcript, 1);
+      const before = await mv.publicClient.getTransactionCount({ address: mv.user.account.address });
+      await assert.rejects(
+        proposePrivateBundle(mv.userClients, { bundle: b, market: mv.market, circuitId: mv.circuitId }),
+        (e: unknown) => e instanceof PrivateSubmitError && /challenge would take the bond/.test(e.message),
+      );
+      assert.equal(await mv.publicClient.getTransactionCount({ address: mv.user.account.address }), before);
     });
   });
 });
