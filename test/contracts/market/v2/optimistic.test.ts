@@ -229,16 +229,24 @@ describe("Market v2: optimistic bundles", function () {
       ["cmT[14].x ≥ q", { ...d, cmT: d.cmT.map((p, k) => (k === 14 ? big(p) : p)) }],
     ];
     for (const [what, bad] of cases) await caught(f, bad, what);
-    // An invalid point whose (meaningless) fold the proposer posts as its root: still caught (the point is invalid).
-    const cmW = d.cmW.map((p, k) => (k === 4 ? offCurve(p) : p));
-    const z = Array.from({ length: 17 }, (_, k) => [d.states[k]]);
-    let root: Data["root"] | undefined;
-    try {
-      root = await foldRoot(domain, z, cmW, d.cmT);
-    } catch {
-      root = undefined; // the engine refuses the point: the root cannot even be computed
+    // The same invalid data with, as its root, exactly what the market's re-execution computes from it (the
+    // precompile's failure reported, its output ignored): still caught, because the point is invalid.
+    const chunks = await f.viem.deployContract("Chunks", []);
+    const bundleLib = await f.viem.deployContract("Bundle", []);
+    const probe = await f.viem.deployContract("ChunkFoldBench", [], {
+      libraries: { Chunks: chunks.address, Bundle: bundleLib.address },
+    });
+    const refold = (x: Data) => probe.read.tryBundle([domain, 16n, x.states, x.cmW, x.cmT]);
+    for (const [what, bad] of cases) {
+      const [U, ok] = await refold(bad);
+      assert.equal(ok, false, what);
+      const root = { cmW: U.cmW, cmE: U.cmE, u: U.u, x: [...U.x] };
+      await caught(f, { ...bad, root }, `${what}, its own re-execution as the root`);
     }
-    await caught(f, { ...d, cmW, root: root ?? d.root }, "invalid cmW[4] with its own fold as the root");
+    // The honest data re-executed the same way gives the engine's root (ok).
+    const [U, ok] = await refold(d);
+    assert.equal(ok, true);
+    assert.deepEqual({ cmW: U.cmW, cmE: U.cmE, u: U.u, x: [...U.x] }, d.root);
   });
 
   it("a challenger cannot win on a valid bundle: altered data, late, twice", async () => {
