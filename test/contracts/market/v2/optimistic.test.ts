@@ -516,10 +516,12 @@ describe("Market v2: optimistic bundles", function () {
     // Another proposer's open bundle, which the re-entry also tries to challenge (with the data it holds).
     const other = await propose(f, { ...d, root: { ...d.root, cmE: point() } }, f.provers[0]);
     await f.networkHelpers.time.increase(Number(HOUR) + 1);
+    // From the callback of the first: finalize the second (still open, past its window: only the lock stops it);
+    // of the second: claim the bond just credited; of the third: finalize itself again.
     const payloads: Hex[] = [
-      encodeFunctionData({ abi: f.market.abi, functionName: "finalizeBundle", args: [ids[0], zN(d)] }),
-      encodeFunctionData({ abi: f.market.abi, functionName: "claim", args: [zeroAddress] }),
       encodeFunctionData({ abi: f.market.abi, functionName: "finalizeBundle", args: [ids[1], zN(d)] }),
+      encodeFunctionData({ abi: f.market.abi, functionName: "claim", args: [zeroAddress] }),
+      encodeFunctionData({ abi: f.market.abi, functionName: "finalizeBundle", args: [ids[2], zN(d)] }),
     ];
     let verified = 0;
     for (const [i, id] of ids.entries()) {
