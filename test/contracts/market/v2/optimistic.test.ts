@@ -6,7 +6,7 @@
  * a real decider: real.test.ts). Covered: the happy path at 1, 16 and 64 leaves (challenge refused, finalized
  * after the window, JobVerified with z_N, the bond claimed back in ETH, the proposer contract's callback); every
  * kind of fraud caught (a root field, a leaf cmW, a cross term, an invalid point), the job voided and the bond
- * paid to the challenger; challenges of valid data, late, twice, with altered data refused; finalize early, with a
+ * paid to the challenger; challenges of valid data, late, twice, with altered data or starved of gas refused; finalize early, with a
  * wrong z_N or of a job not proposed refused; cancel / expire / dispute of a proposed job refused; the proposer's
  * bond, size bound, field and length checks; governance bounds applying to new proposals only; a sybil
  * self-challenge that gains nothing; reentrancy through the finalize callback; and a random schedule whose ETH
@@ -410,6 +410,38 @@ describe("Market v2: optimistic bundles", function () {
     process.stderr.write(`      N = ${n}: propose ${pr.gasUsed} gas, winning challenge ${c.gasUsed} gas\n`);
     assert.ok(c.gasUsed < 2n ** 24n, `challenge ${c.gasUsed}`);
     assert.ok(pr.gasUsed < 2n ** 24n, `propose ${pr.gasUsed}`);
+  });
+
+  it("a challenger starving the re-execution of gas (a precompile out of gas reads as an invalid point) never wins", async () => {
+    // The fold counts a failed precompile as fraud. A challenger could try to make a valid bundle's ecMul or ecAdd
+    // fail by giving the challenge just too little gas for it. EIP-150 leaves the library 1/64 of its gas after
+    // such a call (≤ 95), too little to finish, so the attempt reverts. Swept: every gas limit, 12 apart, from
+    // 30,000 below the least that reaches MarketBundleValid to 60,000 above it (a win writes ≈ 40k more).
+    const f = await v2Fixture();
+    const d = await honest(await domainOf(f), 2);
+    const p = await propose(f, d, f.provers[0]);
+    const data = encodeFunctionData({ abi: f.market.abi, functionName: "challengeBundle", args: [p.id, d] });
+    const run = (gas: number) =>
+      f.publicClient.call({ to: f.market.address, data, gas: BigInt(gas), account: f.provers[1] }).then(
+        () => "won",
+        (e: Error) => (/MarketBundleValid\(/.test(e.message) ? "valid" : "reverted"),
+      );
+    let lo = 21_000;
+    let hi = 2_000_000;
+    assert.equal(await run(hi), "valid");
+    while (hi - lo > 1) {
+      const m = (lo + hi) >> 1;
+      if ((await run(m)) === "valid") hi = m;
+      else lo = m;
+    }
+    const seen: Record<string, number> = {};
+    for (let g = hi - 30_000; g < hi + 60_000; g += 12) {
+      const r = await run(g);
+      seen[r] = (seen[r] ?? 0) + 1;
+      assert.notEqual(r, "won", `a valid bundle's challenge won with gas ${g}`);
+    }
+    assert.ok(seen.valid > 0 && seen.reverted > 0, JSON.stringify(seen));
+    assert.equal((await f.market.read.getJob([p.id])).status, 6);
   });
 
   it("governance: setBundleParams bounds, owner only, and a change applies to new proposals only", async () => {
