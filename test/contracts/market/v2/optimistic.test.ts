@@ -323,6 +323,21 @@ describe("Market v2: optimistic bundles", function () {
     await revertsExactly(f.market.write.expire([p.id]), "MarketJobNotOpen");
     await revertsExactly(f.market.write.dispute([p.id, 8n], { account: f.provers[1] }), "MarketJobNotOpen");
     await revertsExactly(f.market.write.slashMissed([p.id, 1n]), "MarketJobNotOpen");
+    // Worked on as a network job: a chunk over the whole tree, the decision on the posted root, an impossibility.
+    const chunk = { states: d.states, cmW: d.cmW, cmT: d.cmT, proof: [] };
+    await revertsExactly(f.market.write.submitChunk([p.id, 8n, chunk], { account: f.provers[0] }), "MarketJobNotOpen");
+    const rootNode = { instance: d.root, zIn: [d.states[0]], zOut: zN(d) };
+    await revertsExactly(
+      f.market.write.submitDecision([p.id, rootNode, mockProof(d.root) as never], { account: f.provers[0] }),
+      "MarketJobNotOpen",
+    );
+    const seg = { zIn: [d.states[0]], zOut: [d.states[1]], proof: [] };
+    await revertsExactly(
+      f.market.write.voidImpossible([p.id, 1, 0n, [seg], d.root, mockProof(d.root) as never], {
+        account: f.provers[0],
+      }),
+      "MarketJobNotOpen",
+    );
     await revertsExactly(f.market.write.release([p.id, [1n]]), "RewardSplitterNotReleasable");
     // Still finalizable, and its bond is the only ETH anyone can claim.
     await f.wait(await f.market.write.finalizeBundle([p.id, zN(d)]));
