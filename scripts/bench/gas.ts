@@ -2,7 +2,8 @@
  * Gas of the v2 market (npm run bench:gas → bench/results/gas.json): per-leaf gas of a whole job (request,
  * every chunk and merge, the decision, the release of every task reward, divided by N) at 16, 64, 256 and 1024
  * leaves with one-leaf chunks and with the chunk size the bench picks (the largest the market accepts for the
- * state width, capped at N); bundle mode at 64 leaves; requestProof at N = 65,536; the largest transaction;
+ * state width, capped at N); bundle mode at 64 leaves, verified (submitBundle) and optimistic (proposeBundle,
+ * finalizeBundle, the bond's claim; a winning challenge at 16, 64, 256 leaves and at the largest N); requestProof at N = 65,536; the largest transaction;
  * contract sizes with their headroom under 24,576 bytes. Beside them: one Groth16 verification per step and one
  * succinct proof per job (~300k).
  *
@@ -42,7 +43,7 @@ const groth16PerStep = v1Json?.functions["groth16Verify (one step, baseline tx)"
 const SUCCINCT_PER_JOB = 300_000;
 
 type Row = {
-  mode: "network" | "bundle";
+  mode: "network" | "bundle" | "optimistic";
   leaves: number;
   chunkLeaves: number;
   request: number;
@@ -112,12 +113,13 @@ async function networkJob(n: number, k: number): Promise<Row> {
   };
 }
 
-/** Bundle mode: the whole tree and its decision in one submitBundle (jobId 0 in the challenges, transcript v2). */
-async function bundleJob(n: number): Promise<Row> {
-  const f = await v2Fixture();
+type G1 = { x: bigint; y: bigint };
+
+/** A random bundle of `n` leaves (width 1) and its root folded by the prover's engine (jobId 0, transcript v2). */
+async function bundleTree(f: Awaited<ReturnType<typeof v2Fixture>>, n: number) {
   const { foldChallengeFor, foldInstances } = await import("../../prover/src/folding/nifs.js");
   const { foldDepthFirst } = await import("../../prover/src/tree/shape.js");
-  const point = () => {
+  const point = (): G1 => {
     const p = g1Mul(G1_GENERATOR, randomScalar());
     return { x: p.x, y: p.y };
   };
@@ -140,13 +142,17 @@ async function bundleJob(n: number): Promise<Row> {
       return { U: foldInstances(L.U, R.U, T, r), tag };
     },
   );
+  return { states, cmW, cmT, root: { ...root.U, x: [...root.U.x] } };
+}
+
+/** Bundle mode: the whole tree and its decision in one submitBundle (jobId 0 in the challenges, transcript v2). */
+async function bundleJob(n: number): Promise<Row> {
+  const f = await v2Fixture();
+  const { states, cmW, cmT, root } = await bundleTree(f, n);
   const r = await f.wait(
-    await f.market.write.submitBundle(
-      [1n, states.flat(), cmW, cmT, mockProof({ ...root.U, x: [...root.U.x] }) as never],
-      {
-        account: f.provers[0],
-      },
-    ),
+    await f.market.write.submitBundle([1n, states.flat(), cmW, cmT, mockProof(root) as never], {
+      account: f.provers[0],
+    }),
   );
   if (r.status !== "success") throw new Error("bundle reverted");
   const g = Number(r.gasUsed);
@@ -164,6 +170,102 @@ async function bundleJob(n: number): Promise<Row> {
     maxTx: g + realDeciderBundle,
     transactions: 1,
   };
+}
+
+type Optimistic = {
+  leaves: number;
+  propose: number;
+  finalize: number;
+  claim: number;
+  /** A winning challenge (the root's `u` changed: every fold re-executed, every point valid). */
+  challenge: number;
+  perLeaf: number;
+  perLeafRealDecider: number;
+};
+
+/**
+ * Optimistic bundle (MarketDisputes): proposeBundle (the decider proof checked, the folds not; bond in ETH), the
+ * window passes unchallenged, finalizeBundle, and the proposer's claim of its bond: the happy path's whole cost.
+ * Beside it, what a winning challenge of the same size costs its challenger (a fraudulent root, proposed apart).
+ */
+async function optimisticJob(n: number): Promise<{ row: Row; opt: Optimistic }> {
+  const f = await v2Fixture();
+  const good = await bundleTree(f, n);
+  const data = { states: good.states.flat(), cmW: good.cmW, cmT: good.cmT, root: good.root };
+  const [window, perLeaf] = await f.market.read.bundleParams();
+  const value = perLeaf * BigInt(n);
+  const who = f.provers[0];
+  const p = await f.wait(
+    await f.market.write.proposeBundle([1n, data, mockProof(data.root) as never], { account: who, value }),
+  );
+  const id = await f.market.read.jobCount();
+  const bad = { ...data, root: { ...data.root, u: data.root.u + 1n } };
+  await f.wait(await f.market.write.proposeBundle([1n, bad, mockProof(bad.root) as never], { account: who, value }));
+  const badId = await f.market.read.jobCount();
+  const c = await f.wait(
+    await f.market.write.challengeBundle([badId, bad], { account: f.provers[1], gas: 16_000_000n }),
+  );
+  if ((await f.market.read.getJob([badId])).status !== 5) throw new Error("challenge did not void the fraud");
+  await f.networkHelpers.time.increase(Number(window) + 1);
+  const fin = await f.wait(await f.market.write.finalizeBundle([id, good.states[n]], { account: f.provers[2] }));
+  if ((await f.market.read.getJob([id])).status !== 2) throw new Error("finalize did not verify");
+  const cl = await f.wait(await f.market.write.claim(["0x0000000000000000000000000000000000000000"], { account: who }));
+  const total = Number(p.gasUsed + fin.gasUsed + cl.gasUsed);
+  const opt: Optimistic = {
+    leaves: n,
+    propose: Number(p.gasUsed),
+    finalize: Number(fin.gasUsed),
+    claim: Number(cl.gasUsed),
+    challenge: Number(c.gasUsed),
+    perLeaf: Math.round(total / n),
+    perLeafRealDecider: Math.round((total + realDeciderBundle) / n),
+  };
+  const row: Row = {
+    mode: "optimistic",
+    leaves: n,
+    chunkLeaves: n,
+    request: 0,
+    chunks: opt.propose,
+    merges: 0,
+    decisionMock: opt.finalize,
+    release: opt.claim,
+    perLeaf: opt.perLeaf,
+    perLeafRealDecider: opt.perLeafRealDecider,
+    maxTx: Math.max(opt.propose + realDeciderBundle, opt.challenge),
+    transactions: 3,
+  };
+  return { row, opt };
+}
+
+/** The largest bundle a proposal accepts for the bench's width (N · (20,000 + 1,300·s) ≤ 12,000,000). */
+const MAX_BUNDLE = Math.floor(12_000_000 / (20_000 + 1_300 * STATE_WIDTH));
+
+/** A winning challenge at the largest N (every fold re-executed): the transaction that must fit 2^24. */
+async function challengeAtMax(): Promise<{ leaves: number; propose: number; challenge: number }> {
+  const f = await v2Fixture();
+  const n = MAX_BUNDLE;
+  const point = (): G1 => {
+    const p = g1Mul(G1_GENERATOR, randomScalar());
+    return { x: p.x, y: p.y };
+  };
+  const data = {
+    states: Array.from({ length: n + 1 }, () => randomScalar()),
+    cmW: Array.from({ length: n }, point),
+    cmT: Array.from({ length: n - 1 }, point),
+    root: { cmW: point(), cmE: point(), u: randomScalar(), x: [randomScalar(), randomScalar()] },
+  };
+  const [, perLeaf] = await f.market.read.bundleParams();
+  const p = await f.wait(
+    await f.market.write.proposeBundle([1n, data, mockProof(data.root) as never], {
+      account: f.provers[0],
+      value: perLeaf * BigInt(n),
+      gas: 16_000_000n,
+    }),
+  );
+  const id = await f.market.read.jobCount();
+  const c = await f.wait(await f.market.write.challengeBundle([id, data], { account: f.provers[1], gas: 16_000_000n }));
+  if ((await f.market.read.getJob([id])).status !== 5) throw new Error("challenge at the largest N did not void");
+  return { leaves: n, propose: Number(p.gasUsed), challenge: Number(c.gasUsed) };
 }
 
 /**
@@ -235,6 +337,15 @@ async function main() {
   const folds = await foldModes([16, 64, 256, 512]);
   const bundle = await bundleJob(64);
   rows.push(bundle);
+  const optimistic: Optimistic[] = [];
+  for (const n of [16, 64, 256]) {
+    const { row, opt } = await optimisticJob(n);
+    rows.push(row);
+    optimistic.push(opt);
+    process.stderr.write(`${JSON.stringify(opt)}\n`);
+  }
+  const maxChallenge = await challengeAtMax();
+  const opt64 = optimistic.find((o) => o.leaves === 64)!;
   const request65536 = await requestAt(65_536);
   const sizes: Record<string, { bytes: number; headroom: number }> = {};
   for (const [name, file] of [
@@ -247,14 +358,14 @@ async function main() {
     const bytes = (a.deployedBytecode.length - 2) / 2;
     sizes[name] = { bytes, headroom: 24_576 - bytes };
   }
-  const maxTx = Math.max(...rows.map((r) => r.maxTx), request65536);
+  const maxTx = Math.max(...rows.map((r) => r.maxTx), request65536, maxChallenge.challenge, maxChallenge.propose);
   const pad = (v: unknown, w: number) => String(v).padStart(w);
   console.log(
-    "mode    | leaves | chunk | request | per leaf (mock) | per leaf (real decider) | Groth16/step | succinct/job | max tx",
+    "mode       | leaves | chunk | request | per leaf (mock) | per leaf (real decider) | Groth16/step | succinct/job | max tx",
   );
   for (const r of rows) {
     console.log(
-      `${r.mode.padEnd(7)} | ${pad(r.leaves, 6)} | ${pad(r.chunkLeaves, 5)} | ${pad(r.request, 7)} | ${pad(r.perLeaf, 15)} | ${pad(r.perLeafRealDecider, 23)} | ${pad(groth16PerStep, 12)} | ${pad(Math.round(SUCCINCT_PER_JOB / r.leaves), 12)} | ${pad(r.maxTx, 8)}`,
+      `${r.mode.padEnd(10)} | ${pad(r.leaves, 6)} | ${pad(r.chunkLeaves, 5)} | ${pad(r.request, 7)} | ${pad(r.perLeaf, 15)} | ${pad(r.perLeafRealDecider, 23)} | ${pad(groth16PerStep, 12)} | ${pad(Math.round(SUCCINCT_PER_JOB / r.leaves), 12)} | ${pad(r.maxTx, 8)}`,
     );
   }
   console.log(
@@ -265,12 +376,25 @@ async function main() {
       `${pad(r.leaves, 4)} leaves | ${pad(r.perFold, 10)} | ${pad(r.batched, 10)} (${(r.batched / r.perFold).toFixed(3)}×) | ${r.ecMulPerFold} → ${r.ecMulBatched}`,
     );
   }
+  console.log(
+    "\noptimistic bundle (gas) | propose (mock decider) | finalize | claim bond | per leaf (mock) | per leaf (real decider) | winning challenge",
+  );
+  for (const o of optimistic) {
+    console.log(
+      `${pad(o.leaves, 4)} leaves | ${pad(o.propose, 10)} | ${pad(o.finalize, 8)} | ${pad(o.claim, 6)} | ${pad(o.perLeaf, 8)} | ${pad(o.perLeafRealDecider, 8)} | ${pad(o.challenge, 10)}`,
+    );
+  }
+  console.log(
+    `largest bundle (width ${STATE_WIDTH}): ${maxChallenge.leaves} leaves, propose ${maxChallenge.propose}, winning challenge ${maxChallenge.challenge} (cap ${TX_CAP})`,
+  );
   const at = (n: number, one: boolean, mode = "network") =>
     rows.find((r) => r.mode === mode && r.leaves === n && (one ? r.chunkLeaves === 1 : r.chunkLeaves > 1));
   const targets = {
     "network ≤ 35k/leaf at 64 (picked chunk, real decider)": at(64, false)!.perLeafRealDecider <= 35_000,
     "network ≤ 25k/leaf at 1024 (picked chunk, real decider)": at(1024, false)!.perLeafRealDecider <= 25_000,
-    "bundle ≤ 20k/leaf at 64 (real decider)": bundle.perLeafRealDecider <= 20_000,
+    "bundle ≤ 20k/leaf at 64, optimistic (propose + finalize + claim, real decider)":
+      opt64.perLeafRealDecider <= 20_000,
+    "optimistic challenge at the largest N ≤ 2^24": maxChallenge.challenge <= TX_CAP,
     "requestProof ≤ 250k at N = 65,536": request65536 <= 250_000,
     "no transaction over 2^24": maxTx <= TX_CAP,
     "≥ 4 KB headroom on every market contract": Object.values(sizes).every((s) => s.headroom >= 4096),
@@ -280,6 +404,9 @@ async function main() {
   );
   console.log(
     `real decider verification added: network ${realDeciderNetwork} (no hiding), bundle ${realDeciderBundle} (hiding), from bench/results/decider.json; chunk cap 2^${MAX_CHUNK_LOG}`,
+  );
+  console.log(
+    `bundle at 64 leaves, per leaf with the real decider: optimistic ${opt64.perLeafRealDecider}, verified (submitBundle, every fold checked) ${bundle.perLeafRealDecider}`,
   );
   for (const [k, v] of Object.entries(sizes)) console.log(`${k}: ${v.bytes} bytes, headroom ${v.headroom}`);
   for (const [k, v] of Object.entries(targets)) console.log(`${v ? "met    " : "NOT met"}  ${k}`);
@@ -297,6 +424,8 @@ async function main() {
         request65536,
         firstRequestOfCircuit,
         foldVerification: folds,
+        optimistic,
+        optimisticMax: maxChallenge,
         maxTx,
         sizes,
         targets,

@@ -4,7 +4,8 @@
  * job id, decisions and dispute answers from the real decider, checked on-chain by the committed
  * TestOnlyCubicDeciderVerifier. Chunks are folded under transcript v2 (what the market verifies batched), merges
  * under v1. One-leaf and chunked jobs of 1, 16 and 64 leaves (chunks of 8, and one 64-leaf chunk), a bundle (one cmW, cmT or state corrupted is
- * refused by the decider), batched chunks with one cmW or cmT corrupted (no proof answers their disputes; u or x
+ * refused by the decider), an optimistic bundle (proposed with a real decider proof, a challenge refused, finalized;
+ * a leaf's cmW swapped after folding passes the decider and is caught by the challenge), batched chunks with one cmW or cmT corrupted (no proof answers their disputes; u or x
  * changed is not the stored node), a dropped prover replaced, a dispute lost (answered
  * with a real proof) and one won (a bogus chunk nobody can prove, reset and redone), a job voided as impossible
  * by a real decider proof that a manifest step is false. Every lifecycle runs twice: with the v2 decider
@@ -349,6 +350,53 @@ function lifecycles(this: Mocha.Suite, version: 2 | 3) {
     );
     const ok = await f.wait(await submit(states, cmW, cmT));
     assert.equal(parseEventLogs({ abi: f.market.abi, logs: ok.logs, eventName: "BundleVerified" }).length, 1);
+  });
+
+  it("optimistic bundle: a real decider proof at proposal; challenge refused, finalized; a leaf cmW swapped after folding is caught", async () => {
+    const f = await v2Fixture({ circuit });
+    const n = 8;
+    const chain = await realLeaves(rc, n);
+    const probe = await f.request(1, 0);
+    const { domain } = await f.market.read.getJob([probe.jobId]);
+    const { root, cmT } = await foldRange(rc, chain.leaves, { ...foldCtx(rc, domain, 0n), v2Leaves: n }, 0, n);
+    const proof = await decide(rc, root);
+    const U = root.node.U;
+    const data = {
+      states: chain.states.flat(),
+      cmW: chain.leaves.map((l) => ({ x: l.node.U.cmW.x, y: l.node.U.cmW.y })),
+      cmT,
+      root: { cmW: U.cmW, cmE: U.cmE, u: U.u, x: [...U.x] },
+    };
+    const [, perLeaf] = await f.market.read.bundleParams();
+    const bond = perLeaf * BigInt(n);
+    const proposeAs = async (d: typeof data, who: Address) => {
+      const r = await f.wait(await f.market.write.proposeBundle([1n, d, proof], { account: who, value: bond }));
+      return parseEventLogs({ abi: f.market.abi, logs: r.logs, eventName: "BundleProposed" })[0].args.jobId;
+    };
+    const id = await proposeAs(data, f.provers[0]);
+    await assert.rejects(
+      f.market.write.challengeBundle([id, data], { account: f.provers[1] }),
+      /(^|[^A-Za-z0-9_])MarketBundleValid\(/,
+    );
+    // Fraud: the honest root and its real proof, but leaf 3's cmW replaced by leaf 4's (a valid commitment of
+    // another witness). The decider accepts (it decides the root); the re-executed folds do not give the root.
+    const bad = { ...data, cmW: data.cmW.map((p, i) => (i === 3 ? data.cmW[4] : p)) };
+    const badId = await proposeAs(bad, f.provers[2]);
+    assert.equal((await f.market.read.getJob([badId])).status, 6, "Proposed");
+    const c = await f.wait(await f.market.write.challengeBundle([badId, bad], { account: f.provers[1] }));
+    const ev = parseEventLogs({ abi: f.market.abi, logs: c.logs, eventName: "BundleChallenged" })[0];
+    assert.equal(ev.args.challenger, f.provers[1]);
+    assert.equal(ev.args.bond, bond);
+    assert.equal((await f.market.read.getJob([badId])).status, 5, "Voided");
+    await f.networkHelpers.time.increase(3601);
+    const zN = chain.states[n];
+    const fin = await f.wait(await f.market.write.finalizeBundle([id, zN]));
+    const v = parseEventLogs({ abi: f.market.abi, logs: fin.logs, eventName: "JobVerified" })[0];
+    assert.deepEqual([...v.args.zOut], zN);
+    assert.equal((await f.market.read.getJob([id])).status, 2, "Verified");
+    await assert.rejects(f.market.write.finalizeBundle([badId, zN]), /MarketNotProposed\(/);
+    assert.equal(await f.market.read.claimable([f.provers[0], "0x0000000000000000000000000000000000000000"]), bond);
+    assert.equal(await f.market.read.claimable([f.provers[1], "0x0000000000000000000000000000000000000000"]), bond);
   });
 
   it("a job whose manifest holds a false step is voided by a real decider proof of the true step", async () => {
