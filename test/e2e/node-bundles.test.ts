@@ -32,7 +32,6 @@ import {
   type BundleData,
   bundleFoldsReachRoot,
   bundleOf,
-  bundleParams,
   bundleRoot,
   proposeBundle,
 } from "../../prover/src/chain/bundles.js";

@@ -97,7 +97,7 @@ export function bundleCallError(fn: string, err: unknown): BundleError | ChainEr
 
 const BUNDLE_DATA_PARAM = (() => {
   const fn = MarketAbi.find((x) => x.type === "function" && x.name === "challengeBundle");
-  if (!fn || fn.type !== "function") throw new Error("Market ABI without challengeBundle");
+  if (fn?.type !== "function") throw new Error("Market ABI without challengeBundle");
   return fn.inputs[1];
 })();
 
