@@ -234,7 +234,8 @@ interface IMarketTypes {
         uint256 challengerReward
     );
     /// @notice Node `nodeId` lost its stored instance (a dispute was won against it or a descendant) and is
-    ///         available again from `availableBlock` (`previousSubmitter` was paid `compensation` if valid).
+    ///         available again from `availableBlock`. `compensation` is always 0: the worker of a reset ancestor
+    ///         is compensated by a `Credited` "reset" in the same transaction (its amount is known only then).
     event NodeReset(
         uint256 indexed jobId, uint256 indexed nodeId, address previousSubmitter, uint256 compensation, uint64 availableBlock
     );
@@ -468,7 +469,7 @@ interface IMarket is IMarketTypes {
     function DECISION_TASK() external view returns (uint256);
     /// @notice A job's record.
     function getJob(uint256 jobId) external view returns (Job memory);
-    /// @notice A task's derived record at the current block.
+    /// @notice A task's derived record at the current block. A bundle's job has no tasks (`MarketInvalidTask`).
     function getTask(uint256 jobId, uint256 taskId) external view returns (TaskView memory);
     /// @notice The stored node word (zero when not stored).
     function nodeDigest(uint256 jobId, uint256 nodeId) external view returns (bytes32);

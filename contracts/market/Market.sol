@@ -86,6 +86,8 @@ contract Market is IMarket, MarketBase {
     function getTask(uint256 jobId, uint256 taskId) external view returns (TaskView memory v) {
         JobData storage j = _jobs[jobId];
         if (j.status == JobStatus.None) revert MarketUnknownJob(jobId);
+        // A bundle (submitted or proposed) is a job without tasks: only a requested job has a manifest.
+        if (j.manifestRoot == bytes32(0)) revert MarketInvalidTask(jobId, taskId);
         v.kind = _kind(j, taskId);
         Info memory info = _info[jobId][taskId];
         if (info.submitter != address(0)) {

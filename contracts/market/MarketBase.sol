@@ -346,11 +346,20 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
     }
 
     /// @dev Erases a stored node: it is available again from this block (a new draw from a later block).
+    ///      A dispute opened before the deadline may be resolved after the job closed (expired or voided, whose
+    ///      refund counted this node's reward as owed): that reward, never to be earned now, goes to the
+    ///      requester. A node already paid (released after the close) keeps its payment and changes nothing.
     function _reset(uint256 jobId, JobData storage j, uint256 id) internal returns (address prev) {
-        prev = _info[jobId][id].submitter;
+        Info storage info = _info[jobId][id];
+        prev = info.submitter;
+        bool paid = info.paid;
         delete _nodes[jobId][id];
         _info[jobId][id] = Info(address(0), uint40(block.timestamp), uint40(block.number), false, 0);
-        j.owed -= uint128(_reward(j, _units(j, id)));
+        if (!paid) {
+            uint256 r = _reward(j, _units(j, id));
+            j.owed -= uint128(r);
+            if (j.status != JobStatus.Open) _credit(j.requester, j.feeToken, jobId, 0, r, "refund");
+        }
         emit NodeReset(jobId, id, prev, 0, uint64(block.number));
     }
 
@@ -596,7 +605,7 @@ abstract contract MarketBase is IMarketTypes, RewardSplitter {
         Info storage info = _info[jobId][taskId];
         if (
             j.status == JobStatus.None || j.status == JobStatus.Open || info.submitter == address(0) || info.paid
-                || _nodes[jobId][taskId] == bytes32(0)
+                || _nodes[jobId][taskId] == bytes32(0) || _challenger[jobId][taskId] != address(0)
         ) revert RewardSplitterNotReleasable(jobId, taskId);
         info.paid = true;
         return (info.submitter, j.feeToken, _reward(j, _units(j, taskId)));

@@ -135,7 +135,8 @@ contract MarketExtension is MarketBase {
         JobData storage j = _open(jobId);
         if (block.timestamp <= j.deadline) revert MarketJobNotExpired(jobId, j.deadline);
         j.status = JobStatus.Expired;
-        // Open disputes end with the job: bonds back to their challengers.
+        // Open disputes outlive the job: they are answered or resolved as before; a node reset then returns its
+        // reward (counted as owed in this refund) to the requester (MarketBase._reset).
         uint256 refund = j.fee - j.owed;
         emit JobExpired(jobId, refund);
         _credit(j.requester, j.feeToken, jobId, 0, refund + _bond(j), "refund");

@@ -264,6 +264,25 @@ describe("novanet node watches optimistic bundles: challenges the fraudulent, le
       "--from",
       net.account(1).address,
     ];
+    // `job status` shows a bundle as a job without tasks (getTask refuses a bundle's "tasks").
+    const dep = join(dir, "deployment.json");
+    const st = await runCli(["job", "status", String(p.jobId), "--rpc", net.rpcUrl, "--deployment", dep, "--json"]);
+    assert.equal(st.code, 0, st.err);
+    const sj = JSON.parse(st.out.trim());
+    assert.equal(sj.status, "Proposed");
+    assert.equal(sj.bundle, true);
+    assert.deepEqual(sj.tasks, []);
+    const txt = await runCli(["job", "status", String(p.jobId), "--rpc", net.rpcUrl, "--deployment", dep]);
+    assert.match(txt.out, /: Proposed, .*a bundle in its challenge window until \d{4}-/);
+    await assert.rejects(
+      net.publicClient.readContract({
+        address: market,
+        abi: MarketAbi,
+        functionName: "getTask",
+        args: [p.jobId, (1n << 256n) - 1n],
+      }),
+      /MarketInvalidTask/,
+    );
     const early = await runCli(args);
     assert.notEqual(early.code, 0);
     assert.match(early.err, /challenge window is still open/);

@@ -27,6 +27,7 @@ import {
   stringToHex,
   type Transport,
   type WalletClient,
+  zeroHash,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { followJob, type JobEvent, jobEvents, prepareRequest } from "../app/request.js";
@@ -666,7 +667,8 @@ export async function jobStatusCommand(id: string, o: ChainOpts & { follow?: boo
         throw new ChainError(`job ${jobId} is unknown`, { cause });
       });
     if (j.status === 0) throw new ChainError(`job ${jobId} is unknown`);
-    const shape = jobTasks(j.nLeaves, j.chunkLog);
+    // A bundle (submitted or proposed) is a job without tasks: only a requested job has a manifest.
+    const shape = j.manifestRoot === zeroHash ? [] : jobTasks(j.nLeaves, j.chunkLog);
     const tasks = [];
     for (const t of shape) {
       const v = await publicClient.readContract({
@@ -684,10 +686,10 @@ export async function jobStatusCommand(id: string, o: ChainOpts & { follow?: boo
         submitter: v.submitter,
       });
     }
-    return { j, tasks };
+    return { j, tasks, bundle: shape.length === 0 };
   };
   for (;;) {
-    const { j, tasks } = await read();
+    const { j, tasks, bundle } = await read();
     const status = STATUS[j.status];
     const done = tasks.filter((t) => t.state === "Done" || t.state === "Paid").length;
     if (o.json) {
@@ -702,13 +704,14 @@ export async function jobStatusCommand(id: string, o: ChainOpts & { follow?: boo
           fee: j.fee,
           feeToken: j.feeToken,
           deadline: j.deadline,
+          bundle,
           tasksDone: done,
           tasks,
         }),
       );
     } else {
       io.out(
-        `job ${jobId}: ${status}, circuit ${j.circuitId}, ${j.nLeaves} steps, ${done}/${tasks.length} tasks done, fee ${formatEther(j.fee)}${j.feeToken === "0x0000000000000000000000000000000000000000" ? " ETH" : ` of ${j.feeToken}`}\n`,
+        `job ${jobId}: ${status}, circuit ${j.circuitId}, ${j.nLeaves} steps, ${bundle ? (status === "Proposed" ? `a bundle in its challenge window until ${new Date(Number(j.deadline) * 1000).toISOString()}` : "a bundle") : `${done}/${tasks.length} tasks done`}, fee ${formatEther(j.fee)}${j.feeToken === "0x0000000000000000000000000000000000000000" ? " ETH" : ` of ${j.feeToken}`}\n`,
       );
       for (const t of tasks) {
         const range =

@@ -103,6 +103,50 @@ describe("Market v2: attacks from the audit", function () {
     assert.equal(await f.market.read.nodeDigest([job.jobId, BigInt(job.n)]), `0x${"0".repeat(64)}`, "root reset");
   });
 
+  it("a dispute that outlives the job: the disputed node is not paid meanwhile, and its reward returns to the requester", async () => {
+    const f = await v2Fixture();
+    const now = BigInt(await f.networkHelpers.time.latest());
+    const job = await f.request(4, 1, { deadline: now + 4000n }); // chunks [0,2) [2,4), the root a merge
+    await f.mine();
+    for (const id of job.chunks) await f.submitChunk(job, id);
+    await f.mine();
+    const root = BigInt(job.n);
+    await f.submitMerge(job, root);
+    const target = job.chunks[0];
+    const submitter = (await f.market.read.getTask([job.jobId, target])).submitter;
+    const challenger = f.provers.find((p) => p !== submitter)!;
+    await f.market.write.dispute([job.jobId, target], { account: challenger });
+    const j = await f.market.read.getJob([job.jobId]);
+    await f.networkHelpers.time.increaseTo(Number(j.deadline) + 1);
+    await f.market.write.expire([job.jobId]);
+    // The disputed node cannot be paid while its dispute is open; the others can.
+    await revertsExactly(f.market.write.release([job.jobId, [target]]), "RewardSplitterNotReleasable");
+    await f.market.write.release([job.jobId, [job.chunks[1], root]]);
+    await f.networkHelpers.time.increase(Number(f.params.disputeWindow) + 1);
+    await f.market.write.resolveDispute([job.jobId, target]);
+    await revertsExactly(f.market.write.release([job.jobId, [target]]), "RewardSplitterNotReleasable");
+    let credited = 0n;
+    for (const a of [f.requester, ...f.provers]) credited += await f.market.read.claimable([a, f.feeToken.address]);
+    assert.equal(credited, j.fee + j.bond, "fee and bond fully credited: nothing stuck, nothing created");
+    const [chunkReward] = await f.market.read.rewardsOf([job.jobId]);
+    const refunds = await f.publicClient.getContractEvents({
+      address: f.market.address,
+      abi: f.market.abi,
+      eventName: "Credited",
+      args: { account: f.requester },
+      fromBlock: 0n,
+    });
+    assert.ok(
+      refunds.some(
+        (e) =>
+          e.args.amount === chunkReward &&
+          e.args.reason === `0x${Buffer.from("refund").toString("hex").padEnd(64, "0")}`,
+      ),
+      "the reset chunk's reward is refunded to the requester",
+    );
+    assert.ok((await f.feeToken.read.balanceOf([f.market.address])) >= credited);
+  });
+
   it("a dispute just before the decision deadline pauses it: the decider's window restarts, nobody is slashed", async () => {
     const f = await v2Fixture();
     const job = await f.request(2, 1);
