@@ -18,7 +18,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type Address,
-  encodeAbiParameters,
   getAddress,
   type Hex,
   keccak256,
@@ -37,9 +36,10 @@ import {
 } from "../../prover/src/chain/bundles.js";
 import { readArtifact } from "../../prover/src/chain/deploy.js";
 import { nodeCommand } from "../../prover/src/cli/node.js";
-import { G1_GENERATOR, g1Mul, P, randomScalar } from "../../prover/src/curve/bn254.js";
+import { G1_GENERATOR, g1Mul, randomScalar } from "../../prover/src/curve/bn254.js";
 import { domainSeparator } from "../../prover/src/folding/transcript.js";
 import { runCli } from "../helpers/cli.js";
+import { mockProof } from "../helpers/mockProof.js";
 import { waitFor } from "../helpers/processes.js";
 import { type NodeNet, startNodeNet } from "./nodeNet.js";
 
@@ -48,44 +48,6 @@ const BOND_PER_LEAF = 10n ** 15n;
 const CHALLENGE = toFunctionSelector(
   "challengeBundle(uint256,(uint256[],(uint256,uint256)[],(uint256,uint256)[],((uint256,uint256),(uint256,uint256),uint256,uint256[])))",
 );
-
-const G1_ABI = {
-  type: "tuple",
-  components: [
-    { type: "uint256", name: "x" },
-    { type: "uint256", name: "y" },
-  ],
-} as const;
-const INSTANCE_TUPLE = {
-  type: "tuple",
-  components: [
-    { ...G1_ABI, name: "cmW" },
-    { ...G1_ABI, name: "cmE" },
-    { type: "uint256", name: "u" },
-    { type: "uint256[]", name: "x" },
-  ],
-} as const;
-
-/** A proof MockDeciderVerifier accepts for `root`: `zeta = keccak256(abi.encode(root)) mod p`, `piW = zeta·G`. */
-function mockProof(root: BundleData["root"]) {
-  const zeta = BigInt(keccak256(encodeAbiParameters([INSTANCE_TUPLE], [root as never]))) % P;
-  const piW = g1Mul(G1_GENERATOR, zeta);
-  return {
-    a: [0n, 0n],
-    b: [
-      [0n, 0n],
-      [0n, 0n],
-    ],
-    c: [0n, 0n],
-    zeta,
-    yW: 0n,
-    yE: 0n,
-    piW: { x: piW.x, y: piW.y },
-    piE: { x: 0n, y: 0n },
-    blind: { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] },
-    cmT: { x: 0n, y: 0n },
-  };
-}
 
 const point = () => {
   const p = g1Mul(G1_GENERATOR, randomScalar());

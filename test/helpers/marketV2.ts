@@ -6,9 +6,8 @@
  * shape and the manifest come from the shared modules prover/src/tree/shape.ts and prover/src/tree/manifest.ts.
  */
 import { network } from "hardhat";
-import { type Address, encodeAbiParameters, getAddress, type Hex, keccak256, parseEventLogs, zeroAddress } from "viem";
+import { type Address, getAddress, type Hex, keccak256, parseEventLogs, zeroAddress } from "viem";
 import { G1_GENERATOR, g1Mul, randomScalar } from "../../prover/src/curve/bn254.js";
-import { P } from "../../prover/src/field/fr.js";
 import { buildManifest } from "../../prover/src/tree/manifest.js";
 import { jobTasks, nodeId, nodeRange, splitPoint } from "../../prover/src/tree/shape.js";
 
@@ -33,46 +32,9 @@ const point = () => {
   return { x: p.x, y: p.y };
 };
 
-const G1_ABI = {
-  type: "tuple",
-  components: [
-    { type: "uint256", name: "x" },
-    { type: "uint256", name: "y" },
-  ],
-} as const;
-const INSTANCE_TUPLE = {
-  type: "tuple",
-  components: [
-    { ...G1_ABI, name: "cmW" },
-    { ...G1_ABI, name: "cmE" },
-    { type: "uint256", name: "u" },
-    { type: "uint256[]", name: "x" },
-  ],
-} as const;
+import { type InstanceV, mockProof } from "./mockProof.js";
 
-type G1 = { x: bigint; y: bigint };
-export type InstanceV = { cmW: G1; cmE: G1; u: bigint; x: readonly bigint[] };
-
-/** A proof MockDeciderVerifier accepts for `instance`: `zeta = keccak256(abi.encode(instance)) mod p`, `piW = zeta·G`. */
-export function mockProof(instance: InstanceV) {
-  const zeta = BigInt(keccak256(encodeAbiParameters([INSTANCE_TUPLE], [instance]))) % P;
-  const piW = g1Mul(G1_GENERATOR, zeta);
-  return {
-    a: [0n, 0n],
-    b: [
-      [0n, 0n],
-      [0n, 0n],
-    ],
-    c: [0n, 0n],
-    zeta,
-    yW: 0n,
-    yE: 0n,
-    piW: { x: piW.x, y: piW.y },
-    piE: { x: 0n, y: 0n },
-    blind: { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] },
-    cmT: { x: 0n, y: 0n },
-  } as const;
-}
+export { type InstanceV, mockProof };
 
 /** Asserts `p` rejects with exactly the custom error `name` (not a longer name containing it). */
 export async function revertsExactly(p: Promise<unknown>, name: string): Promise<void> {
