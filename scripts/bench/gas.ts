@@ -16,8 +16,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Hex } from "viem";
-import type { RelaxedInstance } from "../../prover/src/arith/relaxed.js";
 import { G1_GENERATOR, g1Mul, randomScalar } from "../../prover/src/curve/bn254.js";
 import { nodeId, nodeRange, splitPoint } from "../../prover/src/tree/shape.js";
 import { mockProof, v2Fixture } from "../../test/helpers/marketV2.js";
@@ -117,8 +115,6 @@ type G1 = { x: bigint; y: bigint };
 
 /** A random bundle of `n` leaves (width 1) and its root folded by the prover's engine (jobId 0, transcript v2). */
 async function bundleTree(f: Awaited<ReturnType<typeof v2Fixture>>, n: number) {
-  const { foldChallengeFor, foldInstances } = await import("../../prover/src/folding/nifs.js");
-  const { foldDepthFirst } = await import("../../prover/src/tree/shape.js");
   const point = (): G1 => {
     const p = g1Mul(G1_GENERATOR, randomScalar());
     return { x: p.x, y: p.y };
@@ -129,20 +125,9 @@ async function bundleTree(f: Awaited<ReturnType<typeof v2Fixture>>, n: number) {
   // The bundle's domain: the circuit's, as the market derives it (read from a requested job's record).
   const probe = await f.request(1, 0);
   const dom = (await f.market.read.getJob([probe.jobId])).domain;
-  let t = 0;
-  const ctx = { domain: dom, jobId: 0n, v2Leaves: n };
-  type Tagged = { U: RelaxedInstance; tag?: Hex };
-  const root = await foldDepthFirst<Tagged>(
-    0,
-    n,
-    (k) => ({ U: { cmW: cmW[k], cmE: { x: 0n, y: 0n }, u: 1n, x: [...states[k + 1], ...states[k]] } }),
-    (L, R, step) => {
-      const T = cmT[t++];
-      const { r, tag } = foldChallengeFor(ctx, step.id, L, R, T);
-      return { U: foldInstances(L.U, R.U, T, r), tag };
-    },
-  );
-  return { states, cmW, cmT, root: { ...root.U, x: [...root.U.x] } };
+  const { bundleRoot } = await import("../../prover/src/chain/bundles.js");
+  const root = await bundleRoot({ states: states.flat(), cmW, cmT }, dom);
+  return { states, cmW, cmT, root };
 }
 
 /** Bundle mode: the whole tree and its decision in one submitBundle (jobId 0 in the challenges, transcript v2). */

@@ -5,16 +5,15 @@
  * and, unless a real decider is given, the test-only MockDeciderVerifier.
  */
 import { network } from "hardhat";
-import { type Address, encodeAbiParameters, getAddress, type Hex, keccak256, parseEventLogs, zeroAddress } from "viem";
+import { type Address, getAddress, type Hex, keccak256, parseEventLogs, zeroAddress } from "viem";
 import type { RelaxedInstance } from "../../prover/src/arith/relaxed.js";
-import { G1_GENERATOR, g1Mul } from "../../prover/src/curve/bn254.js";
 import { type DeciderProofAbi, instanceAbi } from "../../prover/src/decider/abi.js";
-import { P } from "../../prover/src/field/fr.js";
-import { INSTANCE_ABI, instanceAbiValue } from "../../prover/src/folding/transcript.js";
+import { instanceAbiValue } from "../../prover/src/folding/transcript.js";
 import { nodeId } from "../../prover/src/folding/tree.js";
 import { DEFAULT_MARKET_PARAMS, deployNovaNet, type MarketParams } from "./deployV1.js";
 import { foldOrder, foldPair, type Node, nodeAbi, randomLeaf, randomStates } from "./instances.js";
 import { buildManifest, type Manifest } from "./manifest.js";
+import { mockProof } from "./mockProof.js";
 
 export const E18 = 10n ** 18n;
 export const DECISION_TASK = (1n << 256n) - 1n;
@@ -115,25 +114,9 @@ export async function marketFixture(opts: FixtureOptions = {}) {
 
 export type Fixture = Awaited<ReturnType<typeof marketFixture>>;
 
-/** The mock decider's "proof" of `U`: `zeta = keccak256(abi.encode(U)) mod p`, `piW = zeta·G1`. */
+/** The mock decider's "proof" of `U` (test/helpers/mockProof.ts). */
 export function mockDeciderProof(U: RelaxedInstance): DeciderProofAbi {
-  const zeta = BigInt(keccak256(encodeAbiParameters([INSTANCE_ABI], [instanceAbiValue(U)]))) % P;
-  const piW = g1Mul(G1_GENERATOR, zeta);
-  return {
-    a: [0n, 0n],
-    b: [
-      [0n, 0n],
-      [0n, 0n],
-    ],
-    c: [0n, 0n],
-    zeta,
-    yW: 0n,
-    yE: 0n,
-    piW,
-    piE: { x: 0n, y: 0n },
-    blind: { cmW: { x: 0n, y: 0n }, cmE: { x: 0n, y: 0n }, u: 0n, x: [] },
-    cmT: { x: 0n, y: 0n },
-  };
+  return mockProof(instanceAbiValue(U)) as DeciderProofAbi;
 }
 
 export const leafId = (k: number) => nodeId(k, k + 1);

@@ -12,12 +12,13 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Address, encodeAbiParameters, keccak256, parseEther, zeroAddress } from "viem";
+import { type Address, parseEther, zeroAddress } from "viem";
 import { taskUnits } from "../../indexer/lib/tasks.js";
+import { bundleDataHash } from "../../prover/src/chain/bundles.js";
 import { srsRegistration } from "../../prover/src/commitment/srs.js";
 import { jobTasks, nodeId } from "../../prover/src/tree/shape.js";
 import { loadCubic } from "./helpers/job-material.js";
-import { BUNDLE_DATA, type Bundle, buildBundle, registerMockCircuit } from "./helpers/optimistic.js";
+import { type Bundle, buildBundle, registerMockCircuit } from "./helpers/optimistic.js";
 import { getJson, graphql, type PonderProcess, startPonder, waitForIndexedBlock } from "./helpers/ponder.js";
 import { onPostgresUnavailable, type PgCluster, startPostgres, stopPostgres } from "./helpers/postgres.js";
 import { type RpcNode, startRpcNode } from "./helpers/rpc-node.js";
@@ -413,7 +414,7 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
     const bad = await buildBundle(domain, 3, true);
     const a = await propose(proposer!, good);
     const b = await propose(fraudster!, bad);
-    assert.equal(a.dataHash, keccak256(encodeAbiParameters([BUNDLE_DATA], [good.data])));
+    assert.equal(a.dataHash, bundleDataHash(good.data));
     await waitForIndexedBlock(ponder!, CHAIN, await head(network));
 
     type JobPage = { job: Json; progress: Json; challenge: Json | null };

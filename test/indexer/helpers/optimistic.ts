@@ -6,28 +6,15 @@
  * `proposeBundle` and `challengeBundle` re-execute them), so that the posted root is the folds' root; a fraud
  * posts a different root (its own mock proof verifies, its folds do not give it).
  */
-import type { AbiFunction, Address, Hex } from "viem";
-import { MarketAbi } from "../../../indexer/abis/Market.js";
-import type { RelaxedInstance } from "../../../prover/src/arith/relaxed.js";
+import type { Address, Hex } from "viem";
+import { type BundleData, bundleRoot } from "../../../prover/src/chain/bundles.js";
 import { G1_GENERATOR, g1Mul, randomScalar } from "../../../prover/src/curve/bn254.js";
-import { foldChallengeFor, foldInstances } from "../../../prover/src/folding/nifs.js";
 import { domainSeparator } from "../../../prover/src/folding/transcript.js";
-import { foldDepthFirst } from "../../../prover/src/tree/shape.js";
-import { mockProof } from "../../helpers/marketV2.js";
+import { mockProof } from "../../helpers/mockProof.js";
 import type { Network } from "./scenario-v2.js";
 
 type G1 = { x: bigint; y: bigint };
-export type BundleData = {
-  states: bigint[];
-  cmW: G1[];
-  cmT: G1[];
-  root: { cmW: G1; cmE: G1; u: bigint; x: bigint[] };
-};
 export type Bundle = { n: number; data: BundleData; proof: ReturnType<typeof mockProof>; z0: bigint[]; zN: bigint[] };
-
-/** `BundleData` as the market's ABI declares it (`proposeBundle`'s second input): `dataHash = keccak256(abi.encode(data))`. */
-export const BUNDLE_DATA = (MarketAbi.find((f) => f.type === "function" && f.name === "proposeBundle") as AbiFunction)
-  .inputs[1]!;
 
 const point = (): G1 => {
   const p = g1Mul(G1_GENERATOR, randomScalar());
@@ -61,20 +48,7 @@ export async function buildBundle(domain: Hex, n: number, fraud = false): Promis
   const states = Array.from({ length: n + 1 }, () => randomScalar());
   const cmW = Array.from({ length: n }, point);
   const cmT = Array.from({ length: n - 1 }, point);
-  const ctx = { domain, jobId: 0n, v2Leaves: n };
-  type Tagged = { U: RelaxedInstance; tag?: Hex };
-  let t = 0;
-  const root = await foldDepthFirst<Tagged>(
-    0,
-    n,
-    (k) => ({ U: { cmW: cmW[k]!, cmE: { x: 0n, y: 0n }, u: 1n, x: [states[k + 1]!, states[k]!] } }),
-    (L, R, step) => {
-      const T = cmT[t++]!;
-      const { r, tag } = foldChallengeFor(ctx, step.id, L, R, T);
-      return { U: foldInstances(L.U, R.U, T, r), tag };
-    },
-  );
-  const U = root.U;
+  const U = await bundleRoot({ states, cmW, cmT }, domain);
   const posted = {
     cmW: { x: U.cmW.x, y: U.cmW.y },
     cmE: fraud ? point() : { x: U.cmE.x, y: U.cmE.y },

@@ -1,6 +1,6 @@
 /**
  * Optimistic bundles (MarketDisputes proposeBundle / challengeBundle / finalizeBundle), tried as an attacker
- * would. Roots are folded by the prover's engine (foldDepthFirst + foldChallengeFor under transcript v2, jobId 0,
+ * would. Roots are folded by the prover's engine (chain/bundles.ts bundleRoot: transcript v2, jobId 0,
  * the circuit's domain: what scripts/bench/gas.ts bundleJob posts), so a refused challenge (MarketBundleValid)
  * pins the on-chain re-execution to the engine; the decider is the test-only MockDeciderVerifier (real folds and
  * a real decider: real.test.ts). Covered: the happy path at 1, 16 and 64 leaves (challenge refused, finalized
@@ -24,11 +24,9 @@ import {
   toFunctionSelector,
   zeroAddress,
 } from "viem";
-import type { RelaxedInstance } from "../../../../prover/src/arith/relaxed.js";
+import { bundleRoot } from "../../../../prover/src/chain/bundles.js";
 import { G1_GENERATOR, g1Mul, randomScalar } from "../../../../prover/src/curve/bn254.js";
 import { P } from "../../../../prover/src/field/fr.js";
-import { foldChallengeFor, foldInstances } from "../../../../prover/src/folding/nifs.js";
-import { foldDepthFirst } from "../../../../prover/src/tree/shape.js";
 import { mockProof, revertsExactly, v2Fixture } from "../../../helpers/marketV2.js";
 
 type F = Awaited<ReturnType<typeof v2Fixture>>;
@@ -62,26 +60,13 @@ async function honest(domain: Hex, n: number, states?: bigint[][]): Promise<Data
   const z = states ?? Array.from({ length: n + 1 }, () => [randomScalar()]);
   const cmW = Array.from({ length: n }, point);
   const cmT = Array.from({ length: n - 1 }, point);
-  return { states: z.flat(), cmW, cmT, root: await foldRoot(domain, z, cmW, cmT) };
+  const root = await foldRoot(domain, z, cmW, cmT);
+  return { states: z.flat(), cmW, cmT, root: { ...root, x: [...root.x] } };
 }
 
-async function foldRoot(domain: Hex, z: bigint[][], cmW: G1[], cmT: G1[]) {
-  const n = cmW.length;
-  let t = 0;
-  const ctx = { domain, jobId: 0n, v2Leaves: n };
-  type Tagged = { U: RelaxedInstance; tag?: Hex };
-  const root = await foldDepthFirst<Tagged>(
-    0,
-    n,
-    (k) => ({ U: { cmW: cmW[k], cmE: { x: 0n, y: 0n }, u: 1n, x: [...z[k + 1], ...z[k]] } }),
-    (L, R, step) => {
-      const T = cmT[t++];
-      const { r, tag } = foldChallengeFor(ctx, step.id, L, R, T);
-      return { U: foldInstances(L.U, R.U, T, r), tag };
-    },
-  );
-  return { cmW: root.U.cmW, cmE: root.U.cmE, u: root.U.u, x: [...root.U.x] };
-}
+/** The folds' root as the market re-executes them (the prover's engine: chain/bundles.ts `bundleRoot`). */
+const foldRoot = (domain: Hex, z: bigint[][], cmW: G1[], cmT: G1[]) =>
+  bundleRoot({ states: z.flat(), cmW, cmT }, domain);
 
 const zN = (d: Data, s = 1) => d.states.slice(d.states.length - s);
 
