@@ -24,7 +24,7 @@ import { chromiumPath, itIfChromium, type NodeView, treeOnPage } from "../helper
 import { loadCubic } from "./helpers/job-material.js";
 import { type Bundle, buildBundle, registerMockCircuit } from "./helpers/optimistic.js";
 import { getJson, type PonderProcess, startPonder, waitForIndexedBlock } from "./helpers/ponder.js";
-import { type RpcNode, startRpcNode } from "./helpers/rpc-node.js";
+import { mineBlocks, type RpcNode, startRpcNode } from "./helpers/rpc-node.js";
 import { CHUNK_LOG, type JobRun, N_LEAVES, type Network, runJobScenario, setUpNetwork } from "./helpers/scenario-v2.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -114,14 +114,13 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
     assert.equal(await page.locator("#live.on").count(), 1, "the event stream is connected");
 
     const publicClient = await network.connection.viem.getPublicClient();
-    const testClient = await network.connection.viem.getTestClient();
     const tasks = jobTasks(N_LEAVES, CHUNK_LOG);
     const firstMerge = nodeId(0, 4);
 
     const run: JobRun = await runJobScenario(network, {
       afterChunks: async (jobId, workers) => {
         // Let the first merge's seed block exist, then ask the market whom it drew.
-        await testClient.mine({ blocks: 2 });
+        await mineBlocks(network.connection, 2);
         const live = await (await network.market(network.owner)).read.getTask([jobId, firstMerge]);
         const drawn = lower(live.assignee);
         await waitForIndexedBlock(ponder!, "novanet", await publicClient.getBlockNumber());
@@ -331,7 +330,7 @@ describe("dashboard: the indexer's web page in headless Chromium, following a li
 
       // The chain's clock passes the honest bundle's window: it awaits finalization, then anyone finalizes it.
       await testClient.increaseTime({ seconds: 61 });
-      await testClient.mine({ blocks: 1 });
+      await mineBlocks(network.connection, 1);
       await eventually(async () => {
         assert.equal(await note(honest).getAttribute("data-challenge"), "ended");
         assert.equal(await note(honest).getAttribute("data-seconds-left"), "0");

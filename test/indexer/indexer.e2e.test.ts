@@ -21,7 +21,7 @@ import { loadCubic } from "./helpers/job-material.js";
 import { type Bundle, buildBundle, registerMockCircuit } from "./helpers/optimistic.js";
 import { getJson, graphql, type PonderProcess, startPonder, waitForIndexedBlock } from "./helpers/ponder.js";
 import { onPostgresUnavailable, type PgCluster, startPostgres, stopPostgres } from "./helpers/postgres.js";
-import { type RpcNode, startRpcNode } from "./helpers/rpc-node.js";
+import { assertTimestampsIncrease, mineBlocks, type RpcNode, startRpcNode } from "./helpers/rpc-node.js";
 import {
   CHUNK_LOG,
   DECISION_TASK,
@@ -287,6 +287,8 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
     );
     ponder = await startPonder({ schema: "e2e", env: indexerEnv(node!.url, network, { NOVANET_PGLITE_DIR: pglite }) });
     await waitForIndexedBlock(ponder, CHAIN, await head(network));
+    // A restart resumes from a checkpoint ordered by block timestamp: the chain's must increase (see mineBlocks).
+    await assertTimestampsIncrease(network.connection);
     const after = await snapshot(ponder, network, [run.jobId]);
     const t0 = (before as { tables: Record<string, Json[]> }).tables;
     const t1 = (after as { tables: Record<string, Json[]> }).tables;
@@ -358,8 +360,7 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
       ),
     );
     const taskId = nodeId(0, 1);
-    const test = await network.connection.viem.getTestClient();
-    await test.mine({ blocks: 2 });
+    await mineBlocks(network.connection, 2);
     await assert.rejects(market.read.getTask([jobId, taskId]), /ProverRegistryNoEligibleProver/);
     await assert.rejects(market.write.refreshSnapshot([jobId, taskId]), /MarketNoEligibleProver/);
     // A prover of that class stakes; anyone refreshes the task's snapshot in a later block.
@@ -373,7 +374,7 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
     const hash = await market.write.refreshSnapshot([jobId, taskId]);
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     assert.equal(receipt.status, "success");
-    await test.mine({ blocks: 2 });
+    await mineBlocks(network.connection, 2);
     const live = await market.read.getTask([jobId, taskId]);
     assert.equal(lower(live.assignee), lower(big.account.address), "the only fitting prover is drawn");
     await waitForIndexedBlock(ponder!, CHAIN, await head(network));
@@ -493,7 +494,7 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
 
     // The honest bundle's window passes unchallenged: anyone finalizes it (BundleFinalized, JobVerified).
     await test.increaseTime({ seconds: Number(WINDOW) + 1 });
-    await test.mine({ blocks: 1 });
+    await mineBlocks(network.connection, 1);
     pa = await page(a.jobId);
     assert.equal(pa.job.status, "proposed");
     assert.equal(pa.challenge!.state, "ended");
@@ -570,6 +571,7 @@ describe("indexer end to end on market v2: Hardhat node, a real chunked job, pon
 
     it("indexes the same chain into PostgreSQL with answers identical to PGlite's", async () => {
       assert.ok(pgliteSnapshot, "the PGlite run completed");
+      await assertTimestampsIncrease(network.connection);
       pg = await startPonder({ schema: "e2e_pg", env: indexerEnv(node!.url, network, { DATABASE_URL: cluster!.url }) });
       await waitForIndexedBlock(pg, CHAIN, await head(network));
       assert.deepEqual(await snapshot(pg, network, snapshotJobs), pgliteSnapshot);

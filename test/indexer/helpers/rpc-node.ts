@@ -39,3 +39,28 @@ export async function startRpcNode(): Promise<RpcNode> {
     },
   };
 }
+
+/**
+ * Mines `blocks` empty blocks, one `evm_mine` each. EDR's `hardhat_mine` of several blocks stamps them one
+ * second apart ahead of its clock, and the next automined block takes the clock's earlier time: the chain's
+ * timestamps go backwards, which no real chain allows. Ponder orders events by timestamp first, so a
+ * restarted indexer then counted the next block's events as already indexed and dropped them.
+ */
+export async function mineBlocks(connection: RpcNode["connection"], blocks = 1): Promise<void> {
+  const test = await connection.viem.getTestClient();
+  for (let i = 0; i < blocks; i++) await test.request({ method: "evm_mine" } as never);
+}
+
+/** Throws unless every block's timestamp is above its parent's (a valid chain; see `mineBlocks`). */
+export async function assertTimestampsIncrease(connection: RpcNode["connection"]): Promise<void> {
+  const client = await connection.viem.getPublicClient();
+  const head = await client.getBlockNumber();
+  let previous = (await client.getBlock({ blockNumber: 0n })).timestamp;
+  for (let n = 1n; n <= head; n++) {
+    const { timestamp } = await client.getBlock({ blockNumber: n });
+    if (timestamp <= previous) {
+      throw new Error(`block ${n} has timestamp ${timestamp}, not above its parent's ${previous}`);
+    }
+    previous = timestamp;
+  }
+}

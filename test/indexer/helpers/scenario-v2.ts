@@ -15,7 +15,7 @@ import { linkBytecode, readArtifact } from "../../../prover/src/chain/deploy.js"
 import { srsRegistration } from "../../../prover/src/commitment/srs.js";
 import { chunks, DECISION_TASK, jobTasks, nodeId } from "../../../prover/src/tree/shape.js";
 import { type Circuit, decide, type JobMaterial, jobMaterial, nodeArg } from "./job-material.js";
-import type { RpcNode } from "./rpc-node.js";
+import { mineBlocks, type RpcNode } from "./rpc-node.js";
 
 type Connection = RpcNode["connection"];
 type Wallet = Awaited<ReturnType<Connection["viem"]["getWalletClients"]>>[number];
@@ -202,14 +202,13 @@ function walletOf(network: Network, address: Address): Wallet {
 }
 
 async function mine(network: Network, blocks = 1) {
-  const test = await network.connection.viem.getTestClient();
-  await test.mine({ blocks });
+  await mineBlocks(network.connection, blocks);
 }
 
 async function advance(network: Network, seconds: bigint) {
   const test = await network.connection.viem.getTestClient();
   await test.increaseTime({ seconds: Number(seconds) });
-  await test.mine({ blocks: 1 });
+  await mineBlocks(network.connection, 1);
 }
 
 /** The drawn assignee of a task's running attempt (mines a block first so that its seed block exists). */
