@@ -26,6 +26,20 @@ async function run(args: string[]) {
   return { code, out, err };
 }
 
+/** `novanet prove --insecure-dev-keys --private` of the cubic circuit over `steps` steps from `input`, then `more`. */
+const provePrivate = (steps: number, input: string, ...more: string[]) => [
+  "prove",
+  "--insecure-dev-keys",
+  "--private",
+  "--circuit",
+  CUBIC,
+  "--steps",
+  String(steps),
+  "--input",
+  input,
+  ...more,
+];
+
 describe("private mode: the CLI (prove --private, verify, submit)", function () {
   this.timeout(1_200_000); // a clean cache makes the dev ptau and D_F̂'s v3 keys first
   let tmp: string;
@@ -75,27 +89,22 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
     const input = join(tmp, "z0.json");
     writeFileSync(input, '["7"]');
     const dir = join(tmp, "bundle");
-    const p = await run([
-      "prove",
-      "--insecure-dev-keys",
-      "--private",
-      "--circuit",
-      CUBIC,
-      "--steps",
-      "3",
-      "--input",
-      input,
-      "--out",
-      dir,
-      "--chain-id",
-      String(m.chainId),
-      "--market",
-      m.market,
-      "--hide-output",
-      "--cache",
-      CACHE,
-      "--quiet",
-    ]);
+    const p = await run(
+      provePrivate(
+        3,
+        input,
+        "--out",
+        dir,
+        "--chain-id",
+        String(m.chainId),
+        "--market",
+        m.market,
+        "--hide-output",
+        "--cache",
+        CACHE,
+        "--quiet",
+      ),
+    );
     assert.equal(p.code, 0, p.err);
     const res = JSON.parse(p.out);
     assert.equal(res.private, true);
@@ -172,15 +181,8 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
 
     // --rpc --circuit-id: the registered verifier (here DeciderVerifierV3 with the prover's own key) decides;
     // an explicit --decider v2 that contradicts it is a usage error before anything is proved.
-    const reg = [
-      "prove",
-      "--insecure-dev-keys",
-      "--private",
-      "--circuit",
-      CUBIC,
-      "--steps",
-      "2",
-      "--input",
+    const reg = provePrivate(
+      2,
       input,
       "--chain-id",
       String(m.chainId),
@@ -193,7 +195,7 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
       "--cache",
       CACHE,
       "--quiet",
-    ];
+    );
     const p2 = await run([...reg, "--out", join(tmp, "reg")]);
     assert.equal(p2.code, 0, p2.err);
     assert.equal(JSON.parse(p2.out).decider, "v3");
@@ -234,50 +236,31 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
       const input = join(tmp, "z0-opt.json");
       writeFileSync(input, '["11"]');
       const dir = join(tmp, "opt");
-      const p = await run([
-        "prove",
-        "--insecure-dev-keys",
-        "--private",
-        "--circuit",
-        CUBIC,
-        "--steps",
-        "3",
-        "--input",
-        input,
-        "--out",
-        dir,
-        "--chain-id",
-        String(m.chainId),
-        "--market",
-        m.market,
-        "--rpc",
-        bridge.url,
-        "--circuit-id",
-        "1",
-        "--hide-input",
-        "--hide-output",
-        "--cache",
-        CACHE,
-        "--quiet",
-      ]);
+      const p = await run(
+        provePrivate(
+          3,
+          input,
+          "--out",
+          dir,
+          "--chain-id",
+          String(m.chainId),
+          "--market",
+          m.market,
+          "--rpc",
+          bridge.url,
+          "--circuit-id",
+          "1",
+          "--hide-input",
+          "--hide-output",
+          "--cache",
+          CACHE,
+          "--quiet",
+        ),
+      );
       assert.equal(p.code, 0, p.err);
       assert.equal(JSON.parse(p.out).transcript, "v2");
       assert.equal(JSON.parse(readFileSync(join(dir, "bundle.json"), "utf8")).transcript, 2);
-      const bad = await run([
-        "prove",
-        "--insecure-dev-keys",
-        "--private",
-        "--circuit",
-        CUBIC,
-        "--steps",
-        "2",
-        "--input",
-        input,
-        "--out",
-        join(tmp, "x"),
-        "--transcript",
-        "v3",
-      ]);
+      const bad = await run(provePrivate(2, input, "--out", join(tmp, "x"), "--transcript", "v3"));
       assert.equal(bad.code, 2);
       assert.match(bad.err, /--transcript must be v1 or v2/);
       // Chain time moves on while the command waits (an in-process chain has no clock of its own).
