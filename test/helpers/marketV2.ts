@@ -130,7 +130,11 @@ export async function v2Fixture(
     await feeToken.write.approve([market.address, 2n ** 255n], { account: a });
   }
   // Two blocks: the seed block after availability, and one more so that a view (run at the latest block) sees its hash.
-  const mine = (n = 2) => networkHelpers.mine(n);
+  // One `evm_mine` each: EDR's `hardhat_mine` stamps blocks ahead of its clock and the next transaction's block
+  // then steps back in time (test/indexer/rpc-node.test.ts), which no real chain does.
+  const mine = async (n = 2) => {
+    for (let i = 0; i < n; i++) await conn.provider.request({ method: "evm_mine" });
+  };
   const wait = async (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
 
   /** Requests a job of `n` leaves over random states (or `states`), chunked at `2^chunkLog`. */
