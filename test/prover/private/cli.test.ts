@@ -40,6 +40,26 @@ const provePrivate = (steps: number, input: string, ...more: string[]) => [
   ...more,
 ];
 
+/** {@link provePrivate} for market `m` (`--chain-id`, `--market`), with the shared cache, quiet, then `more`. */
+const provePrivateFor = (
+  m: { chainId: number | bigint; market: string },
+  steps: number,
+  input: string,
+  ...more: string[]
+) =>
+  provePrivate(
+    steps,
+    input,
+    "--chain-id",
+    String(m.chainId),
+    "--market",
+    m.market,
+    "--cache",
+    CACHE,
+    "--quiet",
+    ...more,
+  );
+
 describe("private mode: the CLI (prove --private, verify, submit)", function () {
   this.timeout(1_200_000); // a clean cache makes the dev ptau and D_F̂'s v3 keys first
   let tmp: string;
@@ -89,22 +109,7 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
     const input = join(tmp, "z0.json");
     writeFileSync(input, '["7"]');
     const dir = join(tmp, "bundle");
-    const p = await run(
-      provePrivate(
-        3,
-        input,
-        "--out",
-        dir,
-        "--chain-id",
-        String(m.chainId),
-        "--market",
-        m.market,
-        "--hide-output",
-        "--cache",
-        CACHE,
-        "--quiet",
-      ),
-    );
+    const p = await run(provePrivateFor(m, 3, input, "--out", dir, "--hide-output"));
     assert.equal(p.code, 0, p.err);
     const res = JSON.parse(p.out);
     assert.equal(res.private, true);
@@ -181,21 +186,7 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
 
     // --rpc --circuit-id: the registered verifier (here DeciderVerifierV3 with the prover's own key) decides;
     // an explicit --decider v2 that contradicts it is a usage error before anything is proved.
-    const reg = provePrivate(
-      2,
-      input,
-      "--chain-id",
-      String(m.chainId),
-      "--market",
-      m.market,
-      "--rpc",
-      bridge.url,
-      "--circuit-id",
-      "1",
-      "--cache",
-      CACHE,
-      "--quiet",
-    );
+    const reg = provePrivateFor(m, 2, input, "--rpc", bridge.url, "--circuit-id", "1");
     const p2 = await run([...reg, "--out", join(tmp, "reg")]);
     assert.equal(p2.code, 0, p2.err);
     assert.equal(JSON.parse(p2.out).decider, "v3");
@@ -237,24 +228,18 @@ describe("private mode: the CLI (prove --private, verify, submit)", function () 
       writeFileSync(input, '["11"]');
       const dir = join(tmp, "opt");
       const p = await run(
-        provePrivate(
+        provePrivateFor(
+          m,
           3,
           input,
           "--out",
           dir,
-          "--chain-id",
-          String(m.chainId),
-          "--market",
-          m.market,
           "--rpc",
           bridge.url,
           "--circuit-id",
           "1",
           "--hide-input",
           "--hide-output",
-          "--cache",
-          CACHE,
-          "--quiet",
         ),
       );
       assert.equal(p.code, 0, p.err);
