@@ -226,6 +226,27 @@ export type CeremonyVerdict = {
 };
 
 /**
+ * Runs `f` with snarkjs's verdict lines (`INVALID(i): …`, which its zkey verification prints with `console.log`
+ * whatever logger it is given) taken off stdout, where they would precede a command's JSON, and returns them.
+ * Any other console output passes through.
+ */
+async function withSnarkjsVerdictLines(f: () => Promise<void>): Promise<string[]> {
+  const log = console.log;
+  const lines: string[] = [];
+  console.log = (...args: unknown[]) => {
+    const text = args.map(String).join(" ").trim();
+    if (/^INVALID\(\d+\)/.test(text)) lines.push(text);
+    else log(...args);
+  };
+  try {
+    await f();
+  } finally {
+    console.log = log;
+  }
+  return lines;
+}
+
+/**
  * `ceremony verify`: rebuilds D_F from the step circuit, checks it is the ceremony's, and re-verifies
  * the latest zkey against it and the `.ptau` (snarkjs: every contribution's proof of knowledge, the
  * chain of δ, and every key section against the ptau). The ptau must be the one the ceremony used.
@@ -252,14 +273,16 @@ export async function ceremonyVerify(
   const sj = await snarkjs();
   const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
   let ok = false;
-  try {
-    ok = await sj.zKey.verifyFromR1cs(rebuilt, opts.ptau, zkey, quiet);
-  } catch {
-    ok = false;
-  }
+  const verdict = await withSnarkjsVerdictLines(async () => {
+    try {
+      ok = await sj.zKey.verifyFromR1cs(rebuilt, opts.ptau, zkey, quiet);
+    } catch {
+      ok = false;
+    }
+  });
   if (!ok)
     return fail(
-      "snarkjs zkey verify rejects the transcript (a contribution is missing, replaced or forged, or another ptau)",
+      `snarkjs zkey verify rejects the transcript${verdict.length > 0 ? ` (${verdict.join("; ")})` : ""}: a contribution is missing, replaced or forged, or another ptau`,
     );
   const contributions = zkeyContributions(new Uint8Array(readFileSync(zkey)));
   const real = contributions.filter((x) => x.type === "contribution").length;

@@ -95,6 +95,20 @@ const g2 = (p: string[][]) => ({
   y: { c0: BigInt(p[1][0]), c1: BigInt(p[1][1]) },
 });
 
+/** Runs `f` and returns what it wrote through `console.log` (a command's stdout) beside its value. */
+async function stdoutOf<T>(f: () => Promise<T>): Promise<{ value: T; printed: string[] }> {
+  const log = console.log;
+  const printed: string[] = [];
+  console.log = (...args: unknown[]) => {
+    printed.push(args.map(String).join(" "));
+  };
+  try {
+    return { value: await f(), printed };
+  } finally {
+    console.log = log;
+  }
+}
+
 describe("trust: decider-key ceremony", function () {
   this.timeout(900_000);
   const root = mkdtempSync(join(tmpdir(), "novanet-ceremony-"));
@@ -149,9 +163,12 @@ describe("trust: decider-key ceremony", function () {
       const bad = join(dir, "removed.zkey");
       writeFileSync(bad, withoutContribution(new Uint8Array(readFileSync(final)), 1));
       assert.equal(zkeyContributions(new Uint8Array(readFileSync(bad))).length, 3);
-      const v = await ceremonyVerify(dir, { circuit: STEP, ptau: PTAU, zkey: bad });
+      const { value: v, printed } = await stdoutOf(() => ceremonyVerify(dir, { circuit: STEP, ptau: PTAU, zkey: bad }));
       assert.equal(v.ok, false);
       assert.match(v.reason ?? "", /missing, replaced or forged/);
+      // snarkjs's own verdict is part of the reason, and nothing is printed before a command's JSON.
+      assert.match(v.reason ?? "", /\(INVALID\(1\): Inconsistent transcript\)/);
+      assert.deepEqual(printed, []);
     });
 
     it("a zkey with a contribution replaced (another party's, on the same base) does not verify", async () => {
@@ -169,8 +186,10 @@ describe("trust: decider-key ceremony", function () {
       const bad = join(dir, "replaced.zkey");
       writeFileSync(bad, bytes);
       assert.equal(zkeyContributions(bytes)[1].name, "mallo");
-      const v = await ceremonyVerify(dir, { circuit: STEP, ptau: PTAU, zkey: bad });
+      const { value: v, printed } = await stdoutOf(() => ceremonyVerify(dir, { circuit: STEP, ptau: PTAU, zkey: bad }));
       assert.equal(v.ok, false);
+      assert.match(v.reason ?? "", /\(INVALID\(\d+\): [^)]+\): a contribution is missing, replaced or forged/);
+      assert.deepEqual(printed, []);
     });
 
     it("verify against another step circuit fails", async () => {
