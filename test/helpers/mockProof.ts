@@ -5,30 +5,14 @@
 import { encodeAbiParameters, keccak256 } from "viem";
 import { G1_GENERATOR, g1Mul } from "../../prover/src/curve/bn254.js";
 import { P } from "../../prover/src/field/fr.js";
-
-const G1_ABI = {
-  type: "tuple",
-  components: [
-    { type: "uint256", name: "x" },
-    { type: "uint256", name: "y" },
-  ],
-} as const;
-const INSTANCE_TUPLE = {
-  type: "tuple",
-  components: [
-    { ...G1_ABI, name: "cmW" },
-    { ...G1_ABI, name: "cmE" },
-    { type: "uint256", name: "u" },
-    { type: "uint256[]", name: "x" },
-  ],
-} as const;
+import { INSTANCE_ABI } from "../../prover/src/folding/transcript.js";
 
 type G1 = { x: bigint; y: bigint };
 export type InstanceV = { cmW: G1; cmE: G1; u: bigint; x: readonly bigint[] };
 
 /** A proof MockDeciderVerifier accepts for `instance`: `zeta = keccak256(abi.encode(instance)) mod p`, `piW = zeta·G`. */
 export function mockProof(instance: InstanceV) {
-  const zeta = BigInt(keccak256(encodeAbiParameters([INSTANCE_TUPLE], [instance]))) % P;
+  const zeta = BigInt(keccak256(encodeAbiParameters([INSTANCE_ABI], [instance]))) % P;
   const piW = g1Mul(G1_GENERATOR, zeta);
   return {
     a: [0n, 0n],
